@@ -1,0 +1,16 @@
+"""The application service: one command method per user action, authorised, returning plain data."""
+
+from __future__ import annotations
+
+from tracker.service.base import Receipt, RoadblockReceipt
+from tracker.service.commitments import CommitmentCommands
+from tracker.service.members import MemberCommands
+from tracker.service.plan import PlanCommands
+from tracker.service.reads import Reads
+
+
+class CxTracker(PlanCommands, CommitmentCommands, MemberCommands, Reads):
+    """Every write in the product goes through here: the web, the CLI, the demo and the tests."""
+
+
+__all__ = ["CxTracker", "Receipt", "RoadblockReceipt"]

@@ -1,0 +1,1 @@
+"""The `cx-tracker` command line."""

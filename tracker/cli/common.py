@@ -1,0 +1,80 @@
+"""Options and error handling shared by every command."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable
+from typing import Any, TypeVar
+from uuid import UUID
+
+import click
+
+from tracker.application import CxTracker
+from tracker.config import ConfigError, DataDir, open_tracker, resolve_data_dir
+from tracker.domain import member_id
+from tracker.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# Exit statuses: 0 done, 1 refused (not allowed, conflict, unusable data), 2 bad input.
+EXIT_REFUSED, EXIT_BAD_INPUT = 1, 2
+
+data_option = click.option(
+    "--data", "data_dir", metavar="DIR", default=None,
+    help="Data directory (default: $CX_TRACKER_DATA, else ./cx-tracker-data).",
+)
+actor_option = click.option(
+    "--as", "actor_email", metavar="EMAIL", envvar="CX_TRACKER_AS", required=True,
+    help="The member acting (their roles decide what is allowed); or $CX_TRACKER_AS.",
+)
+
+
+def fail(message: str, status: int) -> None:
+    click.echo(f"Error: {message}", err=True)
+    raise SystemExit(status)
+
+
+def reports_errors(command: F) -> F:
+    """Turn domain and configuration errors into one clear line and an exit status."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except Invalid as e:
+            for field, message in e.errors.items():
+                click.echo(f"Error: {field}: {message}", err=True)
+            raise SystemExit(EXIT_BAD_INPUT) from None
+        except NotFound as e:
+            fail(str(e), EXIT_BAD_INPUT)
+        except (NotAllowed, Conflict, ConfigError) as e:
+            fail(str(e), EXIT_REFUSED)
+        except DomainError as e:  # pragma: no cover - every subclass is handled above
+            fail(str(e), EXIT_REFUSED)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def open_existing(data_dir: str | None) -> tuple[DataDir, CxTracker]:
+    data = resolve_data_dir(data_dir)
+    return data, open_tracker(data)
+
+
+def actor_id(app: CxTracker, email: str) -> UUID:
+    """The acting member's id; they must exist (the service checks they are active)."""
+    ident = member_id(email)
+    if ident not in app.repository:
+        raise NotAllowed(f"no member {email!r} in this installation")
+    return ident
+
+
+def password_option(help_text: str) -> Callable[[F], F]:
+    return click.option(
+        "--password", prompt=True, hide_input=True, confirmation_prompt=True,
+        envvar="CX_TRACKER_PASSWORD", help=help_text + " Prompted when omitted; or $CX_TRACKER_PASSWORD.",
+    )
+
+
+def environ_flag(name: str) -> bool:
+    return os.environ.get(name, "").lower() in ("1", "true", "yes")

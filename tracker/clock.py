@@ -1,0 +1,36 @@
+"""The time that events are stamped with.
+
+Event timestamps come from the event library (UTC). The demo and tests need a history that spans
+months, so the clock can be set for the duration of a `with` block; nothing else changes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date, datetime, timezone
+
+_fixed_now: ContextVar[datetime | None] = ContextVar("fixed_now", default=None)
+
+
+def now() -> datetime:
+    """The current instant, timezone-aware UTC."""
+    fixed = _fixed_now.get()
+    return fixed if fixed is not None else datetime.now(timezone.utc)
+
+
+def today() -> date:
+    return now().date()
+
+
+@contextmanager
+def frozen_at(instant: datetime) -> Iterator[None]:
+    """Stamp every event created inside the block with `instant`."""
+    if instant.tzinfo is None:
+        raise ValueError("the instant must be timezone-aware")
+    token = _fixed_now.set(instant.astimezone(timezone.utc))
+    try:
+        yield
+    finally:
+        _fixed_now.reset(token)

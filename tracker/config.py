@@ -1,0 +1,108 @@
+"""Where an installation keeps its data, and how its stores are opened.
+
+The data directory comes from `--data`, else `CX_TRACKER_DATA`, else `./cx-tracker-data`. It holds
+the event store (`events.sqlite3`), the accounts store (`accounts.sqlite3`) and the disposable read
+models (`views.sqlite3`). The event library's own variables (`PERSISTENCE_MODULE`, `POSTGRES_*`,
+`SQLITE_DBNAME`, ...) still apply when set in the environment, so PostgreSQL can be switched on
+without code changes.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from tracker.accounts import Accounts
+from tracker.application import CxTracker
+
+DATA_ENV = "CX_TRACKER_DATA"
+DEFAULT_DATA_DIR = "cx-tracker-data"
+EVENTS_FILE, ACCOUNTS_FILE, VIEWS_FILE = "events.sqlite3", "accounts.sqlite3", "views.sqlite3"
+
+
+class ConfigError(Exception):
+    """A problem with the data directory or its files, told to the user without a traceback."""
+
+
+@dataclass(frozen=True)
+class DataDir:
+    path: Path
+
+    @property
+    def events(self) -> Path:
+        return self.path / EVENTS_FILE
+
+    @property
+    def accounts(self) -> Path:
+        return self.path / ACCOUNTS_FILE
+
+    @property
+    def views(self) -> Path:
+        return self.path / VIEWS_FILE
+
+    def is_empty(self) -> bool:
+        return not self.path.exists() or not any(self.path.iterdir())
+
+
+def resolve_data_dir(option: str | os.PathLike[str] | None = None) -> DataDir:
+    raw = option or os.environ.get(DATA_ENV) or DEFAULT_DATA_DIR
+    return DataDir(Path(raw).expanduser().absolute())
+
+
+def prepare(data: DataDir) -> DataDir:
+    """Create the data directory (not its parents), or explain why it cannot be used."""
+    if data.path.exists() and not data.path.is_dir():
+        raise ConfigError(f"{data.path} exists and is not a directory")
+    if not data.path.exists():
+        if not data.path.parent.is_dir():
+            raise ConfigError(
+                f"cannot create the data directory {data.path}: "
+                f"its parent {data.path.parent} does not exist"
+            )
+        try:
+            data.path.mkdir()
+        except OSError as e:
+            raise ConfigError(f"cannot create the data directory {data.path}: {e.strerror}") from e
+    return data
+
+
+def _check_sqlite_file(path: Path, what: str) -> None:
+    if not path.exists():
+        return
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as e:
+        raise ConfigError(f"{path} is not a usable {what} ({e}); restore it from a backup") from e
+
+
+def uses_sqlite_events() -> bool:
+    module = os.environ.get("CXTRACKER_PERSISTENCE_MODULE") or os.environ.get("PERSISTENCE_MODULE")
+    return module in (None, "", "eventsourcing.sqlite")
+
+
+def open_tracker(data: DataDir, *, create: bool = False) -> CxTracker:
+    """Open the installation in `data`; with `create`, make the directory and empty stores."""
+    if create:
+        prepare(data)
+    elif not data.path.is_dir():
+        raise ConfigError(
+            f"no installation at {data.path}: run 'cx-tracker init' or 'cx-tracker demo' first"
+        )
+    env: dict[str, str] = {}
+    if uses_sqlite_events():
+        if not create and not data.events.exists():
+            raise ConfigError(f"no event store at {data.events}: run 'cx-tracker init' first")
+        _check_sqlite_file(data.events, "event store")
+        env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(data.events)}
+        env = {k: v for k, v in env.items() if k not in os.environ}
+    _check_sqlite_file(data.accounts, "accounts store")
+    try:
+        return CxTracker(env=env, accounts=Accounts(data.accounts))
+    except sqlite3.DatabaseError as e:
+        raise ConfigError(f"cannot open the stores in {data.path}: {e}") from e

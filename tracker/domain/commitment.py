@@ -1,0 +1,194 @@
+"""The Commitment aggregate: what a department will do, and by when, with its whole story."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from tracker.domain.base import TrackerAggregate, topic
+from tracker.errors import Invalid
+
+OPEN, COMPLETED, WITHDRAWN = "open", "completed", "withdrawn"
+
+
+@dataclass
+class Roadblock:
+    id: str
+    description: str
+    raised_by: UUID
+    help_requested_from: list[str] = field(default_factory=list)
+    resolved: bool = False
+    resolution: str = ""
+    helped_by: str | None = None
+
+
+class Commitment(TrackerAggregate):
+    TOPIC = topic("commitment", "Commitment")
+
+    class Created(TrackerAggregate.Created):
+        TOPIC = topic("commitment", "Created")
+
+    @event("Made", topic=topic("commitment", "Made"))
+    def __init__(
+        self, plan_id: UUID, department: str, title: str, description: str, owner_id: UUID,
+        due_date: date, journey: str | None, kpi: str | None, actor: UUID,
+    ) -> None:
+        self.plan_id = plan_id
+        self.department = department
+        self.title = title
+        self.description = description
+        self.owner_id = owner_id
+        self.original_due_date = due_date
+        self.due_date = due_date
+        self.journey = journey
+        self.kpi = kpi
+        self.progress = 0
+        self.status = OPEN
+        self.completed_on: date | None = None
+        self.roadblocks: dict[str, Roadblock] = {}
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status != OPEN
+
+    def open_roadblocks(self) -> list[Roadblock]:
+        return [r for r in self.roadblocks.values() if not r.resolved]
+
+    def _require_open(self) -> None:
+        if self.is_closed:
+            raise Invalid.field(
+                "commitment", f"is {self.status}: only a celebration or a note can be added"
+            )
+
+    def report_progress(self, percent: int, note: str, actor: UUID) -> None:
+        self._require_open()
+        if isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100:
+            raise Invalid.field("percent", "must be a whole number from 0 to 100")
+        self._progress_reported(percent=percent, note=note, actor=actor)
+
+    @event("ProgressReported", topic=topic("commitment", "ProgressReported"))
+    def _progress_reported(self, percent: int, note: str, actor: UUID) -> None:
+        self.progress = percent
+
+    def move_due_date(self, new_due_date: date, reason: str, actor: UUID) -> None:
+        self._require_open()
+        if not reason:
+            raise Invalid.field("reason", "a reason is required to move a due date")
+        if new_due_date == self.due_date:
+            raise Invalid.field("due_date", "is already the due date")
+        self._due_date_moved(
+            from_date=self.due_date, to_date=new_due_date, reason=reason, actor=actor
+        )
+
+    @event("DueDateMoved", topic=topic("commitment", "DueDateMoved"))
+    def _due_date_moved(self, from_date: date, to_date: date, reason: str, actor: UUID) -> None:
+        self.due_date = to_date
+
+    def hand_over(self, new_owner_id: UUID, reason: str, actor: UUID) -> None:
+        self._require_open()
+        if not reason:
+            raise Invalid.field("reason", "a reason is required to hand ownership over")
+        if new_owner_id == self.owner_id:
+            raise Invalid.field("new_owner", "already owns this commitment")
+        self._handed_over(
+            from_owner=self.owner_id, to_owner=new_owner_id, reason=reason, actor=actor
+        )
+
+    @event("OwnershipHandedOver", topic=topic("commitment", "OwnershipHandedOver"))
+    def _handed_over(self, from_owner: UUID, to_owner: UUID, reason: str, actor: UUID) -> None:
+        self.owner_id = to_owner
+
+    def raise_roadblock(self, description: str, actor: UUID) -> str:
+        self._require_open()
+        roadblock_id = f"R{len(self.roadblocks) + 1}"
+        self._roadblock_raised(roadblock_id=roadblock_id, description=description, actor=actor)
+        return roadblock_id
+
+    @event("RoadblockRaised", topic=topic("commitment", "RoadblockRaised"))
+    def _roadblock_raised(self, roadblock_id: str, description: str, actor: UUID) -> None:
+        self.roadblocks[roadblock_id] = Roadblock(roadblock_id, description, raised_by=actor)
+
+    def request_help(self, roadblock_id: str, department: str, actor: UUID) -> None:
+        """Ask another department for help; the plan checks the department exists."""
+        self._require_open()
+        roadblock = self._open_roadblock(roadblock_id)
+        if department == self.department:
+            raise Invalid.field("department", "help must be asked of another department")
+        if department in roadblock.help_requested_from:
+            raise Invalid.field("department", "has already been asked for help")
+        self._help_requested(roadblock_id=roadblock_id, department=department, actor=actor)
+
+    @event("HelpRequested", topic=topic("commitment", "HelpRequested"))
+    def _help_requested(self, roadblock_id: str, department: str, actor: UUID) -> None:
+        self.roadblocks[roadblock_id].help_requested_from.append(department)
+
+    def resolve_roadblock(
+        self, roadblock_id: str, resolution: str, helped_by: str | None, actor: UUID
+    ) -> None:
+        """Resolving closes a roadblock; it is allowed after completion, to keep the record true."""
+        roadblock = self._open_roadblock(roadblock_id)
+        if helped_by is not None and helped_by == self.department:
+            raise Invalid.field("helped_by", "must be another department")
+        self._roadblock_resolved(
+            roadblock_id=roadblock_id, resolution=resolution, helped_by=helped_by, actor=actor
+        )
+
+    @event("RoadblockResolved", topic=topic("commitment", "RoadblockResolved"))
+    def _roadblock_resolved(
+        self, roadblock_id: str, resolution: str, helped_by: str | None, actor: UUID
+    ) -> None:
+        roadblock = self.roadblocks[roadblock_id]
+        roadblock.resolved = True
+        roadblock.resolution = resolution
+        roadblock.helped_by = helped_by
+
+    def _open_roadblock(self, roadblock_id: str) -> Roadblock:
+        roadblock = self.roadblocks.get(roadblock_id)
+        if roadblock is None:
+            raise Invalid.field("roadblock", f"no roadblock {roadblock_id!r} on this commitment")
+        if roadblock.resolved:
+            raise Invalid.field("roadblock", "is already resolved")
+        return roadblock
+
+    def complete(self, completed_on: date, evidence: str, actor: UUID) -> None:
+        self._require_open()
+        if not evidence:
+            raise Invalid.field("evidence", "evidence of completion is required")
+        self._completed(completed_on=completed_on, evidence=evidence, actor=actor)
+
+    @event("Completed", topic=topic("commitment", "Completed"))
+    def _completed(self, completed_on: date, evidence: str, actor: UUID) -> None:
+        self.status = COMPLETED
+        self.completed_on = completed_on
+        self.progress = 100
+
+    def withdraw(self, reason: str, actor: UUID) -> None:
+        self._require_open()
+        if not reason:
+            raise Invalid.field("reason", "a reason is required to withdraw a commitment")
+        self._withdrawn(reason=reason, actor=actor)
+
+    @event("Withdrawn", topic=topic("commitment", "Withdrawn"))
+    def _withdrawn(self, reason: str, actor: UUID) -> None:
+        self.status = WITHDRAWN
+
+    @event("Celebrated", topic=topic("commitment", "Celebrated"))
+    def celebrate(self, message: str, actor: UUID) -> None:
+        pass
+
+    @event("NoteAdded", topic=topic("commitment", "NoteAdded"))
+    def add_note(self, text: str, actor: UUID) -> None:
+        pass
+
+
+def _upcast_made_v1_v2(state: dict[str, Any]) -> None:
+    """Version 1 could not link a commitment to a KPI."""
+    state["kpi"] = None
+
+
+Commitment.Made.class_version = 2  # type: ignore[attr-defined]
+Commitment.Made.upcast_v1_v2 = staticmethod(_upcast_made_v1_v2)  # type: ignore[attr-defined]

@@ -1,0 +1,97 @@
+"""The application service's foundation: loading, authorising the actor, saving atomically."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
+
+from tracker.accounts import Accounts
+from tracker.authorization import require_active
+from tracker.domain import DateAsISO, Member, Plan, TrackerAggregate, member_id, plan_id
+from tracker.errors import Conflict, NotAllowed, NotFound
+
+A = TypeVar("A", bound=TrackerAggregate)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What a command returns: the aggregate it changed and where the log now ends."""
+
+    id: UUID
+    version: int
+    position: int
+
+
+@dataclass(frozen=True)
+class RoadblockReceipt(Receipt):
+    roadblock_id: str = ""
+
+
+class ServiceBase(Application[UUID]):
+    name = "CxTracker"
+    env = {"AGGREGATE_CACHE_MAXSIZE": "5000"}
+
+    def __init__(self, env: dict[str, str] | None = None, accounts: Accounts | None = None) -> None:
+        super().__init__(env)
+        self.accounts = accounts if accounts is not None else Accounts(":memory:")
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+
+    # Loading
+
+    def _get(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
+        try:
+            aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise NotFound(what, aggregate_id) from None
+        if not isinstance(aggregate, cls):
+            raise NotFound(what, aggregate_id)
+        return aggregate
+
+    def _actor(self, actor_id: UUID) -> Member:
+        """The acting member, who must exist and be active."""
+        try:
+            member = self.repository.get(actor_id)
+        except AggregateNotFoundError:
+            raise NotAllowed("unknown member") from None
+        if not isinstance(member, Member):
+            raise NotAllowed("unknown member")
+        require_active(member)
+        return member
+
+    def _member_by_email(self, email: str) -> Member:
+        return self._get(Member, member_id(email), "member")
+
+    def _plan(self) -> Plan:
+        return self._get(Plan, plan_id(), "plan")
+
+    def has_plan(self) -> bool:
+        return plan_id() in self.repository
+
+    # Saving
+
+    @staticmethod
+    def _expect(aggregate: TrackerAggregate, expected_version: int | None) -> None:
+        """Optimistic concurrency for users: refuse when the aggregate moved on since they read it."""
+        if expected_version is not None and aggregate.version != expected_version:
+            raise Conflict()
+
+    def _store(self, *aggregates: TrackerAggregate) -> Receipt:
+        """Save all pending events in one atomic write; a version clash becomes `Conflict`."""
+        try:
+            recordings = self.save(*aggregates)
+        except IntegrityError:
+            raise Conflict() from None
+        first = aggregates[0]
+        position = recordings[-1].notification.id if recordings else self.recorder.max_notification_id() or 0
+        return Receipt(first.id, first.version, position)
+
+    def head(self) -> int:
+        """The position of the last event in the log (0 when empty)."""
+        return self.recorder.max_notification_id() or 0

@@ -1,0 +1,201 @@
+"""Commitment commands: what department leads (and the CCO) do day to day."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from uuid import UUID
+
+from tracker import clock
+from tracker.authorization import (
+    require_department_writer, require_roadblock_party, require_writer,
+)
+from tracker.domain import Commitment, Member, rules
+from tracker.errors import Invalid, NotFound
+from tracker.service.base import Receipt, RoadblockReceipt, ServiceBase
+
+
+class CommitmentCommands(ServiceBase):
+    def make_commitment(
+        self, actor: UUID, *, department: str, title: str, due_date: date | str, owner: str,
+        description: str = "", journey: str | None = None, kpi: str | None = None,
+    ) -> Receipt:
+        """A department commits to do something by a date; `owner` is a member's e-mail."""
+        member = self._actor(actor)
+        plan = self._plan()
+        plan.require_department("department", department)
+        require_department_writer(member, department)
+        values = rules.collect(
+            title=lambda: rules.text("title", title, minimum=3, maximum=200),
+            description=lambda: rules.optional_text("description", description, maximum=4000),
+            due_date=lambda: self._future_date("due_date", due_date),
+            owner_id=lambda: self._active_member("owner", owner).id,
+            journey=lambda: _optional_key(plan.require_journey, "journey", journey),
+            kpi=lambda: _optional_key(plan.require_kpi, "kpi", kpi),
+        )
+        commitment = Commitment(plan_id=plan.id, department=department, actor=actor, **values)
+        return self._store(commitment)
+
+    def report_progress(
+        self, actor: UUID, commitment_id: UUID, *, percent: int | str, note: str = "",
+        expected_version: int | None = None,
+    ) -> Receipt:
+        commitment = self._writable(actor, commitment_id, expected_version)
+        commitment.report_progress(
+            _percent(percent), rules.optional_text("note", note, maximum=2000), actor=actor
+        )
+        return self._store(commitment)
+
+    def move_due_date(
+        self, actor: UUID, commitment_id: UUID, *, due_date: date | str, reason: str,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        commitment = self._writable(actor, commitment_id, expected_version)
+        values = rules.collect(
+            due_date=lambda: self._future_date("due_date", due_date),
+            reason=lambda: rules.text("reason", reason, maximum=1000),
+        )
+        commitment.move_due_date(values["due_date"], values["reason"], actor=actor)
+        return self._store(commitment)
+
+    def hand_over(
+        self, actor: UUID, commitment_id: UUID, *, new_owner: str, reason: str,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        commitment = self._writable(actor, commitment_id, expected_version)
+        values = rules.collect(
+            new_owner=lambda: self._active_member("new_owner", new_owner).id,
+            reason=lambda: rules.text("reason", reason, maximum=1000),
+        )
+        commitment.hand_over(values["new_owner"], values["reason"], actor=actor)
+        return self._store(commitment)
+
+    def raise_roadblock(
+        self, actor: UUID, commitment_id: UUID, *, description: str, help_from: str | None = None,
+        expected_version: int | None = None,
+    ) -> RoadblockReceipt:
+        """Raise a roadblock, optionally asking another department for help in the same step."""
+        commitment = self._writable(actor, commitment_id, expected_version)
+        text = rules.text("description", description, minimum=3, maximum=2000)
+        if help_from:
+            self._plan().require_department("help_from", help_from)
+            if help_from == commitment.department:
+                raise Invalid.field("help_from", "help must be asked of another department")
+        roadblock_id = commitment.raise_roadblock(text, actor=actor)
+        if help_from:
+            commitment.request_help(roadblock_id, help_from, actor=actor)
+        receipt = self._store(commitment)
+        return RoadblockReceipt(receipt.id, receipt.version, receipt.position, roadblock_id)
+
+    def request_help(
+        self, actor: UUID, commitment_id: UUID, *, roadblock_id: str, department: str,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        commitment = self._writable(actor, commitment_id, expected_version)
+        self._plan().require_department("department", department)
+        commitment.request_help(roadblock_id, department, actor=actor)
+        return self._store(commitment)
+
+    def resolve_roadblock(
+        self, actor: UUID, commitment_id: UUID, *, roadblock_id: str, resolution: str,
+        helped_by: str | None = None, expected_version: int | None = None,
+    ) -> Receipt:
+        member = self._actor(actor)
+        commitment = self._commitment(commitment_id)
+        require_roadblock_party(member, commitment, roadblock_id)
+        self._expect(commitment, expected_version)
+        text = rules.text("resolution", resolution, minimum=3, maximum=2000)
+        if helped_by:
+            self._plan().require_department("helped_by", helped_by)
+        commitment.resolve_roadblock(roadblock_id, text, helped_by or None, actor=actor)
+        return self._store(commitment)
+
+    def complete(
+        self, actor: UUID, commitment_id: UUID, *, evidence: str,
+        completed_on: date | str | None = None, expected_version: int | None = None,
+    ) -> Receipt:
+        commitment = self._writable(actor, commitment_id, expected_version)
+        values = rules.collect(
+            evidence=lambda: rules.text("evidence", evidence, minimum=3, maximum=4000),
+            completed_on=lambda: self._past_date("completed_on", completed_on or clock.today()),
+        )
+        if values["completed_on"] < commitment.created_on.date():
+            raise Invalid.field("completed_on", "is before the commitment was made")
+        commitment.complete(values["completed_on"], values["evidence"], actor=actor)
+        return self._store(commitment)
+
+    def withdraw(
+        self, actor: UUID, commitment_id: UUID, *, reason: str, expected_version: int | None = None
+    ) -> Receipt:
+        commitment = self._writable(actor, commitment_id, expected_version)
+        commitment.withdraw(rules.text("reason", reason, maximum=1000), actor=actor)
+        return self._store(commitment)
+
+    def celebrate(self, actor: UUID, commitment_id: UUID, *, message: str) -> Receipt:
+        member = self._actor(actor)
+        commitment = self._commitment(commitment_id)
+        require_writer(member)
+        commitment.celebrate(rules.text("message", message, minimum=3, maximum=1000), actor=actor)
+        return self._store(commitment)
+
+    def add_note(self, actor: UUID, commitment_id: UUID, *, text: str) -> Receipt:
+        member = self._actor(actor)
+        commitment = self._commitment(commitment_id)
+        require_department_writer(member, commitment.department)
+        commitment.add_note(rules.text("text", text, maximum=4000), actor=actor)
+        return self._store(commitment)
+
+    # Helpers
+
+    def _commitment(self, commitment_id: UUID) -> Commitment:
+        return self._get(Commitment, commitment_id, "commitment")
+
+    def _writable(self, actor: UUID, commitment_id: UUID, expected_version: int | None) -> Commitment:
+        member = self._actor(actor)
+        commitment = self._commitment(commitment_id)
+        require_department_writer(member, commitment.department)
+        self._expect(commitment, expected_version)
+        return commitment
+
+    def _active_member(self, field: str, email: str) -> Member:
+        try:
+            member = self._member_by_email(rules.email(field, email))
+        except NotFound:
+            raise Invalid.field(field, "no member with this e-mail address") from None
+        if not member.active:
+            raise Invalid.field(field, "is deactivated")
+        return member
+
+    @staticmethod
+    def _future_date(field: str, value: date | str) -> date:
+        day = rules.iso_date(field, value)
+        if day < clock.today():
+            raise Invalid.field(field, "cannot be in the past")
+        return day
+
+    @staticmethod
+    def _past_date(field: str, value: date | str) -> date:
+        day = rules.iso_date(field, value)
+        if day > clock.today():
+            raise Invalid.field(field, "cannot be in the future")
+        return day
+
+
+def _percent(value: int | str) -> int:
+    if isinstance(value, str):
+        try:
+            value = int(value.strip())
+        except ValueError:
+            raise Invalid.field("percent", "must be a whole number from 0 to 100") from None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+        raise Invalid.field("percent", "must be a whole number from 0 to 100")
+    return value
+
+
+
+
+def _optional_key(require: Callable[[str, str], None], field: str, key: str | None) -> str | None:
+    if not key:
+        return None
+    require(field, key)
+    return key
