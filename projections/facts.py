@@ -1,0 +1,76 @@
+"""Stored events as the read side sees them: flat, decoded once, shared by every view."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import Notification
+
+_ENVELOPE = {"originator_id", "originator_version", "timestamp", "originator_topic", "actor"}
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One event: where it sits in the log, what happened, to which aggregate, by whom."""
+
+    position: int
+    aggregate: str  # "plan" | "commitment" | "member"
+    kind: str  # the event's name, e.g. "ProgressReported"
+    aggregate_id: UUID
+    version: int
+    timestamp: datetime
+    actor: UUID | None
+    data: dict[str, Any]
+
+    @property
+    def key(self) -> str:
+        """`aggregate.kind`, e.g. "commitment.ProgressReported": what views dispatch on."""
+        return f"{self.aggregate}.{self.kind}"
+
+
+def to_fact(app: Application[UUID], notification: Notification) -> Fact:
+    event = app.mapper.to_domain_event(notification)
+    _, aggregate, kind = notification.topic.split("/", 2)
+    state = vars(event)
+    return Fact(
+        position=notification.id,
+        aggregate=aggregate,
+        kind=kind,
+        aggregate_id=event.originator_id,
+        version=event.originator_version,
+        timestamp=event.timestamp,
+        actor=state.get("actor"),
+        data={k: v for k, v in state.items() if k not in _ENVELOPE},
+    )
+
+
+def read_facts(
+    app: Application[UUID], after: int, *, limit: int, stop: int | None = None
+) -> list[Fact]:
+    """Up to `limit` facts with positions greater than `after` (and at most `stop`)."""
+    notifications = app.recorder.select_notifications(
+        start=after, limit=limit, stop=stop, inclusive_of_start=False
+    )
+    return [to_fact(app, n) for n in notifications]
+
+
+def iter_facts(app: Application[UUID], after: int = 0, *, batch: int = 1000) -> Iterator[Fact]:
+    """Every fact after `after`, in log order, read in batches."""
+    while True:
+        facts = read_facts(app, after, limit=batch)
+        if not facts:
+            return
+        yield from facts
+        after = facts[-1].position
+
+
+def by_key(facts: Iterable[Fact]) -> dict[str, list[Fact]]:
+    grouped: dict[str, list[Fact]] = {}
+    for fact in facts:
+        grouped.setdefault(fact.key, []).append(fact)
+    return grouped
