@@ -1,13 +1,19 @@
 """Login secrets, kept outside the event log.
 
-Password hashes are argon2id (argon2-cffi, the reference implementation's maintained binding).
-The store also keeps a per-member session epoch: bumping it invalidates every login session of
-that member on the next request (logout everywhere, deactivation, role changes).
+Password hashes are argon2id (argon2-cffi, the maintained binding of the reference
+implementation). Login sessions live here too, server-side: the browser holds a random token and
+only its SHA-256 is stored. Each member has a session epoch; bumping it (deactivation, a revoked
+role, a new password) ends all of that member's sessions on their next request.
 """
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from uuid import UUID
@@ -26,7 +32,14 @@ CREATE TABLE IF NOT EXISTS accounts (
     password_hash TEXT NOT NULL,
     session_epoch INTEGER NOT NULL DEFAULT 0,
     updated_at TEXT NOT NULL
-)
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    token_hash TEXT PRIMARY KEY,
+    member_id TEXT NOT NULL,
+    epoch INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sessions_by_member ON sessions (member_id);
 """
 
 
@@ -35,35 +48,52 @@ def check_password(password: str) -> None:
         raise Invalid.field("password", f"must be at least {MIN_PASSWORD_LENGTH} characters")
 
 
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat()
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 class Accounts:
-    """The accounts store: an SQLite file (or ":memory:") beside the event store."""
+    """The accounts store: an SQLite file (or ":memory:") beside the event store. Thread-safe."""
 
     def __init__(self, path: str | Path, hasher: PasswordHasher | None = None) -> None:
-        self._db = sqlite3.connect(str(path), timeout=10, check_same_thread=False)
+        self._conn = sqlite3.connect(str(path), timeout=10, check_same_thread=False)
+        self._lock = threading.Lock()
         if str(path) != ":memory:":
-            self._db.execute("PRAGMA journal_mode=WAL")
-        with self._db:
-            self._db.execute(_SCHEMA)
+            self._conn.execute("PRAGMA journal_mode=WAL")
+        with self._tx() as db:
+            db.executescript(_SCHEMA)
         self._hasher = hasher or PasswordHasher()
         self._dummy_hash = self._hasher.hash("not a real password")
 
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        """The shared connection, one thread at a time, committing on success."""
+        with self._lock, self._conn:
+            yield self._conn
+
     def set_password(self, member_id: UUID, email: str, password: str) -> None:
+        """Set (or replace) a member's password; replacing it ends their other sessions."""
         check_password(password)
-        now = datetime.now(timezone.utc).isoformat()
-        with self._db:
-            self._db.execute(
+        password_hash = self._hasher.hash(password)
+        with self._tx() as db:
+            db.execute(
                 "INSERT INTO accounts (member_id, email, password_hash, updated_at)"
                 " VALUES (?, ?, ?, ?) ON CONFLICT(member_id) DO UPDATE SET"
                 " password_hash = excluded.password_hash, updated_at = excluded.updated_at,"
                 " session_epoch = session_epoch + 1",
-                (str(member_id), email.lower(), self._hasher.hash(password), now),
+                (str(member_id), email.lower(), password_hash, _now()),
             )
 
     def verify(self, email: str, password: str) -> UUID | None:
         """The member id when the password matches, else None (in about the same time)."""
-        row = self._db.execute(
-            "SELECT member_id, password_hash FROM accounts WHERE email = ?", (email.lower(),)
-        ).fetchone()
+        with self._tx() as db:
+            row = db.execute(
+                "SELECT member_id, password_hash FROM accounts WHERE email = ?", (email.lower(),)
+            ).fetchone()
         stored = row[1] if row else self._dummy_hash
         try:
             self._hasher.verify(stored, password)
@@ -72,29 +102,61 @@ class Accounts:
         if row is None:
             return None
         if self._hasher.check_needs_rehash(stored):
-            with self._db:
-                self._db.execute(
-                    "UPDATE accounts SET password_hash = ? WHERE member_id = ?",
-                    (self._hasher.hash(password), row[0]),
+            rehashed = self._hasher.hash(password)
+            with self._tx() as db:
+                db.execute(
+                    "UPDATE accounts SET password_hash = ? WHERE member_id = ?", (rehashed, row[0])
                 )
         return UUID(row[0])
 
     def session_epoch(self, member_id: UUID) -> int | None:
-        row = self._db.execute(
-            "SELECT session_epoch FROM accounts WHERE member_id = ?", (str(member_id),)
-        ).fetchone()
+        with self._tx() as db:
+            row = db.execute(
+                "SELECT session_epoch FROM accounts WHERE member_id = ?", (str(member_id),)
+            ).fetchone()
         return row[0] if row else None
 
     def end_sessions(self, member_id: UUID) -> None:
         """Invalidate every login session of this member."""
-        with self._db:
-            self._db.execute(
+        with self._tx() as db:
+            db.execute(
                 "UPDATE accounts SET session_epoch = session_epoch + 1 WHERE member_id = ?",
                 (str(member_id),),
             )
+            db.execute("DELETE FROM sessions WHERE member_id = ?", (str(member_id),))
+
+    def open_session(self, member_id: UUID) -> str:
+        """A new login session; returns the token the browser keeps."""
+        token = secrets.token_urlsafe(32)
+        with self._tx() as db:
+            row = db.execute(
+                "SELECT session_epoch FROM accounts WHERE member_id = ?", (str(member_id),)
+            ).fetchone()
+            if row is None:
+                raise LookupError(f"no account for member {member_id}")
+            db.execute(
+                "INSERT INTO sessions VALUES (?, ?, ?, ?)",
+                (_digest(token), str(member_id), row[0], _now()),
+            )
+        return token
+
+    def session_member(self, token: str) -> UUID | None:
+        """The member a session token belongs to, while that session is still valid."""
+        with self._tx() as db:
+            row = db.execute(
+                "SELECT s.member_id FROM sessions s JOIN accounts a ON a.member_id = s.member_id"
+                " WHERE s.token_hash = ? AND s.epoch = a.session_epoch",
+                (_digest(token),),
+            ).fetchone()
+        return UUID(row[0]) if row else None
+
+    def close_session(self, token: str) -> None:
+        with self._tx() as db:
+            db.execute("DELETE FROM sessions WHERE token_hash = ?", (_digest(token),))
 
     def emails(self) -> list[str]:
-        return [r[0] for r in self._db.execute("SELECT email FROM accounts ORDER BY email")]
+        with self._tx() as db:
+            return [r[0] for r in db.execute("SELECT email FROM accounts ORDER BY email")]
 
     def close(self) -> None:
-        self._db.close()
+        self._conn.close()

@@ -41,9 +41,7 @@ class MemberCommands(ServiceBase):
         member = self._member_by_email(email)
         self._checked_grant(role, department)
         member.grant(role, department or None, actor=actor)
-        receipt = self._store(member)
-        self.accounts.end_sessions(member.id)
-        return receipt
+        return self._store(member)  # roles are read afresh on every request
 
     def revoke_role(self, actor: UUID, *, email: str, role: str, department: str | None = None) -> Receipt:
         acting = self._actor(actor)
