@@ -20,3 +20,15 @@ def cli() -> None:
 
 cli.add_command(init)
 cli.add_command(user)
+
+
+def _add_plugin_commands() -> None:
+    """Commands of the read side and the web UI join through the `cx_tracker.commands` entry
+    point group, so `tracker` never imports `projections` or `web`."""
+    from importlib.metadata import entry_points
+
+    for entry in entry_points(group="cx_tracker.commands"):
+        cli.add_command(entry.load(), entry.name)
+
+
+_add_plugin_commands()

@@ -1,0 +1,141 @@
+"""Sign-in and sign-out, and who the current member is.
+
+Sessions are server-side (tracker.accounts): the signed cookie holds only a random token. Every
+request re-reads the member from the event store, so a deactivation or a role change takes
+effect on the next request, and logging out deletes the session on the server.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+from uuid import UUID
+
+from flask import Blueprint, Flask, flash, redirect, render_template, request, session, url_for
+from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from tracker.errors import NotFound
+from web.services import tracker
+
+bp = Blueprint("auth", __name__)
+
+
+@dataclass
+class CurrentMember:
+    """The signed-in member, as the templates and views see them."""
+
+    token: str
+    id: UUID
+    email: str
+    name: str
+    grants: list[dict[str, str | None]] = field(default_factory=list)
+
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return self.token
+
+    def has(self, role: str) -> bool:
+        return any(g["role"] == role for g in self.grants)
+
+    @property
+    def is_cco(self) -> bool:
+        return self.has("cco")
+
+    @property
+    def lead_departments(self) -> list[str]:
+        return sorted(str(g["department"]) for g in self.grants if g["role"] == "lead")
+
+    @property
+    def can_write(self) -> bool:
+        return self.is_cco or bool(self.lead_departments)
+
+    @property
+    def can_audit(self) -> bool:
+        return self.is_cco or self.has("auditor")
+
+    def writes_for(self, department: str) -> bool:
+        return self.is_cco or department in self.lead_departments
+
+    @property
+    def role_title(self) -> str:
+        if self.is_cco:
+            return "Chief Customer Officer"
+        if self.lead_departments:
+            return "Department lead"
+        if self.has("executive"):
+            return "Executive viewer"
+        if self.has("auditor"):
+            return "Auditor"
+        return "Member"
+
+
+def init_app(app: Flask) -> None:
+    manager = LoginManager(app)
+    manager.login_view = "auth.login"
+    manager.login_message = "Please sign in to continue."
+    manager.login_message_category = "info"
+    manager.session_protection = None  # the server-side session is the protection
+    manager.user_loader(_load_member)
+    app.register_blueprint(bp)
+    from web.security import rate_limited
+
+    rate_limited(app, "auth.login", app.config["LOGIN_RATE_LIMIT"])
+
+
+def _load_member(token: str) -> CurrentMember | None:
+    app = tracker()
+    member_id = app.accounts.session_member(token)
+    if member_id is None:
+        return None
+    try:
+        info: dict[str, Any] = app.member(member_id)
+    except NotFound:
+        return None
+    if not info["active"]:
+        return None
+    return CurrentMember(token, info["id"], info["email"], info["name"], info["grants"])
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    error = None
+    email = request.form.get("email", "").strip()
+    if request.method == "POST":
+        app = tracker()
+        member_id = app.authenticate(email, request.form.get("password", ""))
+        if member_id is None:
+            error = "That e-mail address and password do not match an active account."
+        else:
+            member = _load_member(app.accounts.open_session(member_id))
+            assert member is not None
+            session.permanent = True
+            login_user(member)
+            return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
+    return render_template("auth/login.html", error=error, email=email)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout() -> Response:
+    tracker().accounts.close_session(current_user.token)
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site paths: never redirect a user off the site after sign-in."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target

@@ -1,0 +1,19 @@
+"""The landing page sends each member where their work is."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+bp = Blueprint("home", __name__)
+
+
+@bp.route("/")
+@login_required
+def index() -> Response:
+    if current_user.lead_departments and not current_user.is_cco:
+        return redirect(url_for("board.index"))
+    if current_user.has("auditor") and not current_user.is_cco:
+        return redirect(url_for("timeline.index"))
+    return redirect(url_for("dashboard.index"))

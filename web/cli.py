@@ -1,0 +1,41 @@
+"""`cx-tracker serve`: the web UI behind a production WSGI server (waitress).
+
+Registered with the `cx-tracker` group through the `cx_tracker.commands` entry point, so the
+`tracker` package never imports `web`.
+"""
+
+from __future__ import annotations
+
+import click
+
+from tracker.cli.common import data_option, reports_errors
+from tracker.config import resolve_data_dir
+
+DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 5000
+
+
+def run_server(data_dir: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, threads: int = 8) -> None:
+    """Serve the web UI for `data_dir` until interrupted: one application instance per process."""
+    import waitress
+
+    from web import create_app
+
+    app = create_app({"DATA_DIR": data_dir})
+    click.echo(f"Serving the web UI for {data_dir} on http://{host}:{port}/ (Ctrl-C stops)")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="cx-tracker")
+
+
+@click.command()
+@data_option
+@click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to listen on.")
+@click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
+              help="Worker threads of the WSGI server.")
+@reports_errors
+def serve(data_dir: str | None, host: str, port: int, threads: int) -> None:
+    """Serve the web UI with a production WSGI server (waitress)."""
+    data = resolve_data_dir(data_dir)
+    from tracker.config import open_tracker
+
+    open_tracker(data).close()  # a clear error before the server starts when the data is unusable
+    run_server(str(data.path), host, port, threads)

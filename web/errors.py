@@ -1,0 +1,67 @@
+"""Every error a user can meet becomes a friendly page (or, for htmx, a small notice)."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template, request
+from markupsafe import escape
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from tracker.errors import Conflict, Invalid, NotAllowed, NotFound
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: ("Bad request", "The request could not be understood."),
+    403: ("Not allowed", "Your role does not allow this."),
+    404: ("Not found", "There is nothing here. It may have been mistyped."),
+    405: ("Not allowed", "This page cannot be used that way."),
+    409: ("Changed meanwhile", "Someone else changed this first. Nothing of yours was recorded; "
+          "here is the current state."),
+    429: ("Slow down", "Too many attempts. Wait a minute and try again."),
+    500: ("Something went wrong", "The error has been logged. Nothing was recorded; please try again."),
+}
+
+
+def error_response(status: int, detail: str | None = None) -> tuple[str, int]:
+    title, text = MESSAGES.get(status, MESSAGES[500])
+    template = "errors/_notice.html" if request.headers.get("HX-Request") else "errors/error.html"
+    try:
+        return render_template(template, status=status, title=title, text=detail or text), status
+    except Exception:  # the error page itself failed: still no stack trace for the user
+        log.exception("the error page failed to render")
+        return f"<!doctype html><title>{title}</title><h1>{title}</h1><p>{escape(text)}</p>", status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(NotAllowed)
+    def not_allowed(e: NotAllowed) -> tuple[str, int]:
+        return error_response(403, str(e).capitalize() + ".")
+
+    @app.errorhandler(NotFound)
+    def not_found(e: NotFound) -> tuple[str, int]:
+        return error_response(404, f"No such {e.what}.")
+
+    @app.errorhandler(Conflict)
+    def conflict(e: Conflict) -> tuple[str, int]:
+        return error_response(409)
+
+    @app.errorhandler(Invalid)
+    def invalid(e: Invalid) -> tuple[str, int]:
+        return error_response(400, "; ".join(f"{k}: {v}" for k, v in e.errors.items()))
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(e: CSRFError) -> tuple[str, int]:
+        return error_response(400, "This form has expired or was not sent by this site. "
+                                   "Reload the page and try again.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(e: HTTPException) -> tuple[str, int]:
+        return error_response(e.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected(e: Exception) -> tuple[str, int]:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return error_response(500)

@@ -1,0 +1,55 @@
+"""Configuration: defaults, the data directory, and the secret key kept beside the data."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from tracker.config import resolve_data_dir
+
+DEFAULTS: dict[str, Any] = {
+    "DATA_DIR": None,  # None: $CX_TRACKER_DATA, else ./cx-tracker-data
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_NAME": "cx_session",
+    "PERMANENT_SESSION_LIFETIME": timedelta(days=7),
+    # CSRF tokens are bound to the login session and live as long as it does: a CCO may leave
+    # a page open all day.
+    "WTF_CSRF_TIME_LIMIT": None,
+    "WTF_CSRF_HEADERS": ["X-CSRFToken"],
+    "LOGIN_RATE_LIMIT": "10 per minute",
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "BEHIND_PROXY": False,  # trust X-Forwarded-Proto/For from one reverse proxy
+    "TIMELINE_PAGE_SIZE": 50,
+}
+
+
+def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env("CX_TRACKER_WEB")
+    if config:
+        app.config.update(config)
+    data = resolve_data_dir(app.config["DATA_DIR"])
+    app.config["DATA_DIR"] = str(data.path)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = os.environ.get("CX_TRACKER_SECRET_KEY") or _secret_key(data.path)
+
+
+def _secret_key(data_dir: Path) -> str:
+    """A random key created once per installation, readable only by its owner."""
+    path = data_dir / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass  # created earlier, or by another server process just now
+    else:
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    return path.read_text().strip()
