@@ -1,0 +1,81 @@
+"""The celebrations wall: every celebration, and every completion as a win.
+
+A win remembers whether the commitment was completed on or before the due date in force then
+(`on_time`); a helper table keeps each commitment's department, title and current due date.
+"""
+
+from __future__ import annotations
+
+from sqlite3 import Cursor
+
+from sqlite_utils import Database
+
+from projections.facts import Fact
+from projections.view import View
+
+
+class Celebrations(View):
+    name = "celebrations"
+    version = 1
+    tables = ("celebrations", "wins", "celebration_commitments")
+
+    def create(self, db: Database) -> None:
+        db.executescript(
+            """
+            CREATE TABLE celebration_commitments (commitment_id TEXT PRIMARY KEY,
+                department TEXT NOT NULL, title TEXT NOT NULL, due_date TEXT NOT NULL);
+            CREATE TABLE celebrations (
+                position INTEGER PRIMARY KEY, commitment_id TEXT NOT NULL,
+                department TEXT NOT NULL, title TEXT NOT NULL, message TEXT NOT NULL,
+                celebrated_by TEXT, celebrated_at TEXT NOT NULL);
+            CREATE INDEX celebrations_by_department ON celebrations (department, position);
+            CREATE TABLE wins (
+                position INTEGER PRIMARY KEY, commitment_id TEXT NOT NULL UNIQUE,
+                department TEXT NOT NULL, title TEXT NOT NULL, evidence TEXT NOT NULL,
+                completed_on TEXT NOT NULL, due_date TEXT NOT NULL, on_time INTEGER NOT NULL,
+                completed_by TEXT, completed_at TEXT NOT NULL);
+            CREATE INDEX wins_by_department ON wins (department, position);
+            """
+        )
+
+    def on_commitment_Made(self, db: Database, fact: Fact) -> None:
+        db.execute(
+            "INSERT INTO celebration_commitments VALUES (?, ?, ?, ?)",
+            [str(fact.aggregate_id), fact.data["department"], fact.data["title"],
+             fact.data["due_date"].isoformat()],
+        )
+
+    def on_commitment_DueDateMoved(self, db: Database, fact: Fact) -> None:
+        _expect_one(db.execute(
+            "UPDATE celebration_commitments SET due_date = ? WHERE commitment_id = ?",
+            [fact.data["to_date"].isoformat(), str(fact.aggregate_id)],
+        ), fact)
+
+    def on_commitment_Celebrated(self, db: Database, fact: Fact) -> None:
+        _expect_one(db.execute(
+            "INSERT INTO celebrations SELECT ?, commitment_id, department, title, ?, ?, ?"
+            " FROM celebration_commitments WHERE commitment_id = ?",
+            [fact.position, fact.data["message"], _str(fact.actor), fact.timestamp.isoformat(),
+             str(fact.aggregate_id)],
+        ), fact)
+
+    def on_commitment_Completed(self, db: Database, fact: Fact) -> None:
+        _expect_one(db.execute(
+            "INSERT INTO wins SELECT :position, commitment_id, department, title, :evidence, :on,"
+            " due_date, :on <= due_date, :by, :at"
+            " FROM celebration_commitments WHERE commitment_id = :id",
+            {"position": fact.position, "evidence": fact.data["evidence"],
+             "on": fact.data["completed_on"].isoformat(), "by": _str(fact.actor),
+             "at": fact.timestamp.isoformat(), "id": str(fact.aggregate_id)},
+        ), fact)
+
+
+def _str(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _expect_one(cursor: Cursor, fact: Fact) -> None:
+    """A fact that matches no row means the view and the log disagree: stop, loudly."""
+    if cursor.rowcount != 1:
+        raise LookupError(f"celebrations view: {fact.key} at position {fact.position} matched "
+                          f"{cursor.rowcount} rows")
