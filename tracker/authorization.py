@@ -43,6 +43,15 @@ def require_roadblock_party(member: Member, commitment: Commitment, roadblock_id
         raise NotAllowed("only the commitment's department, a department asked for help, or the CCO")
 
 
+def require_commitment_party(member: Member, commitment: Commitment) -> None:
+    """The commitment's department, a department asked for help on one of its roadblocks, or the CCO."""
+    if is_cco(member) or commitment.department in member.lead_departments():
+        return
+    asked = {d for r in commitment.roadblocks.values() for d in r.help_requested_from}
+    if not asked & member.lead_departments():
+        raise NotAllowed("only the commitment's department, a department asked for help, or the CCO")
+
+
 def require_writer(member: Member) -> None:
     """Any CCO or department lead (celebrations cross silos on purpose)."""
     if not (is_cco(member) or member.lead_departments()):
@@ -65,6 +74,6 @@ def is_read_only(member: Member) -> bool:
 
 __all__ = [
     "AUDITOR", "CCO", "EXECUTIVE", "LEAD", "can_audit", "can_read", "is_cco", "is_read_only",
-    "require_active", "require_cco", "require_department_writer", "require_roadblock_party",
-    "require_writer",
+    "require_active", "require_cco", "require_commitment_party", "require_department_writer",
+    "require_roadblock_party", "require_writer",
 ]

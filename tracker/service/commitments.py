@@ -8,7 +8,7 @@ from uuid import UUID
 
 from tracker import clock
 from tracker.authorization import (
-    require_department_writer, require_roadblock_party, require_writer,
+    require_commitment_party, require_department_writer, require_roadblock_party, require_writer,
 )
 from tracker.domain import Commitment, Member, rules
 from tracker.errors import Invalid, NotFound
@@ -141,7 +141,7 @@ class CommitmentCommands(ServiceBase):
     def add_note(self, actor: UUID, commitment_id: UUID, *, text: str) -> Receipt:
         member = self._actor(actor)
         commitment = self._commitment(commitment_id)
-        require_department_writer(member, commitment.department)
+        require_commitment_party(member, commitment)
         commitment.add_note(rules.text("text", text, maximum=4000), actor=actor)
         return self._store(commitment)
 

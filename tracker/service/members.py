@@ -68,9 +68,9 @@ class MemberCommands(ServiceBase):
     def change_password(self, actor: UUID, *, email: str, password: str) -> None:
         """Members change their own password; the CCO may reset anyone's."""
         acting = self._actor(actor)
-        member = self._member_by_email(email)
-        if member.id != acting.id:
+        if member_id(email) != acting.id:  # before the look-up: no probing for e-mail addresses
             require_cco(acting, "reset another member's password")
+        member = self._member_by_email(email)
         if not member.active:
             raise Invalid.field("email", "is deactivated")
         self.accounts.set_password(member.id, member.email, password)
