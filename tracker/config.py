@@ -14,6 +14,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from eventsourcing.persistence import PersistenceError
+
 from tracker.accounts import Accounts
 from tracker.application import CxTracker
 
@@ -104,5 +106,5 @@ def open_tracker(data: DataDir, *, create: bool = False) -> CxTracker:
     _check_sqlite_file(data.accounts, "accounts store")
     try:
         return CxTracker(env=env, accounts=Accounts(data.accounts))
-    except sqlite3.DatabaseError as e:
+    except (sqlite3.DatabaseError, PersistenceError) as e:
         raise ConfigError(f"cannot open the stores in {data.path}: {e}") from e

@@ -118,7 +118,7 @@ def test_progress_is_a_whole_number_from_0_to_100_and_form_strings_are_accepted(
 
 
 @pytest.mark.parametrize("percent", [-1, 101, True, False, 50.0, 12.5, "abc", "", "50.5", "101",
-                                     "-5", None])
+                                     "-5", None, "1_0", "٥"])
 def test_progress_outside_0_to_100_or_not_a_whole_number_is_refused(
     org: Org, commitment: UUID, percent: object
 ) -> None:

@@ -166,3 +166,9 @@ def deactivated_cco(org: Org) -> World:
 def test_a_deactivated_member_can_do_nothing(deactivated_cco: World, command: str) -> None:
     with refused(deactivated_cco.app, NotAllowed):
         COMMANDS[command](deactivated_cco, member_id("cco2@example.com"))
+
+
+def test_a_department_without_the_lead_role_is_refused_at_registration(org: Org) -> None:
+    with refused(org.app, Invalid, "department"):
+        org.app.register_member(org.cco, email="new@example.com", name="New Person",
+                                password="long-enough", department="sales")

@@ -170,3 +170,9 @@ def test_a_measurement_of_today_or_earlier_is_recorded(
     head = org.app.head()
     org.app.record_measurement(org.cco, key="nps", value=value, measured_on=measured_on)
     assert org.app.head() == head + 1
+
+
+def test_a_kpi_direction_that_contradicts_baseline_and_target_is_refused(org: Org) -> None:
+    with refused(org.app, Invalid, "direction"):
+        org.app.define_kpi(org.cco, key="frt", name="First response", unit="hours", baseline=8,
+                           target=4, target_date="2026-12-31", direction="up")

@@ -183,10 +183,9 @@ class CommitmentCommands(ServiceBase):
 
 def _percent(value: int | str) -> int:
     if isinstance(value, str):
-        try:
-            value = int(value.strip())
-        except ValueError:
-            raise Invalid.field("percent", "must be a whole number from 0 to 100") from None
+        if not value.strip().isdecimal() or not value.strip().isascii():
+            raise Invalid.field("percent", "must be a whole number from 0 to 100")
+        value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
         raise Invalid.field("percent", "must be a whole number from 0 to 100")
     return value

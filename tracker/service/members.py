@@ -24,7 +24,7 @@ class MemberCommands(ServiceBase):
             email=lambda: rules.email("email", email),
             name=lambda: rules.text("name", name, maximum=200),
             password=lambda: check_password(password),
-            role=lambda: role and self._checked_grant(role, department),
+            role=lambda: self._checked_grant(role, department) if role else _no_department(department),
         )
         if member_id(values["email"]) in self.repository:
             raise Invalid.field("email", "a member with this e-mail address already exists")
@@ -91,3 +91,8 @@ class MemberCommands(ServiceBase):
         if role == LEAD and department:
             self._plan().require_department("department", department)
         return role
+
+
+def _no_department(department: str | None) -> None:
+    if department:
+        raise Invalid.field("department", "is given only with the lead role")

@@ -90,10 +90,15 @@ class PlanCommands(ServiceBase):
         )
         if values["target"] == values["baseline"]:
             raise Invalid.field("target", "must differ from the baseline")
+        implied = "up" if values["target"] > values["baseline"] else "down"
         if direction is None or direction == "":
-            direction = "up" if values["target"] > values["baseline"] else "down"
+            direction = implied
         if direction not in DIRECTIONS:
             raise Invalid.field("direction", "must be 'up' or 'down'")
+        if direction != implied:
+            raise Invalid.field(
+                "direction", f"contradicts baseline and target (the target is {'higher' if implied == 'up' else 'lower'})"
+            )
         plan.define_kpi(Kpi(direction=direction, **values), actor=actor)
         return self._store(plan)
 
