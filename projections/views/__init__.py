@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from projections.view import View
 from projections.views.accountability import Accountability
+from projections.views.board import Board
 from projections.views.celebrations import Celebrations
 from projections.views.directory import Directory
+from projections.views.history import History
 from projections.views.kpis import Kpis
 from projections.views.ownership import Ownership
 from projections.views.roadblocks import Roadblocks
+from projections.views.timeline import Timeline
 
 
 def all_views() -> list[View]:
     return [
         Directory(),
+        Board(), History(), Timeline(),
         Roadblocks(), Accountability(), Ownership(), Kpis(), Celebrations(),
     ]

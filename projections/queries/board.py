@@ -1,0 +1,125 @@
+"""The commitment board: current commitments with their health on a given day.
+
+Ordering puts what needs attention first: overdue, blocked, at risk, on track, then the closed
+ones (done late, done, withdrawn); within each, the nearest due date first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from sqlite_utils import Database
+
+from projections.health import HEALTHS, health_sql
+
+SLIPPING_MOVES = 2  # an open commitment whose due date moved this many times is "slipping"
+ATTENTION = ("overdue", "blocked", "at risk")
+
+HEALTH_ORDER = """CASE health WHEN 'overdue' THEN 0 WHEN 'blocked' THEN 1 WHEN 'at risk' THEN 2
+    WHEN 'on track' THEN 3 WHEN 'done late' THEN 4 WHEN 'done' THEN 5 ELSE 6 END"""
+ORDER_BY = f"ORDER BY {HEALTH_ORDER}, due_date, title, id"
+
+
+def with_health(source: str, today_param: str = ":today") -> str:
+    """`source` (a table or subquery with the board's columns) plus its derived `health`."""
+    return f"SELECT b.*, {health_sql(today_param, 'b.')} AS health FROM {source} b"
+
+
+def rows(db: Database, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    cursor = db.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def check_health(health: str | None) -> None:
+    if health is not None and health not in HEALTHS:
+        raise ValueError(f"unknown health {health!r}: one of {', '.join(HEALTHS)}")
+
+
+def board(
+    db: Database, *, today: date, department: str | None = None, owner: UUID | str | None = None,
+    health: str | None = None, journey: str | None = None,
+) -> list[dict[str, Any]]:
+    """Every commitment matching the filters, as a dict of the board's columns plus `health`."""
+    check_health(health)
+    where, params = ["1 = 1"], {"today": today.isoformat()}
+    for column, value in (("department", department), ("owner_id", owner), ("journey", journey)):
+        if value is not None:
+            where.append(f"{column} = :{column}")
+            params[column] = str(value)
+    source = f"(SELECT * FROM commitments WHERE {' AND '.join(where)})"
+    outer = ""
+    if health is not None:
+        outer, params["health"] = "WHERE health = :health", health
+    return rows(db, f"SELECT * FROM ({with_health(source)}) {outer} {ORDER_BY}", params)
+
+
+def commitment(
+    db: Database, commitment_id: UUID | str, *, today: date | None = None
+) -> dict[str, Any] | None:
+    """One commitment's board row (with `health` when `today` is given), or None."""
+    params = {"id": str(commitment_id), "today": (today or date.min).isoformat()}
+    source = "(SELECT * FROM commitments WHERE id = :id)"
+    found = rows(db, with_health(source), params)
+    if not found:
+        return None
+    if today is None:
+        del found[0]["health"]
+    return found[0]
+
+
+@dataclass(frozen=True)
+class GroupHealth:
+    """How many commitments of one department (or journey) are in each health."""
+
+    key: str | None  # department slug or journey key; None: commitments with no journey
+    name: str
+    counts: dict[str, int] = field(default_factory=dict)  # every health, zeros included
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def health_counts(db: Database, today: date, by: str = "department") -> list[GroupHealth]:
+    """Per department (in the plan's order) or per journey, every health counted; groups without
+    commitments are included with zeros."""
+    if by == "department":
+        groups = rows(db, "SELECT slug AS key, name FROM departments ORDER BY ordinal", {})
+        column = "department"
+    elif by == "journey":
+        groups = rows(db, "SELECT key, name FROM journeys ORDER BY ordinal", {})
+        column = "journey"
+    else:
+        raise ValueError("by must be 'department' or 'journey'")
+    counted: dict[str | None, dict[str, int]] = {}
+    for row in rows(
+        db, f"SELECT {column} AS key, health, count(*) AS n"
+        f" FROM ({with_health('commitments')}) GROUP BY {column}, health",
+        {"today": today.isoformat()},
+    ):
+        counted.setdefault(row["key"], {})[row["health"]] = row["n"]
+    known = {g["key"] for g in groups}
+    extra = [{"key": k, "name": k or "No journey"} for k in counted if k not in known]
+    return [
+        GroupHealth(g["key"], g["name"], {h: counted.get(g["key"], {}).get(h, 0) for h in HEALTHS})
+        for g in groups + sorted(extra, key=lambda g: (g["key"] is None, g["key"] or ""))
+    ]
+
+
+def at_risk(db: Database, today: date) -> list[dict[str, Any]]:
+    """Open commitments that need attention: overdue, blocked or at risk, or "slipping" (due
+    date moved `SLIPPING_MOVES` or more times). Each row has `health` and `slipping`."""
+    attention = ", ".join(f"'{h}'" for h in ATTENTION)
+    sql = (
+        f"SELECT *, due_date_moves >= :moves AS slipping"
+        f" FROM ({with_health('(SELECT * FROM commitments WHERE status = :open)')})"
+        f" WHERE health IN ({attention}) OR due_date_moves >= :moves {ORDER_BY}"
+    )
+    found = rows(db, sql, {"today": today.isoformat(), "open": "open", "moves": SLIPPING_MOVES})
+    for row in found:
+        row["slipping"] = bool(row["slipping"])
+    return found

@@ -1,0 +1,163 @@
+"""The commitment board: the current state of every commitment, one row each.
+
+Health is not stored (it depends on the day you look): queries derive it with
+`projections.health.health_sql` from the columns kept here.
+
+- `due_date_moves`: how many times the due date was moved.
+- `days_slipped`: the net slip, in days, of the current due date past the original one
+  (`max(0, due_date - original_due_date)`); a due date moved back to or before the original
+  date counts 0. A date moved out 31 days and then in 10 has slipped 21 days.
+- `due_at_completion`: the due date in force when it was completed (what "done late" is judged
+  against: moving a due date before completing is not lateness).
+- `open_roadblocks` / `open_help_requests`: unresolved roadblocks / those on which another
+  department's help was asked; `board_roadblocks` keeps the per-roadblock facts behind them.
+- `version`: the aggregate's version, for the web's optimistic concurrency (`expected_version`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlite_utils import Database
+
+from projections.facts import Fact
+from projections.instants import instant_text
+from projections.view import View
+
+
+class Board(View):
+    name = "board"
+    version = 1
+    tables = ("commitments", "board_roadblocks")
+
+    def create(self, db: Database) -> None:
+        script = (
+            """
+            CREATE TABLE commitments (
+                id TEXT PRIMARY KEY, department TEXT NOT NULL, title TEXT NOT NULL,
+                description TEXT NOT NULL, owner_id TEXT NOT NULL, owner_name TEXT,
+                journey TEXT, kpi TEXT, made_at TEXT NOT NULL, made_by TEXT,
+                original_due_date TEXT NOT NULL, due_date TEXT NOT NULL,
+                due_date_moves INTEGER NOT NULL DEFAULT 0, days_slipped INTEGER NOT NULL DEFAULT 0,
+                progress INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL DEFAULT 'open',
+                completed_on TEXT, due_at_completion TEXT, evidence TEXT, withdrawn_reason TEXT,
+                open_roadblocks INTEGER NOT NULL DEFAULT 0,
+                open_help_requests INTEGER NOT NULL DEFAULT 0,
+                last_event_at TEXT NOT NULL, version INTEGER NOT NULL);
+            CREATE INDEX commitments_department ON commitments (department, due_date);
+            CREATE INDEX commitments_owner ON commitments (owner_id, due_date);
+            CREATE INDEX commitments_status ON commitments (status, due_date);
+            CREATE INDEX commitments_due_date ON commitments (due_date);
+            CREATE INDEX commitments_journey ON commitments (journey, due_date);
+            CREATE TABLE board_roadblocks (
+                commitment_id TEXT NOT NULL, roadblock_id TEXT NOT NULL,
+                help_requested INTEGER NOT NULL DEFAULT 0, resolved INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (commitment_id, roadblock_id));
+            """
+        )
+        # One statement at a time: executescript would commit the runner's transaction.
+        for statement in script.split(";"):
+            if statement.strip():
+                db.execute(statement)
+
+    def on_commitment_Made(self, db: Database, fact: Fact) -> None:
+        d = fact.data
+        due = d["due_date"].isoformat()
+        at = instant_text(fact.timestamp)
+        db.execute(
+            "INSERT INTO commitments (id, department, title, description, owner_id, owner_name,"
+            " journey, kpi, made_at, made_by, original_due_date, due_date, last_event_at, version)"
+            " VALUES (?, ?, ?, ?, ?, (SELECT name FROM members WHERE id = ?),"
+            " ?, ?, ?, ?, ?, ?, ?, ?)",
+            [str(fact.aggregate_id), d["department"], d["title"], d["description"],
+             str(d["owner_id"]), str(d["owner_id"]), d["journey"], d["kpi"], at,
+             _text(fact.actor), due, due, at, fact.version],
+        )
+
+    def on_commitment_ProgressReported(self, db: Database, fact: Fact) -> None:
+        self._update(db, fact, "progress = ?", [fact.data["percent"]])
+
+    def on_commitment_DueDateMoved(self, db: Database, fact: Fact) -> None:
+        to = fact.data["to_date"].isoformat()
+        self._update(
+            db, fact,
+            "due_date = ?, due_date_moves = due_date_moves + 1, days_slipped ="
+            " MAX(0, CAST(julianday(?) - julianday(original_due_date) AS INTEGER))",
+            [to, to],
+        )
+
+    def on_commitment_OwnershipHandedOver(self, db: Database, fact: Fact) -> None:
+        owner = str(fact.data["to_owner"])
+        self._update(
+            db, fact, "owner_id = ?, owner_name = (SELECT name FROM members WHERE id = ?)",
+            [owner, owner],
+        )
+
+    def on_commitment_RoadblockRaised(self, db: Database, fact: Fact) -> None:
+        db.execute(
+            "INSERT INTO board_roadblocks (commitment_id, roadblock_id) VALUES (?, ?)",
+            [str(fact.aggregate_id), fact.data["roadblock_id"]],
+        )
+        self._update_roadblocks(db, fact)
+
+    def on_commitment_HelpRequested(self, db: Database, fact: Fact) -> None:
+        self._roadblock(db, fact, "help_requested = 1")
+        self._update_roadblocks(db, fact)
+
+    def on_commitment_RoadblockResolved(self, db: Database, fact: Fact) -> None:
+        self._roadblock(db, fact, "resolved = 1")
+        self._update_roadblocks(db, fact)
+
+    def on_commitment_Completed(self, db: Database, fact: Fact) -> None:
+        self._update(
+            db, fact,
+            "status = 'completed', completed_on = ?, due_at_completion = due_date,"
+            " evidence = ?, progress = 100",
+            [fact.data["completed_on"].isoformat(), fact.data["evidence"]],
+        )
+
+    def on_commitment_Withdrawn(self, db: Database, fact: Fact) -> None:
+        self._update(db, fact, "status = 'withdrawn', withdrawn_reason = ?", [fact.data["reason"]])
+
+    def on_commitment_Celebrated(self, db: Database, fact: Fact) -> None:
+        self._update(db, fact)
+
+    def on_commitment_NoteAdded(self, db: Database, fact: Fact) -> None:
+        self._update(db, fact)
+
+    # Helpers
+
+    @staticmethod
+    def _update(db: Database, fact: Fact, sets: str = "", params: list[Any] | None = None) -> None:
+        """Apply `sets` (code-defined SQL, values bound) and stamp the row with this event."""
+        sql = f"UPDATE commitments SET {sets + ', ' if sets else ''}last_event_at = ?, version = ?"
+        cursor = db.execute(
+            sql + " WHERE id = ?",
+            [*(params or []), instant_text(fact.timestamp), fact.version, str(fact.aggregate_id)],
+        )
+        if cursor.rowcount != 1:
+            raise LookupError(f"board: no commitment {fact.aggregate_id} for {fact.key}")
+
+    @staticmethod
+    def _roadblock(db: Database, fact: Fact, sets: str) -> None:
+        cursor = db.execute(
+            f"UPDATE board_roadblocks SET {sets} WHERE commitment_id = ? AND roadblock_id = ?",
+            [str(fact.aggregate_id), fact.data["roadblock_id"]],
+        )
+        if cursor.rowcount != 1:
+            raise LookupError(f"board: no roadblock {fact.data['roadblock_id']} for {fact.key}")
+
+    def _update_roadblocks(self, db: Database, fact: Fact) -> None:
+        cid = str(fact.aggregate_id)
+        self._update(
+            db, fact,
+            "open_roadblocks = (SELECT count(*) FROM board_roadblocks"
+            "  WHERE commitment_id = ? AND resolved = 0),"
+            " open_help_requests = (SELECT count(*) FROM board_roadblocks"
+            "  WHERE commitment_id = ? AND resolved = 0 AND help_requested = 1)",
+            [cid, cid],
+        )
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)

@@ -1,0 +1,229 @@
+"""The timeline: every event in the log as a readable row, newest first when queried.
+
+`department` is the commitment's department for commitment events, the department a plan event
+is about (added, endorsing, leading a journey) for those, else NULL. `summary` is one line for
+people; `details` is the event's own data as JSON (dates ISO, UUIDs as strings).
+`timeline_commitments` keeps what summaries need from before an event (the progress it starts
+from, the due date a completion is judged against, the title).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from sqlite_utils import Database
+
+from projections.facts import Fact
+from projections.instants import instant_text
+from projections.view import View
+from tracker.domain.member import ROLE_TITLES
+
+TEXT_LIMIT = 160  # free text longer than this is cut short in the summary (details keep it all)
+
+
+class Timeline(View):
+    name = "timeline"
+    version = 1
+    tables = ("timeline", "timeline_commitments")
+
+    def create(self, db: Database) -> None:
+        script = (
+            """
+            CREATE TABLE timeline (
+                position INTEGER PRIMARY KEY, at TEXT NOT NULL, actor_id TEXT, actor_name TEXT,
+                department TEXT, commitment_id TEXT, commitment_title TEXT, journey TEXT,
+                kind TEXT NOT NULL, aggregate TEXT NOT NULL, summary TEXT NOT NULL,
+                details TEXT NOT NULL);
+            CREATE INDEX timeline_department ON timeline (department, position);
+            CREATE INDEX timeline_journey ON timeline (journey, position);
+            CREATE INDEX timeline_commitment ON timeline (commitment_id, position);
+            CREATE INDEX timeline_actor ON timeline (actor_id, position);
+            CREATE INDEX timeline_kind ON timeline (kind, position);
+            CREATE INDEX timeline_at ON timeline (at);
+            CREATE TABLE timeline_commitments (
+                id TEXT PRIMARY KEY, title TEXT NOT NULL, department TEXT NOT NULL,
+                journey TEXT, progress INTEGER NOT NULL, due_date TEXT NOT NULL);
+            """
+        )
+        # One statement at a time: executescript would commit the runner's transaction.
+        for statement in script.split(";"):
+            if statement.strip():
+                db.execute(statement)
+
+    def handles(self, key: str) -> bool:
+        return True  # every event gets a row
+
+    def apply(self, db: Database, fact: Fact) -> None:
+        look = _Lookup(db)
+        d = fact.data
+        department = journey = commitment_id = title = None
+        if fact.aggregate == "commitment":
+            subject = self._subject(db, fact)
+            commitment_id = str(fact.aggregate_id)
+            department, journey, title = subject["department"], subject["journey"], subject["title"]
+        elif fact.aggregate == "plan":
+            subject = {}
+            department = d.get("slug") or d.get("department") or d.get("lead_department")
+            journey = d.get("key") if fact.kind.startswith("Journey") else None
+        else:
+            subject = {"name": look.member(fact.aggregate_id)}
+        describe = SUMMARIES.get(fact.key)
+        summary = describe(look, d, subject) if describe is not None else fact.kind
+        db.execute(
+            "INSERT INTO timeline VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [fact.position, instant_text(fact.timestamp), _str(fact.actor),
+             look.member(fact.actor) if fact.actor is not None else None, department,
+             commitment_id, title, journey, fact.kind, fact.aggregate, _one_line(summary),
+             json.dumps(d, default=_json, sort_keys=True, ensure_ascii=False)],
+        )
+        if fact.key == "commitment.ProgressReported":
+            self._remember(db, fact, "progress", d["percent"])
+        elif fact.key == "commitment.DueDateMoved":
+            self._remember(db, fact, "due_date", d["to_date"].isoformat())
+
+    @staticmethod
+    def _subject(db: Database, fact: Fact) -> dict[str, Any]:
+        """The commitment as it was before this event (created by its first event)."""
+        if fact.kind == "Made":
+            d = fact.data
+            row = [str(fact.aggregate_id), d["title"], d["department"], d["journey"], 0,
+                   d["due_date"].isoformat()]
+            db.execute("INSERT INTO timeline_commitments VALUES (?, ?, ?, ?, ?, ?)", row)
+        cursor = db.execute(
+            "SELECT title, department, journey, progress, due_date FROM timeline_commitments"
+            " WHERE id = ?", [str(fact.aggregate_id)],
+        )
+        found = cursor.fetchone()
+        if found is None:
+            raise LookupError(f"timeline: no commitment {fact.aggregate_id} for {fact.key}")
+        return dict(zip([c[0] for c in cursor.description], found))
+
+    @staticmethod
+    def _remember(db: Database, fact: Fact, column: str, value: object) -> None:
+        db.execute(
+            f"UPDATE timeline_commitments SET {column} = ? WHERE id = ?",
+            [value, str(fact.aggregate_id)],
+        )
+
+
+class _Lookup:
+    """Names from the directory's tables (applied before this view), falling back to the key."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def _name(self, sql: str, key: object) -> str:
+        if key is None:
+            return "-"
+        row = self.db.execute(sql, [str(key)]).fetchone()
+        return row[0] if row is not None and row[0] else str(key)
+
+    def member(self, member_id: object) -> str:
+        return self._name("SELECT name FROM members WHERE id = ?", member_id)
+
+    def department(self, slug: object) -> str:
+        return self._name("SELECT name FROM departments WHERE slug = ?", slug)
+
+    def journey(self, key: object) -> str:
+        return self._name("SELECT name FROM journeys WHERE key = ?", key)
+
+    def kpi(self, key: object) -> str:
+        return self._name("SELECT name FROM kpis WHERE key = ?", key)
+
+
+Describe = Callable[[_Lookup, dict[str, Any], dict[str, Any]], str]
+
+
+def _completed(look: _Lookup, d: dict[str, Any], subject: dict[str, Any]) -> str:
+    days = (d["completed_on"] - date.fromisoformat(subject["due_date"])).days
+    timing = "on time" if days == 0 else _days(abs(days)) + (" late" if days > 0 else " early")
+    return f"Completed on {d['completed_on'].isoformat()} ({timing}): {_cut(d['evidence'])}"
+
+
+def _moved(look: _Lookup, d: dict[str, Any], subject: dict[str, Any]) -> str:
+    days = (d["to_date"] - d["from_date"]).days
+    sign = "+" if days > 0 else "-"
+    return (f"Due date moved {d['from_date'].isoformat()} → {d['to_date'].isoformat()}"
+            f" ({sign}{_days(abs(days))}): {_cut(d['reason'])}")
+
+
+def _resolved(look: _Lookup, d: dict[str, Any], subject: dict[str, Any]) -> str:
+    helped = f" with help from {look.department(d['helped_by'])}" if d["helped_by"] else ""
+    return f"Roadblock {d['roadblock_id']} resolved{helped}: {_cut(d['resolution'])}"
+
+
+def _role(look: _Lookup, d: dict[str, Any]) -> str:
+    title = ROLE_TITLES.get(d["role"], d["role"])
+    return f"{title} ({look.department(d['department'])})" if d["department"] else title
+
+
+SUMMARIES: dict[str, Describe] = {
+    "commitment.Made": lambda look, d, s: (
+        f"Commitment made: {_cut(d['title'])}, due {d['due_date'].isoformat()},"
+        f" owned by {look.member(d['owner_id'])}"),
+    "commitment.ProgressReported": lambda look, d, s: (
+        f"Progress {s['progress']}% → {d['percent']}%"
+        + (f": {_cut(d['note'])}" if d["note"] else "")),
+    "commitment.DueDateMoved": _moved,
+    "commitment.OwnershipHandedOver": lambda look, d, s: (
+        f"Handed over from {look.member(d['from_owner'])} to {look.member(d['to_owner'])}:"
+        f" {_cut(d['reason'])}"),
+    "commitment.RoadblockRaised": lambda look, d, s: (
+        f"Roadblock {d['roadblock_id']} raised: {_cut(d['description'])}"),
+    "commitment.HelpRequested": lambda look, d, s: (
+        f"Roadblock {d['roadblock_id']}: help asked of {look.department(d['department'])}"),
+    "commitment.RoadblockResolved": _resolved,
+    "commitment.Completed": _completed,
+    "commitment.Withdrawn": lambda look, d, s: f"Withdrawn: {_cut(d['reason'])}",
+    "commitment.Celebrated": lambda look, d, s: f"Celebrated: {_cut(d['message'])}",
+    "commitment.NoteAdded": lambda look, d, s: f"Note: {_cut(d['text'])}",
+    "plan.Started": lambda look, d, s: f"Plan started: {_cut(d['name'])}",
+    "plan.VisionRevised": lambda look, d, s: f"Vision revised: {_cut(d['vision'])}",
+    "plan.DepartmentAdded": lambda look, d, s: f"Department added: {d['name']}",
+    "plan.VisionEndorsed": lambda look, d, s: (
+        f"{look.department(d['department'])} endorsed the vision (revision {d['revision']})"),
+    "plan.JourneyDefined": lambda look, d, s: (
+        f"Journey defined: {d['name']}, led by {look.department(d['lead_department'])}"),
+    "plan.JourneyLeadChanged": lambda look, d, s: (
+        f"Journey {look.journey(d['key'])} now led by {look.department(d['lead_department'])}"),
+    "plan.KpiDefined": lambda look, d, s: (
+        f"KPI defined: {d['name']}, {d['baseline']:g} → {d['target']:g} {d['unit']}"
+        f" by {d['target_date'].isoformat()}"),
+    "plan.KpiMeasured": lambda look, d, s: (
+        f"{look.kpi(d['key'])} measured {d['value']:g} on {d['measured_on'].isoformat()}"
+        + (f": {_cut(d['note'])}" if d["note"] else "")),
+    "member.Registered": lambda look, d, s: f"Member registered: {d['name']} ({d['email']})",
+    "member.RoleGranted": lambda look, d, s: f"{s['name']} granted the role {_role(look, d)}",
+    "member.RoleRevoked": lambda look, d, s: (
+        f"{s['name']} no longer holds the role {_role(look, d)}"),
+    "member.Deactivated": lambda look, d, s: f"{s['name']} deactivated: {_cut(d['reason'])}",
+}
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def _cut(text: str) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 1] + "…"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _str(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _json(value: object) -> str:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, UUID):
+        return str(value)
+    raise TypeError(f"timeline: cannot write {type(value).__name__} as JSON")
