@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from tracker import __version__
+from tracker.cli.demo import demo
 from tracker.cli.users import init, user
 
 
@@ -20,6 +21,7 @@ def cli() -> None:
 
 cli.add_command(init)
 cli.add_command(user)
+cli.add_command(demo)
 
 
 def _add_plugin_commands() -> None:
