@@ -45,6 +45,8 @@ class DataDir:
         return self.path / VIEWS_FILE
 
     def is_empty(self) -> bool:
+        if self.path.exists() and not self.path.is_dir():
+            raise ConfigError(f"{self.path} exists and is not a directory")
         return not self.path.exists() or not any(self.path.iterdir())
 
 

@@ -54,6 +54,15 @@ def test_init_refuses_a_data_dir_that_is_not_empty(tmp_path: Path) -> None:
     assert [p.name for p in (tmp_path / "data").iterdir()] == ["notes.txt"]
 
 
+def test_init_refuses_a_data_path_that_is_a_file(tmp_path: Path) -> None:
+    (tmp_path / "data").write_text("mine")
+    result = cx("init", "--data", tmp_path / "data", "--plan", "Acme", "--email", "cco@example.com",
+                "--name", "Cara Cole", "--password", PASSWORD)
+    assert refused_cleanly(result, 1)
+    assert "is not a directory" in result.output
+    assert (tmp_path / "data").read_text() == "mine"
+
+
 def test_init_with_a_missing_parent_dir_explains_the_problem_without_a_traceback(tmp_path: Path) -> None:
     data = tmp_path / "no-such-parent" / "data"
     result = cx("init", "--data", data, "--plan", "Acme", "--email", "cco@example.com",
