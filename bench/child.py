@@ -1,0 +1,78 @@
+"""Measurements that need a process of their own (for its peak memory). Prints one JSON line.
+
+    python -m bench.child rebuild DATA_DIR [--batch-size N]   # the product's own CLI command
+    python -m bench.child decode DATA_DIR [--batch-size N]    # the raw read-and-decode baseline
+
+Peak memory is the process's high-water resident set (`VmHWM`, as `ru_maxrss`), which includes
+the interpreter and every import: the figure an operator sees for the command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import re
+import resource
+import sys
+import time
+from contextlib import redirect_stdout
+from pathlib import Path
+from typing import Any
+
+
+def peak_rss_kb() -> int:
+    """The high-water RSS of this process in KiB (Linux reports ru_maxrss in KiB)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
+def rebuild(data_dir: str, batch_size: int) -> dict[str, Any]:
+    """`cx-tracker projections rebuild`, in this process, timed from the call to its return."""
+    from tracker.cli.main import cli
+
+    out = io.StringIO()
+    started = time.perf_counter()
+    with redirect_stdout(out):
+        cli.main(["projections", "rebuild", "--data", data_dir, "--batch-size", str(batch_size)],
+                 standalone_mode=False)
+    seconds = time.perf_counter() - started
+    last = out.getvalue().strip().splitlines()[-1]
+    found = re.match(r"Rebuilt: ([\d,]+) events in ([\d.]+) s", last)
+    if found is None:
+        raise RuntimeError(f"unexpected output of the rebuild command: {last!r}")
+    events = int(found.group(1).replace(",", ""))
+    return {"events": events, "seconds": seconds, "rate_per_s": events / seconds,
+            "build_seconds": float(found.group(2)), "output": last}
+
+
+def decode(data_dir: str, batch_size: int) -> dict[str, Any]:
+    from bench.baselines import open_raw, raw_decode
+    from tracker.config import resolve_data_dir
+
+    app = open_raw(resolve_data_dir(data_dir))
+    try:
+        return raw_decode(app, batch=batch_size).as_dict()
+    finally:
+        app.close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("what", choices=("rebuild", "decode"))
+    parser.add_argument("data_dir")
+    parser.add_argument("--batch-size", type=int, default=2000)
+    args = parser.parse_args(argv)
+    run = rebuild if args.what == "rebuild" else decode
+    result = run(args.data_dir, args.batch_size)
+    result["peak_rss_kb"] = peak_rss_kb()
+    sys.stdout.write(json.dumps(result) + "\n")
+
+
+if __name__ == "__main__":
+    main()

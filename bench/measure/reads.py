@@ -1,0 +1,128 @@
+"""Reads: the pages' queries against the store's caught-up views, p50 and p99 server time.
+
+Each read cycles through its parameters (departments, members, instants), so no single cached
+plan or page flatters it. Reads are the query functions the web pages call (`projections.queries`),
+timed directly: database time plus building the rows, without template rendering.
+The "CCO dashboard" is every query the dashboard page runs (web/blueprints/dashboard.py) except
+the SVG sparklines; "accountability" is both of the accountability page's tables.
+Baseline: the raw floor of any page, the newest 50 timeline rows fetched by primary key through
+plain `sqlite3`, in the same run; the ratio is how many such raw page reads each read costs.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlite_utils import Database
+
+from bench import org
+from bench.generate import Store
+from bench.generator import head_email
+from bench.report import Figure, ratio
+from bench.settings import AS_OF_P99_TARGET, READ_P99_TARGET, Settings
+from bench.stats import Latency, sample
+from bench.workspace import ensure_views
+from projections.database import open_views
+from projections.queries import accountability, board, celebrations, directory, history, kpis
+from projections.queries import roadblocks, timeline
+from tracker.domain import member_id
+
+Read = Callable[[], object]
+
+
+def cycling(values: list[Any], call: Callable[[Any], object]) -> Read:
+    it = itertools.cycle(values)
+    return lambda: call(next(it))
+
+
+def dashboard(db: Database, today: date) -> dict[str, Any]:
+    """What the CCO dashboard page reads (without drawing its sparklines)."""
+    risky = board.at_risk(db, today)
+    blocked = roadblocks.roadblocks(db, today, state="open")
+    overview = kpis.kpi_overview(db)
+    return {
+        "plan": directory.plan(db),
+        "by_department": board.health_counts(db, today, by="department"),
+        "by_journey": board.health_counts(db, today, by="journey"),
+        "at_risk": risky[:12], "at_risk_total": len(risky),
+        "roadblocks": sorted(blocked, key=lambda r: -r["days_open"])[:10],
+        "department_names": directory.department_names(db),
+        "wins": celebrations.wall(db, include_wins=True, limit=6),
+        "kpis": [kpis.kpi_series(db, k["key"]) for k in overview],
+    }
+
+
+def read_cases(db: Database, store: Store, head: int) -> dict[str, tuple[Read, float]]:
+    """name -> (read, p99 target in seconds)."""
+    today = store.today.date()
+    first = datetime.fromisoformat(store.meta["first_instant"])
+    span = store.today - first
+    depts = [slug for slug, _ in org.DEPARTMENTS]
+    heads = [str(member_id(head_email(d))) for d in depts]
+    months = [(first + span * f).date().replace(day=1) for f in (0.2, 0.4, 0.6, 0.8, 0.95)]
+    instants = [first + span * f for f in (0.1, 0.3, 0.5, 0.7, 0.9, 1.0)]
+    pairs = list(itertools.product(depts[:10], months))
+    t = READ_P99_TARGET
+    return {
+        "timeline: newest page": (lambda: timeline.timeline_page(db), t),
+        "timeline: by department": (cycling(depts, lambda d: timeline.timeline_page(db, department=d)), t),
+        "timeline: by actor": (cycling(heads, lambda a: timeline.timeline_page(db, actor=a)), t),
+        "timeline: rare kind": (cycling(["Withdrawn", "JourneyLeadChanged", "Deactivated"],
+                                        lambda k: timeline.timeline_page(db, kind=k)), t),
+        "timeline: department + kind + month": (cycling(pairs, lambda p: timeline.timeline_page(
+            db, department=p[0], kind="ProgressReported", since=p[1],
+            until=p[1] + timedelta(days=30))), t),
+        "timeline: one week": (cycling(months, lambda m: timeline.timeline_page(
+            db, since=m, until=m + timedelta(days=6))), t),
+        "timeline: page deep in history": (cycling(
+            [head // 2, head // 4, head // 10],
+            lambda b: timeline.timeline_page(db, department="customer-service", before=b)), t),
+        "CCO dashboard": (lambda: dashboard(db, today), t),
+        "accountability page": (lambda: (accountability.by_department(db, today),
+                                         accountability.by_owner(db, today)), t),
+        "accountability: one department's owners": (cycling(
+            depts, lambda d: accountability.by_owner(db, today, department=d)), t),
+        "board: one department": (cycling(depts, lambda d: board.board(db, today=today, department=d)), t),
+        "board as of an instant: one department": (cycling(
+            list(itertools.product(depts[:10], instants)),
+            lambda p: history.board_as_of(db, p[1], department=p[0])), AS_OF_P99_TARGET),
+        "board as of an instant: whole plan": (cycling(
+            instants, lambda i: history.board_as_of(db, i)), AS_OF_P99_TARGET),
+    }
+
+
+def raw_page(path: str) -> tuple[Read, Callable[[], None]]:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+
+    def read() -> object:
+        return conn.execute("SELECT * FROM timeline ORDER BY position DESC LIMIT 50").fetchall()
+
+    return read, conn.close
+
+
+def measure_reads(store: Store, s: Settings) -> list[Figure]:
+    head = ensure_views(store)
+    db = open_views(store.data.views)
+    raw, close_raw = raw_page(str(store.data.views))
+    figures: list[Figure] = []
+    try:
+        base = sample(raw, repeat=max(s.read_repeat, 50), min_seconds=s.read_min_seconds)
+        for name, (read, target) in read_cases(db, store, head).items():
+            found = sample(read, repeat=s.read_repeat, min_seconds=s.read_min_seconds)
+            figures.append(_figure(store.events, name, found, base, target))
+    finally:
+        close_raw()
+        db.close()
+    return figures
+
+
+def _figure(size: int, name: str, found: Latency, base: Latency, target: float) -> Figure:
+    return Figure(
+        size, f"read: {name} (p99)", found.p99 * 1e3, "ms", base.p50 * 1e3, "raw 50-row page p50",
+        ratio(found.p99, base.p50), f"p99 ≤ {target * 1e3:.0f} ms", found.p99 <= target,
+        {"read": found.as_ms(), "raw_page": base.as_ms()}, f"p50 {found.p50 * 1e3:.2f} ms",
+    )

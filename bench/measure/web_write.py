@@ -1,0 +1,105 @@
+"""The write benchmark through the whole web stack: WSGI server, session, CSRF, command, save,
+projection catch-up and fragment render, over loopback HTTP.
+
+Each client is a `bench.http.Browser` signed in as its department's lead. A request is the
+htmx form post of a progress report (`HX-Request: true`), answered with the re-rendered
+fragment. The variant exists only when the web UI has a progress-report route; until then the
+write figures name the web variant as pending.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.generate import PASSWORD, Store, open_app
+from bench.http import Browser, web_server
+from bench.load import Client, LoadResult, run_clients
+from bench.measure.write import Variant
+from bench.measure.clients import Writer, percent
+from bench.report import Figure
+from bench.settings import Settings
+from tracker.config import DataDir
+
+HTMX = {"HX-Request": "true"}
+
+
+@dataclass(frozen=True)
+class Route:
+    page: str  # the commitment's page (GET), with "{id}" for the commitment id
+    post: str  # the progress form's action (POST), with "{id}"
+
+
+def progress_route() -> Route | str:
+    """The web UI's progress-report route (found in its URL map), or why there is none."""
+    try:
+        from web import create_app
+
+        with tempfile.TemporaryDirectory() as tmp:
+            open_app(DataDir(Path(tmp))).close()
+            app = create_app({"DATA_DIR": tmp, "TESTING": True})
+            rules = list(app.url_map.iter_rules())
+    except Exception as e:  # the web UI is someone else's work in progress
+        return f"the web UI cannot be built here ({type(e).__name__}: {e})"
+    posts = [r for r in rules if "POST" in (r.methods or set()) and "progress" in r.endpoint]
+    if not posts:
+        return "the web UI has no progress-report route yet"
+    post = posts[0]
+    argument = next(iter(post.arguments), None)
+    if argument is None:
+        return f"the progress route {post.rule} names no commitment"
+    pages = [r for r in rules if "GET" in (r.methods or set()) and r.endpoint.endswith(("commitment", ".show", ".detail"))
+             and argument in r.arguments]
+    template = str(post.rule).replace(f"<{argument}>", "{id}")
+    template = template.replace(f"<uuid:{argument}>", "{id}").replace(f"<string:{argument}>", "{id}")
+    page = str(pages[0].rule) if pages else template
+    for conv in ("", "uuid:", "string:"):
+        page = page.replace(f"<{conv}{argument}>", "{id}")
+    return Route(page=page, post=template)
+
+
+def web_variant(store: Store) -> Variant | str:
+    """The web variant of the write benchmark, or why it is pending."""
+    route = progress_route()
+    if isinstance(route, str):
+        return route
+
+    def run_web(data: DataDir, team: list[Writer], s: Settings, requests: int) -> LoadResult:
+        return run_http(data, team, s, requests, route)
+
+    return run_web
+
+
+def run_http(data: DataDir, team: list[Writer], s: Settings, requests: int, route: Route) -> LoadResult:
+    with web_server(str(data.path)) as port:
+        browsers = [Browser(port) for _ in team]
+        try:
+            clients = [_client(b, w, route) for b, w in zip(browsers, team)]
+            return run_clients(clients, requests=requests, warmup=s.write_warmup)
+        finally:
+            for b in browsers:
+                b.close()
+
+
+def _client(browser: Browser, writer: Writer, route: Route) -> Client:
+    from bench.http import csrf_token
+
+    browser.login(writer.email, PASSWORD)
+    token = csrf_token(browser.get(route.page.format(id=writer.commitments[0])).body)
+
+    def post(i: int) -> None:
+        path = route.post.format(id=writer.commitment(i))
+        done = browser.post(path, {"csrf_token": token, "percent": str(percent(i)), "note": "benchmark"},
+                            {**HTMX, "X-CSRFToken": token})
+        if done.status != 200:
+            raise RuntimeError(f"POST {path}: HTTP {done.status}")
+
+    return post
+
+
+def pending_web_figure(size: int, reason: str) -> Figure:
+    return Figure(
+        size, "write (web stack): pending", float("nan"), "req/s", baseline_name=reason,
+        detail={"pending": reason + "; the service variant stands in"},
+    )
