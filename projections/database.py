@@ -1,4 +1,11 @@
-"""The read-model database file: opening it, its positions table, and write transactions."""
+"""The read-model database file: opening it, its bookkeeping tables, and write transactions.
+
+Bookkeeping lives in two tables beside the views' own:
+- `_positions`: per view, the code version it was built with and the log position it reached;
+- `_last_applied`: the identity (aggregate id and version) of the event at that position, so a
+  store that was replaced by another one of the same length or longer is noticed too.
+Both are written in the same transaction as the views' changes.
+"""
 
 from __future__ import annotations
 
@@ -6,39 +13,80 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
+from uuid import UUID
 
 from sqlite_utils import Database
 
 POSITIONS = "_positions"
+LAST_APPLIED = "_last_applied"
+BOOKKEEPING = (POSITIONS, LAST_APPLIED)
+BUSY_TIMEOUT_SECONDS = 30
+WAL_SIZE_LIMIT = 64 * 1024 * 1024  # bytes kept after a checkpoint
 
 
-def open_views(path: str | Path) -> Database:
-    """Open (or create) a read-model database; WAL lets readers go on while a batch commits."""
-    conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False, isolation_level=None)
+class LastApplied(NamedTuple):
+    position: int
+    aggregate_id: UUID
+    version: int
+
+
+def open_views(path: str | Path, *, page_size: int | None = None) -> Database:
+    """Open (or create) a read-model database; WAL lets readers go on while a batch commits.
+
+    `page_size` only takes effect on a new file (rebuild uses it to match the live file).
+    """
+    conn = sqlite3.connect(
+        str(path), timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False, isolation_level=None
+    )
     db = Database(conn)
+    if page_size is not None:
+        db.execute(f"PRAGMA page_size = {int(page_size)}")
     if str(path) != ":memory:":
         db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=NORMAL")
-    db.execute(
+    db.execute("PRAGMA synchronous=NORMAL")  # in WAL mode still atomic and consistent on a crash
+    db.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")  # a rebuild's swap grows the WAL
+    db.executescript(
         f"CREATE TABLE IF NOT EXISTS [{POSITIONS}] ("
-        " view TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL)"
+        " view TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL);"
+        f"CREATE TABLE IF NOT EXISTS [{LAST_APPLIED}] ("
+        " id INTEGER PRIMARY KEY CHECK (id = 1), position INTEGER NOT NULL,"
+        " aggregate_id TEXT NOT NULL, version INTEGER NOT NULL);"
     )
     return db
+
+
+def _no_transaction_control(action: int, *_: object) -> int:
+    return sqlite3.SQLITE_DENY if action == sqlite3.SQLITE_TRANSACTION else sqlite3.SQLITE_OK
 
 
 @contextmanager
 def write_transaction(db: Database) -> Iterator[Database]:
     """One IMMEDIATE transaction: concurrent catch-ups in other threads or processes queue up,
-    so each re-reads the positions inside its own transaction and no batch is applied twice."""
+    so each re-reads the positions inside its own transaction and no batch is applied twice.
+
+    Inside the block, COMMIT, ROLLBACK and BEGIN are refused ("not authorized") whoever issues
+    them, `conn.commit()` and `conn.executescript()` included: a view cannot end the batch's
+    transaction early. Savepoints (sqlite-utils' nested `atomic()`) still work. Any exception
+    rolls the whole transaction back and propagates.
+    """
     db.execute("BEGIN IMMEDIATE")
     try:
-        yield db
+        db.conn.set_authorizer(_no_transaction_control)
+        try:
+            yield db
+        finally:
+            db.conn.set_authorizer(None)
     except BaseException:
         if db.conn.in_transaction:
             db.execute("ROLLBACK")
         raise
-    else:
+    try:
         db.execute("COMMIT")
+    except BaseException:
+        if db.conn.in_transaction:
+            db.execute("ROLLBACK")
+        raise
 
 
 def positions(db: Database) -> dict[str, tuple[int, int]]:
@@ -56,4 +104,26 @@ def set_position(db: Database, view: str, version: int, position: int) -> None:
         f"INSERT INTO [{POSITIONS}] (view, version, position) VALUES (?, ?, ?)"
         " ON CONFLICT(view) DO UPDATE SET version = excluded.version, position = excluded.position",
         [view, version, position],
+    )
+
+
+def clear_positions(db: Database) -> None:
+    """Forget every view's position (the next `Runner.prepare` rebuilds them all)."""
+    db.execute(f"DELETE FROM [{POSITIONS}]")
+    db.execute(f"DELETE FROM [{LAST_APPLIED}]")
+
+
+def last_applied(db: Database) -> LastApplied | None:
+    row = db.execute(
+        f"SELECT position, aggregate_id, version FROM [{LAST_APPLIED}] WHERE id = 1"
+    ).fetchone()
+    return None if row is None else LastApplied(row[0], UUID(row[1]), row[2])
+
+
+def set_last_applied(db: Database, last: LastApplied) -> None:
+    db.execute(
+        f"INSERT INTO [{LAST_APPLIED}] (id, position, aggregate_id, version) VALUES (1, ?, ?, ?)"
+        " ON CONFLICT(id) DO UPDATE SET position = excluded.position,"
+        " aggregate_id = excluded.aggregate_id, version = excluded.version",
+        [last.position, str(last.aggregate_id), last.version],
     )

@@ -1,0 +1,62 @@
+"""Fixtures of the runner's tests: a small SQLite store built once per session, copied per test."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from projections.view import View
+from projections.views import all_views
+from projections.views.directory import Directory
+from tests.projections_runner.helpers import ApplyLog, build_store, copy_sqlite, sqlite_app
+from tracker.application import CxTracker
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def small_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory's stores (events and accounts) with an organisation and ~600 events."""
+    path = tmp_path_factory.mktemp("small-store") / "events.sqlite3"
+    build_store(path, commitments=24, until=600)
+    return path
+
+
+@pytest.fixture
+def data_dir(small_store: Path, tmp_path: Path) -> Path:
+    """A private copy of the small store as a data directory (events, accounts; no views yet)."""
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in ("events.sqlite3", "accounts.sqlite3"):
+        copy_sqlite(small_store.parent / name, data / name)
+    return data
+
+
+@pytest.fixture
+def store_app(data_dir: Path) -> Iterator[CxTracker]:
+    """The application on this test's copy of the small store."""
+    app = sqlite_app(data_dir / "events.sqlite3")
+    yield app
+    app.close()
+
+
+def mechanics_views() -> list[View]:
+    return [Directory(), ApplyLog()]
+
+
+def product_views() -> list[View]:
+    return [*all_views(), ApplyLog()]
+
+
+def python(*args: str, **kwargs: object) -> subprocess.Popen[str]:
+    """A Python process in the repository, able to import `tests`."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.Popen(
+        [sys.executable, *args], cwd=REPO, env=env, text=True, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, **kwargs,  # type: ignore[call-overload]
+    )
