@@ -1,0 +1,139 @@
+"""Rebuild every view from the log into a new file beside the live one, then swap it in.
+
+The new file (`views.sqlite3.rebuild`) is caught up from position 0 while the live views keep
+serving. The swap copies it INTO the live file with SQLite's online backup API: one write
+transaction on the live file, so a reader keeps the snapshot it has and sees the new content from
+its next transaction, and runners elsewhere resume from the positions that came with it. The live
+file is never replaced on disk: connections to a WAL-mode file would then keep its old -wal and
+-shm files, which belong to another database. Only one rebuild of a file runs at a time (a lock
+beside it, `views.sqlite3.rebuild.lock`, which stays).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from uuid import UUID
+
+from eventsourcing.application import Application
+from sqlite_utils import Database
+
+from projections.database import open_views
+from projections.runner import ProjectionError, Runner
+from projections.view import View
+
+SCRATCH_SUFFIX = ".rebuild"
+
+
+@dataclass(frozen=True)
+class RebuildReport:
+    events: int  # events applied so far (the position reached, counting from 0)
+    target: int  # the store's head when the rebuild started
+    seconds: float
+
+    @property
+    def rate(self) -> float:
+        """Events per second."""
+        return self.events / self.seconds if self.seconds > 0 else 0.0
+
+
+Progress = Callable[[RebuildReport], None]
+
+
+class RebuildBusy(ProjectionError):
+    """Another rebuild of the same file is running."""
+
+
+def rebuild(
+    app: Application[UUID], live: str | Path, views: Sequence[View], *, batch_size: int = 2000,
+    progress: Progress | None = None, report_every: float = 1.0,
+) -> RebuildReport:
+    """Build `views` from the whole log beside `live`, swap them in, and return the figures.
+
+    `progress` hears about the new file after its first batch, then every `report_every`
+    seconds. A failure leaves the live file as it was. Afterwards the live views are caught up
+    to the head.
+    """
+    live = Path(live)
+    scratch = live.with_name(live.name + SCRATCH_SUFFIX)
+    with _only_one_rebuild(live, scratch):
+        _remove(scratch)
+        try:
+            new = open_views(scratch, page_size=_page_size(live))
+            try:
+                new.execute("PRAGMA synchronous=OFF")  # after a crash the file is discarded
+                report = _build(Runner(app, new, views, batch_size=batch_size), progress, report_every)
+                target = open_views(live)
+                try:
+                    _swap(new, target)
+                    # Catch up what was appended while the swap waited for its turn.
+                    Runner(app, target, views, batch_size=batch_size).catch_up()
+                finally:
+                    target.close()
+            finally:
+                new.close()
+        finally:
+            _remove(scratch)
+    return report
+
+
+def _build(runner: Runner, progress: Progress | None, report_every: float) -> RebuildReport:
+    started = time.monotonic()
+    target = runner.head()
+    last_report: float | None = None
+
+    def report(reached: int, _: int) -> None:
+        nonlocal last_report
+        now = time.monotonic()
+        if progress is not None and (last_report is None or now - last_report >= report_every):
+            last_report = now  # the first batch, then every `report_every` seconds
+            progress(RebuildReport(reached, target, now - started))
+
+    runner.prepare()
+    runner.catch_up(target, progress=report)
+    reached = runner.catch_up()  # and whatever was appended meanwhile
+    return RebuildReport(reached, target, time.monotonic() - started)
+
+
+def _swap(new: Database, live: Database) -> None:
+    """Copy the new database into the live one in one transaction (the online backup API)."""
+    new.conn.backup(live.conn)
+    live.execute("PRAGMA wal_checkpoint(PASSIVE)")  # never waits for readers
+
+
+def _page_size(live: Path) -> int | None:
+    """The live file's page size: a WAL-mode backup target needs the source's to match."""
+    if not live.exists():
+        return None
+    conn = sqlite3.connect(f"file:{live}?mode=ro", uri=True)
+    try:
+        return int(conn.execute("PRAGMA page_size").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
+@contextmanager
+def _only_one_rebuild(live: Path, scratch: Path) -> Iterator[None]:
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: no lock
+        yield
+        return
+    with open(scratch.with_name(scratch.name + ".lock"), "a+b") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RebuildBusy(f"another rebuild of {live} is running") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
