@@ -1,0 +1,90 @@
+"""KPI series and overview: measurements against baseline and target.
+
+- progress = (value - baseline) / (target - baseline): 0 at the baseline, 1 at the target, negative
+  when worse than the baseline, above 1 beyond the target (whatever the direction, since a "down"
+  KPI has its target below its baseline).
+- expected = how far along the straight line from the day the KPI was defined to its target date
+  the measurement day lies (0 to 1; 1 on and after the target date).
+- on_course: progress >= expected (so reaching the target is always on course). The overview judges
+  the latest measurement (latest measured_on, then latest recorded); None without measurements.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlite_utils import Database
+
+_KPI = """
+SELECT k.key, k.name, k.unit, k.baseline, k.target, k.target_date, k.direction, s.defined_on
+FROM kpis k LEFT JOIN kpi_starts s ON s.key = k.key
+"""
+
+
+def kpi_series(db: Database, key: str) -> dict[str, Any] | None:
+    """The KPI's definition and every measurement, oldest first (None for an unknown KPI)."""
+    found = list(db.query(_KPI + " WHERE k.key = ?", [key]))
+    if not found:
+        return None
+    kpi = found[0]
+    kpi["points"] = [
+        _judged(kpi, point) for point in db.query(
+            "SELECT measured_on, value, note, recorded_at, recorded_by FROM kpi_measurements"
+            " WHERE key = ? ORDER BY measured_on, position",
+            [key],
+        )
+    ]
+    kpi["latest"] = kpi["points"][-1] if kpi["points"] else None
+    kpi["on_course"] = kpi["latest"]["on_course"] if kpi["latest"] else None
+    return kpi
+
+
+def kpi_overview(db: Database) -> list[dict[str, Any]]:
+    """Every KPI in the plan's order with its latest measurement, progress and whether on course."""
+    latest = {
+        row.pop("key"): row
+        for row in db.query(
+            """SELECT key, measured_on, value, note, recorded_at, recorded_by, n FROM (
+                SELECT m.*, row_number() OVER (
+                           PARTITION BY key ORDER BY measured_on DESC, position DESC) AS i,
+                       count(*) OVER (PARTITION BY key) AS n
+                FROM kpi_measurements m) WHERE i = 1"""
+        )
+    }
+    overview = []
+    for kpi in db.query(_KPI + " ORDER BY k.ordinal"):
+        point = latest.get(kpi["key"])
+        kpi["measurements"] = point.pop("n") if point else 0
+        kpi["latest"] = _judged(kpi, point) if point else None
+        kpi["on_course"] = kpi["latest"]["on_course"] if point else None
+        overview.append(kpi)
+    return overview
+
+
+def progress(baseline: float, target: float, value: float) -> float | None:
+    """Fraction of the way from baseline to target; None when they coincide."""
+    if target == baseline:
+        return None
+    return (value - baseline) / (target - baseline)
+
+
+def expected(defined_on: date, target_date: date, on: date) -> float:
+    """Fraction of the time from definition to target date elapsed on `on`, within 0..1."""
+    span = (target_date - defined_on).days
+    if span <= 0:
+        return 1.0
+    return min(1.0, max(0.0, (on - defined_on).days / span))
+
+
+def _judged(kpi: dict[str, Any], point: dict[str, Any]) -> dict[str, Any]:
+    point["progress"] = progress(kpi["baseline"], kpi["target"], point["value"])
+    on = date.fromisoformat(point["measured_on"])
+    point["expected"] = expected(
+        date.fromisoformat(kpi["defined_on"]), date.fromisoformat(kpi["target_date"]), on
+    )
+    point["on_course"] = (
+        None if point["progress"] is None else point["progress"] >= point["expected"]
+    )
+    return point
+

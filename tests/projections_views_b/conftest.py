@@ -1,0 +1,60 @@
+"""Read models built by the real runner from events recorded through the real application."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from uuid import UUID
+
+import pytest
+from sqlite_utils import Database
+
+from projections.database import open_views
+from projections.runner import Runner
+from projections.views import all_views
+from tests.conftest import PASSWORD, Org
+from tracker import clock
+from tracker.domain import member_id
+
+SUPPORT, IT, SALES = "customer-service", "it", "sales"
+
+
+def at(day: str, time: str = "09:00") -> AbstractContextManager[None]:
+    """Stamp the events recorded inside the block at `day` `time` UTC."""
+    return clock.frozen_at(datetime.fromisoformat(f"{day}T{time}:00+00:00"))
+
+
+def d(day: str) -> date:
+    return date.fromisoformat(day)
+
+
+@dataclass
+class Views:
+    """The read-model database and the runner that keeps it up to date."""
+
+    db: Database
+    runner: Runner
+
+    def refresh(self) -> Database:
+        self.runner.catch_up()
+        return self.db
+
+
+@pytest.fixture
+def views(org: Org) -> Iterator[Views]:
+    db = open_views(":memory:")
+    yield Views(db, Runner(org.app, db, all_views()))
+    db.close()
+
+
+def add_member(org: Org, email: str, name: str) -> UUID:
+    """A member without a role: enough to own commitments."""
+    org.app.register_member(org.cco, email=email, name=name, password=PASSWORD)
+    return member_id(email)
+
+
+def sid(value: UUID) -> str:
+    """Ids as the read models store them."""
+    return str(value)
