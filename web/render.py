@@ -8,8 +8,12 @@ from flask import render_template, request
 
 
 def wants_fragment() -> bool:
-    """An htmx request that is not a boosted navigation wants the fragment alone."""
-    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-Boosted")
+    """An htmx request that is not a boosted navigation (nor a history restore, which swaps the
+    whole body after Back on a pushed URL) wants the fragment alone."""
+    headers = request.headers
+    return bool(headers.get("HX-Request")) and not (
+        headers.get("HX-Boosted") or headers.get("HX-History-Restore-Request")
+    )
 
 
 def page_or_fragment(page: str, fragment: str, **context: Any) -> str:

@@ -30,3 +30,18 @@
     if (notices) notices.innerHTML = "";
   });
 })();
+
+// Print buttons (the progress report): shown only when JavaScript runs, since only it can print.
+(function () {
+  "use strict";
+  function reveal(root) {
+    var buttons = root.querySelectorAll ? root.querySelectorAll("[data-print][hidden]") : [];
+    for (var i = 0; i < buttons.length; i++) buttons[i].hidden = false;
+  }
+  document.addEventListener("DOMContentLoaded", function () { reveal(document); });
+  document.addEventListener("htmx:load", function (event) { reveal(event.target); });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-print]") : null;
+    if (button) window.print();
+  });
+})();

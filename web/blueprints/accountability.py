@@ -1,0 +1,79 @@
+"""Accountability per department and per owner: did they do what they said, by when they said?
+Every figure of `projections.queries.accountability`, sortable by `?sort=<figure>&order=asc|desc`;
+`?department=` narrows the per-owner table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, request
+
+from projections.queries import accountability, directory
+from tracker import clock
+from web.access import overseers_only
+from web.render import page_or_fragment
+from web.services import catch_up, views
+
+bp = Blueprint("accountability", __name__, url_prefix="/accountability")
+
+# (figure, column heading, explanation) in the order the tables show them.
+FIGURES = [
+    ("made", "Made", "commitments made"),
+    ("open", "Open", "not yet completed or withdrawn"),
+    ("due_so_far", "Due so far", "originally due by today, or completed"),
+    ("kept", "Kept", "completed by the due date in force then"),
+    ("kept_on_original", "Kept on original date", "completed by the date first promised"),
+    ("late", "Late", "completed after the due date"),
+    ("missed", "Missed", "open and past the due date"),
+    ("withdrawn", "Withdrawn", "withdrawn"),
+    ("due_date_moves", "Date moves", "due-date moves, earlier or later"),
+    ("days_slipped", "Days slipped", "days the due dates were pushed out, in all"),
+    ("handovers", "Handovers", "commitments handed to another owner"),
+    ("handovers_in", "Handed in", "commitments handed to this member"),
+    ("handovers_out", "Handed out", "commitments this member handed on"),
+    ("roadblocks_raised", "Roadblocks raised", "roadblocks on these commitments"),
+    ("roadblocks_resolved", "Resolved", "of those, resolved"),
+    ("roadblocks_helped", "Helped others", "other departments' (members') roadblocks resolved"),
+    ("median_days_to_resolve", "Median days to resolve", "median time from raised to resolved"),
+    ("say_do", "Say/do", "kept on the original date ÷ due so far"),
+]
+NAME = {"department": "department_name", "owner": "owner_name"}
+
+
+def columns(table: str) -> list[tuple[str, str, str]]:
+    skip = {"handovers_in", "handovers_out"} if table == "department" else {"handovers"}
+    return [f for f in FIGURES if f[0] not in skip]
+
+
+def sorted_rows(rows: list[dict[str, Any]], table: str, sort: str | None, descending: bool
+                ) -> list[dict[str, Any]]:
+    """Rows by the figure (or "name"); missing figures (None) always last. Unknown: as given."""
+    key = NAME[table] if sort == "name" else sort
+    if key is None or key not in (rows[0] if rows else {}):
+        return rows
+    present = [r for r in rows if r[key] is not None]
+    absent = [r for r in rows if r[key] is None]
+    present.sort(key=lambda r: (r[key], str(r.get(NAME[table]) or "")), reverse=descending)
+    return present + absent
+
+
+@bp.route("/")
+@overseers_only
+def index() -> str:
+    catch_up()
+    db = views()
+    today = clock.today()
+    names = directory.department_names(db)
+    department = request.args.get("department") or None
+    if department not in names:
+        department = None
+    sort = request.args.get("sort") or None
+    descending = request.args.get("order", "desc" if sort != "name" else "asc") != "asc"
+    return page_or_fragment(
+        "accountability/index.html", "accountability/_tables.html",
+        departments=sorted_rows(accountability.by_department(db, today), "department", sort, descending),
+        owners=sorted_rows(accountability.by_owner(db, today, department), "owner", sort, descending),
+        department_columns=columns("department"), owner_columns=columns("owner"), glossary=FIGURES,
+        sort=sort, descending=descending, department=department, today=today,
+        department_options=sorted(names.items(), key=lambda kv: kv[1]), department_names=names,
+    )

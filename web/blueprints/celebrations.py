@@ -1,0 +1,34 @@
+"""The celebrations wall: celebrations and completed commitments (wins), newest first.
+Every member sees it: celebrating crosses silos on purpose."""
+
+from __future__ import annotations
+
+from flask import Blueprint, request
+from flask_login import login_required
+
+from projections.queries import celebrations, directory
+from web.render import page_or_fragment
+from web.services import catch_up, views
+
+bp = Blueprint("celebrations", __name__, url_prefix="/celebrations")
+
+PAGE_SIZE = 30
+
+
+@bp.route("/")
+@login_required
+def index() -> str:
+    catch_up()
+    db = views()
+    names = directory.department_names(db)
+    department = request.args.get("department") or None
+    if department not in names:
+        department = None
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    found = celebrations.wall(db, department=department, include_wins=True,
+                              limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    return page_or_fragment(
+        "celebrations/index.html", "celebrations/_wall.html",
+        items=found[:PAGE_SIZE], more=len(found) > PAGE_SIZE, page_number=page, department=department,
+        department_options=sorted(names.items(), key=lambda kv: kv[1]), department_names=names,
+    )

@@ -1,0 +1,63 @@
+"""The CCO's and executives' dashboard: the vision, health per department and per journey, what
+is at risk, open roadblocks by age, the latest wins, and KPI sparklines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+from sqlite_utils import Database
+
+from projections.health import HEALTHS
+from projections.queries import board, celebrations, directory, kpis, roadblocks
+from tracker import clock
+from web import charts
+from web.access import overseers_only
+from web.render import page_or_fragment
+from web.services import catch_up, views
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+
+AT_RISK_SHOWN = 12
+ROADBLOCKS_SHOWN = 10
+WINS_SHOWN = 6
+
+
+@bp.route("/")
+@overseers_only
+def index() -> str:
+    catch_up()
+    return page_or_fragment("dashboard/index.html", "dashboard/_dashboard.html", **context(views()))
+
+
+def context(db: Database) -> dict[str, Any]:
+    today = clock.today()
+    risky = board.at_risk(db, today)
+    blocked = roadblocks.roadblocks(db, today, state="open")
+    return {
+        "today": today,
+        "healths": HEALTHS,
+        "plan": directory.plan(db),
+        "by_department": board.health_counts(db, today, by="department"),
+        "by_journey": board.health_counts(db, today, by="journey"),
+        "at_risk": risky[:AT_RISK_SHOWN],
+        "at_risk_total": len(risky),
+        "roadblocks": sorted(blocked, key=lambda r: -r["days_open"])[:ROADBLOCKS_SHOWN],
+        "roadblocks_total": len(blocked),
+        "department_names": directory.department_names(db),
+        "wins": celebrations.wall(db, include_wins=True, limit=WINS_SHOWN),
+        "kpis": kpi_cards(db),
+        "charts": charts,
+    }
+
+
+def kpi_cards(db: Database) -> list[dict[str, Any]]:
+    """Each KPI's overview row with its sparkline."""
+    cards = []
+    for kpi in kpis.kpi_overview(db):
+        series = kpis.kpi_series(db, kpi["key"]) or {"points": []}
+        values = [float(p["value"]) for p in series["points"]]
+        kpi["sparkline"] = charts.sparkline(values, float(kpi["target"]), kpi["name"],
+                                            chart_id=f"spark-{kpi['key']}")
+        cards.append(kpi)
+    return cards

@@ -1,0 +1,36 @@
+"""Customer KPIs: one trend chart per KPI against its baseline and target, with the measurements
+as a table. Every member may read them (the plan page links here)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+from flask_login import login_required
+from sqlite_utils import Database
+
+from projections.queries import kpis
+from web import charts
+from web.render import page_or_fragment
+from web.services import catch_up, views
+
+bp = Blueprint("kpis", __name__, url_prefix="/kpis")
+
+
+def kpi_panels(db: Database, width: int = 640) -> list[dict[str, Any]]:
+    """Every KPI in the plan's order: its series (with `latest`, `on_course`) and its chart."""
+    panels = []
+    for overview in kpis.kpi_overview(db):
+        series = kpis.kpi_series(db, overview["key"])
+        if series is None:
+            continue
+        series["chart"] = charts.kpi_trend(series, chart_id=f"kpi-chart-{series['key']}", width=width)
+        panels.append(series)
+    return panels
+
+
+@bp.route("/")
+@login_required
+def index() -> str:
+    catch_up()
+    return page_or_fragment("kpis/index.html", "kpis/_kpis.html", kpis=kpi_panels(views()))

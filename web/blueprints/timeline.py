@@ -1,0 +1,115 @@
+"""The progress timeline: every event, newest first, filtered by a GET form and paged with a
+keyset cursor (`before`). htmx swaps the results when a filter changes and appends older pages
+in place of the "Load older" row; without JavaScript both are plain links and form submits.
+Also the commitment timeline chart (`/timeline/chart`)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, current_app, request
+from sqlite_utils import Database
+
+from projections.queries import board, directory
+from projections.queries.timeline import timeline_page
+from projections.views.timeline import SUMMARIES
+from tracker import clock
+from web import charts
+from web.access import overseers_only
+from web.render import page_or_fragment, wants_fragment
+from web.services import catch_up, views
+
+bp = Blueprint("timeline", __name__, url_prefix="/timeline")
+
+FILTERS = ("department", "journey", "commitment", "kind", "member", "since", "until")
+CHART_LIMIT = 300  # rows in one commitment timeline chart
+
+
+def kind_options() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Event kinds grouped by what they are about: [(group, [(kind, label), ...]), ...]."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for key in SUMMARIES:
+        aggregate, kind = key.split(".", 1)
+        label = re.sub(r"(?<!^)([A-Z])", r" \1", kind).capitalize().replace("Kpi", "KPI")
+        groups.setdefault(aggregate.capitalize(), []).append((kind, label))
+    return list(groups.items())
+
+
+def read_filters() -> tuple[dict[str, str], dict[str, str]]:
+    """The filters given in the query string (empty ones dropped) and a message per bad one."""
+    given = {k: request.args.get(k, "").strip() for k in FILTERS}
+    given = {k: v for k, v in given.items() if v}
+    errors = {}
+    for bound in ("since", "until"):
+        if bound in given:
+            try:
+                date.fromisoformat(given[bound])
+            except ValueError:
+                errors[bound] = "is not a date (YYYY-MM-DD)"
+                del given[bound]
+    return given, errors
+
+
+@bp.route("/")
+@overseers_only
+def index() -> str:
+    catch_up()
+    db = views()
+    filters, errors = read_filters()
+    before = request.args.get("before", type=int)
+    page = timeline_page(
+        db, department=filters.get("department"), journey=filters.get("journey"),
+        commitment=filters.get("commitment"), actor=filters.get("member"), kind=filters.get("kind"),
+        since=_day(filters.get("since")), until=_day(filters.get("until")), before=before,
+        limit=current_app.config["TIMELINE_PAGE_SIZE"],
+    )
+    # An htmx "Load older" wants only the next rows; a filter change wants the results.
+    fragment = "timeline/_page.html" if before and wants_fragment() else "timeline/_results.html"
+    options = {} if wants_fragment() else _options(db)
+    return page_or_fragment("timeline/index.html", fragment, filters=filters, errors=errors,
+                            events=page, before=before, **_names(db, filters), **options)
+
+
+def _day(value: str | None) -> date | None:
+    """A date filter means the whole day (read_filters has checked it)."""
+    return date.fromisoformat(value) if value else None
+
+
+def _names(db: Database, filters: dict[str, str]) -> dict[str, Any]:
+    chosen = board.commitment(db, filters["commitment"]) if "commitment" in filters else None
+    return {"department_names": directory.department_names(db),
+            "kind_labels": {kind: label for _, kinds in kind_options() for kind, label in kinds},
+            "commitment_title": chosen["title"] if chosen else filters.get("commitment")}
+
+
+def _options(db: Database) -> dict[str, Any]:
+    return {
+        "departments": directory.departments(db),
+        "journeys": directory.journeys(db),
+        "members": directory.members(db),
+        "kinds": kind_options(),
+    }
+
+
+@bp.route("/chart")
+@overseers_only
+def chart() -> str:
+    """One row per commitment: original and current due dates, slips, completions, today."""
+    catch_up()
+    db = views()
+    today = clock.today()
+    names = directory.department_names(db)
+    department = request.args.get("department") or None
+    if department not in names:
+        department = None
+    rows = board.board(db, today=today, department=department)
+    rows.sort(key=lambda c: (c["original_due_date"], c["title"]))
+    shown = rows[:CHART_LIMIT]
+    return page_or_fragment(
+        "timeline/chart.html", "timeline/_chart.html",
+        chart=charts.commitment_timeline(shown, today), commitments=shown, total=len(rows),
+        department=department, department_options=sorted(names.items(), key=lambda kv: kv[1]),
+        department_names=names, today=today,
+    )

@@ -1,0 +1,139 @@
+"""Building blocks for the server-rendered SVG charts: scales, ticks, the frame, and elements.
+
+Only presentation attributes (fill=, stroke=, stroke-dasharray=): the CSP forbids style
+attributes. Every chart gets a <title> and a <desc> and is labelled by them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, timedelta
+
+from markupsafe import Markup, escape
+
+# The palette of app.css, repeated here so a chart stands on its own (copied, printed, saved).
+COLOURS = {
+    "ink": "#1d2433", "muted": "#5b6478", "line": "#dfe3ea", "grid": "#eef0f4",
+    "brand": "#2b59c3", "ok": "#1f7a4d", "risk": "#b07400", "blocked": "#8f2d56",
+    "overdue": "#b42318", "done": "#35507f", "withdrawn": "#9aa1ae", "stripe": "#f7f8fb",
+}
+HEALTH_COLOURS = {
+    "on track": COLOURS["ok"], "at risk": COLOURS["risk"], "blocked": COLOURS["blocked"],
+    "overdue": COLOURS["overdue"], "done": COLOURS["done"], "done late": "#7d6cb2",
+    "withdrawn": COLOURS["withdrawn"],
+}
+
+
+def day(value: str | date | None) -> date | None:
+    """A date from a date, a datetime or ISO text (an instant's date part)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def linear(lo: float, hi: float, out_lo: float, out_hi: float) -> Callable[[float], float]:
+    """Map [lo, hi] onto [out_lo, out_hi] (rounded to tenths of a pixel)."""
+    if hi == lo:
+        hi = lo + 1
+    factor = (out_hi - out_lo) / (hi - lo)
+    return lambda v: round(out_lo + (v - lo) * factor, 1)
+
+
+def date_scale(first: date, last: date, x0: float, x1: float) -> Callable[[date], float]:
+    scale = linear(first.toordinal(), last.toordinal(), x0, x1)
+    return lambda d: scale(d.toordinal())
+
+
+def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
+    """Round tick values covering [lo, hi] (the first and last ticks bound the axis)."""
+    if hi < lo:
+        lo, hi = hi, lo
+    if hi == lo:
+        lo, hi = lo - 1, hi + 1
+    raw = (hi - lo) / max(1, count - 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    start, end = math.floor(lo / step), math.ceil(hi / step)
+    return [round(i * step, 10) for i in range(start, end + 1)]
+
+
+def month_ticks(first: date, last: date, most: int = 8) -> list[date]:
+    """First days of months within [first, last], thinned out to at most `most`."""
+    months = []
+    current = date(first.year, first.month, 1)
+    while current <= last:
+        if current >= first:
+            months.append(current)
+        current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
+    if len(months) < 2:
+        return [first, last] if first != last else [first]
+    step = math.ceil(len(months) / most)
+    return months[::step]
+
+
+def date_label(d: date) -> str:
+    return d.strftime("%b %Y") if d.day == 1 else d.strftime("%d %b %Y").lstrip("0")
+
+
+def number(value: float) -> str:
+    """A measurement as people write it: 4 significant digits, no trailing zeros."""
+    return f"{value:.4g}" if abs(value) < 10000 else f"{value:,.0f}"
+
+
+def padded(days: Iterable[date], before: int = 7, after: int = 7) -> tuple[date, date]:
+    found = list(days)
+    return min(found) - timedelta(days=before), max(found) + timedelta(days=after)
+
+
+def attrs(**values: object) -> str:
+    """SVG attributes from keywords (`stroke_width` → stroke-width; None is left out)."""
+    return "".join(
+        f' {k.rstrip("_").replace("_", "-")}="{escape(v)}"' for k, v in values.items() if v is not None
+    )
+
+
+def line(x1: float, y1: float, x2: float, y2: float, **more: object) -> str:
+    return f"<line{attrs(x1=x1, y1=y1, x2=x2, y2=y2, **more)}/>"
+
+
+def text(x: float, y: float, content: str, **more: object) -> str:
+    return f"<text{attrs(x=x, y=y, **more)}>{escape(content)}</text>"
+
+
+def polyline(points: Iterable[tuple[float, float]], **more: object) -> str:
+    coords = " ".join(f"{x},{y}" for x, y in points)
+    return f'<polyline points="{coords}" fill="none"{attrs(**more)}/>'
+
+
+def tooltip(content: str) -> str:
+    return f"<title>{escape(content)}</title>"
+
+
+def frame(chart_id: str, width: int, height: int, title: str, desc: str, body: Iterable[str],
+          css: str = "") -> Markup:
+    """The <svg> element: scalable, labelled by its own title and description."""
+    return Markup(
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {escape(css)}" id="{escape(chart_id)}"'
+        f' viewBox="0 0 {width} {height}" role="img"'
+        f' aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc"'
+        f' font-size="11" fill="{COLOURS["muted"]}">'
+        f'<title id="{escape(chart_id)}-title">{escape(title)}</title>'
+        f'<desc id="{escape(chart_id)}-desc">{escape(desc)}</desc>'
+        + "".join(body) + "</svg>"
+    )
+
+
+def date_axis(x: Callable[[date], float], first: date, last: date, top: float, bottom: float,
+              most: int = 8) -> list[str]:
+    """Vertical grid lines with date labels under the plot."""
+    parts = []
+    for tick in month_ticks(first, last, most):
+        px = x(tick)
+        parts.append(line(px, top, px, bottom, stroke=COLOURS["grid"]))
+        parts.append(text(px, bottom + 14, date_label(tick), text_anchor="middle"))
+    return parts
