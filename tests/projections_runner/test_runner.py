@@ -183,15 +183,16 @@ def test_a_transaction_lost_inside_a_handler_is_detected_and_forces_a_rebuild(
 
 
 def test_prepare_creates_new_views_then_leaves_current_ones_alone(
-    store_app: CxTracker, tmp_path: Path
+    busy_org: Org, tmp_path: Path
 ) -> None:
+    app = busy_org.app
     db = open_views(tmp_path / "views.sqlite3")
-    runner = Runner(store_app, db, mechanics_views())
+    runner = Runner(app, db, mechanics_views())
 
     assert runner.prepare() == ["directory", "apply_log"]
     runner.catch_up()
-    assert Runner(store_app, db, mechanics_views()).prepare() == []
-    assert runner.position() == store_app.head()
+    assert Runner(app, db, mechanics_views()).prepare() == []
+    assert runner.position() == app.head()
 
 
 def test_adding_a_view_rebuilds_every_view(store_app: CxTracker, tmp_path: Path) -> None:
@@ -365,7 +366,7 @@ def test_two_processes_catching_up_at_once_apply_each_batch_once(
     views = tmp_path / "views.sqlite3"
     workers = [
         python("-m", "tests.projections_runner.worker", str(data_dir / "events.sqlite3"),
-               str(views), "--batch", "2", "--wait-go", stdin=-1)
+               str(views), "--batch", "2", "--wait-go", "--pause", "0.002", stdin=-1)
         for _ in range(2)
     ]
     for w in workers:
@@ -380,8 +381,8 @@ def test_two_processes_catching_up_at_once_apply_each_batch_once(
     done = [out.split() for out, _ in results]
     head = store_app.head()
     assert [d[:2] for d in done] == [["done", str(head)]] * 2
-    assert sum(int(d[2]) for d in done) == -(-head // 2)  # every batch applied by exactly one
-    assert all(int(d[2]) > 0 for d in done)  # and both took part
+    assert sum(int(d[2]) for d in done) == -(-head // 2), done  # each batch applied by one
+    assert all(int(d[2]) > 0 for d in done), done  # and both took part
     db = open_views(views)
     assert applied_positions(db) == list(range(1, head + 1))
     assert dump(db) == clean_dump(store_app, tmp_path)

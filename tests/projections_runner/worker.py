@@ -1,10 +1,12 @@
 """A catch-up in a process of its own, for the concurrency and crash tests.
 
     python -m tests.projections_runner.worker EVENTS VIEWS [--batch N] [--views all|mechanics]
-        [--runner MODULE:CLASS] [--until N] [--wait-go]
+        [--runner MODULE:CLASS] [--until N] [--wait-go] [--pause SECONDS]
 
 Prints `ready` once the stores are open (and, with --wait-go, waits for a line on stdin), then
-catches up and prints `done POSITION BATCHES`: the batches this process applied itself.
+catches up and prints `done POSITION BATCHES`: the batches this process applied itself. With
+--pause it waits after each of its batches (outside the transaction), so that a concurrent worker
+is sure to get the lock in between.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import time
 from pathlib import Path
 
 from projections.database import open_views
@@ -36,6 +39,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--runner", default="projections.runner:Runner")
     parser.add_argument("--until", type=int, default=None)
     parser.add_argument("--wait-go", action="store_true")
+    parser.add_argument("--pause", type=float, default=0.0)
     args = parser.parse_args(argv)
     module, _, name = args.runner.partition(":")
     runner_class: type[Runner] = getattr(importlib.import_module(module), name)
@@ -49,6 +53,7 @@ def main(argv: list[str]) -> None:
     def count(_: int, __: int) -> None:
         nonlocal batches
         batches += 1
+        time.sleep(args.pause)
 
     reached = runner.catch_up(args.until, progress=count)
     print("done", reached, batches, flush=True)
