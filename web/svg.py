@@ -130,10 +130,13 @@ def frame(chart_id: str, width: int, height: int, title: str, desc: str, body: I
 
 def date_axis(x: Callable[[date], float], first: date, last: date, top: float, bottom: float,
               most: int = 8) -> list[str]:
-    """Vertical grid lines with date labels under the plot."""
+    """Vertical grid lines with date labels under the plot (no label hard by the left edge,
+    where the value axis has its own)."""
     parts = []
+    left = x(first)
     for tick in month_ticks(first, last, most):
         px = x(tick)
         parts.append(line(px, top, px, bottom, stroke=COLOURS["grid"]))
-        parts.append(text(px, bottom + 14, date_label(tick), text_anchor="middle"))
+        if px - left >= 20:
+            parts.append(text(px, bottom + 14, date_label(tick), text_anchor="middle"))
     return parts

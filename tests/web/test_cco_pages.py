@@ -62,3 +62,9 @@ def test_the_navigation_reaches_every_overview_page(client_for):
     html = page(client_for("executive"), "/dashboard/")
     for path in ["/timeline/", "/accountability/", "/kpis/", "/report/", "/celebrations/"]:
         assert f'href="{path}"' in html
+
+
+@pytest.mark.parametrize("path", OVERVIEWS + EVERYONE)
+def test_every_page_renders_before_any_commitment_is_made(client_for, path):
+    html = page(client_for("cco"), path)
+    assert "Something went wrong" not in html

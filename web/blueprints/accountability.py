@@ -18,6 +18,7 @@ bp = Blueprint("accountability", __name__, url_prefix="/accountability")
 
 # (figure, column heading, explanation) in the order the tables show them.
 FIGURES = [
+    ("say_do", "Say/do", "kept on the original date ÷ due so far"),
     ("made", "Made", "commitments made"),
     ("open", "Open", "not yet completed or withdrawn"),
     ("due_so_far", "Due so far", "originally due by today, or completed"),
@@ -35,7 +36,6 @@ FIGURES = [
     ("roadblocks_resolved", "Resolved", "of those, resolved"),
     ("roadblocks_helped", "Helped others", "other departments' (members') roadblocks resolved"),
     ("median_days_to_resolve", "Median days to resolve", "median time from raised to resolved"),
-    ("say_do", "Say/do", "kept on the original date ÷ due so far"),
 ]
 NAME = {"department": "department_name", "owner": "owner_name"}
 
