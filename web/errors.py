@@ -38,7 +38,8 @@ def error_response(status: int, detail: str | None = None) -> tuple[str, int]:
 def init_app(app: Flask) -> None:
     @app.errorhandler(NotAllowed)
     def not_allowed(e: NotAllowed) -> tuple[str, int]:
-        return error_response(403, str(e).capitalize() + ".")
+        message = str(e)
+        return error_response(403, message[:1].upper() + message[1:] + ".")
 
     @app.errorhandler(NotFound)
     def not_found(e: NotFound) -> tuple[str, int]:

@@ -9,6 +9,11 @@ from werkzeug.wrappers import Response
 bp = Blueprint("home", __name__)
 
 
+@bp.route("/favicon.ico")
+def favicon() -> Response:
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
+
+
 @bp.route("/")
 @login_required
 def index() -> Response:
