@@ -10,9 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from uuid import UUID
 
-import pytest
-from flask import Blueprint
-
 from tests.conftest import Org
 from tracker import clock
 
@@ -44,33 +41,6 @@ def on(day: str, hour: int = 9) -> Iterator[None]:
     """Events created in the block are stamped `day` (YYYY-MM-DD) at `hour` UTC."""
     with clock.frozen_at(datetime.fromisoformat(day).replace(hour=hour, tzinfo=timezone.utc)):
         yield
-
-
-@pytest.fixture(autouse=True)
-def stand_ins_for_missing_blueprints(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Until the board, commitments and roadblocks blueprints exist, the app is built with
-    stand-ins that only provide the endpoints these pages link to."""
-    import web.blueprints as registry
-
-    try:
-        registry.all_blueprints()
-        return
-    except ImportError:
-        pass
-    from web.blueprints import (
-        accountability, celebrations, dashboard, home, kpis, members, plan, report, timeline,
-    )
-
-    stand_ins = []
-    for name, rules in (("board", ["/"]), ("roadblocks", ["/"]),
-                        ("commitments", ["/<commitment_id>"])):
-        bp = Blueprint(name, __name__ + "." + name, url_prefix=f"/{name}")
-        endpoint = "show" if name == "commitments" else "index"
-        bp.add_url_rule(rules[0], endpoint, lambda **kwargs: "stand-in")
-        stand_ins.append(bp)
-    ours = [home.bp, dashboard.bp, timeline.bp, accountability.bp, kpis.bp, celebrations.bp,
-            report.bp, plan.bp, members.bp]
-    monkeypatch.setattr(registry, "all_blueprints", lambda: ours + stand_ins)
 
 
 @dataclass

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from tests.web.cco_helpers import (  # noqa: F401
-    between, build_scenario, page, stand_ins_for_missing_blueprints, table_rows,
+    between, build_scenario, page, table_rows,
 )
 from web.blueprints.accountability import columns
 

@@ -7,7 +7,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 from tests.web.cco_helpers import (  # noqa: F401
-    between, build_scenario, hrefs, page, stand_ins_for_missing_blueprints, table_rows,
+    between, build_scenario, hrefs, page, table_rows,
 )
 
 

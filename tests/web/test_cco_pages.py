@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.cco_helpers import build_scenario, page, stand_ins_for_missing_blueprints  # noqa: F401
+from tests.web.cco_helpers import build_scenario, page
 
 OVERVIEWS = ["/dashboard/", "/timeline/", "/timeline/chart", "/accountability/", "/report/"]
 EVERYONE = ["/kpis/", "/celebrations/"]

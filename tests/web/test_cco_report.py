@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests.web.cco_helpers import (  # noqa: F401
-    between, build_scenario, on, page, stand_ins_for_missing_blueprints, table_rows,
+    between, build_scenario, on, page, table_rows,
 )
 from web.blueprints import celebrations as celebrations_page
 

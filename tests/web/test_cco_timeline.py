@@ -9,7 +9,7 @@ from html import unescape
 import pytest
 
 from tests.web.cco_helpers import (  # noqa: F401
-    build_scenario, page, stand_ins_for_missing_blueprints,
+    build_scenario, page,
 )
 
 ROW = re.compile(r'<li class="event[^"]*" data-position="(\d+)" data-department="([^"]*)"')

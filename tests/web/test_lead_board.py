@@ -1,0 +1,191 @@
+"""The commitment board (/board/) and making a commitment (/commitments/new)."""
+
+from __future__ import annotations
+
+import re
+from uuid import UUID
+
+import pytest
+
+from tests.conftest import Org
+from tests.web.conftest import post_form
+
+FORBIDDEN_MARKUP = re.compile(r"<[^>]*\s(style|on[a-z]+|hx-on[:-][\w:-]*)\s*=|<script(?![^>]*\ssrc=)",
+                              re.IGNORECASE)
+
+
+def head(org: Org) -> int:
+    return org.app.recorder.max_notification_id() or 0
+
+
+def html_of(client, path: str, status: int = 200, **headers: str) -> str:  # type: ignore[no-untyped-def]
+    response = client.get(path, headers=headers)
+    assert response.status_code == status, response.get_data(as_text=True)[:1000]
+    html = response.get_data(as_text=True)
+    assert not FORBIDDEN_MARKUP.search(html), "inline style, script or handler breaks the CSP"
+    return html
+
+
+@pytest.fixture
+def plan(web_org: Org) -> dict[str, UUID]:
+    """Two Customer Service commitments (one with a moved due date and a roadblock, one done)
+    and one of IT's."""
+    app, lead = web_org.app, web_org.support_lead
+    moved = web_org.commitment(title="Answer every ticket within 4 hours")
+    app.move_due_date(lead, moved, due_date="2026-07-31", reason="Hiring took longer")
+    app.raise_roadblock(lead, moved, description="Rota tool is down")
+    app.report_progress(lead, moved, percent=40)
+    done = web_org.commitment(title="Publish the support hours")
+    app.complete(lead, done, evidence="On the website")
+    it = web_org.commitment(title="Restore the status page", department="it",
+                            owner="lead.it@example.com", actor=web_org.it_lead)
+    return {"moved": moved, "done": done, "it": it}
+
+
+@pytest.mark.parametrize("role", ["support_lead", "it_lead", "cco", "executive", "auditor"])
+def test_the_board_renders_for_every_role_that_reads_the_plan(role, client_for, plan):
+    assert "<h1>" in html_of(client_for(role), "/board/")
+
+
+def test_a_lead_sees_their_own_department_by_default(client_for, plan):
+    html = html_of(client_for("support_lead"), "/board/")
+    assert "<h1>Customer Service" in html
+    assert "Answer every ticket within 4 hours" in html
+    assert "Restore the status page" not in html
+
+
+def test_a_card_shows_health_progress_due_date_with_the_original_struck_through_owner_and_roadblocks(
+    client_for, plan
+):
+    html = html_of(client_for("support_lead"), "/board/")
+    card = html[html.index(f'id="card-{plan["moved"]}"'):]
+    card = card[:card.index("</article>")]
+    assert '<span class="badge health-at-risk">at risk</span>' in card
+    assert '<progress max="100" value="40"' in card
+    assert "<del><span class=\"visually-hidden\">originally </span>2026-06-30</del>" in card
+    assert '<time datetime="2026-07-31">2026-07-31</time>' in card
+    assert "Owner: Customer Service Lead" in card
+    assert "1 open roadblock" in card and "Rota tool is down" in card
+
+
+def test_cards_are_grouped_by_health_with_closed_ones_folded_away(client_for, plan):
+    html = html_of(client_for("support_lead"), "/board/")
+    assert html.index('id="group-at-risk"') < html.index('id="group-done"')
+    folded = html[html.index('<details class="closed-group">'):]
+    assert f'id="card-{plan["done"]}"' in folded
+
+
+def test_the_health_filter_shows_only_that_health_and_unfolds_closed_ones(client_for, plan):
+    html = html_of(client_for("support_lead"), "/board/?health=done")
+    assert f'id="card-{plan["done"]}"' in html
+    assert f'id="card-{plan["moved"]}"' not in html
+    assert 'class="closed-group"' not in html
+    assert "Show all 2" in html
+
+
+def test_an_htmx_filter_answers_with_the_board_fragment(client_for, plan):
+    html = html_of(client_for("cco"), "/board/?department=it", **{"HX-Request": "true"})
+    assert html.lstrip().startswith('<div id="board"')
+    assert "<html" not in html
+    assert "Restore the status page" in html and "Publish the support hours" not in html
+
+
+def test_the_cco_sees_every_department_and_may_switch_to_any(client_for, plan):
+    html = html_of(client_for("cco"), "/board/")
+    assert "<h1>All departments" in html
+    assert "Restore the status page" in html and "Answer every ticket within 4 hours" in html
+    switcher = html[html.index('id="filter-department"'):html.index("</select>", html.index('id="filter-department"'))]
+    assert '<option value="" selected>All departments</option>' in switcher
+    assert all(f'value="{slug}"' in switcher for slug in ("customer-service", "it", "sales"))
+
+
+def test_an_executive_reads_any_department_but_is_offered_no_action(client_for, plan):
+    html = html_of(client_for("executive"), "/board/?department=customer-service")
+    assert "Answer every ticket within 4 hours" in html
+    assert "New commitment" not in html
+    assert "<form method=\"post\"" not in html.split('<main')[1]
+
+
+def test_a_lead_of_several_departments_gets_a_switcher_with_just_those(client_for, web_org, plan):
+    web_org.app.grant_role(web_org.cco, email="lead.customer-service@example.com", role="lead",
+                           department="it")
+    lead = client_for("support_lead")
+    html = html_of(lead, "/board/")
+    switcher = html[html.index('id="filter-department"'):]
+    switcher = switcher[:switcher.index("</select>")]
+    assert 'value="customer-service" selected' in switcher and 'value="it"' in switcher
+    assert 'value="sales"' not in switcher and "All departments" not in switcher
+    assert "Restore the status page" in html_of(lead, "/board/?department=it")
+
+
+def test_a_lead_acts_only_on_their_own_departments_cards(client_for, plan):
+    html = html_of(client_for("support_lead"), "/board/?department=it")
+    assert "Restore the status page" in html
+    assert f'/commitments/{plan["it"]}/progress' not in html
+
+
+@pytest.mark.parametrize("query", ["department=nowhere", "health=fine", "journey=moon"])
+def test_an_unknown_filter_value_is_not_found(query, client_for, plan):
+    assert client_for("cco").get(f"/board/?{query}").status_code == 404
+
+
+def test_an_empty_board_invites_the_lead_to_make_the_first_commitment(client_for, web_org):
+    html = html_of(client_for("sales_lead"), "/board/")
+    assert "No commitments here yet." in html and "/commitments/new?department=sales" in html
+
+
+# Making a commitment
+
+NEW = {"department": "customer-service", "title": "Call back every detractor",
+       "description": "Within two days", "due_date": "2026-09-30",
+       "owner": "lead.customer-service@example.com", "journey": "support", "kpi": "nps"}
+
+
+def test_the_new_commitment_form_offers_the_leads_departments_active_members_journeys_and_kpis(
+    client_for, web_org
+):
+    html = html_of(client_for("support_lead"), "/commitments/new")
+    for name in ("department", "title", "description", "due_date", "owner", "journey", "kpi"):
+        assert f'id="new-{name}"' in html and f'for="new-{name}"' in html
+    assert '<option value="customer-service" selected>' in html and 'value="it"' not in html
+    assert '<option value="lead.customer-service@example.com" selected>' in html
+    assert '<option value="support">Support</option>' in html
+    assert '<option value="nps">Net Promoter Score</option>' in html
+
+
+@pytest.mark.parametrize("role", ["executive", "auditor"])
+def test_readers_may_not_open_the_new_commitment_form(role, client_for, web_org):
+    assert client_for(role).get("/commitments/new").status_code == 403
+
+
+def test_making_a_commitment_redirects_to_the_board_where_it_appears(client_for, web_org):
+    lead = client_for("support_lead")
+    before = head(web_org)
+    response = post_form(lead, "/commitments/new", NEW, page="/commitments/new")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/board/?department=customer-service"
+    assert head(web_org) == before + 1
+    html = html_of(lead, response.headers["Location"])
+    assert "Commitment made." in html and "Call back every detractor" in html
+
+
+def test_an_invalid_commitment_is_refused_field_by_field_and_the_input_kept(client_for, web_org):
+    lead = client_for("support_lead")
+    before = head(web_org)
+    response = post_form(lead, "/commitments/new",
+                         {**NEW, "title": "ab", "due_date": "2020-01-01", "owner": "ghost@example.com"},
+                         page="/commitments/new")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert head(web_org) == before
+    for name in ("title", "due_date", "owner"):
+        assert f'id="new-{name}-error"' in html
+    assert 'value="ab"' in html and "Within two days</textarea>" in html
+
+
+def test_a_lead_may_not_make_a_commitment_for_another_department(client_for, web_org):
+    before = head(web_org)
+    response = post_form(client_for("support_lead"), "/commitments/new", {**NEW, "department": "it"},
+                         page="/commitments/new")
+    assert response.status_code == 403
+    assert head(web_org) == before

@@ -1,0 +1,134 @@
+"""The commitment board: a department's commitments as cards grouped by health, filtered by GET
+forms (htmx swaps the board; without JavaScript they submit normally), and the form that makes
+a new commitment."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import Any
+
+from flask import Blueprint, abort, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from projections.health import HEALTHS
+from projections.queries import board, directory
+from tracker import clock
+from tracker.errors import NotAllowed
+from web.access import is_overseer
+from web.blueprints.commitments import (
+    card_options, open_roadblocks_by_commitment, require_reader, this_page,
+)
+from web.forms import form_value, optional, run_form
+from web.render import page_or_fragment
+from web.services import catch_up, tracker, views
+
+bp = Blueprint("board", __name__)
+
+CLOSED = ("done late", "done", "withdrawn")
+
+
+def _filters(names: dict[str, str], journeys: dict[str, str]) -> dict[str, str | None]:
+    """The department, health and journey asked for (404 for unknown ones). No `department`
+    parameter means the member's own department (a lead) or every department (an overseer);
+    an empty one means every department."""
+    if "department" in request.args:
+        department = request.args["department"] or None
+    elif current_user.lead_departments and not is_overseer():
+        department = current_user.lead_departments[0]
+    else:
+        department = None
+    health = request.args.get("health") or None
+    journey = request.args.get("journey") or None
+    if (department and department not in names) or (health and health not in HEALTHS) or (
+        journey and journey not in journeys
+    ):
+        abort(404)
+    return {"department": department, "health": health, "journey": journey}
+
+
+def _switchable(names: dict[str, str], department: str | None) -> list[tuple[str, str]]:
+    """The departments the switcher offers: all for an overseer, else the member's own (and the
+    one shown, should a link have led elsewhere)."""
+    if is_overseer():
+        return [("", "All departments"), *sorted(names.items(), key=lambda d: d[1])]
+    slugs = set(current_user.lead_departments) | ({department} if department else set())
+    return [(s, names[s]) for s in sorted(slugs, key=lambda s: names.get(s, s)) if s in names]
+
+
+def _context() -> dict[str, Any]:
+    db = views()
+    today = clock.today()
+    options = card_options(db)
+    names: dict[str, str] = options["department_names"]
+    chosen = _filters(names, options["journey_names"])
+    rows = board.board(db, today=today, department=chosen["department"], journey=chosen["journey"])
+    counts = {h: sum(1 for r in rows if r["health"] == h) for h in HEALTHS}
+    if chosen["health"]:
+        rows = [r for r in rows if r["health"] == chosen["health"]]
+    roadblocks = open_roadblocks_by_commitment(db, department=chosen["department"]) if rows else {}
+    return {
+        **options, **chosen, "rows": rows, "counts": counts, "total": sum(counts.values()),
+        "groups": [(h, list(g)) for h, g in groupby(rows, key=lambda r: r["health"])],
+        "closed": CLOSED, "healths": HEALTHS, "health_options": [(h, h.capitalize()) for h in HEALTHS],
+        "switch_options": _switchable(names, chosen["department"]),
+        "open_roadblocks": roadblocks, "show_department": chosen["department"] is None,
+        "back": this_page(), "view": "", "detail": False,
+        "can_make": any(current_user.writes_for(d) for d in names),
+    }
+
+
+@bp.route("/board/")
+@login_required
+def index() -> str:
+    require_reader()
+    catch_up()
+    return page_or_fragment("board/index.html", "board/_board.html", **_context())
+
+
+# Making a commitment
+
+
+def _writable_departments() -> list[tuple[str, str]]:
+    names = directory.department_names(views())
+    return [(s, n) for s, n in sorted(names.items(), key=lambda d: d[1]) if current_user.writes_for(s)]
+
+
+def _new_context() -> dict[str, Any]:
+    db = views()
+    departments = _writable_departments()
+    if not departments:
+        raise NotAllowed("only department leads and the CCO make commitments")
+    slugs = [s for s, _ in departments]
+    asked = request.values.get("department", "")
+    return {
+        "department_options": departments,
+        "default_department": asked if asked in slugs else slugs[0],
+        "member_options": [(m["email"], m["name"]) for m in directory.members(db, active_only=True)],
+        "journey_options": [(j["key"], j["name"]) for j in directory.journeys(db)],
+        "kpi_options": [(k["key"], k["name"]) for k in directory.kpis(db)],
+        "today": clock.today(),
+    }
+
+
+@bp.route("/commitments/new")
+@login_required
+def new_commitment() -> str:
+    catch_up()
+    return page_or_fragment("board/new.html", "board/_new.html", **_new_context())
+
+
+@bp.route("/commitments/new", methods=["POST"])
+@login_required
+def make_commitment() -> str | Response | tuple[str, int]:
+    department = form_value("department")
+    return run_form(
+        lambda: tracker().make_commitment(
+            current_user.id, department=department, title=form_value("title"),
+            description=form_value("description"), due_date=form_value("due_date"),
+            owner=form_value("owner"), journey=optional("journey"), kpi=optional("kpi"),
+        ),
+        page="board/new.html", fragment="board/_new.html", context=_new_context,
+        done="Commitment made.", redirect_to=url_for("board.index", department=department),
+        form_key="new",
+    )

@@ -1,0 +1,238 @@
+"""One commitment: its page with the whole story, and every action a lead takes on it.
+
+Each action answers htmx with the changed card (`commitments/_card.html`, swapped in place) and a
+plain form post with a redirect back to the page the form was on. Invalid input or a conflict
+re-renders the card (or, without htmx, the commitment's page) with the user's input kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+from uuid import UUID
+
+from flask import Blueprint, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlite_utils import Database
+from werkzeug.wrappers import Response
+
+from projections.queries import board, directory, history, ownership, roadblocks
+from projections.queries.timeline import timeline_page
+from tracker import clock
+from tracker.application import CxTracker
+from tracker.errors import NotAllowed, NotFound
+from tracker.service.base import Receipt
+from web.forms import expected_version, form_value, optional, run_form
+from web.render import wants_fragment
+from web.services import catch_up, tracker, views
+
+bp = Blueprint("commitments", __name__, url_prefix="/commitments")
+
+STORY_LIMIT = 500  # events shown on a commitment's page; the timeline page has the rest
+KIND_LABELS = {
+    "Made": "Made", "ProgressReported": "Progress", "DueDateMoved": "Due date moved",
+    "OwnershipHandedOver": "Handed over", "RoadblockRaised": "Roadblock raised",
+    "HelpRequested": "Help asked", "RoadblockResolved": "Roadblock resolved",
+    "Completed": "Completed", "Withdrawn": "Withdrawn", "Celebrated": "Celebrated",
+    "NoteAdded": "Note",
+}
+
+Answer = str | Response | tuple[str, int]
+
+
+# Shared with the board and roadblocks pages
+
+
+def require_reader() -> None:
+    """Every member with a role reads the plan; a member without one reads nothing."""
+    if not current_user.grants:
+        raise NotAllowed("a member without a role cannot read the plan")
+
+
+def card_options(db: Database) -> dict[str, Any]:
+    """What every card's forms offer: members to hand over to, departments to ask for help."""
+    departments = directory.departments(db)
+    return {
+        "today": clock.today(),
+        "department_names": {d["slug"]: d["name"] for d in departments},
+        "department_options": [(d["slug"], d["name"]) for d in departments],
+        "member_options": [(m["email"], m["name"]) for m in directory.members(db, active_only=True)],
+        "journey_names": {j["key"]: j["name"] for j in directory.journeys(db)},
+        "kpi_names": {k["key"]: k["name"] for k in directory.kpis(db)},
+    }
+
+
+def open_roadblocks_by_commitment(db: Database, **filters: Any) -> dict[str, list[dict[str, Any]]]:
+    """Open roadblocks (oldest first) keyed by commitment id, as the cards show them."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for r in roadblocks.roadblocks(db, clock.today(), state="open", **filters):
+        found.setdefault(r["commitment_id"], []).append(r)
+    return found
+
+
+def local_path(target: str | None) -> str | None:
+    """A same-site path to return to after a plain form post (never another site)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def this_page() -> str:
+    """The path (with query) of the page being rendered, for the forms' `next` field."""
+    return request.full_path.rstrip("?")
+
+
+# The detail page
+
+
+def _commitment(db: Database, commitment_id: UUID) -> dict[str, Any]:
+    found = board.commitment(db, commitment_id, today=clock.today())
+    if found is None:
+        raise NotFound("commitment", commitment_id)
+    return found
+
+
+def _story(db: Database, commitment_id: UUID) -> dict[str, Any]:
+    """The commitment's events oldest first, each with the health it left behind; its owners and
+    every roadblock."""
+    page = timeline_page(db, commitment=commitment_id, limit=STORY_LIMIT)
+    states = {s["valid_from_position"]: s for s in history.commitment_story(db, commitment_id)}
+    events = [dict(e, state=states.get(e["position"])) for e in reversed(page.rows)]
+    return {
+        "events": events,
+        "story_truncated": page.next_before is not None,
+        "periods": ownership.periods(db, commitment_id),
+        "all_roadblocks": roadblocks.roadblocks(db, clock.today(), commitment_id=str(commitment_id)),
+        "kind_labels": KIND_LABELS,
+    }
+
+
+def _context(commitment_id: UUID) -> dict[str, Any]:
+    """The card's context; the whole story too on the detail page (or its OOB refresh)."""
+    db = views()
+    c = _commitment(db, commitment_id)
+    detail = request.method == "GET" or request.form.get("view") == "detail" or not wants_fragment()
+    back = local_path(request.form.get("next")) or url_for("commitments.show", commitment_id=c["id"])
+    context = {
+        "c": c, "detail": detail, "view": "detail" if detail else "", "back": back,
+        "open_roadblocks": open_roadblocks_by_commitment(db, commitment_id=c["id"]),
+        **card_options(db),
+    }
+    if detail:
+        context.update(_story(db, commitment_id))
+    return context
+
+
+@bp.route("/<uuid:commitment_id>")
+@login_required
+def show(commitment_id: UUID) -> str:
+    require_reader()
+    catch_up()
+    return render_template("commitments/show.html", **_context(commitment_id))
+
+
+# Actions
+
+
+def _act(
+    commitment_id: UUID, form: str, command: Callable[[CxTracker, UUID], Receipt | None], done: str
+) -> Answer:
+    """Run one action on a commitment (the service authorises it) and answer with its card."""
+    require_reader()
+    back = local_path(request.form.get("next")) or url_for("commitments.show", commitment_id=commitment_id)
+    return run_form(
+        lambda: command(tracker(), current_user.id), page="commitments/show.html",
+        fragment="commitments/_card_response.html", context=lambda: _context(commitment_id),
+        done=done, redirect_to=back, form_key=f"{form}-{commitment_id}",
+    )
+
+
+@bp.route("/<uuid:commitment_id>/progress", methods=["POST"])
+@login_required
+def report_progress(commitment_id: UUID) -> Answer:
+    return _act(commitment_id, "progress", lambda app, actor: app.report_progress(
+        actor, commitment_id, percent=form_value("percent"), note=form_value("note"),
+        expected_version=expected_version()), "Progress reported.")
+
+
+@bp.route("/<uuid:commitment_id>/due-date", methods=["POST"])
+@login_required
+def move_due_date(commitment_id: UUID) -> Answer:
+    return _act(commitment_id, "due-date", lambda app, actor: app.move_due_date(
+        actor, commitment_id, due_date=form_value("due_date"), reason=form_value("reason"),
+        expected_version=expected_version()), "Due date moved.")
+
+
+@bp.route("/<uuid:commitment_id>/owner", methods=["POST"])
+@login_required
+def hand_over(commitment_id: UUID) -> Answer:
+    return _act(commitment_id, "hand-over", lambda app, actor: app.hand_over(
+        actor, commitment_id, new_owner=form_value("new_owner"), reason=form_value("reason"),
+        expected_version=expected_version()), "Ownership handed over.")
+
+
+@bp.route("/<uuid:commitment_id>/roadblocks", methods=["POST"])
+@login_required
+def raise_roadblock(commitment_id: UUID) -> Answer:
+    helper = optional("help_from")
+    return _act(commitment_id, "roadblock", lambda app, actor: app.raise_roadblock(
+        actor, commitment_id, description=form_value("description"), help_from=helper,
+        expected_version=expected_version()),
+        "Roadblock raised; help asked." if helper else "Roadblock raised.")
+
+
+@bp.route("/<uuid:commitment_id>/roadblocks/<roadblock_id>/help", methods=["POST"])
+@login_required
+def request_help(commitment_id: UUID, roadblock_id: str) -> Answer:
+    return _act(commitment_id, f"help-{roadblock_id}", lambda app, actor: app.request_help(
+        actor, commitment_id, roadblock_id=roadblock_id, department=form_value("department"),
+        expected_version=expected_version()), "Help asked.")
+
+
+@bp.route("/<uuid:commitment_id>/roadblocks/<roadblock_id>/resolution", methods=["POST"])
+@login_required
+def resolve_roadblock(commitment_id: UUID, roadblock_id: str) -> Answer:
+    return _act(commitment_id, f"resolve-{roadblock_id}", resolve_command(commitment_id, roadblock_id),
+                "Roadblock resolved.")
+
+
+def resolve_command(commitment_id: UUID, roadblock_id: str) -> Callable[[CxTracker, UUID], Receipt]:
+    """Resolving, as the card and the roadblocks page post it."""
+    return lambda app, actor: app.resolve_roadblock(
+        actor, commitment_id, roadblock_id=roadblock_id, resolution=form_value("resolution"),
+        helped_by=optional("helped_by"), expected_version=expected_version())
+
+
+@bp.route("/<uuid:commitment_id>/completion", methods=["POST"])
+@login_required
+def complete(commitment_id: UUID) -> Answer:
+    return _act(commitment_id, "complete", lambda app, actor: app.complete(
+        actor, commitment_id, evidence=form_value("evidence"),
+        completed_on=optional("completed_on"), expected_version=expected_version()),
+        "Completed. Well done!")
+
+
+@bp.route("/<uuid:commitment_id>/withdrawal", methods=["POST"])
+@login_required
+def withdraw(commitment_id: UUID) -> Answer:
+    return _act(commitment_id, "withdraw", lambda app, actor: app.withdraw(
+        actor, commitment_id, reason=form_value("reason"), expected_version=expected_version()),
+        "Commitment withdrawn.")
+
+
+@bp.route("/<uuid:commitment_id>/celebrations", methods=["POST"])
+@login_required
+def celebrate(commitment_id: UUID) -> Answer:
+    return _act(commitment_id, "celebrate", lambda app, actor: app.celebrate(
+        actor, commitment_id, message=form_value("message")), "Celebrated!")
+
+
+@bp.route("/<uuid:commitment_id>/notes", methods=["POST"])
+@login_required
+def add_note(commitment_id: UUID) -> Answer:
+    return _act(commitment_id, "note", lambda app, actor: app.add_note(
+        actor, commitment_id, text=form_value("text")), "Note added.")
