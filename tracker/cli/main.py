@@ -6,7 +6,6 @@ import click
 
 from tracker import __version__
 from tracker.cli.demo import demo
-from tracker.cli.projections import projections_group
 from tracker.cli.users import init, user
 
 
@@ -22,7 +21,6 @@ def cli() -> None:
 
 cli.add_command(init)
 cli.add_command(user)
-cli.add_command(projections_group)
 cli.add_command(demo)
 
 

@@ -1,8 +1,7 @@
 """`cx-tracker projections status|rebuild|run`: the read models' positions, rebuild and follower.
 
-Imports run web -> projections -> tracker, so the `tracker` package must not depend on
-`projections` when it is imported: each command imports what it needs from `projections` inside
-its body (a function-level import), never at the top of this module.
+They join the `cx-tracker` group through the `cx_tracker.commands` entry point, so imports run
+one way (projections -> tracker).
 """
 
 from __future__ import annotations
@@ -33,7 +32,7 @@ def projections_group() -> None:
 @reports_errors
 def status(data_dir: str | None) -> None:
     """Each view's version and position, the store's head, and the lag."""
-    from projections.setup import open_runner  # function-level: see the module docstring
+    from projections.setup import open_runner
 
     data, app = open_existing(data_dir)
     runner = open_runner(data, app)
@@ -60,7 +59,7 @@ def rebuild(data_dir: str | None, batch_size: int) -> None:
 
     The live views keep serving meanwhile; readers see the old views or the new ones, never a mix.
     """
-    from projections.rebuild import RebuildReport  # function-level: see the module docstring
+    from projections.rebuild import RebuildReport
     from projections.runner import ProjectionError
     from projections.setup import rebuild_views
 
@@ -92,7 +91,7 @@ def run(data_dir: str | None, poll: float, once: bool, batch_size: int) -> None:
     For several servers sharing one event store, each with its own views. Ctrl-C or SIGTERM
     stops after the current batch.
     """
-    from projections.runner import ProjectionError  # function-level: see the module docstring
+    from projections.runner import ProjectionError
     from projections.setup import open_runner
 
     data, app = open_existing(data_dir)
