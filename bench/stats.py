@@ -38,9 +38,9 @@ class Latency:
 
 
 def sample(call: Callable[[], object], *, repeat: int, min_seconds: float = 0.0,
-           max_seconds: float = 30.0, warmup: int = 2) -> Latency:
-    """Time `call` at least `repeat` times (and for at least `min_seconds`, at most
-    `max_seconds` when `repeat` is already reached)."""
+           max_seconds: float = 30.0, warmup: int = 2, min_repeat: int = 20) -> Latency:
+    """Time `call` `repeat` times and for at least `min_seconds`; a slow call stops after
+    `max_seconds` once it has `min_repeat` samples (the sample count is in the result)."""
     for _ in range(warmup):
         call()
     samples: list[float] = []
@@ -50,6 +50,8 @@ def sample(call: Callable[[], object], *, repeat: int, min_seconds: float = 0.0,
         call()
         samples.append(time.perf_counter() - t0)
         elapsed = time.perf_counter() - started
-        if len(samples) >= repeat and (elapsed >= min_seconds or elapsed >= max_seconds):
+        if len(samples) >= repeat and elapsed >= min_seconds:
+            break
+        if elapsed >= max_seconds and len(samples) >= min(min_repeat, repeat):
             break
     return Latency.of(samples)

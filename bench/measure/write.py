@@ -12,6 +12,7 @@ Order within a run: raw 1, product 1, raw 8, product 8 (drift hits both alike).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from bench.baselines import open_raw, raw_progress
 from bench.generate import Store
@@ -78,11 +79,28 @@ def measure_write(store: Store, s: Settings, variants: dict[str, Variant]) -> li
     with scratch_copy(store, "write") as data:
         for clients, requests in ((1, s.write_requests_one), (8, s.write_requests_each)):
             team = writers(store, clients, s.commitments_per_client)
-            raw = run_raw(data, team, s, requests)
+            raw = checked(data, team, s, requests, run_raw)
             for name, variant in variants.items():
-                result = variant(data, team, s, requests)
+                result = checked(data, team, s, requests, variant)
                 figures.extend(_figures(store.events, name, clients, result, raw))
     return figures
+
+
+def checked(data: DataDir, team: list[Writer], s: Settings, requests: int, variant: Variant) -> LoadResult:
+    """Run a variant and count, in the log itself, the events it wrote: every request that
+    did not write its event is an error (a form re-rendered with errors answers 200 too)."""
+    before = _head(data)
+    result = variant(data, team, s, requests)
+    missing = len(team) * (s.write_warmup + requests) - (_head(data) - before) - result.errors
+    return replace(result, errors=result.errors + max(missing, 0))
+
+
+def _head(data: DataDir) -> int:
+    app = open_raw(data)
+    try:
+        return app.recorder.max_notification_id() or 0
+    finally:
+        app.close()
 
 
 def _figures(size: int, variant: str, clients: int, r: LoadResult, raw: LoadResult) -> list[Figure]:
