@@ -52,8 +52,11 @@ class ViewStatus:
 
 class Runner:
     def __init__(
-        self, app: Application[UUID], db: Database, views: Sequence[View], *, batch_size: int = 1000
+        self, app: Application[UUID], db: Database, views: Sequence[View], *, batch_size: int = 1000,
+        prepared: bool = False,
     ) -> None:
+        """`prepared`: another runner already ran `prepare()` on this views file with the same
+        views (a web process does it once at start-up), so catching up skips it."""
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
         names = [v.name for v in views]
@@ -63,7 +66,7 @@ class Runner:
         self.db = db
         self.views = list(views)
         self.batch_size = batch_size
-        self._prepared = False
+        self._prepared = prepared
         self._lock = threading.RLock()
 
     def head(self) -> int:

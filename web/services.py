@@ -50,9 +50,8 @@ def views() -> Database:
 
 def catch_up(until: int | None = None) -> int:
     """Bring the views up to `until` (a command's position) or the head of the log."""
-    runner = Runner(tracker(), views(), all_views())
-    runner._prepared = True  # prepared once at start-up, in Services.attach
-    return runner.catch_up(until)
+    # Prepared once at start-up, in Services.attach.
+    return Runner(tracker(), views(), all_views(), prepared=True).catch_up(until)
 
 
 def _close_views(_: BaseException | None) -> None:
