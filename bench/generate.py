@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import shutil
 import time
 from collections.abc import Callable
@@ -34,7 +35,8 @@ from tracker.application import CxTracker
 from tracker.config import DataDir
 from tracker.domain import member_id
 
-DATA_ROOT = Path(__file__).resolve().parent / "data"
+# BENCH_DATA_DIR moves the cached stores elsewhere (the smoke test uses a temporary directory).
+DATA_ROOT = Path(os.environ.get("BENCH_DATA_DIR") or Path(__file__).resolve().parent / "data")
 PASSWORD = "bench-password"
 CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 FORMAT = 1  # bump when the generator changes: cached stores of another format are regenerated

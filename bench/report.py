@@ -12,7 +12,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-RESULTS_DIR = Path(__file__).resolve().parent / "results"
+# BENCH_RESULTS_DIR moves the saved figures elsewhere (the smoke test uses a temporary directory).
+RESULTS_DIR = Path(os.environ.get("BENCH_RESULTS_DIR") or Path(__file__).resolve().parent / "results")
 
 
 @dataclass
@@ -96,7 +97,7 @@ def machine() -> dict[str, Any]:
 
 
 def save(figures: list[Figure], run: dict[str, Any]) -> Path:
-    RESULTS_DIR.mkdir(exist_ok=True)
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     path = RESULTS_DIR / f"{stamp}{'-smoke' if run.get('smoke') else ''}.json"
     path.write_text(json.dumps(
