@@ -1,0 +1,166 @@
+"""The whole plan as it stood at an instant: the board, the dashboard (health per department and
+journey, at risk, open roadblocks with their age then, wins) and accountability.
+
+Every event stamped at or before the instant counts; health and ages are judged on the instant's
+UTC date. The board comes from the temporal history (`queries.history.board_as_of`); the rest
+from the other views, filtered by log position or stored instant. Nothing here replays the log.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from projections.audit import accountability
+from projections.audit.instants import log_position
+from projections.health import HEALTHS
+from projections.instants import instant_text
+from projections.queries.board import ATTENTION, SLIPPING_MOVES, GroupHealth, rows
+from projections.queries.history import board_as_of
+
+WINS_SHOWN = 6
+
+
+@dataclass(frozen=True)
+class PlanAsOf:
+    instant: datetime
+    today: date  # the instant's UTC date: health and ages are judged on it
+    position: int  # the last event that counts (0: none)
+    plan: dict[str, Any] | None
+    departments: list[dict[str, Any]]  # slug, name; in the plan's order
+    journeys: list[dict[str, Any]]  # key, name, lead_department; in the plan's order
+    board: list[dict[str, Any]]
+    by_department: list[GroupHealth]
+    by_journey: list[GroupHealth]
+    at_risk: list[dict[str, Any]]
+    roadblocks: list[dict[str, Any]]  # open at the instant, oldest raised first
+    wins: list[dict[str, Any]]  # the latest celebrations and completions, newest first
+    accountability_departments: list[dict[str, Any]]
+    accountability_owners: list[dict[str, Any]]
+
+    @property
+    def department_names(self) -> dict[str, str]:
+        return {d["slug"]: d["name"] for d in self.departments}
+
+
+def plan_as_of(db: Database, moment: datetime) -> PlanAsOf:
+    t, today = instant_text(moment), moment.date()
+    p = log_position(db, moment)
+    departments = rows(db, "SELECT slug, name FROM departments WHERE added_at <= :t"
+                       " ORDER BY ordinal", {"t": t})
+    journeys = journeys_as_of(db, p)
+    board = board_as_of(db, moment)
+    facts = accountability.Facts(db, t, p, today)
+    members = {r["id"]: (r["name"], r["email"]) for r in rows(
+        db, "SELECT id, name, email FROM members", {})}
+    return PlanAsOf(
+        instant=moment, today=today, position=p, plan=plan_at(db, t, p),
+        departments=departments, journeys=journeys, board=board,
+        by_department=health_counts(board, departments, "department", "slug"),
+        by_journey=health_counts(board, journeys, "journey", "key"),
+        at_risk=at_risk(board), roadblocks=open_roadblocks(db, t, p, today),
+        wins=wins(db, p), accountability_departments=accountability.by_department(facts, departments),
+        accountability_owners=accountability.by_owner(facts, members),
+    )
+
+
+def plan_at(db: Database, t: str, p: int) -> dict[str, Any] | None:
+    """The plan's name, vision (and its revision) and that revision's endorsements then."""
+    found = rows(db, "SELECT * FROM plan WHERE started_at <= :t", {"t": t})
+    if not found:
+        return None
+    plan = found[0]
+    visions = rows(db, "SELECT details FROM timeline WHERE kind IN ('Started', 'VisionRevised')"
+                   " AND position <= :p ORDER BY position", {"p": p})
+    plan["vision"] = json.loads(visions[-1]["details"])["vision"]
+    plan["vision_revision"] = len(visions)
+    plan["endorsements"] = rows(
+        db, "SELECT e.department, d.name, e.endorsed_at FROM endorsements e"
+        " JOIN departments d ON d.slug = e.department WHERE e.revision = :r AND e.endorsed_at <= :t"
+        " ORDER BY d.ordinal", {"r": len(visions), "t": t},
+    )
+    return plan
+
+
+def journeys_as_of(db: Database, p: int) -> list[dict[str, Any]]:
+    """Journeys defined by position `p`, with the lead department they had then."""
+    found: dict[str, dict[str, Any]] = {}
+    for row in rows(db, "SELECT kind, details FROM timeline WHERE kind IN ('JourneyDefined',"
+                    " 'JourneyLeadChanged') AND position <= :p ORDER BY position", {"p": p}):
+        d = json.loads(row["details"])
+        if row["kind"] == "JourneyDefined":
+            found[d["key"]] = {"key": d["key"], "name": d["name"]}
+        found[d["key"]]["lead_department"] = d["lead_department"]
+    return list(found.values())
+
+
+def health_counts(board: list[dict[str, Any]], groups: list[dict[str, Any]], column: str,
+                  key: str) -> list[GroupHealth]:
+    """As `queries.board.health_counts`, over the board as of the instant."""
+    counted: dict[str | None, dict[str, int]] = {}
+    for c in board:
+        counts = counted.setdefault(c[column], {})
+        counts[c["health"]] = counts.get(c["health"], 0) + 1
+    known = [{"key": g[key], "name": g["name"]} for g in groups]
+    keys = {g["key"] for g in known}
+    extra = [{"key": k, "name": k or "No journey"} for k in counted if k not in keys]
+    return [
+        GroupHealth(g["key"], g["name"], {h: counted.get(g["key"], {}).get(h, 0) for h in HEALTHS})
+        for g in known + sorted(extra, key=lambda g: (g["key"] is None, g["key"] or ""))
+    ]
+
+
+def at_risk(board: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """As `queries.board.at_risk`: open and overdue, blocked or at risk, or slipping."""
+    return [
+        dict(c, slipping=c["due_date_moves"] >= SLIPPING_MOVES) for c in board
+        if c["status"] == "open" and (c["health"] in ATTENTION or c["due_date_moves"] >= SLIPPING_MOVES)
+    ]
+
+
+def open_roadblocks(db: Database, t: str, p: int, today: date) -> list[dict[str, Any]]:
+    """As `queries.roadblocks.roadblocks(state="open")`, for the roadblocks open at the instant:
+    raised by then and not yet resolved; help requests made by then; age on `today`."""
+    found = rows(db, """
+        SELECT r.commitment_id, r.title, r.department, r.roadblock_id, r.description,
+            r.raised_at, r.raised_by, raiser.name AS raised_by_name,
+            NULL AS resolved_at, NULL AS resolved_by, NULL AS resolved_by_name,
+            NULL AS resolution, NULL AS helped_by,
+            (SELECT json_group_array(json_object('department', h.department,
+                                                 'requested_at', h.requested_at,
+                                                 'requested_by', h.requested_by))
+             FROM (SELECT * FROM roadblock_help h WHERE h.commitment_id = r.commitment_id
+                   AND h.roadblock_id = r.roadblock_id AND h.position <= :p
+                   ORDER BY h.position) h) AS help_requested
+        FROM roadblocks r LEFT JOIN members raiser ON raiser.id = r.raised_by
+        WHERE r.position <= :p AND (r.resolved_at IS NULL OR r.resolved_at > :t)
+        ORDER BY r.position""", {"p": p, "t": t})
+    for r in found:
+        r["help_requested"] = json.loads(r["help_requested"])
+        r["is_open"] = True
+        r["days_open"] = max(0, (today - datetime.fromisoformat(r["raised_at"]).date()).days)
+    return found
+
+
+def wins(db: Database, p: int, limit: int = WINS_SHOWN) -> list[dict[str, Any]]:
+    """As `queries.celebrations.wall(include_wins=True)`, for what was recorded by then."""
+    found = rows(db, """
+        SELECT i.kind, i.commitment_id, i.title, i.department, d.name AS department_name,
+            i.who, m.name AS who_name, i.at, i.message, i.completed_on, i.on_time
+        FROM (SELECT 'celebration' AS kind, position, commitment_id, title, department,
+                  celebrated_by AS who, celebrated_at AS at, message,
+                  NULL AS completed_on, NULL AS on_time FROM celebrations WHERE position <= :p
+              UNION ALL
+              SELECT 'win', position, commitment_id, title, department, completed_by,
+                  completed_at, evidence, completed_on, on_time FROM wins WHERE position <= :p) i
+        LEFT JOIN departments d ON d.slug = i.department
+        LEFT JOIN members m ON m.id = i.who
+        ORDER BY i.position DESC LIMIT :limit""", {"p": p, "limit": limit})
+    for row in found:
+        if row["on_time"] is not None:
+            row["on_time"] = bool(row["on_time"])
+    return found

@@ -1,0 +1,75 @@
+"""Fixtures for the auditors' side: the demo organisation's log with its read models, read-model
+databases built from a prefix of a log (the replay the as-of queries are checked against), and a
+small organisation on in-memory storage for hand-written sequences."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from projections.database import open_views
+from projections.runner import Runner
+from projections.views import all_views
+from tests.cli.support import DEMO_DAY
+from tests.conftest import FAST_HASHER, Org, build_org, make_app
+from tests.projections_property.replay import Entry, read_log
+from tracker.accounts import Accounts
+from tracker.application import CxTracker
+from tracker.demo import seed
+
+
+@dataclass
+class Demo:
+    """The demo organisation's log, decoded, and its read models caught up."""
+
+    app: CxTracker
+    db: Database
+    entries: list[Entry]
+
+    def position_at(self, moment: datetime) -> int:
+        """The last position stamped at or before `moment`, from the log itself."""
+        return max((e.position for e in self.entries if e.timestamp <= moment), default=0)
+
+    def replayed(self, moment: datetime) -> Database:
+        """Fresh read models built from the log up to `moment` only: the plan as it then was."""
+        return views_until(self.app, self.position_at(moment))
+
+
+def views_until(app: CxTracker, position: int) -> Database:
+    db = open_views(":memory:")
+    if position:
+        Runner(app, db, all_views()).catch_up(until=position)
+    else:
+        Runner(app, db, all_views()).prepare()
+    return db
+
+
+@pytest.fixture(scope="session")
+def demo() -> Iterator[Demo]:
+    app = CxTracker(env={"PERSISTENCE_MODULE": "eventsourcing.popo"},
+                    accounts=Accounts(":memory:", hasher=FAST_HASHER))
+    seed(app, today=DEMO_DAY)
+    db = open_views(":memory:")
+    Runner(app, db, all_views()).catch_up()
+    yield Demo(app, db, read_log(app))
+    db.close()
+    app.close()
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Iterator[Org]:
+    """The small organisation of tests/conftest.py, on in-memory storage."""
+    app = make_app("memory", tmp_path)
+    yield build_org(app)
+    app.close()
+
+
+def caught_up(app: CxTracker) -> Database:
+    db = open_views(":memory:")
+    Runner(app, db, all_views()).catch_up()
+    return db
