@@ -75,7 +75,7 @@ def commitment_changes(
     if before is None:
         found = [_change(f, None, _value(after, f)) for f in MADE_FIELDS]
         found.insert(1, _change("description", None, details.get("description")))
-        return [c for c in found if c["after"] is not None]
+        return _real(found)
     return [
         _change(f, _value(before, f), _value(after, f)) for f in FIELDS
         if (_key(before, f) != _key(after, f))
@@ -88,10 +88,10 @@ def detail_changes(db: Database, event: dict[str, Any]) -> list[Change]:
     if kind in _EARLIER:
         kinds, subject, fields = _EARLIER[kind]
         earlier = _earlier_details(db, event["position"], kinds, subject and details.get(subject))
-        return [
+        return _real([
             _change(f, earlier.get(f) if earlier else None, details.get(f)) for f in fields
             if earlier is None or earlier.get(f) != details.get(f)
-        ]
+        ])
     if kind == "RoleGranted":
         return [_change("role", None, _role(details))]
     if kind == "RoleRevoked":
@@ -116,6 +116,11 @@ def _earlier_details(
         f"SELECT details FROM timeline WHERE {where} ORDER BY position DESC LIMIT 1", params
     ).fetchone()
     return json.loads(found[0]) if found else None
+
+
+def _real(changes: list[Change]) -> list[Change]:
+    """Without the "changes" from nothing to nothing (an empty text where there was none)."""
+    return [c for c in changes if c["before"] not in (None, "") or c["after"] not in (None, "")]
 
 
 def _role(details: dict[str, Any]) -> str:

@@ -1,0 +1,160 @@
+"""The auditors' outputs as text and JSON: one history event, the plan as of an instant, the diff
+between two instants. Deterministic (sorted keys, stable order), so that the same log always
+gives the same bytes, whichever machine reads it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from projections.audit.as_of import PlanAsOf
+from projections.audit.diff import PlanDiff
+from projections.health import HEALTHS
+from projections.instants import instant_text
+
+EXPORT_COLUMNS = ("position", "at", "actor", "actor_name", "department", "commitment",
+                  "commitment_title", "kind", "summary", "changes")
+SUMMARY_FIGURES = (("made", "made"), ("open", "open"), ("kept", "kept"), ("late", "late"),
+                   ("missed", "missed"), ("withdrawn", "withdrawn"), ("due_date_moves", "moves"),
+                   ("days_slipped", "slipped"), ("roadblocks_raised", "roadblocks"))
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def export_row(event: dict[str, Any]) -> dict[str, Any]:
+    """One event as the JSON Lines and CSV exports write it."""
+    return {
+        "position": event["position"], "at": event["at"], "actor": event["actor_email"],
+        "actor_name": event["actor_name"], "department": event["department"],
+        "commitment": event["commitment_id"], "commitment_title": event["commitment_title"],
+        "kind": event["kind"], "summary": event["summary"], "changes": event["changes"],
+    }
+
+
+def event_text(event: dict[str, Any]) -> Iterator[str]:
+    """An event as a few lines: where and when, who, what kind; the summary; each change."""
+    about = " ".join(x for x in (event["department"], event["commitment_id"]) if x)
+    yield (f"#{event['position']}  {_when(event['at'])}  {event['actor_email'] or '-'}"
+           f"  {event['kind']}" + (f"  [{about}]" if about else ""))
+    yield f"    {event['summary']}"
+    for c in event["changes"]:
+        yield f"      {change_text(c)}"
+
+
+def change_text(change: dict[str, Any]) -> str:
+    return f"{change['field']}: {_value(change['before'])} → {_value(change['after'])}"
+
+
+# The plan as of an instant
+
+
+def as_of_json(plan: PlanAsOf) -> dict[str, Any]:
+    return {
+        "instant": instant_text(plan.instant), "today": plan.today.isoformat(),
+        "position": plan.position, "plan": plan.plan,
+        "departments": [
+            {**d, "health": _counts(plan.by_department, d["slug"]),
+             "commitments": [c for c in plan.board if c["department"] == d["slug"]]}
+            for d in plan.departments
+        ],
+        "journeys": [{**j, "health": _counts(plan.by_journey, j["key"])} for j in plan.journeys],
+        "at_risk": [c["id"] for c in plan.at_risk],
+        "open_roadblocks": plan.roadblocks,
+        "wins": plan.wins,
+        "accountability": {"departments": plan.accountability_departments,
+                           "owners": plan.accountability_owners},
+    }
+
+
+def as_of_text(plan: PlanAsOf) -> Iterator[str]:
+    yield f"The plan as of {instant_text(plan.instant)}"
+    yield (f"Health judged on {plan.today.isoformat()}; the first {plan.position} events of the"
+           " log count.")
+    if plan.plan:
+        yield f"Plan: {plan.plan['name']} (vision revision {plan.plan['vision_revision']})"
+    yield ""
+    yield "Board"
+    names = plan.department_names
+    for group in plan.by_department:
+        yield f"  {group.name}: {group.total} commitments{_health_line(group.counts)}"
+        for c in plan.board:
+            if c["department"] == group.key:
+                was = f" (was {c['original_due_date']})" if c["due_date"] != c["original_due_date"] else ""
+                yield (f"    {c['health']:<9}  {c['title']} — {c['owner_name']}, due"
+                       f" {c['due_date']}{was}, {c['progress']}%")
+    if plan.journeys:
+        yield ""
+        yield "Journeys"
+        for group in plan.by_journey:
+            yield f"  {group.name}: {group.total} commitments{_health_line(group.counts)}"
+    yield ""
+    yield "Accountability per department"
+    yield "  " + "  ".join(f"{label:>9}" for _, label in SUMMARY_FIGURES) + "     say/do  department"
+    for row in plan.accountability_departments:
+        figures = "  ".join(f"{row[key]:>9}" for key, _ in SUMMARY_FIGURES)
+        say_do = "-" if row["say_do"] is None else f"{row['say_do'] * 100:.0f}%"
+        yield f"  {figures}  {say_do:>9}  {row['department_name']}"
+    yield ""
+    yield f"Open roadblocks: {len(plan.roadblocks)}"
+    for r in plan.roadblocks:
+        asked = ", ".join(names.get(h["department"], h["department"]) for h in r["help_requested"])
+        yield (f"  {r['days_open']:>3} days  {r['title']} ({names.get(r['department'], r['department'])})"
+               f" {r['roadblock_id']}: {r['description']}" + (f" — help asked of {asked}" if asked else ""))
+
+
+# The diff between two instants
+
+
+def diff_json(diff: PlanDiff) -> dict[str, Any]:
+    return {
+        "from": instant_text(diff.a), "to": instant_text(diff.b), "added": diff.added,
+        "changed": diff.changed, "completed": diff.completed, "withdrawn": diff.withdrawn,
+        "roadblocks_opened": diff.roadblocks_opened, "roadblocks_resolved": diff.roadblocks_resolved,
+    }
+
+
+def diff_text(diff: PlanDiff) -> Iterator[str]:
+    yield f"What changed from {instant_text(diff.a)} to {instant_text(diff.b)}"
+    sections = (("Added", diff.added), ("Changed", diff.changed), ("Completed", diff.completed),
+                ("Withdrawn", diff.withdrawn))
+    for title, found in sections:
+        yield ""
+        yield f"{title}: {len(found)}"
+        for c in found:
+            yield f"  {c['title']} [{c['department']}] {c['id']}"
+            if title != "Added":
+                for change in c["changes"]:
+                    yield f"      {change_text(change)}"
+    for title, found, at in (("Roadblocks opened", diff.roadblocks_opened, "raised_at"),
+                             ("Roadblocks resolved", diff.roadblocks_resolved, "resolved_at")):
+        yield ""
+        yield f"{title}: {len(found)}"
+        for r in found:
+            yield (f"  {_when(r[at])}  {r['title']} [{r['department']}] {r['roadblock_id']}:"
+                   f" {r['description']}")
+
+
+def _counts(groups: list[Any], key: str) -> dict[str, int]:
+    return next((g.counts for g in groups if g.key == key), {h: 0 for h in HEALTHS})
+
+
+def _health_line(counts: dict[str, int]) -> str:
+    shown = [f"{n} {h}" for h, n in counts.items() if n]
+    return " — " + ", ".join(shown) if shown else ""
+
+
+def _when(at: str) -> str:
+    """A stored instant as `YYYY-MM-DD HH:MM:SSZ` (microseconds when there are any)."""
+    day, time = at[:10], at[11:].split("+")[0]
+    return f"{day} {time.removesuffix('.000000')}Z"
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return "—"
+    text = value if isinstance(value, str) else json.dumps(value)
+    text = " ".join(text.split())
+    return text if len(text) <= 120 else text[:119] + "…"

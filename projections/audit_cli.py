@@ -1,0 +1,165 @@
+"""`cx-tracker history`, `as-of` and `diff`: the auditors' commands.
+
+They join the `cx-tracker` group through `cx_tracker.commands` entry points, catch the read
+models up with the whole log first, and only read.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+import click
+from sqlite_utils import Database
+
+from tracker.cli.common import EXIT_BAD_INPUT, EXIT_REFUSED, data_option, fail, open_existing, reports_errors
+
+INSTANT_HELP = (
+    "INSTANT is an ISO date or date-time: a date means the END of that day in UTC "
+    "(2026-03-01 = 2026-03-01T23:59:59.999999Z, the plan as it stood when the day was over); "
+    "a date-time without an offset is UTC (2026-03-01T12:00), or give one (2026-03-01T12:00+01:00)."
+)
+
+
+@contextmanager
+def caught_up_views(data_dir: str | None) -> Iterator[Database]:
+    """The installation's read models, caught up with the whole log."""
+    from projections.setup import open_runner
+
+    data, app = open_existing(data_dir)
+    runner = open_runner(data, app)
+    try:
+        runner.catch_up()
+        yield runner.db
+    finally:
+        runner.close()
+
+
+def instant(value: str, name: str) -> datetime:
+    from projections.audit.instants import parse_audit_instant
+
+    try:
+        return parse_audit_instant(value)
+    except ValueError as e:
+        fail(f"{name}: {e}", EXIT_BAD_INPUT)
+        raise  # unreachable: fail exits
+
+
+@click.command("history")
+@data_option
+@click.option("--department", metavar="SLUG", help="Only events about this department.")
+@click.option("--commitment", metavar="ID", help="Only this commitment's events.")
+@click.option("--actor", metavar="EMAIL", help="Only events caused by this member.")
+@click.option("--kind", metavar="KIND", help="Only events of this kind, e.g. DueDateMoved.")
+@click.option("--since", metavar="T", help="From this instant (a date: from the start of that day, UTC).")
+@click.option("--until", metavar="T", help="Up to this instant (a date: to the end of that day, UTC).")
+@click.option("--format", "fmt", type=click.Choice(["text", "jsonl", "csv"]), default="text",
+              show_default=True, help="jsonl and csv are the exports: one event per line / row.")
+@reports_errors
+def history(data_dir: str | None, department: str | None, commitment: str | None,
+            actor: str | None, kind: str | None, since: str | None, until: str | None,
+            fmt: str) -> None:
+    """The event history in log order: who, when, what, and each field's before -> after.
+
+    The exports have the columns position, at, actor (e-mail), actor_name, department,
+    commitment (id), commitment_title, kind, summary and changes (a JSON list of
+    {field, before, after}).
+    """
+    from projections.audit.history import BadFilter, check_filters, history_stream
+    from projections.audit.report import EXPORT_COLUMNS, dumps, event_text, export_row
+
+    with caught_up_views(data_dir) as db:
+        try:
+            filters = check_filters(db, department=department, commitment=commitment,
+                                    actor_email=actor, kind=kind, since=since, until=until)
+        except BadFilter as e:
+            fail(str(e), EXIT_BAD_INPUT)
+        events = history_stream(db, filters)
+        if fmt == "csv":
+            writer = csv.DictWriter(sys.stdout, EXPORT_COLUMNS, lineterminator="\n")
+            writer.writeheader()
+            for e in events:
+                row = export_row(e)
+                writer.writerow({**row, "changes": dumps(row["changes"])})
+        elif fmt == "jsonl":
+            for e in events:
+                click.echo(dumps(export_row(e)).replace("\n", "\\n"))
+        else:
+            for e in events:
+                for line in event_text(e):
+                    click.echo(line)
+
+
+@click.command("as-of", epilog=INSTANT_HELP)
+@data_option
+@click.argument("instant_text", metavar="INSTANT")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--bundle", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Read a replay bundle instead of the installation (offline; --data is ignored).")
+@reports_errors
+def as_of(data_dir: str | None, instant_text: str, fmt: str, bundle: str | None) -> None:
+    """The whole plan as it stood at INSTANT: the board per department with health, the
+    journeys, accountability per department and the open roadblocks."""
+    from projections.audit.as_of import plan_as_of
+    from projections.audit.report import as_of_json, as_of_text, dumps
+
+    moment = instant(instant_text, "INSTANT")
+    with (bundle_views(bundle) if bundle else caught_up_views(data_dir)) as db:
+        plan = plan_as_of(db, moment)
+        if fmt == "json":
+            click.echo(dumps(as_of_json(plan)))
+        else:
+            for line in as_of_text(plan):
+                click.echo(line)
+
+
+@click.command("diff", epilog=INSTANT_HELP)
+@data_option
+@click.argument("a", metavar="INSTANT_A")
+@click.argument("b", metavar="INSTANT_B")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@reports_errors
+def diff(data_dir: str | None, a: str, b: str, fmt: str) -> None:
+    """What changed in the plan from INSTANT_A to INSTANT_B: commitments added, changed (each
+    field before -> after), completed and withdrawn; roadblocks opened and resolved."""
+    from projections.audit.diff import plan_diff
+    from projections.audit.report import diff_json, diff_text, dumps
+
+    first, second = instant(a, "INSTANT_A"), instant(b, "INSTANT_B")
+    if first > second:
+        fail("INSTANT_A must not be later than INSTANT_B", EXIT_BAD_INPUT)
+    with caught_up_views(data_dir) as db:
+        found = plan_diff(db, first, second)
+        if fmt == "json":
+            click.echo(dumps(diff_json(found)))
+        else:
+            for line in diff_text(found):
+                click.echo(line)
+
+
+@contextmanager
+def bundle_views(path: str) -> Iterator[Database]:
+    """Read models built in memory from a replay bundle's events, by the same runner and views."""
+    try:
+        from tracker.integrity.bundle import read_bundle
+    except ImportError:
+        fail("this installation cannot read replay bundles (tracker.integrity is missing)",
+             EXIT_REFUSED)
+    from projections.database import open_views
+    from projections.runner import Runner
+    from projections.views import all_views
+
+    try:
+        app = read_bundle(path).application()
+    except (OSError, ValueError) as e:
+        fail(f"cannot read the bundle {path}: {e}", EXIT_BAD_INPUT)
+    db = open_views(":memory:")
+    try:
+        Runner(app, db, all_views()).catch_up()
+        yield db
+    finally:
+        db.close()
+        app.close()
