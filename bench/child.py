@@ -2,6 +2,8 @@
 
     python -m bench.child rebuild DATA_DIR [--batch-size N]   # the product's own CLI command
     python -m bench.child decode DATA_DIR [--batch-size N]    # the raw read-and-decode baseline
+    python -m bench.child seal DATA_DIR                       # `cx-tracker seal` (writes the ledger)
+    python -m bench.child verify DATA_DIR                     # `cx-tracker verify` (seals + ledger)
 
 Peak memory is the process's high-water resident set (`VmHWM`, as `ru_maxrss`), which includes
 the interpreter and every import: the figure an operator sees for the command.
@@ -16,7 +18,7 @@ import re
 import resource
 import sys
 import time
-from contextlib import redirect_stdout
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +53,28 @@ def rebuild(data_dir: str, batch_size: int) -> dict[str, Any]:
             "build_seconds": float(found.group(2)), "output": last}
 
 
+def integrity(command: str, data_dir: str) -> dict[str, Any]:
+    """`cx-tracker seal` or `cx-tracker verify` in this process, timed from the call to its
+    return; the events it went through are read from its closing line on stderr."""
+    from tracker.cli.main import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    started = time.perf_counter()
+    with redirect_stdout(out), redirect_stderr(err):
+        try:
+            cli.main([command, "--data", data_dir], standalone_mode=False)
+        except SystemExit as e:  # verify exits 1 on a divergence
+            if e.code:
+                raise RuntimeError(f"cx-tracker {command} exited {e.code}: {out.getvalue()[-2000:]}") from None
+    seconds = time.perf_counter() - started
+    found = re.search(r"(?:Sealed|Checked) ([\d,]+) events in", err.getvalue())
+    if found is None:
+        raise RuntimeError(f"unexpected output of cx-tracker {command}: {err.getvalue()[-2000:]!r}")
+    events = int(found.group(1).replace(",", ""))
+    return {"events": events, "seconds": seconds, "rate_per_s": events / seconds,
+            "output": out.getvalue().strip().splitlines()[-1] if out.getvalue().strip() else ""}
+
+
 def decode(data_dir: str, batch_size: int) -> dict[str, Any]:
     from bench.baselines import open_raw, raw_decode
     from tracker.config import resolve_data_dir
@@ -64,12 +88,15 @@ def decode(data_dir: str, batch_size: int) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("what", choices=("rebuild", "decode"))
+    parser.add_argument("what", choices=("rebuild", "decode", "seal", "verify"))
     parser.add_argument("data_dir")
     parser.add_argument("--batch-size", type=int, default=2000)
     args = parser.parse_args(argv)
-    run = rebuild if args.what == "rebuild" else decode
-    result = run(args.data_dir, args.batch_size)
+    if args.what in ("seal", "verify"):
+        result = integrity(args.what, args.data_dir)
+    else:
+        run = rebuild if args.what == "rebuild" else decode
+        result = run(args.data_dir, args.batch_size)
     result["peak_rss_kb"] = peak_rss_kb()
     sys.stdout.write(json.dumps(result) + "\n")
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 import tempfile
 import time
@@ -24,13 +25,15 @@ from bench.generate import Store, ensure_store, generate
 from bench.measure.reads import measure_reads
 from bench.measure.rebuild import measure_rebuild
 from bench.measure.ryw import measure_ryw
+from bench.measure.verify import measure_verify, verify_available
 from bench.measure.web_write import pending_web_figure, web_variant
 from bench.measure.write import Variant, measure_write, run_service
 from bench.report import Figure, save, table
 from bench.settings import FULL, SMOKE, SMOKE_EVENTS, Settings
 from tracker.config import DataDir
 
-MEASUREMENTS = ("rebuild", "write", "ryw", "reads")  # rebuild first: it leaves the views built
+# rebuild first: it leaves the views built
+MEASUREMENTS = ("rebuild", "write", "ryw", "reads", "verify")
 
 
 def sizes(text: str) -> list[int]:
@@ -55,7 +58,18 @@ def write_variants(store: Store) -> tuple[dict[str, Variant], list[Figure]]:
     return variants, []
 
 
-def run_size(events: int, seed: int, s: Settings, only: list[str], log: Callable[[str], None]) -> list[Figure]:
+def load_average() -> list[float]:
+    """The 1, 5 and 15 minute load averages (the machine is shared: they go into the results)."""
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def pending_figure(size: int, what: str, reason: str) -> Figure:
+    return Figure(size, f"{what}: pending", float("nan"), "", baseline_name=reason,
+                  detail={"pending": reason})
+
+
+def run_size(events: int, seed: int, s: Settings, only: list[str], log: Callable[[str], None],
+             loads: list[dict[str, object]] | None = None) -> list[Figure]:
     store = ensure_store(events, seed, force=s.smoke, log=log)
     if s.smoke:
         check_determinism(store, log)
@@ -64,7 +78,8 @@ def run_size(events: int, seed: int, s: Settings, only: list[str], log: Callable
         if what not in only:
             continue
         started = time.perf_counter()
-        log(f"[{events:,} events] {what} ...")
+        before = load_average()
+        log(f"[{events:,} events] {what} ... (load average {before[0]:.2f})")
         if what == "rebuild":
             found = measure_rebuild(store, s)
         elif what == "write":
@@ -72,9 +87,17 @@ def run_size(events: int, seed: int, s: Settings, only: list[str], log: Callable
             found = measure_write(store, s, variants) + pending
         elif what == "ryw":
             found = measure_ryw(store, s)
+        elif what == "verify":
+            missing = verify_available()
+            found = measure_verify(store, s) if missing is None else [pending_figure(store.events, "verify", missing)]
         else:
             found = measure_reads(store, s)
-        log(f"[{events:,} events] {what} done in {time.perf_counter() - started:.1f} s")
+        after = load_average()
+        log(f"[{events:,} events] {what} done in {time.perf_counter() - started:.1f} s"
+            f" (load average {after[0]:.2f})")
+        if loads is not None:
+            loads.append({"size": events, "measurement": what, "before": before, "after": after,
+                          "seconds": round(time.perf_counter() - started, 1)})
         figures.extend(found)
     return figures
 
@@ -110,17 +133,19 @@ def main(argv: list[str] | None = None) -> int:
         print(message, file=sys.stderr, flush=True)
 
     figures: list[Figure] = []
+    loads: list[dict[str, object]] = []
     started = time.perf_counter()
     try:
         for events in counts:
-            figures.extend(run_size(events, args.seed, settings, only, log))
+            figures.extend(run_size(events, args.seed, settings, only, log, loads))
     except Exception:
         traceback.print_exc()
         log("bench: FAILED")
         return 1
     print(table(figures))
     run = {"argv": sys.argv[1:] if argv is None else argv, "smoke": args.smoke, "sizes": counts,
-           "only": only, "seed": args.seed, "seconds": time.perf_counter() - started}
+           "only": only, "seed": args.seed, "seconds": time.perf_counter() - started,
+           "load_average": loads}
     log(f"results: {save(figures, run)}")
     failed = problems(figures)
     for problem in failed:
