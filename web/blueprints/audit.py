@@ -1,0 +1,167 @@
+"""The auditors' pages (auditors and the CCO; everyone else gets 403), all read-only:
+
+- `/audit/history`: every event with who, when, what and each field's before → after, filtered
+  by a GET form and paged with a keyset cursor ("Load older": htmx appends, a plain link without);
+- `/audit/commitments/<id>`: one commitment's whole story, every event with its changes;
+- `/audit/as-of`, `/audit/as-of/board`, `/audit/as-of/accountability`: the dashboard, the board
+  and accountability exactly as they stood at the instant chosen (`day`, optional UTC `time`);
+- `/audit/diff`: what changed between two instants.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, ParamSpec, TypeVar
+from uuid import UUID
+
+from flask import Blueprint, current_app, redirect, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from projections.audit.as_of import plan_as_of
+from projections.audit.diff import plan_diff
+from projections.audit.history import (
+    BadFilter, Filters, Page, check_filters, history_page, history_stream,
+)
+from projections.audit.instants import parse_audit_instant
+from projections.health import HEALTHS
+from projections.queries import board, directory
+from tracker import clock
+from tracker.errors import NotAllowed, NotFound
+from web.blueprints.accountability import columns
+from web.blueprints.timeline import kind_options
+from web.render import page_or_fragment, wants_fragment
+from web.services import catch_up, views
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+P = ParamSpec("P")
+R = TypeVar("R")
+HISTORY_FILTERS = ("department", "commitment", "member", "kind", "since", "until")
+
+
+def auditors_only(view: Callable[P, R]) -> Callable[P, R]:
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
+        if not current_user.can_audit:
+            raise NotAllowed("only auditors and the chief customer officer see the audit pages")
+        catch_up()
+        return view(*args, **kwargs)
+
+    guarded.__name__ = view.__name__
+    guarded.__doc__ = view.__doc__
+    return login_required(guarded)  # type: ignore[no-any-return]
+
+
+@bp.route("/")
+@auditors_only
+def index() -> Response:
+    return redirect(url_for("audit.history"))
+
+
+@bp.route("/history")
+@auditors_only
+def history() -> tuple[str, int]:
+    db = views()
+    given = {k: v for k in HISTORY_FILTERS if (v := request.args.get(k, "").strip())}
+    before = request.args.get("before", type=int)
+    error = None
+    try:
+        filters = check_filters(db, department=given.get("department"), commitment=given.get("commitment"),
+                                actor_id=given.get("member"), kind=given.get("kind"),
+                                since=given.get("since"), until=given.get("until"))
+        page = history_page(db, filters, before=before, limit=current_app.config["TIMELINE_PAGE_SIZE"])
+    except BadFilter as e:
+        filters, error, page = Filters(), e, Page([], None)
+    fragment = "audit/_history_page.html" if before and wants_fragment() else "audit/_history_results.html"
+    options = {} if wants_fragment() else {
+        "departments": directory.departments(db), "members": directory.members(db), "kinds": kind_options()}
+    chosen = board.commitment(db, filters.commitment) if filters.commitment else None
+    html = page_or_fragment(
+        "audit/history.html", fragment, filters=given, error=error, events=page, before=before,
+        commitment_title=chosen["title"] if chosen else None, **_labels(db), **options)
+    return html, 400 if error else 200
+
+
+@bp.route("/commitments/<uuid:commitment_id>")
+@auditors_only
+def story(commitment_id: UUID) -> str:
+    db = views()
+    found = board.commitment(db, commitment_id, today=clock.today())
+    if found is None:
+        raise NotFound("commitment", commitment_id)
+    events = list(history_stream(db, Filters(commitment=str(commitment_id))))
+    return page_or_fragment("audit/story.html", "audit/story.html", c=found, events=events,
+                            **_labels(db))
+
+
+@bp.route("/as-of")
+@auditors_only
+def as_of_dashboard() -> tuple[str, int]:
+    return _as_of("audit/as_of_dashboard.html")
+
+
+@bp.route("/as-of/board")
+@auditors_only
+def as_of_board() -> tuple[str, int]:
+    department = request.args.get("department") or None
+    health = request.args.get("health") if request.args.get("health") in HEALTHS else None
+    return _as_of("audit/as_of_board.html", department=department, health=health)
+
+
+@bp.route("/as-of/accountability")
+@auditors_only
+def as_of_accountability() -> tuple[str, int]:
+    return _as_of("audit/as_of_accountability.html", department_columns=columns("department"),
+                  owner_columns=columns("owner"))
+
+
+@bp.route("/diff")
+@auditors_only
+def diff() -> tuple[str, int]:
+    db = views()
+    first, first_error = _instant("from")
+    second, second_error = _instant("to")
+    error = first_error or second_error
+    if error is None and first > second:
+        error = "The first instant must not be later than the second."
+    found = None if error else plan_diff(db, first, second)
+    return page_or_fragment(
+        "audit/diff.html", "audit/diff.html", diff=found, error=error, picked=_picked("from", "to"),
+        **_labels(db)), 400 if error else 200
+
+
+def _as_of(template: str, **context: Any) -> tuple[str, int]:
+    moment, error = _instant("")
+    plan = None if error else plan_as_of(views(), moment)
+    html = page_or_fragment(template, template, plan=plan, error=error, picked=_picked(""),
+                            healths=HEALTHS, **_labels(views()), **context)
+    return html, 400 if error else 200
+
+
+def _instant(prefix: str) -> tuple[datetime, str | None]:
+    """The instant a form chose (`<prefix>day`, optional `<prefix>time` in UTC); now without one."""
+    day = request.args.get(f"{prefix}day", "").strip()
+    time = request.args.get(f"{prefix}time", "").strip()
+    if not day:
+        return clock.now().replace(second=0, microsecond=0), ("Choose a day." if time else None)
+    try:
+        return parse_audit_instant(f"{day}T{time}" if time else day), None
+    except ValueError:
+        return clock.now(), f"{(day + ' ' + time).strip()} is not a date and time (YYYY-MM-DD, HH:MM)."
+
+
+def _picked(*prefixes: str) -> dict[str, str]:
+    """What the instant pickers show, as given (for the form and the links between pages)."""
+    return {f"{p}{part}": request.args.get(f"{p}{part}", "").strip()
+            for p in prefixes for part in ("day", "time") if request.args.get(f"{p}{part}", "").strip()}
+
+
+def _labels(db: Any) -> dict[str, Any]:
+    return {"department_names": directory.department_names(db),
+            "kind_labels": {kind: label for _, kinds in kind_options() for kind, label in kinds},
+            "instant_args": _instant_args}
+
+
+def _instant_args(at: str) -> dict[str, str]:
+    """A stored instant as the pickers' `day` and `time` (microseconds only when there are some)."""
+    return {"day": at[:10], "time": at[11:19] if at[19:26] == ".000000" else at[11:26]}
