@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 
 import click
 from sqlite_utils import Database
@@ -153,9 +154,9 @@ def bundle_views(path: str) -> Iterator[Database]:
     from projections.views import all_views
 
     try:
-        app = read_bundle(path).application()
-    except (OSError, ValueError) as e:
-        fail(f"cannot read the bundle {path}: {e}", EXIT_BAD_INPUT)
+        app = read_bundle(Path(path)).application()
+    except (OSError, ValueError) as e:  # BundleError is a ValueError and names the file
+        fail(str(e), EXIT_BAD_INPUT)
     db = open_views(":memory:")
     try:
         Runner(app, db, all_views()).catch_up()

@@ -18,9 +18,19 @@ from projections.views import all_views
 from tests.cli.support import DEMO_DAY
 from tests.conftest import FAST_HASHER, Org, build_org, make_app
 from tests.projections_property.replay import Entry, read_log
+import tracker.accounts
 from tracker.accounts import Accounts
 from tracker.application import CxTracker
 from tracker.demo import seed
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_hashing() -> Iterator[None]:
+    """Accounts opened by the commands and the bundle hash at argon2's lowest cost (opening an
+    accounts store computes a hash; its strength is not under test here)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tracker.accounts, "PasswordHasher", lambda: FAST_HASHER)
+        yield
 
 
 @dataclass

@@ -132,3 +132,30 @@ def test_diff_lists_what_was_added_changed_completed_and_the_roadblocks(installa
     text = run("diff", "2026-02-01", "2026-02-28", "--data", data)
     assert "Completed: 2" in text and "Roadblocks opened: 1" in text
     assert "      due_date: 2026-02-15 → 2026-03-20" in text
+
+
+@pytest.fixture(scope="module")
+def bundle(installation, tmp_path_factory: pytest.TempPathFactory) -> Path:  # type: ignore[no-untyped-def]
+    """The installation's replay bundle, written by `cx-tracker export`."""
+    path = tmp_path_factory.mktemp("bundle") / "bundle.jsonl"
+    result = cx("export", path, "--data", installation[0])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.mark.parametrize("instant, fmt", [("2026-01-04T23:00", "text"), ("2026-02-19", "json"),
+                                          ("2026-02-20T09:00:00Z", "text"), ("2026-12-31", "json")])
+def test_as_of_a_replay_bundle_prints_exactly_what_the_live_system_prints(  # type: ignore[no-untyped-def]
+        installation, bundle, instant, fmt, tmp_path) -> None:
+    live = cx("as-of", instant, "--data", installation[0], "--format", fmt)
+    offline = cx("as-of", instant, "--bundle", bundle, "--format", fmt, "--data", tmp_path / "nowhere")
+    assert live.exit_code == offline.exit_code == 0, offline.output
+    assert offline.stdout_bytes == live.stdout_bytes and len(live.stdout_bytes) > 500
+
+
+def test_as_of_an_unreadable_bundle_is_bad_input(installation, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    data, _ = installation
+    (tmp_path / "bad.jsonl").write_text("not a bundle\n")
+    for path in (tmp_path / "bad.jsonl", tmp_path / "missing.jsonl"):
+        result = cx("as-of", "2026-02-19", "--bundle", path)
+        assert refused_cleanly(result, 2) and str(path) in result.output
