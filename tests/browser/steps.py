@@ -1,0 +1,46 @@
+"""What a user does in several browser tests, written once."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from itertools import count
+
+from playwright.sync_api import Locator, Page, expect
+
+_serial = count(1)
+
+
+def unique_title(what: str) -> str:
+    """A commitment title no other test (nor the demo) uses, so its card is easy to find."""
+    return f"{what} (browser test {next(_serial)})"
+
+
+def due_in(days: int) -> str:
+    return (date.today() + timedelta(days=days)).isoformat()
+
+
+def make_commitment(page: Page, title: str, *, due_date: str | None = None) -> None:
+    """Fill in and send the new-commitment form; the board that answers shows the card."""
+    page.goto("/commitments/new")
+    page.get_by_label("Title").fill(title)
+    page.get_by_label("Description").fill("Made by a browser test.")
+    page.get_by_label("Due date").fill(due_date or due_in(60))
+    page.get_by_role("button", name="Make commitment").click()
+    expect(page.get_by_role("status").filter(has_text="Commitment made.")).to_be_visible()
+    expect(card(page, title)).to_be_visible()
+
+
+def card(page: Page, title: str) -> Locator:
+    """The commitment card whose heading is `title`."""
+    return page.locator("article.commitment").filter(has=page.get_by_role("heading", name=title, exact=True))
+
+
+def open_action(card_: Locator, action: str) -> Locator:
+    """Unfold a card's actions and the named one; return that action's form."""
+    actions = card_.locator("details.actions")
+    if actions.get_attribute("open") is None:
+        actions.locator("> summary").click()
+    details = card_.locator("details.action").filter(has=card_.page.locator("summary", has_text=action))
+    if details.get_attribute("open") is None:
+        details.locator("> summary").click()
+    return details.locator("form")
