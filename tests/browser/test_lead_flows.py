@@ -21,20 +21,22 @@ def test_a_lead_makes_a_commitment_and_reports_progress_on_its_card_without_a_pa
     title = unique_title("Call back every caller within a day")
     make_commitment(page, title)
     board_url = page.url
-    page.evaluate("window.__sameDocument = 'yes'")
+    page.evaluate("window.__sameDocument = 'yes'; document.getElementById('board').__untouched = 'yes'")
 
     form = open_action(card(page, title), "Report progress")
     form.get_by_label("Percent complete").fill("40")
     form.get_by_label("Note").fill("Pilot team calls back within 6 hours.")
     with page.expect_response(re.compile(r"/progress$")) as answer:
         form.get_by_role("button", name="Report progress").click()
-    assert answer.value.request.headers.get("hx-request") == "true"
+    sent = answer.value.request.headers
+    assert sent.get("hx-request") == "true" and "hx-boosted" not in sent  # the card's own request
 
     updated = card(page, title)
     expect(updated.get_by_role("status")).to_have_text("Progress reported.")
     expect(updated.get_by_role("progressbar", name="Progress")).to_have_attribute("value", "40")
     expect(updated.locator(".progress-line")).to_contain_text("40%")
     assert page.evaluate("window.__sameDocument") == "yes", "the page was reloaded"
+    assert page.evaluate("document.getElementById('board').__untouched") == "yes", "the board was replaced"
     assert page.url == board_url
 
     updated.get_by_role("link", name=title).click()
