@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 from uuid import UUID
 
@@ -41,14 +42,15 @@ HISTORY_FILTERS = ("department", "commitment", "member", "kind", "since", "until
 
 
 def auditors_only(view: Callable[P, R]) -> Callable[P, R]:
+    """Sign-in required, auditors and the CCO only (else 403); the views are caught up first."""
+
+    @wraps(view)
     def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
         if not current_user.can_audit:
             raise NotAllowed("only auditors and the chief customer officer see the audit pages")
         catch_up()
         return view(*args, **kwargs)
 
-    guarded.__name__ = view.__name__
-    guarded.__doc__ = view.__doc__
     return login_required(guarded)  # type: ignore[no-any-return]
 
 
@@ -143,7 +145,7 @@ def _instant(prefix: str) -> tuple[datetime, str | None]:
     day = request.args.get(f"{prefix}day", "").strip()
     time = request.args.get(f"{prefix}time", "").strip()
     if not day:
-        return clock.now().replace(second=0, microsecond=0), ("Choose a day." if time else None)
+        return clock.now(), ("Choose a day." if time else None)
     try:
         return parse_audit_instant(f"{day}T{time}" if time else day), None
     except ValueError:
