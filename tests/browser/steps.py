@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from itertools import count
 
 from playwright.sync_api import Locator, Page, expect
@@ -15,8 +15,13 @@ def unique_title(what: str) -> str:
     return f"{what} (browser test {next(_serial)})"
 
 
+def today() -> date:
+    """The server's today: it runs on the real clock, in UTC."""
+    return datetime.now(timezone.utc).date()
+
+
 def due_in(days: int) -> str:
-    return (date.today() + timedelta(days=days)).isoformat()
+    return (today() + timedelta(days=days)).isoformat()
 
 
 def make_commitment(page: Page, title: str, *, due_date: str | None = None) -> None:

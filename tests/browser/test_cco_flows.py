@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import TIMELINE_PAGE_SIZE, OpenPage
+from tests.browser.steps import today
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +26,7 @@ def test_the_cco_filters_the_timeline_pages_back_in_place_and_opens_the_report(o
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Timeline").click()
     expect(page.get_by_role("heading", name="Progress timeline")).to_be_visible()
     page.evaluate("window.__sameDocument = 'yes'")
-    since, until = date.today() - timedelta(days=150), date.today()
+    since, until = today() - timedelta(days=150), today()
 
     filters = page.get_by_role("search", name="Filter the timeline")
     choose(page, lambda: filters.get_by_label("Department").select_option(label="Customer Service"))

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import OpenPage
-from tests.browser.steps import card, unique_title
+from tests.browser.steps import card, today, unique_title
 
 pytestmark = pytest.mark.browser
 
@@ -70,7 +70,7 @@ def test_the_new_commitment_form_works_with_the_keyboard_alone(open_page: OpenPa
     assert posts == []
 
     # A title too short for the server: the message appears at the field, which gets the focus.
-    due = date.today() + timedelta(days=45)
+    due = today() + timedelta(days=45)
     page.keyboard.type("Hi")
     page.keyboard.press("Tab")
     page.keyboard.type("Typed without a mouse.")
