@@ -67,7 +67,13 @@ class Accounts:
         with self._tx() as db:
             db.executescript(_SCHEMA)
         self._hasher = hasher or PasswordHasher()
-        self._dummy_hash = self._hasher.hash("not a real password")
+        self._dummy: str | None = None  # made on first use: opening the store stays cheap
+
+    def _dummy_hash(self) -> str:
+        """A hash to verify against for unknown e-mails, so they take as long as known ones."""
+        if self._dummy is None:
+            self._dummy = self._hasher.hash("not a real password")
+        return self._dummy
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -94,7 +100,7 @@ class Accounts:
             row = db.execute(
                 "SELECT member_id, password_hash FROM accounts WHERE email = ?", (email.lower(),)
             ).fetchone()
-        stored = row[1] if row else self._dummy_hash
+        stored = row[1] if row else self._dummy_hash()
         try:
             self._hasher.verify(stored, password)
         except (VerificationError, InvalidHashError):
