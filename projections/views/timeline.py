@@ -27,7 +27,7 @@ TEXT_LIMIT = 160  # free text longer than this is cut short in the summary (deta
 
 class Timeline(View):
     name = "timeline"
-    version = 1
+    version = 2  # 2: the (department, kind, at) index
     tables = ("timeline", "timeline_commitments")
 
     def create(self, db: Database) -> None:
@@ -44,6 +44,7 @@ class Timeline(View):
             CREATE INDEX timeline_actor ON timeline (actor_id, position);
             CREATE INDEX timeline_kind ON timeline (kind, position);
             CREATE INDEX timeline_at ON timeline (at);
+            CREATE INDEX timeline_department_kind_at ON timeline (department, kind, at);
             CREATE TABLE timeline_commitments (
                 id TEXT PRIMARY KEY, title TEXT NOT NULL, department TEXT NOT NULL,
                 journey TEXT, progress INTEGER NOT NULL, due_date TEXT NOT NULL);
