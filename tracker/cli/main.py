@@ -6,6 +6,7 @@ import click
 
 from tracker import __version__
 from tracker.cli.demo import demo
+from tracker.cli.integrity import backup, export, seal, verify
 from tracker.cli.users import init, user
 
 
@@ -22,6 +23,8 @@ def cli() -> None:
 cli.add_command(init)
 cli.add_command(user)
 cli.add_command(demo)
+for _command in (seal, verify, export, backup):
+    cli.add_command(_command)
 
 
 def _add_plugin_commands() -> None:

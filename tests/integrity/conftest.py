@@ -1,0 +1,39 @@
+"""Integrity fixtures: the demo organisation in a real data directory, copied fresh for each test."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.cli.support import DEMO_DAY
+from tests.integrity.support import sqlite_app
+from tracker.demo import seed
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("CX_TRACKER_DATA", "CX_TRACKER_AS", "PERSISTENCE_MODULE", "CXTRACKER_PERSISTENCE_MODULE",
+                 "SQLITE_DBNAME", "CXTRACKER_SQLITE_DBNAME", "COMPRESSOR_TOPIC", "CIPHER_TOPIC", "CIPHER_KEY"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo organisation (~400 events) written once per session; tests get copies."""
+    data = tmp_path_factory.mktemp("demo-template") / "data"
+    data.mkdir()
+    app = sqlite_app(data)
+    try:
+        seed(app, today=DEMO_DAY)
+    finally:
+        app.close()
+        app.accounts.close()
+    return data
+
+
+@pytest.fixture
+def demo(demo_template: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the demo data directory."""
+    return Path(shutil.copytree(demo_template, tmp_path / "data"))

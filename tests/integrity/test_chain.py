@@ -1,0 +1,70 @@
+"""The chain's definition, checked against an independent reading of the SQLite file."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from pathlib import Path
+from uuid import UUID
+
+from tests.integrity.support import seal, sqlite_app
+from tracker.integrity.chain import GENESIS, Chain, next_link
+from tracker.integrity.records import Record, canonical, stored_records
+
+
+def reference_chain(events_file: Path) -> tuple[int, str]:
+    """The chain as the design states it, computed straight from the stored rows."""
+    db = sqlite3.connect(events_file)
+    rows = db.execute("SELECT rowid, originator_id, originator_version, topic, state"
+                      " FROM stored_events ORDER BY rowid").fetchall()
+    db.close()
+    link = bytes(32)
+    for position, originator_id, version, topic, state in rows:
+        body = json.dumps({"position": position, "originator_id": str(UUID(originator_id)),
+                           "originator_version": version, "topic": topic, "state": json.loads(state)},
+                          sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+        link = hashlib.sha256(link + hashlib.sha256(body).digest()).digest()
+    return len(rows), link.hex()
+
+
+def test_a_seal_states_the_chain_as_the_design_defines_it(demo: Path) -> None:
+    events, chain = reference_chain(demo / "events.sqlite3")
+    sealed = seal(demo)
+    assert events > 300
+    assert sealed["position"] == events and sealed["events"] == events and sealed["chain"] == chain
+
+
+def test_the_canonical_form_is_sorted_compact_json_of_the_stored_fields(demo: Path) -> None:
+    app = sqlite_app(demo)
+    records = [r for batch in stored_records(app, batch=100) for r in batch]
+    app.close()
+    assert len(records) > 300 and [r.position for r in records] == list(range(1, len(records) + 1))
+    for record in records:
+        expected = json.dumps(
+            {"position": record.position, "originator_id": record.originator_id,
+             "originator_version": record.originator_version, "topic": record.topic,
+             "state": record.state},
+            sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+        assert canonical(record) == expected
+    first = json.loads(canonical(records[0]))
+    assert first["state"]["actor"]["_type_"] == "uuid_hex" and "timestamp" in first["state"]
+
+
+def test_the_canonical_form_keeps_non_ascii_text_as_utf8() -> None:
+    record = Record(7, "f74c6dc7-37b7-5565-ba8e-1a99e1d1e2ca", 2, "cx-tracker/x/Y", {"note": "Zoë – ✓"})
+    assert "Zoë – ✓".encode() in canonical(record)
+
+
+def test_links_chain_each_digest_onto_the_previous_link_and_gaps_are_allowed() -> None:
+    a = Record(1, "a", 1, "t", {"k": 1})
+    b = Record(5, "a", 2, "t", {"k": 2})  # positions 2-4 never existed
+    link_a = hashlib.sha256(GENESIS + hashlib.sha256(canonical(a)).digest()).digest()
+    link_b = hashlib.sha256(link_a + hashlib.sha256(canonical(b)).digest()).digest()
+    assert next_link(GENESIS, hashlib.sha256(canonical(a)).digest()) == link_a
+    chain = Chain()
+    chain.append(1, link_a)
+    chain.append(5, link_b)
+    assert chain.at(0) == (0, GENESIS)
+    assert chain.at(1) == chain.at(4) == (1, link_a)
+    assert chain.at(5) == chain.at(99) == (2, link_b)

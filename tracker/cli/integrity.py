@@ -1,0 +1,178 @@
+"""`cx-tracker seal`, `verify`, `export` and `backup`: integrity checkpoints, their verification,
+the replay bundle, and an online copy of the data directory."""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from tracker.cli.common import EXIT_BAD_INPUT, EXIT_REFUSED, data_option, fail, open_existing, reports_errors
+from tracker.integrity.backup import BackupError
+from tracker.integrity.backup import backup as copy_data
+from tracker.integrity.bundle import BundleError, verify_bundle
+from tracker.integrity.export import export_bundle
+from tracker.integrity.ledger import LEDGER_FILE, Ledger
+from tracker.integrity.report import report_lines
+from tracker.integrity.sealing import Diverged, seal_store
+from tracker.integrity.seals import SEALS_FILE, Seal, SealsError, append_seal, read_seals
+from tracker.integrity.verify import verify_store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def integrity_errors(command: F) -> F:
+    """Unreadable seals, bundles or destinations are bad input; a diverged log is refused."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (SealsError, BundleError, BackupError) as e:
+            fail(str(e), EXIT_BAD_INPUT)
+        except Diverged as e:
+            fail(str(e), EXIT_REFUSED)
+
+    return reports_errors(wrapper)  # type: ignore[return-value]
+
+
+class Rate:
+    """Progress on stderr for long runs: at most one line every two seconds, then a total."""
+
+    def __init__(self, verb: str) -> None:
+        self.verb, self.started, self.last, self.count = verb, time.perf_counter(), 0.0, 0
+
+    def __call__(self, count: int) -> None:
+        self.count, now = count, time.perf_counter()
+        if now - self.last >= 2 and now - self.started >= 2:
+            self.last = now
+            click.echo(f"  {count:,} events, {count / (now - self.started):,.0f} events/s", err=True)
+
+    def done(self) -> None:
+        seconds = time.perf_counter() - self.started
+        rate = f" ({self.count / seconds:,.0f} events/s)" if seconds > 0 and self.count else ""
+        click.echo(f"{self.verb} {self.count:,} events in {seconds:.1f} s{rate}", err=True)
+
+
+def _seal_text(seal: Seal) -> str:
+    return (f"Sealed position {seal.position} ({seal.events:,} events) at {seal.sealed_at}: "
+            f"chain {seal.chain}")
+
+
+@click.command()
+@data_option
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="json", show_default=True,
+              help="json: the seal as one JSON line (the human line goes to stderr); text: only the human line.")
+@integrity_errors
+def seal(data_dir: str | None, fmt: str) -> None:
+    """Seal the log: print a checkpoint (position, event count, chain hash, time) to keep outside
+    the system, e.g. `cx-tracker seal >> ~/cx-seals.jsonl`.
+
+    The seal is also appended to seals.jsonl in the data directory, and each newly sealed event is
+    recorded in integrity.sqlite3 so that verify can name the first changed event. Refused (exit 1)
+    when the log no longer matches what earlier seals recorded.
+    """
+    data, app = open_existing(data_dir)
+    ledger, rate = Ledger(data.path / LEDGER_FILE, create=True), Rate("Sealed")
+    try:
+        sealed = seal_store(app, ledger, progress=rate)
+    finally:
+        ledger.close()
+        app.close()
+        app.accounts.close()
+    rate.done()
+    append_seal(data.path / SEALS_FILE, sealed)
+    click.echo(sealed.as_json() if fmt == "json" else _seal_text(sealed))
+    if fmt == "json":
+        click.echo(_seal_text(sealed), err=True)
+
+
+@click.command()
+@data_option
+@click.option("--seals", "seals_files", multiple=True, metavar="FILE", type=click.Path(path_type=Path),
+              help="A seals file to check against (repeatable; default: the data directory's seals.jsonl).")
+@click.option("--bundle", metavar="FILE", type=click.Path(path_type=Path),
+              help="Verify this replay bundle instead of the store (offline: no data directory needed).")
+@integrity_errors
+def verify(data_dir: str | None, seals_files: tuple[Path, ...], bundle: Path | None) -> None:
+    """Recompute the hash chain and check it against the seals; report the first divergence.
+
+    Exit status 0 when everything matches, 1 on any divergence, 2 for unreadable seals or bundles.
+    """
+    seals = [s for path in seals_files for s in read_seals(path)]
+    if bundle is not None:
+        rate = Rate("Checked")
+        verification = verify_bundle(bundle, seals, rate)
+    else:
+        data, app = open_existing(data_dir)
+        default = data.path / SEALS_FILE
+        if not seals_files and default.exists():
+            seals = read_seals(default)
+        ledger, rate = Ledger.open_existing(data.path / LEDGER_FILE), Rate("Checked")
+        try:
+            verification = verify_store(app, seals, ledger, rate)
+        finally:
+            if ledger is not None:
+                ledger.close()
+            app.close()
+            app.accounts.close()
+    rate.done()
+    for line in report_lines(verification):
+        click.echo(line)
+    if not verification.ok:
+        raise SystemExit(EXIT_REFUSED)
+
+
+@click.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@data_option
+@integrity_errors
+def export(file: Path, data_dir: str | None) -> None:
+    """Write the replay bundle FILE: every event with its chain link, then the seals (those in
+    seals.jsonl and a new one at the head). `verify --bundle FILE` checks it offline."""
+    if file.exists():
+        fail(f"{file} exists: give the bundle a new file name", EXIT_BAD_INPUT)
+    if not file.absolute().parent.is_dir():
+        fail(f"cannot write {file}: its directory does not exist", EXIT_BAD_INPUT)
+    data, app = open_existing(data_dir)
+    rate = Rate("Exported")
+    try:
+        sealed = export_bundle(app, data, file, rate)
+    finally:
+        app.close()
+        app.accounts.close()
+    rate.done()
+    click.echo(f"Wrote {file}: {sealed.events:,} events up to position {sealed.position}, "
+               f"sealed. Keep the new seal outside the system:")
+    click.echo(sealed.as_json())
+
+
+@click.command("backup")
+@click.argument("dest", type=click.Path(path_type=Path))
+@data_option
+@integrity_errors
+def backup(dest: Path, data_dir: str | None) -> None:
+    """Copy the data directory into DEST (new or empty) while it stays in use, then check the
+    copy: SQLite integrity, its chain against its seals, its log a prefix of the live one."""
+    data, app = open_existing(data_dir)
+    rate = Rate("Checked")
+    click.echo(f"Backing up {data.path} into {dest} ...", err=True)
+    try:
+        report = copy_data(data, app, dest.absolute(), lambda line: click.echo(line, err=True), rate)
+    finally:
+        app.close()
+        app.accounts.close()
+    if report.verification is not None:
+        rate.done()
+        for line in report_lines(report.verification)[:-1]:
+            click.echo(line)
+    for problem in report.problems:
+        click.echo(f"PROBLEM: {problem}")
+    if not report.ok:
+        click.echo(f"FAILED: the backup in {dest} did not pass its checks.")
+        raise SystemExit(EXIT_REFUSED)
+    click.echo(f"OK: backup in {dest} ({len(report.files)} files) checked.")

@@ -1,0 +1,118 @@
+"""Verification: recompute the chain from the store (or a bundle) and check it against the seals
+and, for the store, against the events recorded in the ledger when sealing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from eventsourcing.application import Application
+
+from tracker.integrity.chain import Chain
+from tracker.integrity.ledger import Ledger
+from tracker.integrity.records import Record, stored_records
+from tracker.integrity.seals import Seal
+from tracker.integrity.walk import Divergence, Walk
+
+Progress = Callable[[int], None]  # events checked so far
+
+
+@dataclass(frozen=True)
+class SealCheck:
+    seal: Seal
+    problem: str | None = None
+    after: int = 0  # when it fails: the last position of a matching seal before it
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+@dataclass
+class Verification:
+    source: str  # "the store" or the bundle's path
+    events: int
+    head: int
+    chain: str
+    seals: list[SealCheck]
+    divergences: list[Divergence]
+    divergence_count: int
+    emails: dict[str, str]
+    ledger_seals: list[SealCheck] = field(default_factory=list)  # the ledger's own chain
+    problems: list[str] = field(default_factory=list)  # about the source as a whole
+
+    @property
+    def ok(self) -> bool:
+        checks = self.seals + self.ledger_seals
+        return not self.divergence_count and not self.problems and all(c.ok for c in checks)
+
+    @property
+    def first(self) -> Divergence | None:
+        return min(self.divergences, key=lambda d: d.position) if self.divergences else None
+
+
+def check_seals(chain: Chain, seals: Iterable[Seal]) -> list[SealCheck]:
+    """Each seal against the chain, in position order; a failing seal says where to look."""
+    checks, after = [], 0
+    for seal in sorted(set(seals), key=lambda s: (s.position, s.sealed_at)):
+        problem = _seal_problem(chain, seal)
+        checks.append(SealCheck(seal, problem, after))
+        if problem is None:
+            after = seal.position
+    return checks
+
+
+def _seal_problem(chain: Chain, seal: Seal) -> str | None:
+    events, link = chain.at(seal.position)
+    if chain.head < seal.position and events < seal.events:
+        return (f"the log ends at position {chain.head}, before the sealed position "
+                f"{seal.position}: events were removed from the end")
+    if events != seal.events:
+        fewer = "fewer" if events < seal.events else "more"
+        return (f"{abs(seal.events - events)} {fewer} events up to position {seal.position} "
+                f"than sealed ({events} now, {seal.events} sealed)")
+    if link.hex() != seal.chain:
+        return "the chain differs from the sealed one"
+    return None
+
+
+def walk_batches(batches: Iterable[Sequence[Record]], walk: Walk,
+                 progress: Progress | None = None) -> Walk:
+    for batch in batches:
+        walk.feed(batch)
+        if progress is not None:
+            progress(walk.count)
+    return walk.finish()
+
+
+def verify_store(app: Application[Any], seals: Sequence[Seal], ledger: Ledger | None = None,
+                 progress: Progress | None = None) -> Verification:
+    walk = Walk(ledger.entries() if ledger is not None else ())
+    walk_batches(stored_records(app), walk, progress)
+    return verify_walk("the store", walk, seals, ledger=ledger is not None)
+
+
+def verify_walk(source: str, walk: Walk, seals: Sequence[Seal], *,
+                ledger: bool = False) -> Verification:
+    """The verdict on a finished walk: its divergences and every seal checked."""
+    verification = Verification(
+        source=source, events=walk.count, head=walk.chain.head, chain=walk.chain.last().hex(),
+        seals=check_seals(walk.chain, seals), divergences=walk.divergences,
+        divergence_count=walk.divergence_count, emails=walk.emails,
+        ledger_seals=check_seals(walk.expected_chain, _covered(walk.expected_chain, seals))
+        if ledger else [],
+    )
+    if _ledger_altered(verification):
+        # The log matches every seal but the ledger does not: the ledger is what changed.
+        verification.divergences = [d for d in walk.divergences if not d.against_ledger]
+        verification.divergence_count -= walk.ledger_divergence_count
+    return verification
+
+
+def _ledger_altered(v: Verification) -> bool:
+    return bool(v.seals) and all(c.ok for c in v.seals) and not all(c.ok for c in v.ledger_seals)
+
+
+def _covered(chain: Chain, seals: Sequence[Seal]) -> list[Seal]:
+    return [seal for seal in seals if seal.position <= chain.head]

@@ -1,0 +1,147 @@
+"""One pass over a log: build its chain and compare each event with what was sealed or stated.
+
+The comparison is against the ledger's entries (the store) or each record's stated link (a
+bundle). The hot loop stays flat: large batches, local names, rare cases in methods.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from tracker.integrity.chain import GENESIS, Chain
+from tracker.integrity.ledger import Entry
+from tracker.integrity.records import (
+    MEMBER_REGISTERED, Record, Unreadable, canonical, read_actor, read_timestamp,
+)
+
+MAX_DIVERGENCES = 20  # kept in full; the rest are only counted
+OnEvent = Callable[[Record, bytes, bytes, bytes], None]  # record, canonical, digest, link
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    """What is known of an event at a divergence (a missing one only has its identity)."""
+
+    position: int
+    originator_id: str
+    originator_version: int
+    topic: str | None = None
+    timestamp: str | None = None
+    actor: str | None = None  # the member id as stored
+
+
+@dataclass(frozen=True)
+class Divergence:
+    position: int
+    problem: str
+    event: EventInfo
+    against_ledger: bool = False  # found by comparing with the ledger (not by the log alone)
+
+
+class Walk:
+    def __init__(self, expected: Iterable[Entry] = (), on_event: OnEvent | None = None) -> None:
+        self.chain, self.expected_chain = Chain(), Chain()
+        self.divergences: list[Divergence] = []
+        self.divergence_count = self.ledger_divergence_count = 0
+        self.emails: dict[str, str] = {}  # member id -> e-mail, from the log's registrations
+        self.on_event = on_event
+        self._expected: Iterator[Entry] = iter(expected)
+        self._next: Entry | None = next(self._expected, None)
+        self._link = self._expected_link = self._stated = GENESIS
+
+    @property
+    def count(self) -> int:
+        return len(self.chain)
+
+    def feed(self, records: Sequence[Record]) -> None:
+        sha, link, on_event = hashlib.sha256, self._link, self.on_event
+        positions, links = self.chain.positions, self.chain.links
+        for record in records:
+            state = record.state
+            if type(state) is Unreadable:
+                body = b"unreadable:" + state.raw  # still linked: no seal can match it
+                self._diverge_at(record, f"the stored state is not JSON ({state.reason})")
+            else:
+                body = canonical(record)
+            digest = sha(body).digest()
+            link = sha(link + digest).digest()
+            positions.append(record.position)
+            links += link
+            if record.link is not None:
+                self._check_stated(record, digest)
+            expected = self._next
+            if expected is not None:
+                if expected.position == record.position and expected.digest == digest:
+                    self._advance()
+                else:
+                    self._compare(record, digest)
+            if record.topic == MEMBER_REGISTERED and isinstance(state, dict):
+                self.emails[record.originator_id] = str(state.get("email"))
+            if on_event is not None:
+                on_event(record, body, digest, link)
+        self._link = link
+
+    def finish(self) -> Walk:
+        """Sealed events left over lie beyond the end of the log: they were removed."""
+        while self._next is not None:
+            self._missing(self._next)
+        return self
+
+    # Rare cases
+
+    def _advance(self) -> None:
+        entry = self._next
+        assert entry is not None
+        self._expected_link = hashlib.sha256(self._expected_link + entry.digest).digest()
+        self.expected_chain.append(entry.position, self._expected_link)
+        self._next = next(self._expected, None)
+
+    def _compare(self, record: Record, digest: bytes) -> None:
+        while self._next is not None and self._next.position < record.position:
+            self._missing(self._next)
+        entry = self._next
+        if entry is None:
+            return  # a new event, after everything sealed
+        if entry.position > record.position:
+            self._diverge_at(record, "this event was not in the sealed log: it was inserted",
+                             against_ledger=True)
+            return
+        if entry.digest != digest:
+            if (entry.originator_id, entry.originator_version) == (record.originator_id,
+                                                                   record.originator_version):
+                problem = "the stored event differs from the one sealed at this position"
+            else:
+                problem = (f"the sealed log had {entry.originator_id} version "
+                           f"{entry.originator_version} here: events were swapped, moved or replaced")
+            self._diverge_at(record, problem, against_ledger=True)
+        self._advance()
+
+    def _missing(self, entry: Entry) -> None:
+        self._diverge(Divergence(
+            entry.position, "the event sealed at this position is missing from the log (deleted)",
+            EventInfo(entry.position, entry.originator_id, entry.originator_version), True,
+        ))
+        self._advance()
+
+    def _check_stated(self, record: Record, digest: bytes) -> None:
+        assert record.link is not None
+        stated = bytes.fromhex(record.link)
+        if hashlib.sha256(self._stated + digest).digest() != stated:
+            self._diverge_at(record, "the record does not match its link: it was changed, or a "
+                                     "record before it was removed or reordered")
+        self._stated = stated
+
+    def _diverge_at(self, record: Record, problem: str, *, against_ledger: bool = False) -> None:
+        state = record.state
+        self._diverge(Divergence(record.position, problem, EventInfo(
+            record.position, record.originator_id, record.originator_version, record.topic,
+            read_timestamp(state), read_actor(state),
+        ), against_ledger))
+
+    def _diverge(self, divergence: Divergence) -> None:
+        self.divergence_count += 1
+        self.ledger_divergence_count += divergence.against_ledger
+        if len(self.divergences) < MAX_DIVERGENCES:
+            self.divergences.append(divergence)
