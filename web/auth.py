@@ -77,14 +77,26 @@ class CurrentMember:
 def init_app(app: Flask) -> None:
     manager = LoginManager(app)
     manager.login_view = "auth.login"
-    manager.login_message = "Please sign in to continue."
-    manager.login_message_category = "info"
     manager.session_protection = None  # the server-side session is the protection
     manager.user_loader(_load_member)
+    manager.unauthorized_handler(_sign_in_first)
     app.register_blueprint(bp)
     from web.security import rate_limited
 
     rate_limited(app, "auth.login", app.config["LOGIN_RATE_LIMIT"])
+
+
+def _sign_in_first() -> Response:
+    """To the sign-in page, then back. An htmx request is told to load it as a whole page: a plain
+    redirect would be followed inside the request and the sign-in form swapped into a fragment."""
+    if request.headers.get("HX-Request"):
+        here = urlsplit(request.headers.get("HX-Current-URL", ""))
+        back = _safe_next(here.path + (f"?{here.query}" if here.query else ""))
+        response = Response(status=401)
+        response.headers["HX-Redirect"] = url_for("auth.login", next=back)
+        return response
+    flash("Please sign in to continue.", "info")
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
 def _load_member(token: str) -> CurrentMember | None:

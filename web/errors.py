@@ -21,7 +21,10 @@ MESSAGES = {
     409: ("Changed meanwhile", "Someone else changed this first. Nothing of yours was recorded; "
           "here is the current state."),
     429: ("Slow down", "Too many attempts. Wait a minute and try again."),
-    500: ("Something went wrong", "The error has been logged. Nothing was recorded; please try again."),
+    # A failure may come after a command was stored (while the views caught up): never claim
+    # that nothing was recorded, or the user repeats it.
+    500: ("Something went wrong", "The error has been logged. If you were saving something, "
+          "reload the page to see whether it was recorded before you try again."),
 }
 
 

@@ -36,7 +36,9 @@ class SecureWhenHttpsSessions(SecureCookieSessionInterface):
 
 def init_app(app: Flask) -> None:
     if app.config.get("BEHIND_PROXY"):
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
+        # The host too: over HTTPS the CSRF check compares the Referer with it, and a proxy
+        # may rewrite Host to its upstream address.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     app.session_interface = SecureWhenHttpsSessions()
     CSRFProtect(app)
     app.extensions["cx_limiter"] = Limiter(

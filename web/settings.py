@@ -26,7 +26,7 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_RATE_LIMIT": "10 per minute",
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
-    "BEHIND_PROXY": False,  # trust X-Forwarded-Proto/For from one reverse proxy
+    "BEHIND_PROXY": False,  # trust X-Forwarded-Proto/For/Host from one reverse proxy
     "TIMELINE_PAGE_SIZE": 50,
 }
 

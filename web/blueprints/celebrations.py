@@ -1,5 +1,5 @@
 """The celebrations wall: celebrations and completed commitments (wins), newest first.
-Every member sees it: celebrating crosses silos on purpose."""
+Every member with a role sees it: celebrating crosses silos on purpose."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from flask import Blueprint, request
 from flask_login import login_required
 
 from projections.queries import celebrations, directory
+from web.blueprints.commitments import require_reader
 from web.render import page_or_fragment
 from web.services import catch_up, views
 
@@ -18,6 +19,7 @@ PAGE_SIZE = 30
 @bp.route("/")
 @login_required
 def index() -> str:
+    require_reader()
     catch_up()
     db = views()
     names = directory.department_names(db)

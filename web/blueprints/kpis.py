@@ -1,5 +1,5 @@
 """Customer KPIs: one trend chart per KPI against its baseline and target, with the measurements
-as a table. Every member may read them (the plan page links here)."""
+as a table. Every member with a role may read them (the plan page links here)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlite_utils import Database
 
 from projections.queries import kpis
 from web import charts
+from web.blueprints.commitments import require_reader
 from web.render import page_or_fragment
 from web.services import catch_up, views
 
@@ -32,5 +33,6 @@ def kpi_panels(db: Database, width: int = 640) -> list[dict[str, Any]]:
 @bp.route("/")
 @login_required
 def index() -> str:
+    require_reader()
     catch_up()
     return page_or_fragment("kpis/index.html", "kpis/_kpis.html", kpis=kpi_panels(views()))

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from projections.queries import directory
 from tracker.domain.member import ROLE_TITLES, ROLES
+from web.blueprints.commitments import require_reader
 from web.forms import form_value, optional, run_form
 from web.services import catch_up, tracker, views
 
@@ -31,6 +32,7 @@ def _context() -> dict[str, Any]:
 @bp.route("/")
 @login_required
 def index() -> str:
+    require_reader()
     catch_up()
     return render_template("members/index.html", **_context())
 

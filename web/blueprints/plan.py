@@ -1,5 +1,5 @@
 """Plan set-up (the CCO): vision, departments, journeys with their lead department, KPIs and
-their measurements. Every member may read it; the service decides who may change it."""
+their measurements. Every member with a role may read it; the service decides who may change it."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from projections.queries import directory
+from web.blueprints.commitments import require_reader
 from web.forms import form_value, optional, run_form
 from web.services import catch_up, tracker, views
 
@@ -38,6 +39,7 @@ def _context() -> dict[str, Any]:
 @bp.route("/")
 @login_required
 def index() -> str:
+    require_reader()
     catch_up()
     return render_template("plan/index.html", **_context())
 

@@ -1,0 +1,325 @@
+"""The web UI's authorization matrix: every state-changing route tried by every role, with and
+without a CSRF token, and every page read by every role.
+
+A refusal answers 403 (the signed-out and the deactivated go to the sign-in page) and stores
+nothing; an allowed request records its event, acted by that member. The routes come from
+`app.url_map`, so a new route that is missing from the tables below fails a test. Every answer
+carries the strict Content-Security-Policy.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from uuid import UUID
+
+import pytest
+
+from tests.web.authz_support import (
+    ROLES, SIGNED_OUT, World, assert_strict_csp, build_world, close_world, event_name, events_after,
+    is_login_redirect, unchanged,
+)
+
+STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+_serial = itertools.count(1)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    """One organisation for the whole module: each cell prepares its own fresh target."""
+    built = build_world(tmp_path_factory.mktemp("authz") / "data")
+    yield built
+    close_world(built)
+
+
+# What each state-changing route needs: a fresh target (so allowed cells never collide), its
+# form, who may use it, and the event it records.
+
+Prepared = tuple[str, dict[str, str]]
+
+
+def _commitment(w: World) -> UUID:
+    """A customer-service commitment with an open roadblock R1 on which IT's help was asked."""
+    org = w.org
+    cid = org.commitment(title=f"Commitment number {next(_serial)}")
+    org.app.raise_roadblock(org.support_lead, cid, description="Waiting for the CRM", help_from="it")
+    return cid
+
+
+def _on_commitment(action: str, form: dict[str, str]) -> Callable[[World], Prepared]:
+    return lambda w: (f"/commitments/{_commitment(w)}/{action}", form)
+
+
+def _new_member(w: World, **grant: str) -> str:
+    email = f"member.{next(_serial)}@example.com"
+    w.tracker.register_member(w.org.cco, email=email, name="Fresh Member", password="long-password",
+                              **grant)
+    return email
+
+
+def _new_journey(w: World) -> str:
+    key = f"journey-{next(_serial)}"
+    w.tracker.define_journey(w.org.cco, key, "A journey", "customer-service")
+    return key
+
+
+def _revised_vision(w: World) -> None:
+    """A new vision revision, so customer-service has not endorsed it yet."""
+    w.tracker.revise_vision(w.org.cco, f"Customers never chase us, revision {next(_serial)}.")
+
+
+def _endorsement(w: World) -> Prepared:
+    _revised_vision(w)
+    return "/plan/endorsements", {"department": "customer-service"}
+
+
+def _new_department(w: World) -> Prepared:
+    n = next(_serial)  # slugs and names are both unique
+    return "/plan/departments", {"slug": f"dept-{n}", "name": f"Department {n}"}
+
+
+def _resolution_from_roadblocks_page(w: World) -> Prepared:
+    return f"/roadblocks/{_commitment(w)}/R1/resolution", {"resolution": "IT added the fields"}
+
+
+@dataclass(frozen=True)
+class Write:
+    prepare: Callable[[World], Prepared]
+    allowed: frozenset[str]
+    records: str  # the name of the event an allowed request stores
+
+
+CCO = frozenset({"cco"})
+WRITERS = frozenset({"cco", "lead"})  # the CCO and the lead of the commitment's department
+ANY_LEAD = WRITERS | {"other_lead"}  # celebrating crosses silos on purpose
+
+WRITES: dict[str, Write] = {
+    "board.make_commitment": Write(lambda w: ("/commitments/new", {
+        "department": "customer-service", "title": f"Made in the matrix {next(_serial)}",
+        "due_date": "2026-09-30", "owner": "lead.customer-service@example.com"}), WRITERS, "Made"),
+    "commitments.report_progress": Write(
+        _on_commitment("progress", {"percent": "40", "note": "Halfway"}), WRITERS, "ProgressReported"),
+    "commitments.move_due_date": Write(
+        _on_commitment("due-date", {"due_date": "2026-09-30", "reason": "Vendor late"}), WRITERS,
+        "DueDateMoved"),
+    "commitments.hand_over": Write(
+        _on_commitment("owner", {"new_owner": "lead.it@example.com", "reason": "IT runs it"}), WRITERS,
+        "OwnershipHandedOver"),
+    "commitments.raise_roadblock": Write(
+        _on_commitment("roadblocks", {"description": "Budget frozen"}), WRITERS, "RoadblockRaised"),
+    "commitments.request_help": Write(
+        _on_commitment("roadblocks/R1/help", {"department": "sales"}), WRITERS, "HelpRequested"),
+    "commitments.resolve_roadblock": Write(
+        _on_commitment("roadblocks/R1/resolution", {"resolution": "IT added the fields"}), WRITERS,
+        "RoadblockResolved"),
+    "commitments.complete": Write(
+        _on_commitment("completion", {"evidence": "Live since Monday"}), WRITERS, "Completed"),
+    "commitments.withdraw": Write(
+        _on_commitment("withdrawal", {"reason": "Superseded"}), WRITERS, "Withdrawn"),
+    "commitments.celebrate": Write(
+        _on_commitment("celebrations", {"message": "Well done, team"}), ANY_LEAD, "Celebrated"),
+    "commitments.add_note": Write(
+        _on_commitment("notes", {"text": "Call on Friday"}), WRITERS, "NoteAdded"),
+    "roadblocks.resolve": Write(_resolution_from_roadblocks_page, WRITERS, "RoadblockResolved"),
+    "plan.revise_vision": Write(
+        lambda w: ("/plan/vision", {"vision": f"Customers love us {next(_serial)}."}), CCO, "VisionRevised"),
+    "plan.endorse_vision": Write(_endorsement, WRITERS, "VisionEndorsed"),
+    "plan.add_department": Write(_new_department, CCO, "DepartmentAdded"),
+    "plan.define_journey": Write(lambda w: ("/plan/journeys", {
+        "key": f"journey-{next(_serial)}", "name": "Renewal", "lead_department": "sales"}), CCO,
+        "JourneyDefined"),
+    "plan.change_journey_lead": Write(
+        lambda w: (f"/plan/journeys/{_new_journey(w)}/lead", {"lead_department": "it"}), CCO,
+        "JourneyLeadChanged"),
+    "plan.define_kpi": Write(lambda w: ("/plan/kpis", {
+        "key": f"kpi-{next(_serial)}", "name": "CSAT", "unit": "%", "baseline": "70", "target": "85",
+        "target_date": "2026-12-31"}), CCO, "KpiDefined"),
+    "plan.record_measurement": Write(
+        lambda w: ("/plan/kpis/nps/measurements", {"value": "18", "measured_on": "2026-03-01"}), CCO,
+        "KpiMeasured"),
+    "members.add": Write(lambda w: ("/members/", {
+        "email": f"added.{next(_serial)}@example.com", "name": "New Person",
+        "password": "long-password"}), CCO, "Registered"),
+    "members.grant": Write(
+        lambda w: (f"/members/{_new_member(w)}/grants", {"role": "executive"}), CCO, "RoleGranted"),
+    "members.revoke": Write(
+        lambda w: (f"/members/{_new_member(w, role='auditor')}/revocations", {"role": "auditor"}), CCO,
+        "RoleRevoked"),
+    "members.deactivate": Write(
+        lambda w: (f"/members/{_new_member(w)}/deactivation", {"reason": "Left"}), CCO, "Deactivated"),
+}
+# Signing in and out change no plan data; tests/web/test_security.py covers them.
+NOT_IN_MATRIX = {"auth.login": "test_security.py", "auth.logout": "test_security.py"}
+
+
+def _routes(app, methods: set[str]) -> set[str]:  # type: ignore[no-untyped-def]
+    return {rule.endpoint for rule in app.url_map.iter_rules() if rule.methods & methods}
+
+
+def test_every_state_changing_route_is_in_the_matrix(world):
+    routes = _routes(world.app, STATE_CHANGING)
+    assert routes - WRITES.keys() - NOT_IN_MATRIX.keys() == set(), "add the new route to WRITES"
+    assert WRITES.keys() - routes == set(), "WRITES names a route that no longer exists"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("endpoint", sorted(WRITES))
+def test_each_role_may_use_exactly_the_writes_its_role_allows(world, endpoint, role):
+    write = WRITES[endpoint]
+    path, form = write.prepare(world)
+    client, before = world.clients[role], world.tracker.head()
+    if role in write.allowed:
+        response = client.post(path, data={**form, "csrf_token": world.tokens[role]})
+        assert response.status_code == 302, response.get_data(as_text=True)[:800]
+        recorded = events_after(world.tracker, before)
+        assert [event_name(e) for e in recorded] == [write.records]
+        assert recorded[0].actor == world.member(role)
+        return
+    with unchanged(world.tracker):
+        response = client.post(path, data={**form, "csrf_token": world.tokens[role]})
+    if role in SIGNED_OUT:
+        assert is_login_redirect(response), response.status_code
+    else:
+        assert response.status_code == 403, response.get_data(as_text=True)[:800]
+        assert "Not allowed" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("endpoint", sorted(WRITES))
+def test_a_refused_htmx_write_answers_403_with_a_notice_and_no_page(world, endpoint):
+    path, form = WRITES[endpoint].prepare(world)
+    with unchanged(world.tracker):
+        response = world.clients["executive"].post(
+            path, data={**form, "csrf_token": world.tokens["executive"]}, headers={"HX-Request": "true"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 403
+    assert 'class="notice notice-error"' in html and "<html" not in html
+
+
+# CSRF: tried as the CCO, whom every write route would otherwise obey.
+
+FORGERIES = {  # (which token, sent by htmx in the header rather than in the form)
+    "a plain form post without a token": (None, False),
+    "a plain form post with a made-up token": ("made-up", False),
+    "a plain form post with another session's token": ("another session's", False),
+    "an htmx request without the header": (None, True),
+    "an htmx request with a made-up header": ("made-up", True),
+    "an htmx request with another session's header": ("another session's", True),
+}
+
+
+@pytest.mark.parametrize("forgery", sorted(FORGERIES))
+@pytest.mark.parametrize("endpoint", sorted(WRITES))
+def test_a_write_without_a_valid_csrf_token_is_refused_and_records_nothing(world, endpoint, forgery):
+    path, form = WRITES[endpoint].prepare(world)
+    kind, htmx = FORGERIES[forgery]
+    token = {"made-up": "forged", "another session's": world.tokens["lead"]}.get(kind or "")
+    sent = {} if token is None else {"X-CSRFToken" if htmx else "csrf_token": token}
+    with unchanged(world.tracker):
+        if htmx:
+            response = world.clients["cco"].post(path, data=form, headers={"HX-Request": "true", **sent})
+        else:
+            response = world.clients["cco"].post(path, data={**form, **sent})
+    assert response.status_code == 400
+    assert "This form has expired or was not sent by this site" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("endpoint", sorted(WRITES))
+def test_an_htmx_write_may_carry_its_csrf_token_in_the_header_alone(world, endpoint):
+    write = WRITES[endpoint]
+    path, form = write.prepare(world)
+    before = world.tracker.head()
+    response = world.clients["cco"].post(
+        path, data=form, headers={"HX-Request": "true", "X-CSRFToken": world.tokens["cco"]})
+    assert response.status_code == 200, response.get_data(as_text=True)[:800]
+    assert [event_name(e) for e in events_after(world.tracker, before)] == [write.records]
+
+
+# Reading: which roles see which page. "login" means redirected to the sign-in page.
+
+OK, REFUSED, LOGIN = 200, 403, "login"
+OVERSEERS = {"cco": OK, "lead": REFUSED, "other_lead": REFUSED, "executive": OK, "auditor": OK,
+             "no_role": REFUSED}
+READERS = {"cco": OK, "lead": OK, "other_lead": OK, "executive": OK, "auditor": OK, "no_role": REFUSED}
+AUDITORS = {"cco": OK, "lead": REFUSED, "other_lead": REFUSED, "executive": REFUSED, "auditor": OK,
+            "no_role": REFUSED}
+MAKERS = {"cco": OK, "lead": OK, "other_lead": OK, "executive": REFUSED, "auditor": REFUSED,
+          "no_role": REFUSED}
+SIGNED_OUT_STATUS: dict[str, int | str] = {"deactivated": LOGIN, "anonymous": LOGIN}
+
+
+@dataclass(frozen=True)
+class Page:
+    path: Callable[[World], str]
+    status: dict[str, int | str]  # per role
+
+
+def _fixed(path: str) -> Callable[[World], str]:
+    return lambda w: path
+
+
+def _signed_in(statuses: dict[str, int | str]) -> dict[str, int | str]:
+    return {**statuses, **SIGNED_OUT_STATUS}
+
+
+EVERYONE = {role: OK for role in ROLES}
+PAGES: dict[str, Page] = {
+    "dashboard.index": Page(_fixed("/dashboard/"), _signed_in(OVERSEERS)),
+    "timeline.index": Page(_fixed("/timeline/"), _signed_in(OVERSEERS)),
+    "timeline.chart": Page(_fixed("/timeline/chart"), _signed_in(OVERSEERS)),
+    "accountability.index": Page(_fixed("/accountability/"), _signed_in(OVERSEERS)),
+    "report.index": Page(_fixed("/report/"), _signed_in(OVERSEERS)),
+    "board.index": Page(_fixed("/board/"), _signed_in(READERS)),
+    "roadblocks.index": Page(_fixed("/roadblocks/"), _signed_in(READERS)),
+    "commitments.show": Page(lambda w: f"/commitments/{_commitment(w)}", _signed_in(READERS)),
+    "kpis.index": Page(_fixed("/kpis/"), _signed_in(READERS)),
+    "celebrations.index": Page(_fixed("/celebrations/"), _signed_in(READERS)),
+    "plan.index": Page(_fixed("/plan/"), _signed_in(READERS)),
+    "members.index": Page(_fixed("/members/"), _signed_in(READERS)),
+    "audit.index": Page(_fixed("/audit/"), _signed_in({**AUDITORS, "cco": 302, "auditor": 302})),
+    "audit.history": Page(_fixed("/audit/history"), _signed_in(AUDITORS)),
+    "audit.story": Page(lambda w: f"/audit/commitments/{_commitment(w)}", _signed_in(AUDITORS)),
+    "audit.as_of_dashboard": Page(_fixed("/audit/as-of?day=2026-03-01"), _signed_in(AUDITORS)),
+    "audit.as_of_board": Page(_fixed("/audit/as-of/board?day=2026-03-01"), _signed_in(AUDITORS)),
+    "audit.as_of_accountability": Page(_fixed("/audit/as-of/accountability?day=2026-03-01"),
+                                       _signed_in(AUDITORS)),
+    "audit.diff": Page(_fixed("/audit/diff?from=2026-03-01&to=2026-03-02"), _signed_in(AUDITORS)),
+    "board.new_commitment": Page(_fixed("/commitments/new"), _signed_in(MAKERS)),
+    "auth.login": Page(_fixed("/login"), {**{r: 302 for r in ROLES}, **{r: OK for r in SIGNED_OUT}}),
+    "home.index": Page(_fixed("/"), _signed_in({r: 302 for r in READERS})),
+    "home.favicon": Page(_fixed("/favicon.ico"), {r: 301 for r in ROLES}),
+    "static": Page(_fixed("/static/app.css"), EVERYONE),
+}
+
+
+def test_every_page_is_in_the_page_table(world):
+    routes = _routes(world.app, {"GET"})
+    assert routes - PAGES.keys() == set(), "add the new page to PAGES"
+    assert PAGES.keys() - routes == set(), "PAGES names a page that no longer exists"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("endpoint", sorted(PAGES))
+def test_each_role_reads_exactly_the_pages_its_role_allows(world, endpoint, role):
+    page = PAGES[endpoint]
+    expected = page.status[role]
+    path = page.path(world)
+    with unchanged(world.tracker), world.clients[role].get(path) as response:  # reading records nothing
+        html = response.get_data(as_text=True)
+    assert_strict_csp(response)
+    if expected == LOGIN:
+        assert is_login_redirect(response), response.status_code
+    else:
+        assert response.status_code == expected, html[:800]
+    if response.status_code == REFUSED:
+        assert "Not allowed" in html
+
+
+HOME_FOR = {"cco": "/dashboard/", "executive": "/dashboard/", "lead": "/board/", "other_lead": "/board/",
+            "auditor": "/timeline/"}
+
+
+@pytest.mark.parametrize("role", sorted(HOME_FOR))
+def test_the_start_page_sends_each_role_where_its_work_is(world, role):
+    response = world.clients[role].get("/")
+    assert response.headers["Location"] == HOME_FOR[role]
