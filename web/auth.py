@@ -17,6 +17,7 @@ from flask_login import LoginManager, current_user, login_required, login_user, 
 from werkzeug.wrappers import Response
 
 from tracker.errors import NotFound
+from web.redirects import same_site_path
 from web.services import tracker
 
 bp = Blueprint("auth", __name__)
@@ -91,7 +92,7 @@ def _sign_in_first() -> Response:
     redirect would be followed inside the request and the sign-in form swapped into a fragment."""
     if request.headers.get("HX-Request"):
         here = urlsplit(request.headers.get("HX-Current-URL", ""))
-        back = _safe_next(here.path + (f"?{here.query}" if here.query else ""))
+        back = same_site_path(here.path + (f"?{here.query}" if here.query else ""))
         response = Response(status=401)
         response.headers["HX-Redirect"] = url_for("auth.login", next=back)
         return response
@@ -129,7 +130,7 @@ def login() -> str | Response:
             assert member is not None
             session.permanent = True
             login_user(member)
-            return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
+            return redirect(same_site_path(request.args.get("next")) or url_for("home.index"))
     return render_template("auth/login.html", error=error, email=email)
 
 
@@ -141,13 +142,3 @@ def logout() -> Response:
     session.clear()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only same-site paths: never redirect a user off the site after sign-in."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target

@@ -286,7 +286,7 @@ PAGES: dict[str, Page] = {
     "audit.diff": Page(_fixed("/audit/diff?from=2026-03-01&to=2026-03-02"), _signed_in(AUDITORS)),
     "board.new_commitment": Page(_fixed("/commitments/new"), _signed_in(MAKERS)),
     "auth.login": Page(_fixed("/login"), {**{r: 302 for r in ROLES}, **{r: OK for r in SIGNED_OUT}}),
-    "home.index": Page(_fixed("/"), _signed_in({r: 302 for r in READERS})),
+    "home.index": Page(_fixed("/"), _signed_in({**{r: 302 for r in READERS}, "no_role": REFUSED})),
     "home.favicon": Page(_fixed("/favicon.ico"), {r: 301 for r in ROLES}),
     "static": Page(_fixed("/static/app.css"), EVERYONE),
 }
@@ -316,10 +316,16 @@ def test_each_role_reads_exactly_the_pages_its_role_allows(world, endpoint, role
 
 
 HOME_FOR = {"cco": "/dashboard/", "executive": "/dashboard/", "lead": "/board/", "other_lead": "/board/",
-            "auditor": "/timeline/"}
+            "auditor": "/audit/history"}
 
 
 @pytest.mark.parametrize("role", sorted(HOME_FOR))
 def test_the_start_page_sends_each_role_where_its_work_is(world, role):
     response = world.clients[role].get("/")
     assert response.headers["Location"] == HOME_FOR[role]
+
+
+def test_a_member_without_a_role_is_told_to_ask_the_cco_for_one(world):
+    response = world.clients["no_role"].get("/")
+    assert response.status_code == REFUSED
+    assert "ask the chief customer officer to grant you one" in response.get_data(as_text=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 from uuid import UUID
 
 from flask import Blueprint, render_template, request, url_for
@@ -24,6 +23,7 @@ from tracker.application import CxTracker
 from tracker.errors import NotAllowed, NotFound
 from tracker.service.base import Receipt
 from web.forms import expected_version, form_value, optional, run_form
+from web.redirects import same_site_path
 from web.render import wants_fragment
 from web.services import catch_up, tracker, views
 
@@ -71,16 +71,6 @@ def open_roadblocks_by_commitment(db: Database, **filters: Any) -> dict[str, lis
     return found
 
 
-def local_path(target: str | None) -> str | None:
-    """A same-site path to return to after a plain form post (never another site)."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
-
-
 def this_page() -> str:
     """The path (with query) of the page being rendered, for the forms' `next` field."""
     return request.full_path.rstrip("?")
@@ -116,7 +106,7 @@ def _context(commitment_id: UUID) -> dict[str, Any]:
     db = views()
     c = _commitment(db, commitment_id)
     detail = request.method == "GET" or request.form.get("view") == "detail" or not wants_fragment()
-    back = local_path(request.form.get("next")) or url_for("commitments.show", commitment_id=c["id"])
+    back = same_site_path(request.form.get("next")) or url_for("commitments.show", commitment_id=c["id"])
     context = {
         "c": c, "detail": detail, "view": "detail" if detail else "", "back": back,
         "open_roadblocks": open_roadblocks_by_commitment(db, commitment_id=c["id"]),
@@ -143,7 +133,7 @@ def _act(
 ) -> Answer:
     """Run one action on a commitment (the service authorises it) and answer with its card."""
     require_reader()
-    back = local_path(request.form.get("next")) or url_for("commitments.show", commitment_id=commitment_id)
+    back = same_site_path(request.form.get("next")) or url_for("commitments.show", commitment_id=commitment_id)
     return run_form(
         lambda: command(tracker(), current_user.id), page="commitments/show.html",
         fragment="commitments/_card_response.html", context=lambda: _context(commitment_id),

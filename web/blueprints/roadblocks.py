@@ -17,9 +17,10 @@ from projections.queries import roadblocks as queries
 from tracker import clock
 from web.access import is_overseer
 from web.blueprints.commitments import (
-    card_options, local_path, require_reader, resolve_command, this_page,
+    card_options, require_reader, resolve_command, this_page,
 )
 from web.forms import run_form
+from web.redirects import same_site_path
 from web.render import page_or_fragment, wants_fragment
 from web.services import catch_up, tracker, views
 
@@ -92,7 +93,7 @@ def _item_context(commitment_id: UUID, roadblock_id: str, section: str) -> dict[
     r = queries.roadblock(db, str(commitment_id), roadblock_id, clock.today())
     if r is None:
         abort(404)
-    back = local_path(request.form.get("next")) or url_for("roadblocks.index")
+    back = same_site_path(request.form.get("next")) or url_for("roadblocks.index")
     return {**card_options(db), "r": r, "section": section, "back": back, "view": "",
             "versions": _versions([r])}
 
@@ -103,7 +104,7 @@ def resolve(commitment_id: UUID, roadblock_id: str) -> str | Response | tuple[st
     """Resolve from this page: htmx gets the item back, a plain post a redirect."""
     require_reader()
     section = request.form.get("section", "all")
-    back = local_path(request.form.get("next")) or url_for("roadblocks.index")
+    back = same_site_path(request.form.get("next")) or url_for("roadblocks.index")
     return run_form(
         lambda: resolve_command(commitment_id, roadblock_id)(tracker(), current_user.id),
         page="roadblocks/index.html", fragment="roadblocks/_item.html",
