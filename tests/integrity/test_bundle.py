@@ -18,6 +18,8 @@ from tracker import clock
 from tracker.integrity.bundle import read_bundle
 from tracker.integrity.chain import GENESIS, next_link
 from tracker.integrity.records import Record, canonical
+from tracker.integrity.seals import Seal
+from tracker.integrity.verify import verify_store
 
 
 def export(data: Path, bundle: Path) -> dict[str, object]:
@@ -173,3 +175,12 @@ def test_an_unreadable_bundle_is_bad_input(tmp_path: Path, content: str | None, 
     result = cx("verify", "--bundle", bundle)
     assert refused_cleanly(result, 2)
     assert message in result.output
+
+
+def test_the_chain_is_the_same_on_the_in_memory_store_as_on_sqlite(demo: Path, tmp_path: Path) -> None:
+    bundle_path = tmp_path / "bundle.jsonl"
+    sealed = export(demo, bundle_path)
+    replayed = read_bundle(bundle_path).application()
+    verification = verify_store(replayed, [Seal(**sealed)])  # type: ignore[arg-type]
+    replayed.close()
+    assert verification.ok and verification.chain == sealed["chain"]

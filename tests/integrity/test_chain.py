@@ -8,9 +8,13 @@ import sqlite3
 from pathlib import Path
 from uuid import UUID
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from tests.integrity.support import seal, sqlite_app
 from tracker.integrity.chain import GENESIS, Chain, next_link
-from tracker.integrity.records import Record, canonical, stored_records
+from tracker.integrity.records import Record, canonical, parse_state, stored_records
 
 
 def reference_chain(events_file: Path) -> tuple[int, str]:
@@ -68,3 +72,27 @@ def test_links_chain_each_digest_onto_the_previous_link_and_gaps_are_allowed() -
     assert chain.at(0) == (0, GENESIS)
     assert chain.at(1) == chain.at(4) == (1, link_a)
     assert chain.at(5) == chain.at(99) == (2, link_b)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(state=json_values, spaces=st.sampled_from(["", " ", "\n "]))
+def test_states_parse_as_json_loads_does_and_serialize_as_the_definition_says(state: object, spaces: str) -> None:
+    text = spaces + json.dumps(state, ensure_ascii=False) + spaces
+    assert parse_state(text) == json.loads(text)
+    record = Record(3, "id", 1, "topic", parse_state(text))
+    assert canonical(record) == json.dumps(
+        {"position": 3, "originator_id": "id", "originator_version": 1, "topic": "topic", "state": state},
+        sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+@pytest.mark.parametrize("text", ["", "{", '{"a": 1} x', "[1,]", "nul"])
+def test_a_state_that_is_not_json_is_refused_as_json_loads_refuses_it(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_state(text)

@@ -187,3 +187,13 @@ def test_a_change_at_the_very_start_is_found(demo: Path, position: int) -> None:
     tamper(demo, f"UPDATE stored_events SET topic = topic || 'x' WHERE rowid = {position}")
     result = verify(demo)
     assert result.exit_code == 1 and divergence_at(result.stdout) == position
+
+
+def test_an_aggregate_id_rewritten_in_another_spelling_is_found(demo: Path) -> None:
+    """The application would no longer find the event under its aggregate, so it is a change."""
+    seal(demo)
+    originator = stored_row(demo, 40)[0]
+    dashed = str(UUID(originator))
+    tamper(demo, f"UPDATE stored_events SET originator_id = '{dashed}' WHERE rowid = 40")
+    result = verify(demo)
+    assert result.exit_code == 1 and divergence_at(result.stdout) == 40

@@ -65,7 +65,7 @@ class Ledger:
             ).fetchall()
             if not rows:
                 return
-            yield from map(Entry._make, rows)
+            yield from rows  # plain tuples in Entry's order: the walk reads them by index
             after = rows[-1][0]
 
     @contextmanager

@@ -12,10 +12,13 @@ so upcasters and code changes never break the chain. The state holds the timesta
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import json.scanner
+import re
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from eventsourcing.application import Application
+from eventsourcing.sqlite import SQLiteApplicationRecorder
 
 from tracker.config import ConfigError
 
@@ -41,6 +44,17 @@ class Record(NamedTuple):
 
 _encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
 _decode = json.JSONDecoder().decode
+_scan_once = json.scanner.make_scanner(json.JSONDecoder())
+
+
+def parse_state(text: str) -> Any:
+    """json.loads(text), minus its per-call overhead when the text is one bare JSON value (as the
+    library stores states); anything else takes the full decoder, errors included."""
+    try:
+        value, end = _scan_once(text, 0)
+    except StopIteration:
+        return _decode(text)
+    return value if end == len(text) else _decode(text)
 
 
 def canonical(record: Record) -> bytes:
@@ -65,21 +79,66 @@ def stored_records(app: Application[Any], *, stop: int | None = None,
                    batch: int = BATCH) -> Iterator[list[Record]]:
     """The log in position order, `batch` records at a time, up to position `stop` if given."""
     require_plain_json(app)
-    select = app.recorder.select_notifications
-    after = 0
+    select = _sqlite_rows(app.recorder) or _notification_rows(app.recorder)
+    after, new, parse = 0, tuple.__new__, parse_state
     while True:
-        found = select(start=after, limit=batch, stop=stop, inclusive_of_start=False)
-        if not found:
+        rows = select(after, stop, batch)
+        if not rows:
             return
         records = []
-        for n in found:
+        for position, originator_id, version, topic, stored in rows:
             try:
-                state = _decode(n.state.decode("utf-8"))
+                state = parse(stored.decode("utf-8"))
             except ValueError as e:  # not JSON, or not UTF-8
-                state = Unreadable(n.state, str(e))
-            records.append(Record(n.id, str(n.originator_id), n.originator_version, n.topic, state))
+                state = Unreadable(stored, str(e))
+            records.append(new(Record, (position, originator_id, version, topic, state, None)))
         yield records
-        after = found[-1].id
+        after = rows[-1][0]
+
+
+Rows = Callable[[int, "int | None", int], Sequence[Sequence[Any]]]  # (after, stop, limit) -> rows
+
+
+def _notification_rows(recorder: Any) -> Rows:
+    def rows(after: int, stop: int | None, limit: int) -> list[tuple[Any, ...]]:
+        found = recorder.select_notifications(start=after, limit=limit, stop=stop,
+                                              inclusive_of_start=False)
+        return [(n.id, str(n.originator_id), n.originator_version, n.topic, n.state) for n in found]
+
+    return rows
+
+
+def _sqlite_rows(recorder: Any) -> Rows | None:
+    """The SQLite recorder's rows read directly: the same rows as `select_notifications`, without
+    building a Notification and a UUID for each (a third of the time of reading them)."""
+    if not isinstance(recorder, SQLiteApplicationRecorder):
+        return None
+    as_uuid = recorder.datastore.originator_id_type == "uuid"
+    sql = (f"SELECT rowid, originator_id, originator_version, topic, state FROM "
+           f"{recorder.events_table_name} WHERE rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ?")
+
+    def rows(after: int, stop: int | None, limit: int) -> list[tuple[Any, ...]]:
+        with recorder.datastore.transaction(commit=False) as c:
+            c.execute(sql, (after, _MAX_ROWID if stop is None else stop, limit))
+            found = c.fetchall()
+        if not as_uuid:
+            return [tuple(row) for row in found]
+        return [(r[0], _uuid_text(r[1]), r[2], r[3], r[4]) for r in found]
+
+    return rows
+
+
+_MAX_ROWID = 2**63 - 1
+_LOWER_HEX_32 = re.compile("[0-9a-f]{32}")
+
+
+def _uuid_text(stored: str) -> str:
+    """str(UUID(...)) of an id stored as the recorder stores it (32 lowercase hex digits). Any
+    other spelling is marked: the application would no longer find the event under its
+    aggregate, so the id must not pass for the original."""
+    if _LOWER_HEX_32.fullmatch(stored):
+        return f"{stored[:8]}-{stored[8:12]}-{stored[12:16]}-{stored[16:20]}-{stored[20:]}"
+    return f"{stored} (not spelled as the recorder stores ids)"
 
 
 def read_timestamp(state: Any) -> str | None:

@@ -9,7 +9,7 @@ from typing import Any
 
 from eventsourcing.application import Application
 
-from tracker.integrity.chain import Chain
+from tracker.integrity.chain import GENESIS, Chain, next_link
 from tracker.integrity.ledger import Ledger
 from tracker.integrity.records import Record, stored_records
 from tracker.integrity.seals import Seal
@@ -90,18 +90,28 @@ def verify_store(app: Application[Any], seals: Sequence[Seal], ledger: Ledger | 
                  progress: Progress | None = None) -> Verification:
     walk = Walk(ledger.entries() if ledger is not None else ())
     walk_batches(stored_records(app), walk, progress)
-    return verify_walk("the store", walk, seals, ledger=ledger is not None)
+    # Only when the log and the ledger disagree does it matter which of them the seals back.
+    backed = ledger_chain(ledger) if ledger is not None and walk.ledger_divergence_count else None
+    return verify_walk("the store", walk, seals, ledger=backed)
+
+
+def ledger_chain(ledger: Ledger) -> Chain:
+    """The chain over the digests the ledger recorded."""
+    chain, link = Chain(), GENESIS
+    for position, _, _, digest in ledger.entries():
+        link = next_link(link, digest)
+        chain.append(position, link)
+    return chain
 
 
 def verify_walk(source: str, walk: Walk, seals: Sequence[Seal], *,
-                ledger: bool = False) -> Verification:
+                ledger: Chain | None = None) -> Verification:
     """The verdict on a finished walk: its divergences and every seal checked."""
     verification = Verification(
         source=source, events=walk.count, head=walk.chain.head, chain=walk.chain.last().hex(),
         seals=check_seals(walk.chain, seals), divergences=walk.divergences,
         divergence_count=walk.divergence_count, emails=walk.emails,
-        ledger_seals=check_seals(walk.expected_chain, _covered(walk.expected_chain, seals))
-        if ledger else [],
+        ledger_seals=check_seals(ledger, _covered(ledger, seals)) if ledger is not None else [],
     )
     if _ledger_altered(verification):
         # The log matches every seal but the ledger does not: the ledger is what changed.
