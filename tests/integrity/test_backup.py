@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from pathlib import Path
@@ -166,3 +167,23 @@ def test_a_backup_taken_while_a_writer_keeps_writing_is_consistent(live: Path, t
     assert tables(dest / "views.sqlite3") == tables(tmp_path / "fresh.sqlite3")
     copy.close()
     live_app.close()
+
+
+def test_seal_and_export_while_a_writer_keeps_writing_cover_a_consistent_prefix(live: Path, tmp_path: Path) -> None:
+    writer = Writer(live)
+    writer.start()
+    try:
+        writer.wait_for(2)
+        sealed = seal(live)
+        writer.wait_for(2)
+        exported = cx("export", tmp_path / "bundle.jsonl", "--data", live)
+        writer.wait_for(2)
+    finally:
+        writer.stop.set()
+        writer.join()
+    assert writer.error is None and exported.exit_code == 0, exported.output
+    in_bundle = json.loads(exported.stdout.splitlines()[-1])
+    assert sealed["position"] < in_bundle["position"] < head(live)
+    result = cx("verify", "--data", live)
+    assert result.exit_code == 0, result.output
+    assert cx("verify", "--bundle", tmp_path / "bundle.jsonl").exit_code == 0

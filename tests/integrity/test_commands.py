@@ -106,3 +106,11 @@ def test_a_compressed_store_is_refused_with_the_reason(demo: Path, monkeypatch: 
     assert refused_cleanly(result, 1)
     assert "compressed or encrypted" in result.output
     assert not (demo / "seals.jsonl").exists()
+
+
+def test_verify_with_the_ledger_but_no_seals_says_what_it_compared(demo: Path) -> None:
+    seal(demo)
+    (demo / "seals.jsonl").unlink()
+    result = cx("verify", "--data", demo)
+    assert result.exit_code == 0
+    assert "No seals to check against: each event was compared with integrity.sqlite3 only" in result.stdout

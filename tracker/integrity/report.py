@@ -18,8 +18,10 @@ def report_lines(v: Verification) -> list[str]:
               f"{c.seal.position}: {c.problem}; its recorded events were altered"
               for c in v.ledger_seals if not c.ok]
     if not v.seals:
-        lines.append("No seals to check against: only the chain was computed (give --seals FILE, "
-                     "or run 'cx-tracker seal' and keep its output)")
+        checked = ("each event was compared with integrity.sqlite3 only" if v.ledger_used
+                   else "only the chain was computed")
+        lines.append(f"No seals to check against: {checked} (give --seals FILE, or run "
+                     "'cx-tracker seal' and keep its output)")
     lines.append(_verdict(v))
     return lines
 

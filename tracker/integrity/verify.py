@@ -40,6 +40,7 @@ class Verification:
     divergence_count: int
     emails: dict[str, str]
     ledger_seals: list[SealCheck] = field(default_factory=list)  # the ledger's own chain
+    ledger_used: bool = False  # each event was compared with the ledger's record of it
     problems: list[str] = field(default_factory=list)  # about the source as a whole
 
     @property
@@ -92,7 +93,9 @@ def verify_store(app: Application[Any], seals: Sequence[Seal], ledger: Ledger | 
     walk_batches(stored_records(app), walk, progress)
     # Only when the log and the ledger disagree does it matter which of them the seals back.
     backed = ledger_chain(ledger) if ledger is not None and walk.ledger_divergence_count else None
-    return verify_walk("the store", walk, seals, ledger=backed)
+    verification = verify_walk("the store", walk, seals, ledger=backed)
+    verification.ledger_used = ledger is not None
+    return verification
 
 
 def ledger_chain(ledger: Ledger) -> Chain:
