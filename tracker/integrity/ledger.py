@@ -24,6 +24,9 @@ _SCHEMA = (
 )
 
 
+EntryRow = tuple[int, str, int, bytes]  # an Entry as read back: a plain tuple, cheaper to make
+
+
 class Entry(NamedTuple):
     position: int
     originator_id: str
@@ -53,7 +56,7 @@ class Ledger:
     def last_position(self) -> int:
         return self.db.execute("SELECT max(position) FROM sealed_events").fetchone()[0] or 0
 
-    def entries(self, until: int | None = None, batch: int = BATCH) -> Iterator[Entry]:
+    def entries(self, until: int | None = None, batch: int = BATCH) -> Iterator[EntryRow]:
         """The entries up to position `until` (default: all) in position order, read in batches
         (no cursor stays open between them, so entries can be added meanwhile)."""
         after, until = 0, self.last_position() if until is None else until
@@ -65,7 +68,7 @@ class Ledger:
             ).fetchall()
             if not rows:
                 return
-            yield from rows  # plain tuples in Entry's order: the walk reads them by index
+            yield from rows
             after = rows[-1][0]
 
     @contextmanager

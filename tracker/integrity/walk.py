@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from tracker.integrity.chain import GENESIS, Chain
-from tracker.integrity.ledger import Entry
+from tracker.integrity.ledger import Entry, EntryRow
 from tracker.integrity.records import (
     MEMBER_REGISTERED, Record, Unreadable, canonical, read_actor, read_timestamp,
 )
@@ -41,14 +41,14 @@ class Divergence:
 
 
 class Walk:
-    def __init__(self, expected: Iterable[Entry] = (), on_event: OnEvent | None = None) -> None:
+    def __init__(self, expected: Iterable[EntryRow] = (), on_event: OnEvent | None = None) -> None:
         self.chain = Chain()
         self.divergences: list[Divergence] = []
         self.divergence_count = self.ledger_divergence_count = 0
         self.emails: dict[str, str] = {}  # member id -> e-mail, from the log's registrations
         self.on_event = on_event
-        self._expected: Iterator[Entry] = iter(expected)
-        self._next: Entry | None = next(self._expected, None)
+        self._expected: Iterator[EntryRow] = iter(expected)
+        self._next: EntryRow | None = next(self._expected, None)
         self._link = self._stated = GENESIS
 
     @property
