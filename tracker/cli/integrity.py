@@ -41,13 +41,16 @@ def integrity_errors(command: F) -> F:
 
 
 class Rate:
-    """Progress on stderr for long runs: at most one line every two seconds, then a total."""
+    """Progress on stderr for long runs: at most one line every two seconds, then a total.
+    The clock starts when it is made, and again when told that 0 events are done."""
 
     def __init__(self, verb: str) -> None:
         self.verb, self.started, self.last, self.count = verb, time.perf_counter(), 0.0, 0
 
     def __call__(self, count: int) -> None:
         self.count, now = count, time.perf_counter()
+        if count == 0:
+            self.started = now
         if now - self.last >= 2 and now - self.started >= 2:
             self.last = now
             click.echo(f"  {count:,} events, {count / (now - self.started):,.0f} events/s", err=True)

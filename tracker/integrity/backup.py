@@ -109,6 +109,8 @@ def _check_events(live: Application[Any], dest: Path, report: BackupReport,
         except SealsError as e:
             report.problems.append(f"the copied seals cannot be read: {e}")
             seals = []
+        if progress is not None:
+            progress(0)
         report.verification = verify_store(copy, seals, ledger, progress)
         mismatch = first_difference(live, copy, report.verification.head)
         if mismatch is not None:
