@@ -169,7 +169,7 @@ def test_a_backup_taken_while_a_writer_keeps_writing_is_consistent(live: Path, t
     live_app.close()
 
 
-def test_seal_and_export_while_a_writer_keeps_writing_cover_a_consistent_prefix(live: Path, tmp_path: Path) -> None:
+def test_seal_export_and_verify_work_while_a_writer_keeps_writing(live: Path, tmp_path: Path) -> None:
     writer = Writer(live)
     writer.start()
     try:
@@ -178,10 +178,12 @@ def test_seal_and_export_while_a_writer_keeps_writing_cover_a_consistent_prefix(
         writer.wait_for(2)
         exported = cx("export", tmp_path / "bundle.jsonl", "--data", live)
         writer.wait_for(2)
+        during = cx("verify", "--data", live)
     finally:
         writer.stop.set()
         writer.join()
     assert writer.error is None and exported.exit_code == 0, exported.output
+    assert during.exit_code == 0, during.output
     in_bundle = json.loads(exported.stdout.splitlines()[-1])
     assert sealed["position"] < in_bundle["position"] < head(live)
     result = cx("verify", "--data", live)

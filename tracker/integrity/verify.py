@@ -89,8 +89,12 @@ def walk_batches(batches: Iterable[Sequence[Record]], walk: Walk,
 
 def verify_store(app: Application[Any], seals: Sequence[Seal], ledger: Ledger | None = None,
                  progress: Progress | None = None) -> Verification:
-    walk = Walk(ledger.entries() if ledger is not None else ())
-    walk_batches(stored_records(app), walk, progress)
+    # The ledger's end first, then the log's: whatever was sealed lies within the log read
+    # (unless removed); events written meanwhile wait for the next verification.
+    sealed = ledger.last_position() if ledger is not None else 0
+    head = app.recorder.max_notification_id() or 0
+    walk = Walk(ledger.entries(until=sealed) if ledger is not None else ())
+    walk_batches(stored_records(app, stop=head), walk, progress)
     # Only when the log and the ledger disagree does it matter which of them the seals back.
     backed = ledger_chain(ledger) if ledger is not None and walk.ledger_divergence_count else None
     verification = verify_walk("the store", walk, seals, ledger=backed)
