@@ -90,6 +90,19 @@ def uses_sqlite_events() -> bool:
     return module in (None, "", "eventsourcing.sqlite")
 
 
+def _refuse_another_sqlite_file(data: DataDir) -> None:
+    """The library lets the environment win over the settings given in code, so an
+    `SQLITE_DBNAME` set in the shell would silently replace the data directory's event store."""
+    for name in ("CXTRACKER_SQLITE_DBNAME", "SQLITE_DBNAME"):
+        elsewhere = os.environ.get(name)
+        if elsewhere and Path(elsewhere).resolve() != data.events.resolve():
+            raise ConfigError(
+                f"{name} is set to {elsewhere}, but the event store of {data.path} is "
+                f"{data.events}: unset {name} (the data directory decides where a SQLite event "
+                "store lives)"
+            )
+
+
 def open_tracker(data: DataDir, *, create: bool = False) -> CxTracker:
     """Open the installation in `data`; with `create`, make the directory and empty stores."""
     if create:
@@ -102,6 +115,7 @@ def open_tracker(data: DataDir, *, create: bool = False) -> CxTracker:
     if uses_sqlite_events():
         if not create and not data.events.exists():
             raise ConfigError(f"no event store at {data.events}: run 'cx-tracker init' first")
+        _refuse_another_sqlite_file(data)
         _check_sqlite_file(data.events, "event store")
         env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(data.events)}
         env = {k: v for k, v in env.items() if k not in os.environ}

@@ -183,3 +183,17 @@ def test_a_copied_installation_opens_where_it_now_lives(installation: DataDir, t
     finally:
         app.close()
         app.accounts.close()
+
+
+@pytest.mark.parametrize("name", ["SQLITE_DBNAME", "CXTRACKER_SQLITE_DBNAME"])
+def test_an_sqlite_file_named_in_the_environment_cannot_replace_the_data_dirs_event_store(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str
+) -> None:
+    data = resolve_data_dir(str(tmp_path / "data"))
+    open_tracker(data, create=True).close()
+    monkeypatch.setenv(name, str(tmp_path / "other.sqlite3"))
+    with pytest.raises(ConfigError, match=f"{name} is set to .*other.sqlite3.*unset {name}"):
+        open_tracker(data)
+    assert not (tmp_path / "other.sqlite3").exists()
+    monkeypatch.setenv(name, str(data.events))  # naming the same file is harmless
+    open_tracker(data).close()
