@@ -79,7 +79,7 @@ def as_of_text(plan: PlanAsOf) -> Iterator[str]:
     yield "Board"
     names = plan.department_names
     for group in plan.by_department:
-        yield f"  {group.name}: {group.total} commitments{_health_line(group.counts)}"
+        yield f"  {group.name}: {_count(group.total, 'commitment')}{_health_line(group.counts)}"
         for c in plan.board:
             if c["department"] == group.key:
                 was = f" (was {c['original_due_date']})" if c["due_date"] != c["original_due_date"] else ""
@@ -89,7 +89,7 @@ def as_of_text(plan: PlanAsOf) -> Iterator[str]:
         yield ""
         yield "Journeys"
         for group in plan.by_journey:
-            yield f"  {group.name}: {group.total} commitments{_health_line(group.counts)}"
+            yield f"  {group.name}: {_count(group.total, 'commitment')}{_health_line(group.counts)}"
     yield ""
     yield "Accountability per department"
     yield "  " + "  ".join(f"{label:>9}" for _, label in SUMMARY_FIGURES) + "     say/do  department"
@@ -158,3 +158,7 @@ def _value(value: Any) -> str:
     text = value if isinstance(value, str) else json.dumps(value)
     text = " ".join(text.split())
     return text if len(text) <= 120 else text[:119] + "…"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

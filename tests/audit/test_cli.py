@@ -114,7 +114,7 @@ def test_as_of_shows_the_board_that_a_replay_of_the_log_gives(installation) -> N
     assert plan["open_roadblocks"] == []
     text = run("as-of", "2026-02-19", "--data", data)
     assert text.startswith("The plan as of 2026-02-19T23:59:59.999999+00:00\n")
-    assert "  Sales: 1 commitments — 1 overdue" in text
+    assert "  Sales: 1 commitment — 1 overdue" in text
     assert "    overdue    Call every churned customer — Sales Lead, due 2026-02-01, 0%" in text
     later = json.loads(run("as-of", "2026-02-21T00:00", "--data", data, "--format", "json"))
     assert [r["description"] for r in later["open_roadblocks"]] == ["Waiting for Sales to sign the contract"]
