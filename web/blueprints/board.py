@@ -17,10 +17,10 @@ from tracker import clock
 from tracker.errors import NotAllowed
 from web.access import is_overseer
 from web.blueprints.commitments import (
-    card_options, open_roadblocks_by_commitment, require_reader, this_page,
+    card_options, hand_over_choices, open_roadblocks_by_commitment, require_reader, this_page,
 )
 from web.forms import form_value, optional, run_form
-from web.render import page_or_fragment
+from web.render import page_or_fragment, wants_fragment
 from web.services import catch_up, tracker, views
 
 bp = Blueprint("board", __name__)
@@ -83,7 +83,8 @@ def _context() -> dict[str, Any]:
 def index() -> str:
     require_reader()
     catch_up()
-    return page_or_fragment("board/index.html", "board/_board.html", **_context())
+    page_wide = {} if wants_fragment() else hand_over_choices(views())
+    return page_or_fragment("board/index.html", "board/_board.html", **_context(), **page_wide)
 
 
 # Making a commitment

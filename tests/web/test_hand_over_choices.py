@@ -1,0 +1,47 @@
+"""The members a commitment can be handed over to are one list per page: every card's hand-over
+field suggests from it, and a card answered to an htmx action does not carry it again."""
+
+from __future__ import annotations
+
+import re
+
+from projections.database import open_views
+from projections.queries.directory import members
+from tests.conftest import Org
+from tests.web.conftest import post_form
+
+OPTION = re.compile(r'<option value="([^"]+@[^"]+)">')
+
+
+def datalists(html: str) -> list[str]:
+    return re.findall(r'<datalist id="active-members">(.*?)</datalist>', html, re.S)
+
+
+def test_the_board_and_the_commitment_page_hold_one_list_of_the_active_members(
+    client_for, web_org: Org, data_dir
+):
+    cid = web_org.commitment()
+    web_org.commitment(title="Second commitment on the board")
+    client = client_for("support_lead")
+    client.get("/board/")  # the views catch up
+    db = open_views(data_dir / "views.sqlite3")
+    active = {m["email"] for m in members(db, active_only=True)}
+    db.close()
+    assert "lead.it@example.com" in active and len(active) > 3
+    for path in ("/board/", f"/commitments/{cid}"):
+        html = client.get(path).get_data(as_text=True)
+        lists = datalists(html)
+        assert len(lists) == 1, path
+        assert set(OPTION.findall(lists[0])) == active
+        fields = re.findall(r'<input id="hand-over-[^"]+-new_owner"[^>]*>', html)
+        assert fields and all('list="active-members"' in f and 'type="email"' in f for f in fields)
+
+
+def test_an_htmx_card_answer_leaves_the_member_list_to_the_page(client_for, web_org: Org):
+    cid = web_org.commitment()
+    client = client_for("support_lead")
+    answer = post_form(client, f"/commitments/{cid}/progress", {"percent": "30", "note": "Started"},
+                       htmx=True, page=f"/commitments/{cid}")
+    html = answer.get_data(as_text=True)  # type: ignore[attr-defined]
+    assert answer.status_code == 200 and 'list="active-members"' in html  # type: ignore[attr-defined]
+    assert datalists(html) == [] and "lead.it@example.com" not in html
