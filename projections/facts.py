@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import Notification
+
+from projections.instants import instant_text
 
 _ENVELOPE = {"originator_id", "originator_version", "timestamp", "originator_topic", "actor"}
 
@@ -27,10 +30,25 @@ class Fact:
     actor: UUID | None
     data: dict[str, Any]
 
-    @property
+    # Computed once per fact: every view asks for them.
+    @cached_property
     def key(self) -> str:
         """`aggregate.kind`, e.g. "commitment.ProgressReported": what views dispatch on."""
         return f"{self.aggregate}.{self.kind}"
+
+    @cached_property
+    def aggregate_text(self) -> str:
+        """The aggregate id as the views store it."""
+        return str(self.aggregate_id)
+
+    @cached_property
+    def instant(self) -> str:
+        """The timestamp as the views store instants (see `projections.instants`)."""
+        return instant_text(self.timestamp)
+
+    @cached_property
+    def actor_text(self) -> str | None:
+        return None if self.actor is None else str(self.actor)
 
 
 def to_fact(app: Application[UUID], notification: Notification) -> Fact:

@@ -75,7 +75,7 @@ class Accountability(View):
         db.execute(
             f"INSERT INTO {COMMITMENTS} (commitment_id, department, owner_id, original_due_date,"
             " due_date) VALUES (?, ?, ?, ?, ?)",
-            [str(fact.aggregate_id), fact.data["department"], str(fact.data["owner_id"]), due, due],
+            [fact.aggregate_text, fact.data["department"], str(fact.data["owner_id"]), due, due],
         )
 
     def on_commitment_DueDateMoved(self, db: Database, fact: Fact) -> None:
@@ -83,11 +83,11 @@ class Accountability(View):
         _expect_one(db.execute(
             f"UPDATE {COMMITMENTS} SET due_date = ?, moves = moves + 1,"
             " days_slipped = days_slipped + ? WHERE commitment_id = ?",
-            [fact.data["to_date"].isoformat(), slip, str(fact.aggregate_id)],
+            [fact.data["to_date"].isoformat(), slip, fact.aggregate_text],
         ), fact)
 
     def on_commitment_OwnershipHandedOver(self, db: Database, fact: Fact) -> None:
-        commitment_id = str(fact.aggregate_id)
+        commitment_id = fact.aggregate_text
         to_owner = str(fact.data["to_owner"])
         _expect_one(db.execute(
             f"UPDATE {COMMITMENTS} SET owner_id = ? WHERE commitment_id = ?",
@@ -112,13 +112,13 @@ class Accountability(View):
             " kept = (:on <= due_date), late = (:on > due_date),"
             " kept_on_original = (:on <= due_date AND :on <= original_due_date)"
             " WHERE commitment_id = :id",
-            {"on": fact.data["completed_on"].isoformat(), "id": str(fact.aggregate_id)},
+            {"on": fact.data["completed_on"].isoformat(), "id": fact.aggregate_text},
         ), fact)
 
     def on_commitment_Withdrawn(self, db: Database, fact: Fact) -> None:
         _expect_one(db.execute(
             f"UPDATE {COMMITMENTS} SET status = 'withdrawn' WHERE commitment_id = ?",
-            [str(fact.aggregate_id)],
+            [fact.aggregate_text],
         ), fact)
 
     def on_commitment_RoadblockRaised(self, db: Database, fact: Fact) -> None:
@@ -126,11 +126,11 @@ class Accountability(View):
             f"INSERT INTO {ROADBLOCKS} (commitment_id, roadblock_id, department, owner_id,"
             f" raised_at) SELECT commitment_id, ?, department, owner_id, ? FROM {COMMITMENTS}"
             " WHERE commitment_id = ?",
-            [fact.data["roadblock_id"], fact.timestamp.isoformat(), str(fact.aggregate_id)],
+            [fact.data["roadblock_id"], fact.timestamp.isoformat(), fact.aggregate_text],
         ), fact)
 
     def on_commitment_RoadblockResolved(self, db: Database, fact: Fact) -> None:
-        key = [str(fact.aggregate_id), fact.data["roadblock_id"]]
+        key = [fact.aggregate_text, fact.data["roadblock_id"]]
         row = db.execute(
             f"SELECT raised_at FROM {ROADBLOCKS} WHERE commitment_id = ? AND roadblock_id = ?", key
         ).fetchone()
@@ -141,12 +141,8 @@ class Accountability(View):
         db.execute(
             f"UPDATE {ROADBLOCKS} SET resolved_at = ?, days_to_resolve = ?, resolved_by = ?,"
             " helped_by = ? WHERE commitment_id = ? AND roadblock_id = ?",
-            [fact.timestamp.isoformat(), days, _str(fact.actor), fact.data["helped_by"], *key],
+            [fact.timestamp.isoformat(), days, fact.actor_text, fact.data["helped_by"], *key],
         )
-
-
-def _str(value: object) -> str | None:
-    return None if value is None else str(value)
 
 
 def _expect_one(cursor: Cursor, fact: Fact) -> None:

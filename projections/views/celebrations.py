@@ -41,22 +41,22 @@ class Celebrations(View):
     def on_commitment_Made(self, db: Database, fact: Fact) -> None:
         db.execute(
             "INSERT INTO celebration_commitments VALUES (?, ?, ?, ?)",
-            [str(fact.aggregate_id), fact.data["department"], fact.data["title"],
+            [fact.aggregate_text, fact.data["department"], fact.data["title"],
              fact.data["due_date"].isoformat()],
         )
 
     def on_commitment_DueDateMoved(self, db: Database, fact: Fact) -> None:
         _expect_one(db.execute(
             "UPDATE celebration_commitments SET due_date = ? WHERE commitment_id = ?",
-            [fact.data["to_date"].isoformat(), str(fact.aggregate_id)],
+            [fact.data["to_date"].isoformat(), fact.aggregate_text],
         ), fact)
 
     def on_commitment_Celebrated(self, db: Database, fact: Fact) -> None:
         _expect_one(db.execute(
             "INSERT INTO celebrations SELECT ?, commitment_id, department, title, ?, ?, ?"
             " FROM celebration_commitments WHERE commitment_id = ?",
-            [fact.position, fact.data["message"], _str(fact.actor), fact.timestamp.isoformat(),
-             str(fact.aggregate_id)],
+            [fact.position, fact.data["message"], fact.actor_text, fact.timestamp.isoformat(),
+             fact.aggregate_text],
         ), fact)
 
     def on_commitment_Completed(self, db: Database, fact: Fact) -> None:
@@ -65,13 +65,9 @@ class Celebrations(View):
             " due_date, :on <= due_date, :by, :at"
             " FROM celebration_commitments WHERE commitment_id = :id",
             {"position": fact.position, "evidence": fact.data["evidence"],
-             "on": fact.data["completed_on"].isoformat(), "by": _str(fact.actor),
-             "at": fact.timestamp.isoformat(), "id": str(fact.aggregate_id)},
+             "on": fact.data["completed_on"].isoformat(), "by": fact.actor_text,
+             "at": fact.timestamp.isoformat(), "id": fact.aggregate_text},
         ), fact)
-
-
-def _str(value: object) -> str | None:
-    return None if value is None else str(value)
 
 
 def _expect_one(cursor: Cursor, fact: Fact) -> None:

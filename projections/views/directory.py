@@ -38,13 +38,13 @@ class Directory(View):
     def on_plan_Started(self, db: Database, fact: Fact) -> None:
         db.execute(
             "INSERT INTO plan VALUES (?, ?, ?, 1, ?)",
-            [str(fact.aggregate_id), fact.data["name"], fact.data["vision"], fact.timestamp.isoformat()],
+            [fact.aggregate_text, fact.data["name"], fact.data["vision"], fact.timestamp.isoformat()],
         )
 
     def on_plan_VisionRevised(self, db: Database, fact: Fact) -> None:
         db.execute(
             "UPDATE plan SET vision = ?, vision_revision = vision_revision + 1 WHERE id = ?",
-            [fact.data["vision"], str(fact.aggregate_id)],
+            [fact.data["vision"], fact.aggregate_text],
         )
 
     def on_plan_VisionEndorsed(self, db: Database, fact: Fact) -> None:
@@ -83,7 +83,7 @@ class Directory(View):
     def on_member_Registered(self, db: Database, fact: Fact) -> None:
         db.execute(
             "INSERT INTO members (id, email, name, registered_at) VALUES (?, ?, ?, ?)",
-            [str(fact.aggregate_id), fact.data["email"], fact.data["name"], fact.timestamp.isoformat()],
+            [fact.aggregate_text, fact.data["email"], fact.data["name"], fact.timestamp.isoformat()],
         )
 
     def on_member_RoleGranted(self, db: Database, fact: Fact) -> None:
@@ -96,15 +96,15 @@ class Directory(View):
         self._set_roles(db, fact, [r for r in self._roles(db, fact) if r != grant])
 
     def on_member_Deactivated(self, db: Database, fact: Fact) -> None:
-        db.execute("UPDATE members SET active = 0 WHERE id = ?", [str(fact.aggregate_id)])
+        db.execute("UPDATE members SET active = 0 WHERE id = ?", [fact.aggregate_text])
 
     @staticmethod
     def _roles(db: Database, fact: Fact) -> list[list[str | None]]:
-        row = db.execute("SELECT roles FROM members WHERE id = ?", [str(fact.aggregate_id)]).fetchone()
+        row = db.execute("SELECT roles FROM members WHERE id = ?", [fact.aggregate_text]).fetchone()
         return json.loads(row[0])
 
     @staticmethod
     def _set_roles(db: Database, fact: Fact, roles: list[list[str | None]]) -> None:
         db.execute(
-            "UPDATE members SET roles = ? WHERE id = ?", [json.dumps(roles), str(fact.aggregate_id)]
+            "UPDATE members SET roles = ? WHERE id = ?", [json.dumps(roles), fact.aggregate_text]
         )

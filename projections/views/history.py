@@ -25,8 +25,8 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from projections.facts import Fact
-from projections.instants import instant_text
 from projections.view import View
+from projections.views.memo import Memo
 
 # The board columns that make up a commitment's state (all of them but the immutable texts).
 STATE = (
@@ -43,7 +43,12 @@ class History(View):
     version = 1
     tables = ("commitment_history",)
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._memo = Memo()  # commitment id -> (valid_from_position, valid_from) of its state now
+
     def create(self, db: Database) -> None:
+        self._memo.forget()
         script = (
             f"""
             CREATE TABLE commitment_history (
@@ -70,11 +75,12 @@ class History(View):
 
     def apply(self, db: Database, fact: Fact) -> None:
         """Every commitment event closes the current state and opens the next one."""
+        current_states = self._memo.follow(db, fact.position)
         if fact.aggregate != "commitment":
             return
-        cid = str(fact.aggregate_id)
-        valid_from = instant_text(fact.timestamp)
-        current = db.execute(
+        cid = fact.aggregate_text
+        valid_from = fact.instant
+        current = current_states.get(cid) or db.execute(
             "SELECT valid_from_position, valid_from FROM commitment_history"
             " WHERE commitment_id = ? ORDER BY valid_from_position DESC LIMIT 1",
             [cid],
@@ -95,3 +101,4 @@ class History(View):
         )
         if cursor.rowcount != 1:
             raise LookupError(f"history: no board row for commitment {cid} at {fact.key}")
+        current_states[cid] = (fact.position, valid_from)

@@ -38,5 +38,5 @@ class Kpis(View):
         db.execute(
             "INSERT INTO kpi_measurements VALUES (?, ?, ?, ?, ?, ?, ?)",
             [fact.position, d["key"], d["measured_on"].isoformat(), d["value"], d["note"] or "",
-             fact.timestamp.isoformat(), None if fact.actor is None else str(fact.actor)],
+             fact.timestamp.isoformat(), fact.actor_text],
         )

@@ -34,12 +34,12 @@ class Ownership(View):
     def on_commitment_Made(self, db: Database, fact: Fact) -> None:
         db.execute(
             "INSERT INTO ownership_periods VALUES (?, 1, ?, ?, ?, NULL, NULL, ?)",
-            [str(fact.aggregate_id), fact.data["department"], str(fact.data["owner_id"]),
-             fact.timestamp.isoformat(), _str(fact.actor)],
+            [fact.aggregate_text, fact.data["department"], str(fact.data["owner_id"]),
+             fact.timestamp.isoformat(), fact.actor_text],
         )
 
     def on_commitment_OwnershipHandedOver(self, db: Database, fact: Fact) -> None:
-        commitment_id = str(fact.aggregate_id)
+        commitment_id = fact.aggregate_text
         current = db.execute(
             "SELECT seq, department, owner_id FROM ownership_periods"
             " WHERE commitment_id = ? AND until IS NULL",
@@ -59,9 +59,5 @@ class Ownership(View):
         db.execute(
             "INSERT INTO ownership_periods VALUES (?, ?, ?, ?, ?, NULL, ?, ?)",
             [commitment_id, seq + 1, department, str(fact.data["to_owner"]), at,
-             fact.data["reason"], _str(fact.actor)],
+             fact.data["reason"], fact.actor_text],
         )
-
-
-def _str(value: object) -> str | None:
-    return None if value is None else str(value)

@@ -43,7 +43,7 @@ class Roadblocks(View):
     def on_commitment_Made(self, db: Database, fact: Fact) -> None:
         db.execute(
             "INSERT INTO roadblock_commitments VALUES (?, ?, ?)",
-            [str(fact.aggregate_id), fact.data["department"], fact.data["title"]],
+            [fact.aggregate_text, fact.data["department"], fact.data["title"]],
         )
 
     def on_commitment_RoadblockRaised(self, db: Database, fact: Fact) -> None:
@@ -53,29 +53,25 @@ class Roadblocks(View):
             " SELECT commitment_id, ?, department, title, ?, ?, ?, ? FROM roadblock_commitments"
             " WHERE commitment_id = ?",
             [fact.data["roadblock_id"], fact.data["description"], fact.timestamp.isoformat(),
-             _str(fact.actor), fact.position, str(fact.aggregate_id)],
+             fact.actor_text, fact.position, fact.aggregate_text],
         )
         _expect_one(cursor, fact)
 
     def on_commitment_HelpRequested(self, db: Database, fact: Fact) -> None:
         db.execute(
             "INSERT INTO roadblock_help VALUES (?, ?, ?, ?, ?, ?)",
-            [str(fact.aggregate_id), fact.data["roadblock_id"], fact.data["department"],
-             fact.timestamp.isoformat(), _str(fact.actor), fact.position],
+            [fact.aggregate_text, fact.data["roadblock_id"], fact.data["department"],
+             fact.timestamp.isoformat(), fact.actor_text, fact.position],
         )
 
     def on_commitment_RoadblockResolved(self, db: Database, fact: Fact) -> None:
         cursor = db.execute(
             "UPDATE roadblocks SET resolved_at = ?, resolved_by = ?, resolution = ?, helped_by = ?"
             " WHERE commitment_id = ? AND roadblock_id = ? AND resolved_at IS NULL",
-            [fact.timestamp.isoformat(), _str(fact.actor), fact.data["resolution"],
-             fact.data["helped_by"], str(fact.aggregate_id), fact.data["roadblock_id"]],
+            [fact.timestamp.isoformat(), fact.actor_text, fact.data["resolution"],
+             fact.data["helped_by"], fact.aggregate_text, fact.data["roadblock_id"]],
         )
         _expect_one(cursor, fact)
-
-
-def _str(value: object) -> str | None:
-    return None if value is None else str(value)
 
 
 def _expect_one(cursor: Cursor, fact: Fact) -> None:

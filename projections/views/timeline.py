@@ -18,8 +18,8 @@ from uuid import UUID
 from sqlite_utils import Database
 
 from projections.facts import Fact
-from projections.instants import instant_text
 from projections.view import View
+from projections.views.memo import Memo
 from tracker.domain.member import ROLE_TITLES
 
 TEXT_LIMIT = 160  # free text longer than this is cut short in the summary (details keep it all)
@@ -30,7 +30,16 @@ class Timeline(View):
     version = 2  # 2: the (department, kind, at) index
     tables = ("timeline", "timeline_commitments")
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._memo = Memo()  # names by kind and key, subjects by commitment id
+
     def create(self, db: Database) -> None:
+        self._memo.forget()
+        self._create_tables(db)
+
+    @staticmethod
+    def _create_tables(db: Database) -> None:
         script = (
             """
             CREATE TABLE timeline (
@@ -59,12 +68,13 @@ class Timeline(View):
         return True  # every event gets a row
 
     def apply(self, db: Database, fact: Fact) -> None:
-        look = _Lookup(db)
+        memo = self._memo.follow(db, fact.position)
+        look = _Lookup(db, memo)
         d = fact.data
         department = journey = commitment_id = title = None
         if fact.aggregate == "commitment":
-            subject = self._subject(db, fact)
-            commitment_id = str(fact.aggregate_id)
+            subject = self._subject(db, fact, memo)
+            commitment_id = fact.aggregate_text
             department, journey, title = subject["department"], subject["journey"], subject["title"]
         elif fact.aggregate == "plan":
             subject = {}
@@ -76,52 +86,69 @@ class Timeline(View):
         summary = describe(look, d, subject) if describe is not None else fact.kind
         db.execute(
             "INSERT INTO timeline VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [fact.position, instant_text(fact.timestamp), _str(fact.actor),
+            [fact.position, fact.instant, fact.actor_text,
              look.member(fact.actor) if fact.actor is not None else None, department,
              commitment_id, title, journey, fact.kind, fact.aggregate, _one_line(summary),
              json.dumps(d, default=_json, sort_keys=True, ensure_ascii=False)],
         )
         if fact.key == "commitment.ProgressReported":
-            self._remember(db, fact, "progress", d["percent"])
+            self._remember(db, fact, subject, "progress", d["percent"])
         elif fact.key == "commitment.DueDateMoved":
-            self._remember(db, fact, "due_date", d["to_date"].isoformat())
+            self._remember(db, fact, subject, "due_date", d["to_date"].isoformat())
 
     @staticmethod
-    def _subject(db: Database, fact: Fact) -> dict[str, Any]:
+    def _subject(db: Database, fact: Fact, memo: dict[object, Any]) -> dict[str, Any]:
         """The commitment as it was before this event (created by its first event)."""
+        cid = fact.aggregate_text
         if fact.kind == "Made":
             d = fact.data
-            row = [str(fact.aggregate_id), d["title"], d["department"], d["journey"], 0,
-                   d["due_date"].isoformat()]
+            row = [cid, d["title"], d["department"], d["journey"], 0, d["due_date"].isoformat()]
             db.execute("INSERT INTO timeline_commitments VALUES (?, ?, ?, ?, ?, ?)", row)
-        cursor = db.execute(
-            "SELECT title, department, journey, progress, due_date FROM timeline_commitments"
-            " WHERE id = ?", [str(fact.aggregate_id)],
-        )
-        found = cursor.fetchone()
-        if found is None:
+            memo[cid] = dict(zip(_SUBJECT, row[1:]))
+        found = memo.get(cid)
+        if found is not None:
+            return found
+        row = db.execute(
+            f"SELECT {', '.join(_SUBJECT)} FROM timeline_commitments WHERE id = ?", [cid]
+        ).fetchone()
+        if row is None:
             raise LookupError(f"timeline: no commitment {fact.aggregate_id} for {fact.key}")
-        return dict(zip([c[0] for c in cursor.description], found))
+        memo[cid] = found = dict(zip(_SUBJECT, row))
+        return found
 
     @staticmethod
-    def _remember(db: Database, fact: Fact, column: str, value: object) -> None:
+    def _remember(
+        db: Database, fact: Fact, subject: dict[str, Any], column: str, value: object
+    ) -> None:
         db.execute(
             f"UPDATE timeline_commitments SET {column} = ? WHERE id = ?",
-            [value, str(fact.aggregate_id)],
+            [value, fact.aggregate_text],
         )
+        subject[column] = value  # the memo's copy
+
+
+_SUBJECT = ("title", "department", "journey", "progress", "due_date")
 
 
 class _Lookup:
-    """Names from the directory's tables (applied before this view), falling back to the key."""
+    """Names from the directory's tables (applied before this view), falling back to the key.
+    A name found is remembered: the directory never renames anything."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, memo: dict[object, Any]) -> None:
         self.db = db
+        self.memo = memo
 
     def _name(self, sql: str, key: object) -> str:
         if key is None:
             return "-"
+        name = self.memo.get((sql, key))
+        if name is not None:
+            return name
         row = self.db.execute(sql, [str(key)]).fetchone()
-        return row[0] if row is not None and row[0] else str(key)
+        if row is not None and row[0]:
+            self.memo[(sql, key)] = row[0]
+            return row[0]
+        return str(key)
 
     def member(self, member_id: object) -> str:
         return self._name("SELECT name FROM members WHERE id = ?", member_id)
@@ -216,10 +243,6 @@ def _cut(text: str) -> str:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
-
-
-def _str(value: object) -> str | None:
-    return None if value is None else str(value)
 
 
 def _json(value: object) -> str:
