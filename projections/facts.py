@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
 from typing import Any
 from uuid import UUID
 
@@ -30,25 +29,22 @@ class Fact:
     actor: UUID | None
     data: dict[str, Any]
 
-    # Computed once per fact: every view asks for them.
-    @cached_property
-    def key(self) -> str:
-        """`aggregate.kind`, e.g. "commitment.ProgressReported": what views dispatch on."""
-        return f"{self.aggregate}.{self.kind}"
+    # Computed once per fact, since every view asks for them (plain attributes: cheaper to set
+    # up than cached properties, which take a lock).
+    key: str = field(init=False, repr=False, compare=False)
+    """`aggregate.kind`, e.g. "commitment.ProgressReported": what views dispatch on."""
+    aggregate_text: str = field(init=False, repr=False, compare=False)
+    """The aggregate id as the views store it."""
+    actor_text: str | None = field(init=False, repr=False, compare=False)
+    instant: str = field(init=False, repr=False, compare=False)
+    """The timestamp as the views store instants (see `projections.instants`)."""
 
-    @cached_property
-    def aggregate_text(self) -> str:
-        """The aggregate id as the views store it."""
-        return str(self.aggregate_id)
-
-    @cached_property
-    def instant(self) -> str:
-        """The timestamp as the views store instants (see `projections.instants`)."""
-        return instant_text(self.timestamp)
-
-    @cached_property
-    def actor_text(self) -> str | None:
-        return None if self.actor is None else str(self.actor)
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__  # the dataclass is frozen
+        set_(self, "key", f"{self.aggregate}.{self.kind}")
+        set_(self, "aggregate_text", str(self.aggregate_id))
+        set_(self, "actor_text", None if self.actor is None else str(self.actor))
+        set_(self, "instant", instant_text(self.timestamp))
 
 
 def to_fact(app: Application[UUID], notification: Notification) -> Fact:
