@@ -41,18 +41,18 @@ def cycling(values: list[Any], call: Callable[[Any], object]) -> Read:
 
 def dashboard(db: Database, today: date) -> dict[str, Any]:
     """What the CCO dashboard page reads (without drawing its sparklines)."""
-    risky = board.at_risk(db, today)
-    blocked = roadblocks.roadblocks(db, today, state="open")
+    blocked, _ = roadblocks.oldest_open(db, today, 10)
     overview = kpis.kpi_overview(db)
     return {
         "plan": directory.plan(db),
         "by_department": board.health_counts(db, today, by="department"),
         "by_journey": board.health_counts(db, today, by="journey"),
-        "at_risk": risky[:12], "at_risk_total": len(risky),
-        "roadblocks": sorted(blocked, key=lambda r: -r["days_open"])[:10],
+        "at_risk": board.at_risk(db, today, limit=12),
+        "at_risk_total": board.count_at_risk(db, today),
+        "roadblocks": blocked,
         "department_names": directory.department_names(db),
         "wins": celebrations.wall(db, include_wins=True, limit=6),
-        "kpis": [kpis.kpi_series(db, k["key"]) for k in overview],
+        "kpis": [kpis.kpi_values(db, k["key"]) for k in overview],
     }
 
 

@@ -95,13 +95,18 @@ def health_counts(db: Database, today: date, by: str = "department") -> list[Gro
         column = "journey"
     else:
         raise ValueError("by must be 'department' or 'journey'")
+    # Health is derived only for the open commitments; closed ones are counted by the view.
+    open_ = with_health(_OPEN)
+    closed_key = "NULLIF(journey, '')" if column == "journey" else column
     counted: dict[str | None, dict[str, int]] = {}
     for row in rows(
-        db, f"SELECT {column} AS key, health, count(*) AS n"
-        f" FROM ({with_health('commitments')}) GROUP BY {column}, health",
+        db, f"SELECT {column} AS key, health, count(*) AS n FROM ({open_}) GROUP BY {column}, health"
+        f" UNION ALL SELECT {closed_key}, health, sum(n) FROM board_closed_counts"
+        f" GROUP BY {closed_key}, health",
         {"today": today.isoformat()},
     ):
-        counted.setdefault(row["key"], {})[row["health"]] = row["n"]
+        found = counted.setdefault(row["key"], {})
+        found[row["health"]] = found.get(row["health"], 0) + row["n"]
     known = {g["key"] for g in groups}
     extra = [{"key": k, "name": k or "No journey"} for k in counted if k not in known]
     return [
@@ -110,16 +115,28 @@ def health_counts(db: Database, today: date, by: str = "department") -> list[Gro
     ]
 
 
-def at_risk(db: Database, today: date) -> list[dict[str, Any]]:
+def at_risk(db: Database, today: date, limit: int | None = None) -> list[dict[str, Any]]:
     """Open commitments that need attention: overdue, blocked or at risk, or "slipping" (due
-    date moved `SLIPPING_MOVES` or more times). Each row has `health` and `slipping`."""
-    attention = ", ".join(f"'{h}'" for h in ATTENTION)
-    sql = (
-        f"SELECT *, due_date_moves >= :moves AS slipping"
-        f" FROM ({with_health('(SELECT * FROM commitments WHERE status = :open)')})"
-        f" WHERE health IN ({attention}) OR due_date_moves >= :moves {ORDER_BY}"
-    )
-    found = rows(db, sql, {"today": today.isoformat(), "open": "open", "moves": SLIPPING_MOVES})
+    date moved `SLIPPING_MOVES` or more times), the first `limit` of them (all by default).
+    Each row has `health` and `slipping`."""
+    sql = f"SELECT *, due_date_moves >= :moves AS slipping FROM ({_AT_RISK}) {ORDER_BY}"
+    params: dict[str, Any] = {"today": today.isoformat(), "moves": SLIPPING_MOVES}
+    if limit is not None:
+        sql, params["limit"] = sql + " LIMIT :limit", limit
+    found = rows(db, sql, params)
     for row in found:
         row["slipping"] = bool(row["slipping"])
     return found
+
+
+def count_at_risk(db: Database, today: date) -> int:
+    """How many commitments `at_risk` lists."""
+    return db.execute(f"SELECT count(*) FROM ({_AT_RISK})",
+                      {"today": today.isoformat(), "moves": SLIPPING_MOVES}).fetchone()[0]
+
+
+_OPEN = "(SELECT * FROM commitments WHERE status = 'open')"
+_AT_RISK = (
+    f"SELECT * FROM ({with_health(_OPEN)})"
+    f" WHERE health IN ({', '.join(repr(h) for h in ATTENTION)}) OR due_date_moves >= :moves"
+)

@@ -32,7 +32,12 @@ def wall(
     limit: int = 50, offset: int = 0,
 ) -> list[dict[str, Any]]:
     """Celebrations (and, with `include_wins`, completions), newest first."""
-    source = _CELEBRATIONS + (" UNION ALL " + _WINS if include_wins else "")
+    # Each branch takes only its newest limit + offset rows (by its position index) before the
+    # merge, so the wall never sorts everything ever celebrated.
+    branch = "SELECT * FROM (SELECT * FROM ({}) ORDER BY position DESC LIMIT :limit + :offset)"
+    source = branch.format(_CELEBRATIONS) + (
+        " UNION ALL " + branch.format(_WINS) if include_wins else ""
+    )
     rows = list(db.query(
         f"""SELECT i.kind, i.commitment_id, i.title, i.department, d.name AS department_name,
                 i.who, m.name AS who_name, i.at, i.message, i.completed_on, i.on_time

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -28,36 +29,38 @@ def kpi_series(db: Database, key: str) -> dict[str, Any] | None:
     if not found:
         return None
     kpi = found[0]
-    kpi["points"] = [
-        _judged(kpi, point) for point in db.query(
-            "SELECT measured_on, value, note, recorded_at, recorded_by FROM kpi_measurements"
-            " WHERE key = ? ORDER BY measured_on, position",
-            [key],
-        )
-    ]
+    cursor = db.execute(
+        "SELECT measured_on, value, note, recorded_at, recorded_by FROM kpi_measurements"
+        " WHERE key = ? ORDER BY measured_on, position",
+        [key],
+    )
+    names = [d[0] for d in cursor.description]
+    judge = _judge(kpi)
+    kpi["points"] = [judge(dict(zip(names, row))) for row in cursor.fetchall()]
     kpi["latest"] = kpi["points"][-1] if kpi["points"] else None
     kpi["on_course"] = kpi["latest"]["on_course"] if kpi["latest"] else None
     return kpi
 
 
+def kpi_values(db: Database, key: str) -> list[float]:
+    """The KPI's measured values, oldest first (what a sparkline draws; empty when unknown)."""
+    return [row[0] for row in db.execute(
+        "SELECT value FROM kpi_measurements WHERE key = ? ORDER BY measured_on, position", [key]
+    ).fetchall()]
+
+
 def kpi_overview(db: Database) -> list[dict[str, Any]]:
     """Every KPI in the plan's order with its latest measurement, progress and whether on course."""
-    latest = {
-        row.pop("key"): row
-        for row in db.query(
-            """SELECT key, measured_on, value, note, recorded_at, recorded_by, n FROM (
-                SELECT m.*, row_number() OVER (
-                           PARTITION BY key ORDER BY measured_on DESC, position DESC) AS i,
-                       count(*) OVER (PARTITION BY key) AS n
-                FROM kpi_measurements m) WHERE i = 1"""
-        )
-    }
     overview = []
     for kpi in db.query(_KPI + " ORDER BY k.ordinal"):
-        point = latest.get(kpi["key"])
-        kpi["measurements"] = point.pop("n") if point else 0
-        kpi["latest"] = _judged(kpi, point) if point else None
-        kpi["on_course"] = kpi["latest"]["on_course"] if point else None
+        # The latest measurement and the count, each an index search on (key, measured_on, ...).
+        found = list(db.query(
+            "SELECT measured_on, value, note, recorded_at, recorded_by FROM kpi_measurements"
+            " WHERE key = ? ORDER BY measured_on DESC, position DESC LIMIT 1", [kpi["key"]]))
+        kpi["measurements"] = db.execute(
+            "SELECT count(*) FROM kpi_measurements WHERE key = ?", [kpi["key"]]).fetchone()[0]
+        kpi["latest"] = _judged(kpi, found[0]) if found else None
+        kpi["on_course"] = kpi["latest"]["on_course"] if found else None
         overview.append(kpi)
     return overview
 
@@ -77,14 +80,24 @@ def expected(defined_on: date, target_date: date, on: date) -> float:
     return min(1.0, max(0.0, (on - defined_on).days / span))
 
 
-def _judged(kpi: dict[str, Any], point: dict[str, Any]) -> dict[str, Any]:
-    point["progress"] = progress(kpi["baseline"], kpi["target"], point["value"])
-    on = date.fromisoformat(point["measured_on"])
-    point["expected"] = expected(
-        date.fromisoformat(kpi["defined_on"]), date.fromisoformat(kpi["target_date"]), on
-    )
-    point["on_course"] = (
-        None if point["progress"] is None else point["progress"] >= point["expected"]
-    )
-    return point
+def _judge(kpi: dict[str, Any]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A function adding progress, expected and on_course to a measurement of `kpi` (the KPI's
+    dates parsed once, not once per point)."""
+    baseline, target = kpi["baseline"], kpi["target"]
+    defined_on, target_date = (date.fromisoformat(kpi["defined_on"]),
+                               date.fromisoformat(kpi["target_date"]))
 
+    def judged(point: dict[str, Any]) -> dict[str, Any]:
+        point["progress"] = progress(baseline, target, point["value"])
+        point["expected"] = expected(defined_on, target_date,
+                                     date.fromisoformat(point["measured_on"]))
+        point["on_course"] = (
+            None if point["progress"] is None else point["progress"] >= point["expected"]
+        )
+        return point
+
+    return judged
+
+
+def _judged(kpi: dict[str, Any], point: dict[str, Any]) -> dict[str, Any]:
+    return _judge(kpi)(point)

@@ -66,6 +66,18 @@ def roadblocks(
     return [_shaped(row, today) for row in db.query(sql, params)]
 
 
+def oldest_open(db: Database, today: date, limit: int) -> tuple[list[dict[str, Any]], int]:
+    """The `limit` open roadblocks open longest (most days open first, then in the order raised)
+    and how many are open in all; only the rows shown are shaped."""
+    rows = [_shaped(row, today) for row in db.query(
+        _SELECT + " WHERE r.resolved_at IS NULL"
+        " ORDER BY min(substr(r.raised_at, 1, 10), :today), r.position LIMIT :limit",
+        {"today": today.isoformat(), "limit": limit},
+    )]
+    total = db.execute("SELECT count(*) FROM roadblocks WHERE resolved_at IS NULL").fetchone()[0]
+    return rows, total
+
+
 def roadblock(
     db: Database, commitment_id: str, roadblock_id: str, today: date
 ) -> dict[str, Any] | None:

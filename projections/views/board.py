@@ -12,6 +12,9 @@ Health is not stored (it depends on the day you look): queries derive it with
 - `open_roadblocks` / `open_help_requests`: unresolved roadblocks / those on which another
   department's help was asked; `board_roadblocks` keeps the per-roadblock facts behind them.
 - `version`: the aggregate's version, for the web's optimistic concurrency (`expected_version`).
+
+`board_closed_counts` counts completed and withdrawn commitments per department, journey ('' for
+none) and final health, so the dashboard derives health only for the open ones.
 """
 
 from __future__ import annotations
@@ -21,14 +24,15 @@ from typing import Any
 from sqlite_utils import Database
 
 from projections.facts import Fact
+from projections.health import health_sql
 from projections.instants import instant_text
 from projections.view import View
 
 
 class Board(View):
     name = "board"
-    version = 1
-    tables = ("commitments", "board_roadblocks")
+    version = 2
+    tables = ("commitments", "board_roadblocks", "board_closed_counts")
 
     def create(self, db: Database) -> None:
         script = (
@@ -53,6 +57,9 @@ class Board(View):
                 commitment_id TEXT NOT NULL, roadblock_id TEXT NOT NULL,
                 help_requested INTEGER NOT NULL DEFAULT 0, resolved INTEGER NOT NULL DEFAULT 0,
                 PRIMARY KEY (commitment_id, roadblock_id));
+            CREATE TABLE board_closed_counts (
+                department TEXT NOT NULL, journey TEXT NOT NULL, health TEXT NOT NULL,
+                n INTEGER NOT NULL, PRIMARY KEY (department, journey, health));
             """
         )
         # One statement at a time: executescript would commit the runner's transaction.
@@ -115,9 +122,11 @@ class Board(View):
             " evidence = ?, progress = 100",
             [fact.data["completed_on"].isoformat(), fact.data["evidence"]],
         )
+        self._count_closed(db, fact)
 
     def on_commitment_Withdrawn(self, db: Database, fact: Fact) -> None:
         self._update(db, fact, "status = 'withdrawn', withdrawn_reason = ?", [fact.data["reason"]])
+        self._count_closed(db, fact)
 
     def on_commitment_Celebrated(self, db: Database, fact: Fact) -> None:
         self._update(db, fact)
@@ -146,6 +155,17 @@ class Board(View):
         )
         if cursor.rowcount != 1:
             raise LookupError(f"board: no roadblock {fact.data['roadblock_id']} for {fact.key}")
+
+    @staticmethod
+    def _count_closed(db: Database, fact: Fact) -> None:
+        """Count the just-closed commitment under its final health (which never changes again)."""
+        db.execute(
+            "INSERT INTO board_closed_counts (department, journey, health, n)"
+            f" SELECT department, COALESCE(journey, ''), {health_sql('NULL')}, 1"
+            " FROM commitments WHERE id = ?"
+            " ON CONFLICT (department, journey, health) DO UPDATE SET n = n + 1",
+            [str(fact.aggregate_id)],
+        )
 
     def _update_roadblocks(self, db: Database, fact: Fact) -> None:
         cid = str(fact.aggregate_id)

@@ -256,6 +256,29 @@ def test_health_counts_per_journey_add_a_group_for_commitments_without_one(views
         q.health_counts(views.sync(), date(2026, 3, 2), by="owner")
 
 
+def test_health_counts_agree_with_the_board_and_count_a_closed_commitment_once(
+    views: Views,
+) -> None:
+    """Closed commitments are counted by the view, open ones derived: the sum is the board's."""
+    ids = make_one_of_each_health(views)
+    app, lead = views.org.app, views.org.support_lead
+    journey_done = views.org.commitment(title="Done on a journey", journey="support")
+    app.complete(lead, journey_done, evidence="Shipped")
+    app.celebrate(lead, journey_done, message="Well done")  # later events: still counted once
+    app.add_note(lead, ids["done"], text="Looked at again")
+    db, today = views.sync(), date(2026, 3, 6)
+    for by, column in (("department", "department"), ("journey", "journey")):
+        expected: dict[object, dict[str, int]] = {}
+        for row in q.board(db, today=today):
+            counts = expected.setdefault(row[column], {})
+            counts[row["health"]] = counts.get(row["health"], 0) + 1
+        found = {g.key: {h: n for h, n in g.counts.items() if n} for g in q.health_counts(
+            db, today, by=by)}
+        assert {k: v for k, v in found.items() if v} == expected
+    by_journey = {g.key: g.counts for g in q.health_counts(db, today, by="journey")}
+    assert by_journey["support"]["done"] == 1 and by_journey[None]["done"] == 1
+
+
 def test_at_risk_lists_open_commitments_overdue_blocked_at_risk_or_slipping(views: Views) -> None:
     ids = make_one_of_each_health(views)
     app, lead = views.org.app, views.org.support_lead
@@ -271,3 +294,6 @@ def test_at_risk_lists_open_commitments_overdue_blocked_at_risk_or_slipping(view
         ("Slipping", "on track", True),
     ]
     assert str(ids["done late"]) not in {r["id"] for r in found}
+    assert q.count_at_risk(views.sync(), date(2026, 3, 6)) == len(found) == 5
+    for limit in (0, 2, 5, 9):
+        assert q.at_risk(views.sync(), date(2026, 3, 6), limit=limit) == found[:limit]

@@ -44,6 +44,7 @@ def test_a_series_lists_every_measurement_by_day_measured_with_its_progress(
     assert points[0]["recorded_by"] == sid(org.cco)
     assert series["latest"] == points[-1]
     assert series["on_course"] is False
+    assert q.kpi_values(views.db, "nps") == [p["value"] for p in points] == [15.0, 21.0, 10.0]
 
 
 @pytest.mark.parametrize(
@@ -83,6 +84,7 @@ def test_a_kpi_where_lower_is_better_progresses_as_it_falls(org: Org, views: Vie
 
 def test_an_unknown_kpi_has_no_series(org: Org, views: Views) -> None:
     assert q.kpi_series(views.refresh(), "churn") is None
+    assert q.kpi_values(views.db, "churn") == []
 
 
 def test_the_overview_shows_each_kpis_latest_measurement_in_plan_order(

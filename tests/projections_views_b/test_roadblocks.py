@@ -139,3 +139,22 @@ def test_a_roadblock_resolved_after_completion_counts_as_resolved(org: Org, view
 def test_a_missing_roadblock_is_none(org: Org, views: Views) -> None:
     cid = org.commitment()
     assert q.roadblock(views.refresh(), sid(cid), "R1", d("2026-03-02")) is None
+
+
+def test_oldest_open_are_the_longest_open_first_then_in_the_order_raised(
+    org: Org, views: Views, three_roadblocks: dict[str, tuple[str, str]]
+) -> None:
+    later = org.commitment(title="Stamped out of order")
+    with at("2026-03-01"):  # raised after the others in the log, but on an earlier day
+        org.app.raise_roadblock(org.support_lead, later, description="Old news")
+    with at("2026-03-12"):  # after the day we look: 0 days open, like one raised that day
+        org.app.raise_roadblock(org.support_lead, later, description="Tomorrow's news")
+    db, today = views.refresh(), d("2026-03-10")
+    everything = sorted(q.roadblocks(db, today, state="open"), key=lambda r: -r["days_open"])
+    for shown in (1, 2, 4, 10):
+        rows, total = q.oldest_open(db, today, shown)
+        assert rows == everything[:shown]
+        assert total == 4
+    rows, _ = q.oldest_open(db, today, 10)
+    assert [(r["roadblock_id"], r["days_open"]) for r in rows] == [
+        ("R1", 9), ("R2", 2), ("R1", 1), ("R2", 0)]

@@ -32,18 +32,17 @@ def index() -> str:
 
 def context(db: Database) -> dict[str, Any]:
     today = clock.today()
-    risky = board.at_risk(db, today)
-    blocked = roadblocks.roadblocks(db, today, state="open")
+    blocked, blocked_total = roadblocks.oldest_open(db, today, ROADBLOCKS_SHOWN)
     return {
         "today": today,
         "healths": HEALTHS,
         "plan": directory.plan(db),
         "by_department": board.health_counts(db, today, by="department"),
         "by_journey": board.health_counts(db, today, by="journey"),
-        "at_risk": risky[:AT_RISK_SHOWN],
-        "at_risk_total": len(risky),
-        "roadblocks": sorted(blocked, key=lambda r: -r["days_open"])[:ROADBLOCKS_SHOWN],
-        "roadblocks_total": len(blocked),
+        "at_risk": board.at_risk(db, today, limit=AT_RISK_SHOWN),
+        "at_risk_total": board.count_at_risk(db, today),
+        "roadblocks": blocked,
+        "roadblocks_total": blocked_total,
         "department_names": directory.department_names(db),
         "wins": celebrations.wall(db, include_wins=True, limit=WINS_SHOWN),
         "kpis": kpi_cards(db),
@@ -55,8 +54,7 @@ def kpi_cards(db: Database) -> list[dict[str, Any]]:
     """Each KPI's overview row with its sparkline."""
     cards = []
     for kpi in kpis.kpi_overview(db):
-        series = kpis.kpi_series(db, kpi["key"]) or {"points": []}
-        values = [float(p["value"]) for p in series["points"]]
+        values = [float(v) for v in kpis.kpi_values(db, kpi["key"])]
         kpi["sparkline"] = charts.sparkline(values, float(kpi["target"]), kpi["name"],
                                             chart_id=f"spark-{kpi['key']}")
         cards.append(kpi)
