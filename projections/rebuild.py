@@ -37,6 +37,7 @@ SCRATCH_PRAGMAS = (
 # is dropped from the new file before the load and created again after it (one sort each instead
 # of an insert into every index for every row).
 LOOKUP_INDEXES = frozenset({"history_commitment"})
+INDEXING_CACHE_SIZE = -2000  # KiB, SQLite's default, while the deferred indexes are created
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,9 @@ def _build(runner: Runner, progress: Progress | None, report_every: float) -> Re
     deferred = _drop_deferred_indexes(runner.db)
     runner.catch_up(target, progress=report)
     reached = runner.catch_up()  # and whatever was appended meanwhile
+    # Each CREATE INDEX sorts in memory up to the cache size: back to the default cache, so
+    # that the peak does not grow with the tables.
+    runner.db.execute(f"PRAGMA cache_size = {INDEXING_CACHE_SIZE}")
     with write_transaction(runner.db):
         for sql in deferred:
             runner.db.execute(sql)

@@ -16,7 +16,7 @@ from typing import Any
 from sqlite_utils import Database
 
 
-LIMIT = 20_000
+LIMIT = 5_000
 
 
 class Memo:
