@@ -43,10 +43,11 @@ def dashboard(db: Database, today: date) -> dict[str, Any]:
     """What the CCO dashboard page reads (without drawing its sparklines)."""
     blocked, _ = roadblocks.oldest_open(db, today, 10)
     overview = kpis.kpi_overview(db)
+    by_department, by_journey = board.health_overview(db, today)
     return {
         "plan": directory.plan(db),
-        "by_department": board.health_counts(db, today, by="department"),
-        "by_journey": board.health_counts(db, today, by="journey"),
+        "by_department": by_department,
+        "by_journey": by_journey,
         "at_risk": board.at_risk(db, today, limit=12),
         "at_risk_total": board.count_at_risk(db, today),
         "roadblocks": blocked,

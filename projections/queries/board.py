@@ -87,30 +87,44 @@ class GroupHealth:
 def health_counts(db: Database, today: date, by: str = "department") -> list[GroupHealth]:
     """Per department (in the plan's order) or per journey, every health counted; groups without
     commitments are included with zeros."""
+    if by not in ("department", "journey"):
+        raise ValueError("by must be 'department' or 'journey'")
+    return _grouped(db, by, _counted(db, today))
+
+
+def health_overview(db: Database, today: date) -> tuple[list[GroupHealth], list[GroupHealth]]:
+    """`health_counts` per department and per journey, from one count of the board."""
+    counted = _counted(db, today)
+    return _grouped(db, "department", counted), _grouped(db, "journey", counted)
+
+
+Counted = list[tuple[str, str | None, str, int]]  # department, journey, health, how many
+
+
+def _counted(db: Database, today: date) -> Counted:
+    """Commitments per department, journey and health. Health is derived only for the open
+    ones; the closed ones (whose health never changes) are counted by the view."""
+    return db.execute(
+        f"SELECT department, journey, health, count(*) FROM ({with_health(_OPEN_HEALTH)})"
+        " GROUP BY department, journey, health"
+        " UNION ALL SELECT department, NULLIF(journey, ''), health, n FROM board_closed_counts",
+        {"today": today.isoformat()},
+    ).fetchall()
+
+
+def _grouped(db: Database, by: str, counted: Counted) -> list[GroupHealth]:
     if by == "department":
         groups = rows(db, "SELECT slug AS key, name FROM departments ORDER BY ordinal", {})
-        column = "department"
-    elif by == "journey":
-        groups = rows(db, "SELECT key, name FROM journeys ORDER BY ordinal", {})
-        column = "journey"
     else:
-        raise ValueError("by must be 'department' or 'journey'")
-    # Health is derived only for the open commitments; closed ones are counted by the view.
-    open_ = with_health(_OPEN)
-    closed_key = "NULLIF(journey, '')" if column == "journey" else column
-    counted: dict[str | None, dict[str, int]] = {}
-    for row in rows(
-        db, f"SELECT {column} AS key, health, count(*) AS n FROM ({open_}) GROUP BY {column}, health"
-        f" UNION ALL SELECT {closed_key}, health, sum(n) FROM board_closed_counts"
-        f" GROUP BY {closed_key}, health",
-        {"today": today.isoformat()},
-    ):
-        found = counted.setdefault(row["key"], {})
-        found[row["health"]] = found.get(row["health"], 0) + row["n"]
+        groups = rows(db, "SELECT key, name FROM journeys ORDER BY ordinal", {})
+    per_group: dict[str | None, dict[str, int]] = {}
+    for department, journey, health, n in counted:
+        found = per_group.setdefault(department if by == "department" else journey, {})
+        found[health] = found.get(health, 0) + n
     known = {g["key"] for g in groups}
-    extra = [{"key": k, "name": k or "No journey"} for k in counted if k not in known]
+    extra = [{"key": k, "name": k or "No journey"} for k in per_group if k not in known]
     return [
-        GroupHealth(g["key"], g["name"], {h: counted.get(g["key"], {}).get(h, 0) for h in HEALTHS})
+        GroupHealth(g["key"], g["name"], {h: per_group.get(g["key"], {}).get(h, 0) for h in HEALTHS})
         for g in groups + sorted(extra, key=lambda g: (g["key"] is None, g["key"] or ""))
     ]
 
@@ -131,12 +145,19 @@ def at_risk(db: Database, today: date, limit: int | None = None) -> list[dict[st
 
 def count_at_risk(db: Database, today: date) -> int:
     """How many commitments `at_risk` lists."""
-    return db.execute(f"SELECT count(*) FROM ({_AT_RISK})",
+    return db.execute(f"SELECT count(*) FROM ({_AT_RISK_OF.format(with_health(_OPEN_HEALTH))})",
                       {"today": today.isoformat(), "moves": SLIPPING_MOVES}).fetchone()[0]
 
 
-_OPEN = "(SELECT * FROM commitments WHERE status = 'open')"
-_AT_RISK = (
-    f"SELECT * FROM ({with_health(_OPEN)})"
+_OPEN = "(SELECT * FROM commitments INDEXED BY commitments_open_health WHERE status = 'open')"
+# Only the columns of that partial index: counting reads the index, never the table.
+_OPEN_HEALTH = (
+    "(SELECT department, journey, due_date, progress, open_roadblocks, open_help_requests,"
+    " due_date_moves, status, completed_on, due_at_completion"
+    " FROM commitments INDEXED BY commitments_open_health WHERE status = 'open')"
+)
+_AT_RISK_OF = (
+    "SELECT * FROM ({})"
     f" WHERE health IN ({', '.join(repr(h) for h in ATTENTION)}) OR due_date_moves >= :moves"
 )
+_AT_RISK = _AT_RISK_OF.format(with_health(_OPEN))

@@ -69,9 +69,11 @@ def roadblocks(
 def oldest_open(db: Database, today: date, limit: int) -> tuple[list[dict[str, Any]], int]:
     """The `limit` open roadblocks open longest (most days open first, then in the order raised)
     and how many are open in all; only the rows shown are shaped."""
+    # Pick the rows shown first, so names and help requests are looked up for them only.
+    order = "ORDER BY min(substr(r.raised_at, 1, 10), :today), r.position"
     rows = [_shaped(row, today) for row in db.query(
-        _SELECT + " WHERE r.resolved_at IS NULL"
-        " ORDER BY min(substr(r.raised_at, 1, 10), :today), r.position LIMIT :limit",
+        _SELECT + " WHERE r.position IN (SELECT r.position FROM roadblocks r"
+        f" WHERE r.resolved_at IS NULL {order} LIMIT :limit) {order}",
         {"today": today.isoformat(), "limit": limit},
     )]
     total = db.execute("SELECT count(*) FROM roadblocks WHERE resolved_at IS NULL").fetchone()[0]

@@ -276,6 +276,8 @@ def test_health_counts_agree_with_the_board_and_count_a_closed_commitment_once(
             db, today, by=by)}
         assert {k: v for k, v in found.items() if v} == expected
     by_journey = {g.key: g.counts for g in q.health_counts(db, today, by="journey")}
+    assert q.health_overview(db, today) == (
+        q.health_counts(db, today, by="department"), q.health_counts(db, today, by="journey"))
     assert by_journey["support"]["done"] == 1 and by_journey[None]["done"] == 1
 
 
@@ -297,3 +299,15 @@ def test_at_risk_lists_open_commitments_overdue_blocked_at_risk_or_slipping(view
     assert q.count_at_risk(views.sync(), date(2026, 3, 6)) == len(found) == 5
     for limit in (0, 2, 5, 9):
         assert q.at_risk(views.sync(), date(2026, 3, 6), limit=limit) == found[:limit]
+
+
+def test_open_health_is_counted_from_the_partial_index_without_reading_the_table(
+    views: Views,
+) -> None:
+    db = views.sync()
+    for sql in (f"SELECT department, health, count(*) FROM ({q.with_health(q._OPEN_HEALTH)})"
+                " GROUP BY 1, 2",
+                f"SELECT count(*) FROM ({q._AT_RISK_OF.format(q.with_health(q._OPEN_HEALTH))})"):
+        plan = " | ".join(row[-1] for row in db.execute(
+            "EXPLAIN QUERY PLAN " + sql, {"today": "2026-03-06", "moves": 2}).fetchall())
+        assert "COVERING INDEX commitments_open_health" in plan, plan

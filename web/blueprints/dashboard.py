@@ -33,12 +33,13 @@ def index() -> str:
 def context(db: Database) -> dict[str, Any]:
     today = clock.today()
     blocked, blocked_total = roadblocks.oldest_open(db, today, ROADBLOCKS_SHOWN)
+    by_department, by_journey = board.health_overview(db, today)
     return {
         "today": today,
         "healths": HEALTHS,
         "plan": directory.plan(db),
-        "by_department": board.health_counts(db, today, by="department"),
-        "by_journey": board.health_counts(db, today, by="journey"),
+        "by_department": by_department,
+        "by_journey": by_journey,
         "at_risk": board.at_risk(db, today, limit=AT_RISK_SHOWN),
         "at_risk_total": board.count_at_risk(db, today),
         "roadblocks": blocked,
