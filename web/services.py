@@ -3,6 +3,7 @@ connection (lent from a pool for the request), and catching the views up for rea
 
 from __future__ import annotations
 
+import logging
 import queue
 from dataclasses import dataclass, field
 
@@ -11,6 +12,7 @@ from sqlite_utils import Database
 
 from projections.database import open_views
 from projections.runner import Runner
+from projections.setup import rebuild_views
 from projections.views import all_views
 from tracker.application import CxTracker
 from tracker.config import DataDir, open_tracker, resolve_data_dir
@@ -49,13 +51,28 @@ class Services:
     def attach(cls, app: Flask) -> None:
         data = resolve_data_dir(app.config["DATA_DIR"])
         services = cls(data=data, tracker=open_tracker(data))
-        db = open_views(data.views)
-        try:
-            Runner(services.tracker, db, all_views()).prepare()
-        finally:
-            db.close()
+        ready_views(data, services.tracker, app.logger)
         app.extensions["cx"] = services
         app.teardown_appcontext(_close_views)
+
+
+def ready_views(data: DataDir, app: CxTracker, log: logging.Logger) -> None:
+    """Before the first request: views that are stale (new, of another code version, ahead of
+    the store) are rebuilt beside the live file and swapped in, so a server that starts after an
+    upgrade never rebuilds inside a request; then the views catch up to the head."""
+    db = open_views(data.views)
+    try:
+        runner = Runner(app, db, all_views())
+        reason = runner.stale()
+        if reason is None:
+            runner.catch_up()
+            return
+    finally:
+        db.close()
+    log.warning("The read models must be rebuilt (%s): building them beside the live file ...", reason)
+    report = rebuild_views(data, app, progress=lambda r: log.warning(
+        "  %s of %s events, %.0f events/s", f"{r.events:,}", f"{r.target:,}", r.rate))
+    log.warning("Rebuilt the read models: %s events in %.1f s.", f"{report.events:,}", report.seconds)
 
 
 def services() -> Services:
