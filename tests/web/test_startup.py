@@ -59,5 +59,5 @@ def test_views_of_an_older_code_version_are_rebuilt_beside_the_live_file_before_
     with caplog.at_level(logging.WARNING):
         start(data_dir)
     assert view_positions(data_dir) == expected(web_org.app.recorder.max_notification_id())
-    assert "must be rebuilt" in caplog.text and "Rebuilt the read models" in caplog.text
+    assert "Building the read models from the log" in caplog.text and "Rebuilt the read models" in caplog.text
     assert not (data_dir / "views.sqlite3.rebuild").exists()
