@@ -4,7 +4,8 @@ Each read cycles through its parameters (departments, members, instants), so no 
 plan or page flatters it. Reads are the query functions the web pages call (`projections.queries`),
 timed directly: database time plus building the rows, without template rendering.
 The "CCO dashboard" is every query the dashboard page runs (web/blueprints/dashboard.py) except
-the SVG sparklines; "accountability" is both of the accountability page's tables.
+the SVG sparklines; "accountability" is both of the accountability page's tables; "board: one
+department" is the board page's commitments (open, closed in the last 90 days) and closed counts.
 Baseline: the raw floor of any page, the newest 50 timeline rows fetched by primary key through
 plain `sqlite3`, in the same run; the ratio is how many such raw page reads each read costs.
 """
@@ -57,6 +58,14 @@ def dashboard(db: Database, today: date) -> dict[str, Any]:
     }
 
 
+def board_page(db: Database, today: date, department: str) -> tuple[object, object]:
+    """What one department's board page reads: open commitments, those closed recently, and
+    every closed one counted (web/blueprints/board.py, without its roadblock and names lists)."""
+    since = today - timedelta(days=board.RECENTLY_CLOSED_DAYS)
+    return (board.board(db, today=today, department=department, closed_since=since),
+            board.closed_counts(db, department=department))
+
+
 def read_cases(db: Database, store: Store, head: int) -> dict[str, tuple[Read, float]]:
     """name -> (read, p99 target in seconds)."""
     today = store.today.date()
@@ -87,7 +96,7 @@ def read_cases(db: Database, store: Store, head: int) -> dict[str, tuple[Read, f
                                          accountability.by_owner(db, today)), t),
         "accountability: one department's owners": (cycling(
             depts, lambda d: accountability.by_owner(db, today, department=d)), t),
-        "board: one department": (cycling(depts, lambda d: board.board(db, today=today, department=d)), t),
+        "board: one department": (cycling(depts, lambda d: board_page(db, today, d)), t),
         "board as of an instant: one department": (cycling(
             list(itertools.product(depts[:10], instants)),
             lambda p: history.board_as_of(db, p[1], department=p[0])), AS_OF_P99_TARGET),

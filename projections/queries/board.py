@@ -2,6 +2,10 @@
 
 Ordering puts what needs attention first: overdue, blocked, at risk, on track, then the closed
 ones (done late, done, withdrawn); within each, the nearest due date first.
+
+A department accumulates thousands of closed commitments over the years; the board page shows
+the open ones and those closed since a recent date (`closed_since`), and counts the older ones
+(`closed_counts`: every closed commitment, per final health).
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from projections.health import HEALTHS, health_sql
 
 SLIPPING_MOVES = 2  # an open commitment whose due date moved this many times is "slipping"
 ATTENTION = ("overdue", "blocked", "at risk")
+CLOSED = ("done late", "done", "withdrawn")
+RECENTLY_CLOSED_DAYS = 90  # the board page shows closed commitments this recent; counts older ones
 
 HEALTH_ORDER = """CASE health WHEN 'overdue' THEN 0 WHEN 'blocked' THEN 1 WHEN 'at risk' THEN 2
     WHEN 'on track' THEN 3 WHEN 'done late' THEN 4 WHEN 'done' THEN 5 ELSE 6 END"""
@@ -41,20 +47,43 @@ def check_health(health: str | None) -> None:
 
 def board(
     db: Database, *, today: date, department: str | None = None, owner: UUID | str | None = None,
-    health: str | None = None, journey: str | None = None,
+    health: str | None = None, journey: str | None = None, closed_since: date | None = None,
 ) -> list[dict[str, Any]]:
-    """Every commitment matching the filters, as a dict of the board's columns plus `health`."""
+    """Every commitment matching the filters, as a dict of the board's columns plus `health`.
+    With `closed_since`, closed commitments only when closed on or after that day: completed
+    on it or later, or withdrawn with their last event (the withdrawal, or a later note) then."""
     check_health(health)
     where, params = ["1 = 1"], {"today": today.isoformat()}
     for column, value in (("department", department), ("owner_id", owner), ("journey", journey)):
         if value is not None:
             where.append(f"{column} = :{column}")
             params[column] = str(value)
+    if closed_since is not None:
+        where.append("(status = 'open' OR completed_on >= :since"
+                     " OR (status = 'withdrawn' AND last_event_at >= :since))")
+        params["since"] = closed_since.isoformat()
     source = f"(SELECT * FROM commitments WHERE {' AND '.join(where)})"
     outer = ""
     if health is not None:
         outer, params["health"] = "WHERE health = :health", health
     return rows(db, f"SELECT * FROM ({with_health(source)}) {outer} {ORDER_BY}", params)
+
+
+def closed_counts(
+    db: Database, *, department: str | None = None, journey: str | None = None
+) -> dict[str, int]:
+    """How many closed commitments (of a department, a journey) there are per final health:
+    'done late', 'done' and 'withdrawn', zeros included. `journey` '' means those without one."""
+    where, params = ["1 = 1"], {}
+    for column, value in (("department", department), ("journey", journey)):
+        if value is not None:
+            where.append(f"{column} = :{column}")
+            params[column] = value
+    found = dict(db.execute(
+        f"SELECT health, sum(n) FROM board_closed_counts WHERE {' AND '.join(where)}"
+        " GROUP BY health", params,
+    ).fetchall())
+    return {h: found.get(h, 0) for h in CLOSED}
 
 
 def commitment(

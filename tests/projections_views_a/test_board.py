@@ -220,6 +220,47 @@ def test_the_board_filters_by_department_owner_journey_and_health(views: Views) 
     assert ids(department="sales") == set()
 
 
+def test_closed_since_keeps_every_open_commitment_and_those_closed_on_or_after_that_day(
+    views: Views,
+) -> None:
+    org, app, lead = views.org, views.org.app, views.org.support_lead
+    c = {name: org.commitment(title=name) for name in (
+        "Open", "Done in March", "Withdrawn in March", "Done in June", "Withdrawn in June",
+        "Done in June, recorded as March")}
+    app.complete(lead, c["Done in March"], evidence="Shipped")  # the tests' day: 2026-03-02
+    app.withdraw(lead, c["Withdrawn in March"], reason="superseded")
+    with clock.frozen_at(utc(2026, 6, 1, 9)):
+        app.complete(lead, c["Done in June"], evidence="Shipped")
+        app.withdraw(lead, c["Withdrawn in June"], reason="superseded")
+        app.complete(lead, c["Done in June, recorded as March"], evidence="Shipped",
+                     completed_on="2026-03-02")
+    db, today = views.sync(), date(2026, 6, 15)
+
+    def titles(**filters: object) -> set[str]:
+        return {r["title"] for r in q.board(db, today=today, **filters)}  # type: ignore[arg-type]
+
+    assert titles() == set(c)
+    assert titles(closed_since=date(2026, 6, 1)) == {"Open", "Done in June", "Withdrawn in June"}
+    assert titles(closed_since=date(2026, 6, 2)) == {"Open"}
+    assert titles(closed_since=date(2026, 3, 2), department="it") == set()
+
+
+def test_closed_counts_count_every_closed_commitment_per_final_health(views: Views) -> None:
+    ids = make_one_of_each_health(views)
+    views.org.app.complete(views.org.support_lead, views.org.commitment(journey="support"),
+                           evidence="Shipped")
+    db = views.sync()
+    assert q.closed_counts(db) == {"done late": 1, "done": 2, "withdrawn": 1}
+    assert q.closed_counts(db, department="customer-service") == {
+        "done late": 1, "done": 2, "withdrawn": 0}
+    assert q.closed_counts(db, department="it") == {"done late": 0, "done": 0, "withdrawn": 1}
+    assert q.closed_counts(db, journey="support") == {"done late": 0, "done": 1, "withdrawn": 0}
+    assert q.closed_counts(db, department="sales") == dict.fromkeys(q.CLOSED, 0)
+    assert sum(q.closed_counts(db).values()) == sum(
+        1 for r in q.board(db, today=date(2026, 3, 6)) if r["id"] in {str(i) for i in ids.values()}
+        and r["status"] != "open") + 1
+
+
 def test_an_unknown_health_filter_is_refused(views: Views) -> None:
     with pytest.raises(ValueError, match="unknown health"):
         q.board(views.sync(), today=date(2026, 3, 2), health="fine")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 from uuid import UUID
 
 import pytest
 
 from tests.conftest import Org
 from tests.web.conftest import post_form
+from tracker import clock
 
 FORBIDDEN_MARKUP = re.compile(r"<[^>]*\s(style|on[a-z]+|hx-on[:-][\w:-]*)\s*=|<script(?![^>]*\ssrc=)",
                               re.IGNORECASE)
@@ -83,6 +85,43 @@ def test_the_health_filter_shows_only_that_health_and_unfolds_closed_ones(client
     assert "Show all 2" in html
 
 
+def test_a_commitment_closed_in_the_last_90_days_is_on_the_board(client_for, plan):
+    with clock.frozen_at(datetime(2026, 5, 31, 9, tzinfo=timezone.utc)):  # done 2026-03-02
+        html = html_of(client_for("support_lead"), "/board/")
+    folded = html[html.index('<details class="closed-group">'):]
+    assert f'id="card-{plan["done"]}"' in folded
+    assert "not shown" not in html and "closed=all" not in html
+
+
+def test_older_closed_commitments_are_left_off_but_counted_and_reachable(client_for, plan):
+    client = client_for("support_lead")
+    with clock.frozen_at(datetime(2026, 6, 1, 9, tzinfo=timezone.utc)):  # 91 days after
+        html = html_of(client, "/board/")
+        folded = html[html.index('<details class="closed-group">'):]
+        assert f'id="card-{plan["done"]}"' not in html
+        assert f'id="card-{plan["moved"]}"' in html
+        assert ">1 done</a>" in html  # the health summary still counts it
+        assert '<span class="muted small">0 of 1</span>' in folded
+        assert "1 done before 2026-03-03 not shown." in folded
+        link = re.search(r'href="([^"]*closed=all[^"]*)"', folded)
+        assert link is not None
+        everything = html_of(client, link.group(1).replace("&amp;", "&"))
+        assert f'id="card-{plan["done"]}"' in everything
+        assert "not shown" not in everything
+        assert 'name="closed" value="all"' in everything  # the filters keep showing all
+
+
+def test_the_health_filter_on_a_closed_health_counts_the_older_ones_too(client_for, plan):
+    client = client_for("support_lead")
+    with clock.frozen_at(datetime(2026, 6, 1, 9, tzinfo=timezone.utc)):
+        html = html_of(client, "/board/?health=done")
+        assert f'id="card-{plan["done"]}"' not in html
+        assert "1 done before 2026-03-03 not shown." in html
+        assert "No commitment is done here." not in html
+        everything = html_of(client, "/board/?health=done&closed=all")
+    assert f'id="card-{plan["done"]}"' in everything
+
+
 def test_an_htmx_filter_answers_with_the_board_fragment(client_for, plan):
     html = html_of(client_for("cco"), "/board/?department=it", **{"HX-Request": "true"})
     assert html.lstrip().startswith('<div id="board"')
@@ -124,7 +163,7 @@ def test_a_lead_acts_only_on_their_own_departments_cards(client_for, plan):
     assert f'/commitments/{plan["it"]}/progress' not in html
 
 
-@pytest.mark.parametrize("query", ["department=nowhere", "health=fine", "journey=moon"])
+@pytest.mark.parametrize("query", ["department=nowhere", "health=fine", "journey=moon", "closed=some"])
 def test_an_unknown_filter_value_is_not_found(query, client_for, plan):
     assert client_for("cco").get(f"/board/?{query}").status_code == 404
 

@@ -1,9 +1,11 @@
 """The commitment board: a department's commitments as cards grouped by health, filtered by GET
 forms (htmx swaps the board; without JavaScript they submit normally), and the form that makes
-a new commitment."""
+a new commitment. Closed commitments are shown when closed in the last `RECENT_DAYS` days; each
+closed group counts the older ones and links to all of them (`?closed=all`)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from itertools import groupby
 from typing import Any
 
@@ -25,7 +27,8 @@ from web.services import catch_up, tracker, views
 
 bp = Blueprint("board", __name__)
 
-CLOSED = ("done late", "done", "withdrawn")
+CLOSED = board.CLOSED
+RECENT_DAYS = board.RECENTLY_CLOSED_DAYS  # older closed ones are counted, shown on asking
 
 
 def _filters(names: dict[str, str], journeys: dict[str, str]) -> dict[str, str | None]:
@@ -40,11 +43,12 @@ def _filters(names: dict[str, str], journeys: dict[str, str]) -> dict[str, str |
         department = None
     health = request.args.get("health") or None
     journey = request.args.get("journey") or None
+    closed = request.args.get("closed") or None
     if (department and department not in names) or (health and health not in HEALTHS) or (
         journey and journey not in journeys
-    ):
+    ) or closed not in (None, "all"):
         abort(404)
-    return {"department": department, "health": health, "journey": journey}
+    return {"department": department, "health": health, "journey": journey, "show_closed": closed}
 
 
 def _switchable(names: dict[str, str], department: str | None) -> list[tuple[str, str]]:
@@ -62,14 +66,24 @@ def _context() -> dict[str, Any]:
     options = card_options(db)
     names: dict[str, str] = options["department_names"]
     chosen = _filters(names, options["journey_names"])
-    rows = board.board(db, today=today, department=chosen["department"], journey=chosen["journey"])
-    counts = {h: sum(1 for r in rows if r["health"] == h) for h in HEALTHS}
+    since = None if chosen["show_closed"] else today - timedelta(days=RECENT_DAYS)
+    rows = board.board(db, today=today, department=chosen["department"],
+                       journey=chosen["journey"], closed_since=since)
+    shown = {h: sum(1 for r in rows if r["health"] == h) for h in HEALTHS}
+    # Open ones are all on the board; closed ones are counted whole, shown or not.
+    counts = {**shown, **board.closed_counts(db, department=chosen["department"],
+                                             journey=chosen["journey"])}
     if chosen["health"]:
         rows = [r for r in rows if r["health"] == chosen["health"]]
     roadblocks = open_roadblocks_by_commitment(db, department=chosen["department"]) if rows else {}
+    cards = {h: list(g) for h, g in groupby(rows, key=lambda r: r["health"])}  # board's order
     return {
         **options, **chosen, "rows": rows, "counts": counts, "total": sum(counts.values()),
-        "groups": [(h, list(g)) for h, g in groupby(rows, key=lambda r: r["health"])],
+        "groups": [(h, g) for h, g in cards.items() if h not in CLOSED or chosen["health"]],
+        "closed_groups": [] if chosen["health"] else [
+            (h, cards.get(h, [])) for h in CLOSED if counts[h]],
+        "older": {h: counts[h] - shown[h] for h in CLOSED}, "closed_since": since,
+        "recent_days": RECENT_DAYS,
         "closed": CLOSED, "healths": HEALTHS, "health_options": [(h, h.capitalize()) for h in HEALTHS],
         "switch_options": _switchable(names, chosen["department"]),
         "open_roadblocks": roadblocks, "show_department": chosen["department"] is None,
