@@ -38,25 +38,18 @@ from typing import Any
 
 from sqlite_utils import Database
 
-# Each key's figures are the closed commitments' running totals (see the view) plus the open
-# commitments' share, less the withdrawn ones whose original due date is still ahead (not yet due
-# so far). `{only}` limits every part to one department.
-_PARTS = """
-    SELECT department, owner_id, made, 0 AS open, kept, kept_on_original, late, 0 AS missed,
-           withdrawn, kept + late + withdrawn AS due_so_far, moves, days_slipped
-    FROM accountability_closed WHERE {only}
-    UNION ALL
-    SELECT department, owner_id, 1, 1, 0, 0, 0, due_date < :today, 0, original_due_date <= :today,
-           moves, days_slipped
-    FROM accountability_commitments WHERE status = 'open' AND {only}
-    UNION ALL
-    SELECT department, owner_id, 0, 0, 0, 0, 0, 0, 0, -1, 0, 0
-    FROM accountability_commitments
-    WHERE status = 'withdrawn' AND original_due_date > :today AND {only}
-"""
-_SUMS = ", ".join(f"sum({name})" for name in (
-    "made", "open", "kept", "kept_on_original", "late", "missed", "withdrawn", "due_so_far",
-    "moves", "days_slipped"))
+_FIGURES = """
+    count(c.department) AS made,
+    coalesce(sum(c.status = 'open'), 0) AS open,
+    coalesce(sum(c.kept), 0) AS kept,
+    coalesce(sum(c.kept_on_original), 0) AS kept_on_original,
+    coalesce(sum(c.late), 0) AS late,
+    coalesce(sum(c.status = 'open' AND c.due_date < :today), 0) AS missed,
+    coalesce(sum(c.status = 'withdrawn'), 0) AS withdrawn,
+    coalesce(sum(c.status = 'completed' OR c.original_due_date <= :today), 0) AS due_so_far,
+    coalesce(sum(c.moves), 0) AS due_date_moves,
+    coalesce(sum(c.days_slipped), 0) AS days_slipped
+"""  # only columns of the view's covering indexes, so the GROUP BY never reads the table
 _ZERO = {
     "made": 0, "open": 0, "kept": 0, "kept_on_original": 0, "late": 0, "missed": 0,
     "withdrawn": 0, "due_so_far": 0, "due_date_moves": 0, "days_slipped": 0,
@@ -67,16 +60,23 @@ Counts = dict[str, tuple[Any, ...]]
 
 def by_department(db: Database, today: date) -> list[dict[str, Any]]:
     """One row per department of the plan, in the plan's order."""
-    figures = _figures(db, "department", today, None)
-    raised, helped, medians = _roadblock_figures(db, "department")
+    rows = list(db.query(
+        f"SELECT d.slug AS department, d.name AS department_name, {_FIGURES}"
+        " FROM departments d LEFT JOIN accountability_commitments c ON c.department = d.slug"
+        " GROUP BY d.slug ORDER BY d.ordinal",
+        {"today": today.isoformat()},
+    ))
+    raised = _counts(db, f"SELECT department, count(*), count(days_to_resolve) FROM {_R}"
+                     " GROUP BY department")
+    helped = _counts(db, f"SELECT helped_by, count(*) FROM {_R}"
+                     " WHERE helped_by IS NOT NULL GROUP BY helped_by")
     handovers = _counts(db, "SELECT department, count(*) FROM accountability_handovers"
                         " GROUP BY department")
-    rows = []
-    for key, name in db.execute("SELECT slug, name FROM departments ORDER BY ordinal"):
-        row = {"department": key, "department_name": name, **figures.get(key, _ZERO)}
+    medians = _medians(db, "department", raised, "1", {})
+    for row in rows:
+        key = row["department"]
         row["handovers"] = handovers.get(key, (0,))[0]
         _add_roadblocks(row, raised.get(key), helped.get(key), medians.get(key))
-        rows.append(row)
     return rows
 
 
@@ -85,20 +85,23 @@ def by_owner(db: Database, today: date, department: str | None = None) -> list[d
     `department`, only that department's commitments, handovers and roadblocks count."""
     params: dict[str, Any] = {"today": today.isoformat(), "department": department}
     only = "1" if department is None else "department = :department"
-    figures = _figures(db, "owner_id", today, department)
+    figures = {
+        row.pop("owner_id"): row
+        for row in db.query(
+            f"SELECT owner_id, {_FIGURES} FROM accountability_commitments c"
+            f" WHERE {only} GROUP BY owner_id",
+            params,
+        )
+    }
     ins = _counts(db, "SELECT to_owner, count(*) FROM accountability_handovers"
                   f" WHERE {only} GROUP BY to_owner", params)
     outs = _counts(db, "SELECT from_owner, count(*) FROM accountability_handovers"
                    f" WHERE {only} GROUP BY from_owner", params)
-    if department is None:
-        raised, helped, medians = _roadblock_figures(db, "owner_id")
-    else:  # one department's roadblocks, counted at read time
-        raised = _counts(db, f"SELECT owner_id, count(*), count(days_to_resolve) FROM {_R}"
-                         f" WHERE {only} GROUP BY owner_id", params)
-        helped = _counts(db, f"SELECT resolved_by, count(*) FROM {_R} WHERE"
-                         f" resolved_by IS NOT NULL AND resolved_by <> owner_id AND {only}"
-                         " GROUP BY resolved_by", params)
-        medians = _medians(db, "owner_id", raised, only, params)
+    raised = _counts(db, f"SELECT owner_id, count(*), count(days_to_resolve) FROM {_R}"
+                     f" WHERE {only} GROUP BY owner_id", params)
+    helped = _counts(db, f"SELECT resolved_by, count(*) FROM {_R} WHERE resolved_by IS NOT NULL"
+                     f" AND resolved_by <> owner_id AND {only} GROUP BY resolved_by", params)
+    medians = _medians(db, "owner_id", raised, only, params)
     owners = set(figures) | set(ins) | set(outs) | set(helped)
     names = _members(db)
     rows = []
@@ -122,37 +125,6 @@ def _add_roadblocks(
     row["roadblocks_helped"] = helped[0] if helped else 0
     row["median_days_to_resolve"] = median
     row["say_do"] = row["kept_on_original"] / row["due_so_far"] if row["due_so_far"] else None
-
-
-def _figures(db: Database, key: str, today: date, department: str | None
-             ) -> dict[str, dict[str, Any]]:
-    """The commitment figures per `key` ("department" or "owner_id"), optionally of one
-    department only."""
-    only = "1" if department is None else "department = :department"
-    found = {}
-    for row in db.execute(
-        f"SELECT {key}, {_SUMS} FROM ({_PARTS.format(only=only)}) GROUP BY {key}",
-        {"today": today.isoformat(), "department": department},
-    ):
-        found[row[0]] = dict(zip(_ZERO, row[1:]))
-    return found
-
-
-def _roadblock_figures(db: Database, scope: str) -> tuple[Counts, Counts, dict[str, float]]:
-    """The view's roadblock figures per department or owner (`scope`): (raised, resolved),
-    (helped,) and the median days to resolve, keyed as `_counts` keys them."""
-    raised, helped, medians = {}, {}, {}
-    for key, n_raised, n_resolved, median, n_helped in db.execute(
-        "SELECT key, raised, resolved, median_days_to_resolve, helped"
-        " FROM accountability_roadblock_figures WHERE scope = ?", [scope]
-    ):
-        if n_raised:
-            raised[key] = (n_raised, n_resolved)
-        if n_helped:
-            helped[key] = (n_helped,)
-        if median is not None:
-            medians[key] = median
-    return raised, helped, medians
 
 
 def _counts(db: Database, sql: str, params: dict[str, Any] | None = None) -> Counts:

@@ -299,34 +299,3 @@ def test_median_days_to_resolve_counts_only_resolved_roadblocks(
                     median_days_to_resolve=median)
     assert figures(dept(views, "2026-04-01"), **expected) == expected
     assert figures(owner(views, "2026-04-01", org.support_lead), **expected) == expected
-
-
-def test_a_handover_moves_resolved_roadblocks_and_help_between_the_two_owners(
-    org: Org, views: Views
-) -> None:
-    # The view keeps per-owner roadblock figures; a handover must move them, and whoever
-    # resolved a roadblock is helping exactly when they do not own the commitment.
-    ann = add_member(org, "ann@example.com", "Ann Agent")
-    cid = org.commitment()
-    with at("2026-03-03"):
-        org.app.raise_roadblock(org.support_lead, cid, description="No licences")
-    with at("2026-03-05"):
-        org.app.resolve_roadblock(org.cco, cid, roadblock_id="R1", resolution="Bought")
-    with at("2026-03-06"):
-        org.app.raise_roadblock(org.support_lead, cid, description="No desk")
-    with at("2026-03-07"):
-        org.app.resolve_roadblock(org.support_lead, cid, roadblock_id="R2", resolution="Found")
-    keys = dict(roadblocks_raised=0, roadblocks_resolved=0, roadblocks_helped=0,
-                median_days_to_resolve=None)
-    assert figures(owner(views, "2026-03-08", org.support_lead), **keys) == dict(
-        roadblocks_raised=2, roadblocks_resolved=2, roadblocks_helped=0,
-        median_days_to_resolve=1.5)
-    with at("2026-03-09"):
-        org.app.hand_over(org.support_lead, cid, new_owner="ann@example.com", reason="Holiday")
-    assert figures(owner(views, "2026-03-10", org.support_lead), **keys) == dict(
-        roadblocks_raised=0, roadblocks_resolved=0, roadblocks_helped=1,
-        median_days_to_resolve=None)
-    assert figures(owner(views, "2026-03-10", ann), **keys) == dict(
-        roadblocks_raised=2, roadblocks_resolved=2, roadblocks_helped=0,
-        median_days_to_resolve=1.5)
-    assert owner(views, "2026-03-10", org.cco)["roadblocks_helped"] == 1
