@@ -31,7 +31,7 @@ from projections.queries import board, directory
 from tracker import clock
 from tracker.errors import NotAllowed, NotFound
 from web.blueprints.accountability import columns
-from web.blueprints.timeline import kind_options
+from web.kinds import kind_labels, kind_options
 from web.render import page_or_fragment, wants_fragment
 from web.services import catch_up, views
 
@@ -160,7 +160,7 @@ def _picked(*prefixes: str) -> dict[str, str]:
 
 def _labels(db: Any) -> dict[str, Any]:
     return {"department_names": directory.department_names(db),
-            "kind_labels": {kind: label for _, kinds in kind_options() for kind, label in kinds},
+            "kind_labels": kind_labels(),
             "instant_args": _instant_args}
 
 

@@ -5,7 +5,6 @@ Also the commitment timeline chart (`/timeline/chart`)."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -14,10 +13,10 @@ from sqlite_utils import Database
 
 from projections.queries import board, directory
 from projections.queries.timeline import timeline_page
-from projections.views.timeline import SUMMARIES
 from tracker import clock
 from web import charts
 from web.access import overseers_only
+from web.kinds import kind_labels, kind_options
 from web.render import page_or_fragment, wants_fragment
 from web.services import catch_up, views
 
@@ -25,16 +24,6 @@ bp = Blueprint("timeline", __name__, url_prefix="/timeline")
 
 FILTERS = ("department", "journey", "commitment", "kind", "member", "since", "until")
 CHART_LIMIT = 300  # rows in one commitment timeline chart
-
-
-def kind_options() -> list[tuple[str, list[tuple[str, str]]]]:
-    """Event kinds grouped by what they are about: [(group, [(kind, label), ...]), ...]."""
-    groups: dict[str, list[tuple[str, str]]] = {}
-    for key in SUMMARIES:
-        aggregate, kind = key.split(".", 1)
-        label = re.sub(r"(?<!^)([A-Z])", r" \1", kind).capitalize().replace("Kpi", "KPI")
-        groups.setdefault(aggregate.capitalize(), []).append((kind, label))
-    return list(groups.items())
 
 
 def read_filters() -> tuple[dict[str, str], dict[str, str]]:
@@ -80,7 +69,7 @@ def _day(value: str | None) -> date | None:
 def _names(db: Database, filters: dict[str, str]) -> dict[str, Any]:
     chosen = board.commitment(db, filters["commitment"]) if "commitment" in filters else None
     return {"department_names": directory.department_names(db),
-            "kind_labels": {kind: label for _, kinds in kind_options() for kind, label in kinds},
+            "kind_labels": kind_labels(),
             "commitment_title": chosen["title"] if chosen else filters.get("commitment")}
 
 
