@@ -10,6 +10,7 @@ Both are written in the same transaction as the views' changes.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -43,17 +44,42 @@ def open_views(path: str | Path, *, page_size: int | None = None) -> Database:
     if page_size is not None:
         db.execute(f"PRAGMA page_size = {int(page_size)}")
     if str(path) != ":memory:":
-        db.execute("PRAGMA journal_mode=WAL")
+        _use_wal(conn)
     db.execute("PRAGMA synchronous=NORMAL")  # in WAL mode still atomic and consistent on a crash
     db.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")  # a rebuild's swap grows the WAL
+    # IMMEDIATE: the write lock is taken up front (waiting through the busy timeout), so two
+    # processes creating the bookkeeping at once queue instead of failing on a lock upgrade.
     db.executescript(
+        "BEGIN IMMEDIATE;"
         f"CREATE TABLE IF NOT EXISTS [{POSITIONS}] ("
         " view TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL);"
         f"CREATE TABLE IF NOT EXISTS [{LAST_APPLIED}] ("
         " id INTEGER PRIMARY KEY CHECK (id = 1), position INTEGER NOT NULL,"
         " aggregate_id TEXT NOT NULL, version INTEGER NOT NULL);"
+        "COMMIT;"
     )
     return db
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch the file to WAL (kept in the file, so usually already done).
+
+    SQLite answers "database is locked" at once, without its busy handler, when another
+    connection opens the same new file while it switches: several processes starting on a new
+    views file at the same moment. Such a refusal is retried until the busy timeout.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    pause = 0.001
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                return
+            conn.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() >= deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
 
 
 def _no_transaction_control(action: int, *_: object) -> int:

@@ -60,3 +60,12 @@ def python(*args: str, **kwargs: object) -> subprocess.Popen[str]:
         [sys.executable, *args], cwd=REPO, env=env, text=True, stdout=subprocess.PIPE,
         stderr=subprocess.PIPE, **kwargs,  # type: ignore[call-overload]
     )
+
+
+def reap(processes: list[subprocess.Popen[str]]) -> None:
+    """Kill and wait for any process still running (after a failed assertion), so no process
+    outlives its test and none is left for the garbage collector to warn about."""
+    for p in processes:
+        if p.poll() is None:
+            p.kill()
+        p.communicate()

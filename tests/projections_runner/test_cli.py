@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from projections.database import open_views, positions
 from projections.runner import Runner
 from projections.views import all_views
-from tests.projections_runner.conftest import python
+from tests.projections_runner.conftest import python, reap
 from tests.projections_runner.helpers import dump, dump_file, sqlite_app
 from tests.projections_runner.test_runner import add_activity_to
 from tracker.cli.main import cli
@@ -123,9 +123,7 @@ def test_run_follows_the_log_until_a_signal_stops_it_cleanly(
         follower.send_signal(stop_signal)
         out, err = follower.communicate(timeout=30)
     finally:
-        if follower.poll() is None:  # pragma: no cover - only when the test fails
-            follower.kill()
-            follower.wait()
+        reap([follower])
 
     assert follower.returncode == 0, err
     assert out.splitlines()[-1] == f"Stopped at position {head:,} ({head:,} events applied)."
@@ -156,12 +154,15 @@ def test_run_stops_at_a_batch_boundary_when_signalled_mid_catch_up(
     exits cleanly with the views exactly as a build up to where it stopped."""
     follower = python("-c", "from tracker.cli.main import cli; cli()", "projections", "run",
                       "--data", str(data_dir), "--batch-size", "1")
-    assert follower.stdout is not None
-    follower.stdout.readline()
-    follower.stdout.readline()
-    wait_for(lambda: _position(data_dir) > 0)
-    follower.send_signal(signal.SIGTERM)
-    out, err = follower.communicate(timeout=30)
+    try:
+        assert follower.stdout is not None
+        follower.stdout.readline()
+        follower.stdout.readline()
+        wait_for(lambda: _position(data_dir) > 0)
+        follower.send_signal(signal.SIGTERM)
+        out, err = follower.communicate(timeout=30)
+    finally:
+        reap([follower])
 
     assert follower.returncode == 0, err
     stopped = int(out.splitlines()[-1].split()[3].replace(",", "").rstrip("."))

@@ -30,7 +30,7 @@ from projections.database import LastApplied, set_last_applied, set_position, wr
 from projections.database import open_views
 from projections.facts import read_facts
 from projections.runner import Runner
-from tests.projections_runner.conftest import product_views, python
+from tests.projections_runner.conftest import product_views, python, reap
 from tests.projections_runner.helpers import (
     Dump, applied_positions, build_store, differences, dump, sqlite_app,
 )
@@ -88,7 +88,11 @@ def crash_until_done(
     started, positions = time.monotonic(), []
     for target in targets:
         worker = start_worker(store, views, runner, rnd.choice(batch_sizes), until)
-        wait_until(lambda: position_of(views) >= target or worker.poll() is not None)
+        try:
+            wait_until(lambda: position_of(views) >= target or worker.poll() is not None)
+        except BaseException:
+            reap([worker])
+            raise
         time.sleep(rnd.uniform(0, 0.02))
         if worker.poll() is not None:  # it ended before its kill: it failed (or finished early)
             output, errors = worker.communicate()

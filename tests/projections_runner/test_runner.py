@@ -14,7 +14,7 @@ from projections.facts import Fact
 from projections.runner import ProjectionError, Runner
 from projections.views.directory import Directory
 from tests.conftest import Org
-from tests.projections_runner.conftest import mechanics_views, product_views, python
+from tests.projections_runner.conftest import mechanics_views, product_views, python, reap
 from tests.projections_runner.helpers import (
     ApplyLog, add_activity, applied_positions, build_store, copy_sqlite, differences, dump,
     sqlite_app,
@@ -369,13 +369,17 @@ def test_two_processes_catching_up_at_once_apply_each_batch_once(
                str(views), "--batch", "2", "--wait-go", "--pause", "0.002", stdin=-1)
         for _ in range(2)
     ]
-    for w in workers:
-        assert w.stdout is not None and w.stdout.readline().strip() == "ready"
-    for w in workers:  # both start together
-        assert w.stdin is not None
-        w.stdin.write("go\n")
-        w.stdin.flush()
-    results = [w.communicate(timeout=120) for w in workers]
+    try:
+        for w in workers:
+            assert w.stdout is not None
+            assert w.stdout.readline().strip() == "ready", w.communicate(timeout=60)
+        for w in workers:  # both start together
+            assert w.stdin is not None
+            w.stdin.write("go\n")
+            w.stdin.flush()
+        results = [w.communicate(timeout=120) for w in workers]
+    finally:
+        reap(workers)
 
     assert [w.returncode for w in workers] == [0, 0], [err for _, err in results]
     done = [out.split() for out, _ in results]

@@ -1,0 +1,43 @@
+"""Opening a views file: several processes starting on the same new file at the same moment
+(servers, `projections run`, a CLI command) all open it."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from projections.database import open_views
+from tests.projections_runner.conftest import python
+
+OPENER = """
+import sys, time
+from projections.database import open_views
+start = float(sys.argv[2])
+while time.time() < start:
+    pass
+db = open_views(sys.argv[1])
+print(db.execute("PRAGMA journal_mode").fetchone()[0], sorted(db.table_names()))
+"""
+
+
+def test_processes_opening_one_new_views_file_at_once_all_succeed(tmp_path: Path) -> None:
+    for round_ in range(10):
+        path = tmp_path / f"views-{round_}.sqlite3"
+        start = time.time() + 1.0  # after every process has imported what it needs
+        openers = [python("-c", OPENER, str(path), str(start)) for _ in range(6)]
+        results = [p.communicate(timeout=60) for p in openers]
+
+        assert [p.returncode for p in openers] == [0] * 6, [err for _, err in results]
+        assert {out for out, _ in results} == {"wal ['_last_applied', '_positions']\n"}
+
+
+def test_reopening_a_views_file_keeps_its_tables_and_wal(tmp_path: Path) -> None:
+    path = tmp_path / "views.sqlite3"
+    first = open_views(path)
+    first.execute("INSERT INTO _positions VALUES ('board', 1, 7)")
+    first.close()
+
+    again = open_views(path)
+    assert again.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert again.execute("SELECT * FROM _positions").fetchall() == [("board", 1, 7)]
+    again.close()
