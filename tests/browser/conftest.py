@@ -35,6 +35,7 @@ EMAILS = {
     "ceo": "ceo@example.com",
     "support_lead": "lead.customer-service@example.com",
     "it_lead": "lead.it@example.com",
+    "auditor": "auditor@example.com",
 }
 
 # Runs before any page script: CSP violations are reported to the test as they happen (a report

@@ -80,3 +80,21 @@ def test_the_overview_pages_are_photographed_and_fit_a_phone(open_page: OpenPage
         camera.shoot(name, path, phone=True)
         expect(camera.page.get_by_role("heading", level=1)).to_be_visible()
     assert camera.faults == []
+
+
+def test_the_audit_pages_are_photographed_and_fit_a_phone(open_page: OpenPage, screenshots: Path) -> None:
+    camera = Camera(open_page("auditor"), screenshots)
+    for name, path in [
+        ("audit-history", "/audit/history"),
+        ("audit-as-of-dashboard", "/audit/as-of?day=2026-10-01"),
+        ("audit-as-of-board", "/audit/as-of/board?day=2026-10-01"),
+        ("audit-as-of-accountability", "/audit/as-of/accountability?day=2026-10-01"),
+        ("audit-diff", "/audit/diff?fromday=2026-09-01&today=2026-10-01"),
+    ]:
+        camera.shoot(name, path, phone=True)
+        expect(camera.page.get_by_role("heading", level=1)).to_be_visible()
+    camera.page.goto("/audit/history")
+    camera.page.locator("a[href^='/audit/commitments/']").first.click()
+    expect(camera.page.get_by_role("heading", level=1)).to_be_visible()
+    camera.shoot("audit-story", phone=True)
+    assert camera.faults == []
