@@ -16,10 +16,14 @@ DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 5000
 
 def run_server(data_dir: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, threads: int = 8) -> None:
     """Serve the web UI for `data_dir` until interrupted: one application instance per process."""
+    import logging
+
     import waitress
 
     from web import create_app
 
+    # Start-up progress (readying the read models) and waitress's own notices, with their time.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     app = create_app({"DATA_DIR": data_dir})
     click.echo(f"Serving the web UI for {data_dir} on http://{host}:{port}/ (Ctrl-C stops)")
     waitress.serve(app, host=host, port=port, threads=threads, ident="cx-tracker")

@@ -69,10 +69,10 @@ def ready_views(data: DataDir, app: CxTracker, log: logging.Logger) -> None:
             return
     finally:
         db.close()
-    log.warning("Building the read models from the log (%s), beside the live file ...", reason)
-    report = rebuild_views(data, app, progress=lambda r: log.warning(
+    log.info("Building the read models from the log (%s), beside the live file ...", reason)
+    report = rebuild_views(data, app, progress=lambda r: log.info(
         "  %s of %s events, %.0f events/s", f"{r.events:,}", f"{r.target:,}", r.rate))
-    log.warning("Rebuilt the read models: %s events in %.1f s.", f"{report.events:,}", report.seconds)
+    log.info("Rebuilt the read models: %s events in %.1f s.", f"{report.events:,}", report.seconds)
 
 
 def services() -> Services:

@@ -56,7 +56,7 @@ def test_views_of_an_older_code_version_are_rebuilt_beside_the_live_file_before_
     Runner(web_org.app, db, all_views()).catch_up()
     db.execute("UPDATE _positions SET version = version - 1 WHERE view = 'board'")
     db.close()
-    with caplog.at_level(logging.WARNING):
+    with caplog.at_level(logging.INFO):
         start(data_dir)
     assert view_positions(data_dir) == expected(web_org.app.recorder.max_notification_id())
     assert "Building the read models from the log" in caplog.text and "Rebuilt the read models" in caplog.text
