@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
@@ -43,13 +44,23 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
 
 
 def _secret_key(data_dir: Path) -> str:
-    """A random key created once per installation, readable only by its owner."""
+    """A random key created once per installation, readable only by its owner.
+
+    Written to a private temporary file first and linked into place, so a server process
+    starting at the same moment reads either no key file (and links its own, or loses the race
+    and reads the winner's) or a complete one, never an empty one."""
     path = data_dir / "secret_key"
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass  # created earlier, or by another server process just now
-    else:
-        with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_hex(32))
-    return path.read_text().strip()
+    if not path.exists():
+        fd, scratch = tempfile.mkstemp(prefix=".secret_key.", dir=data_dir)
+        try:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32))
+            os.link(scratch, path)
+        except FileExistsError:
+            pass  # another server process created it just now
+        finally:
+            os.unlink(scratch)
+    key = path.read_text().strip()
+    if not key:
+        raise RuntimeError(f"{path} is empty: delete it (signing everyone out) or restore it")
+    return key
