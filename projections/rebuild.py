@@ -25,6 +25,7 @@ from sqlite_utils import Database
 from projections.database import open_views, write_transaction
 from projections.runner import ProjectionError, Runner
 from projections.view import View
+from projections.views.accountability import MEDIAN_INDEXES
 
 SCRATCH_SUFFIX = ".rebuild"
 # Nobody reads the new file before the swap and a failed rebuild discards it (a failed batch
@@ -36,7 +37,10 @@ SCRATCH_PRAGMAS = (
 # The secondary indexes that handlers look up through while they apply events: every other one
 # is dropped from the new file before the load and created again after it (one sort each instead
 # of an insert into every index for every row).
-LOOKUP_INDEXES = frozenset({"history_commitment"})
+LOOKUP_INDEXES = frozenset({
+    "history_commitment",
+    *(index for index, _ in MEDIAN_INDEXES.values()),  # the accountability medians' cursors
+})
 INDEXING_CACHE_SIZE = -2000  # KiB, SQLite's default, while the deferred indexes are created
 
 

@@ -38,121 +38,73 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from projections.views.accountability import ALL
+
+# Every row in one statement: the figures the view keeps per key (`f`), plus the open
+# commitments' share of those that depend on the day (`o`: missed, due so far), less the
+# withdrawn ones whose original due date is still ahead (`w`: not due so far). `o` and `w` read
+# partial covering indexes: only the open commitments and the withdrawn ones not yet due.
+_DATED = """
+    WITH o AS (SELECT {key} AS k, sum(due_date < :today) AS missed,
+                      sum(original_due_date <= :today) AS due
+               FROM accountability_commitments WHERE status = 'open'{only} GROUP BY {key}),
+         w AS (SELECT {key} AS k, count(*) AS n FROM accountability_commitments
+               WHERE status = 'withdrawn' AND original_due_date > :today{only} GROUP BY {key})
+"""
 _FIGURES = """
-    count(c.department) AS made,
-    coalesce(sum(c.status = 'open'), 0) AS open,
-    coalesce(sum(c.kept), 0) AS kept,
-    coalesce(sum(c.kept_on_original), 0) AS kept_on_original,
-    coalesce(sum(c.late), 0) AS late,
-    coalesce(sum(c.status = 'open' AND c.due_date < :today), 0) AS missed,
-    coalesce(sum(c.status = 'withdrawn'), 0) AS withdrawn,
-    coalesce(sum(c.status = 'completed' OR c.original_due_date <= :today), 0) AS due_so_far,
-    coalesce(sum(c.moves), 0) AS due_date_moves,
-    coalesce(sum(c.days_slipped), 0) AS days_slipped
-"""  # only columns of the view's covering indexes, so the GROUP BY never reads the table
-_ZERO = {
-    "made": 0, "open": 0, "kept": 0, "kept_on_original": 0, "late": 0, "missed": 0,
-    "withdrawn": 0, "due_so_far": 0, "due_date_moves": 0, "days_slipped": 0,
+    coalesce(f.made, 0) AS made, coalesce(f.made - f.kept - f.late - f.withdrawn, 0) AS open,
+    coalesce(f.kept, 0) AS kept, coalesce(f.kept_on_original, 0) AS kept_on_original,
+    coalesce(f.late, 0) AS late, coalesce(o.missed, 0) AS missed,
+    coalesce(f.withdrawn, 0) AS withdrawn,
+    coalesce(f.kept + f.late + f.withdrawn, 0) + coalesce(o.due, 0) - coalesce(w.n, 0)
+        AS due_so_far,
+    coalesce(f.moves, 0) AS due_date_moves, coalesce(f.days_slipped, 0) AS days_slipped, {handovers},
+    coalesce(f.raised, 0) AS roadblocks_raised, coalesce(f.resolved, 0) AS roadblocks_resolved,
+    coalesce(f.helped, 0) AS roadblocks_helped, f.median_days_to_resolve
+"""
+_JOINS = "LEFT JOIN o ON o.k = {key} LEFT JOIN w ON w.k = {key}"
+# A member is listed with the commitments they own, their handovers either way, or their help.
+_LISTED = "(f.made OR f.handovers_in OR f.handovers_out OR f.helped)"
+_BY_DEPARTMENT = (
+    _DATED.format(key="department", only="")
+    + "SELECT d.slug AS department, d.name AS department_name, "
+    + _FIGURES.format(handovers="coalesce(f.handovers_in, 0) AS handovers")
+    + " FROM departments d LEFT JOIN accountability_figures f"
+    " ON f.department = d.slug AND f.owner_id = :all "
+    + _JOINS.format(key="d.slug") + " ORDER BY d.ordinal"
+)
+_BY_OWNER = {
+    scoped: _DATED.format(key="owner_id", only=" AND department = :department" if scoped else "")
+    + "SELECT f.owner_id, m.name AS owner_name, m.email AS owner_email, "
+    + _FIGURES.format(handovers="f.handovers_in, f.handovers_out")
+    + " FROM accountability_figures f LEFT JOIN members m ON m.id = f.owner_id "
+    + _JOINS.format(key="f.owner_id")
+    + f" WHERE f.department = :department AND f.owner_id <> :all AND {_LISTED}"
+    " ORDER BY coalesce(m.name, ''), f.owner_id"
+    for scoped in (False, True)
 }
-_R = "accountability_roadblocks"
-Counts = dict[str, tuple[Any, ...]]
 
 
 def by_department(db: Database, today: date) -> list[dict[str, Any]]:
     """One row per department of the plan, in the plan's order."""
-    rows = list(db.query(
-        f"SELECT d.slug AS department, d.name AS department_name, {_FIGURES}"
-        " FROM departments d LEFT JOIN accountability_commitments c ON c.department = d.slug"
-        " GROUP BY d.slug ORDER BY d.ordinal",
-        {"today": today.isoformat()},
-    ))
-    raised = _counts(db, f"SELECT department, count(*), count(days_to_resolve) FROM {_R}"
-                     " GROUP BY department")
-    helped = _counts(db, f"SELECT helped_by, count(*) FROM {_R}"
-                     " WHERE helped_by IS NOT NULL GROUP BY helped_by")
-    handovers = _counts(db, "SELECT department, count(*) FROM accountability_handovers"
-                        " GROUP BY department")
-    medians = _medians(db, "department", raised, "1", {})
-    for row in rows:
-        key = row["department"]
-        row["handovers"] = handovers.get(key, (0,))[0]
-        _add_roadblocks(row, raised.get(key), helped.get(key), medians.get(key))
-    return rows
+    return _rows(db, _BY_DEPARTMENT, {"today": today.isoformat(), "all": ALL})
 
 
 def by_owner(db: Database, today: date, department: str | None = None) -> list[dict[str, Any]]:
     """One row per member who owns, handed over or helped with commitments, by name; with
     `department`, only that department's commitments, handovers and roadblocks count."""
-    params: dict[str, Any] = {"today": today.isoformat(), "department": department}
-    only = "1" if department is None else "department = :department"
-    figures = {
-        row.pop("owner_id"): row
-        for row in db.query(
-            f"SELECT owner_id, {_FIGURES} FROM accountability_commitments c"
-            f" WHERE {only} GROUP BY owner_id",
-            params,
-        )
-    }
-    ins = _counts(db, "SELECT to_owner, count(*) FROM accountability_handovers"
-                  f" WHERE {only} GROUP BY to_owner", params)
-    outs = _counts(db, "SELECT from_owner, count(*) FROM accountability_handovers"
-                   f" WHERE {only} GROUP BY from_owner", params)
-    raised = _counts(db, f"SELECT owner_id, count(*), count(days_to_resolve) FROM {_R}"
-                     f" WHERE {only} GROUP BY owner_id", params)
-    helped = _counts(db, f"SELECT resolved_by, count(*) FROM {_R} WHERE resolved_by IS NOT NULL"
-                     f" AND resolved_by <> owner_id AND {only} GROUP BY resolved_by", params)
-    medians = _medians(db, "owner_id", raised, only, params)
-    owners = set(figures) | set(ins) | set(outs) | set(helped)
-    names = _members(db)
-    rows = []
-    for owner in owners:
-        name, email = names.get(owner, (None, None))
-        row = {"owner_id": owner, "owner_name": name, "owner_email": email,
-               **figures.get(owner, _ZERO)}
-        row["handovers_in"] = ins.get(owner, (0,))[0]
-        row["handovers_out"] = outs.get(owner, (0,))[0]
-        _add_roadblocks(row, raised.get(owner), helped.get(owner), medians.get(owner))
-        rows.append(row)
-    return sorted(rows, key=lambda r: (r["owner_name"] or "", r["owner_id"]))
+    return _rows(db, _BY_OWNER[department is not None], {
+        "today": today.isoformat(), "all": ALL,
+        "department": ALL if department is None else department,
+    })
 
 
-def _add_roadblocks(
-    row: dict[str, Any], raised: tuple[Any, ...] | None, helped: tuple[Any, ...] | None,
-    median: float | None,
-) -> None:
-    """Add the roadblock figures and the say/do ratio to a row of commitment figures."""
-    row["roadblocks_raised"], row["roadblocks_resolved"] = raised or (0, 0)
-    row["roadblocks_helped"] = helped[0] if helped else 0
-    row["median_days_to_resolve"] = median
-    row["say_do"] = row["kept_on_original"] / row["due_so_far"] if row["due_so_far"] else None
-
-
-def _counts(db: Database, sql: str, params: dict[str, Any] | None = None) -> Counts:
-    """Rows of (key, figure, ...) as key -> (figure, ...)."""
-    return {row[0]: tuple(row[1:]) for row in db.execute(sql, params or {}).fetchall()}
-
-
-def _medians(
-    db: Database, key: str, raised: Counts, where: str, params: dict[str, Any]
-) -> dict[str, float]:
-    """Median days to resolve per key: knowing each key's count of resolved roadblocks, read
-    just the middle one or two durations in index order (no sort, no window over everything)."""
-    medians = {}
-    for value, (_, resolved) in raised.items():
-        if resolved:
-            middle = [row[0] for row in db.execute(
-                f"SELECT days_to_resolve FROM {_R} WHERE {key} = :key AND {where}"
-                " AND days_to_resolve IS NOT NULL ORDER BY days_to_resolve"
-                " LIMIT :take OFFSET :skip",
-                {**params, "key": value, "take": 2 - resolved % 2, "skip": (resolved - 1) // 2},
-            ).fetchall()]
-            medians[value] = sum(middle) / len(middle)
-    return medians
-
-
-def _members(db: Database) -> dict[str, tuple[str, str]]:
-    """id -> (name, e-mail) of every member (a few hundred at most)."""
-    return {
-        row[0]: (row[1], row[2])
-        for row in db.execute("SELECT id, name, email FROM members").fetchall()
-    }
+def _rows(db: Database, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows as dicts, with the say/do ratio."""
+    found = db.execute(sql, params)
+    names = [column[0] for column in found.description]
+    rows = [dict(zip(names, row)) for row in found.fetchall()]
+    for row in rows:
+        due = row["due_so_far"]
+        row["say_do"] = row["kept_on_original"] / due if due else None
+    return rows
