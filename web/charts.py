@@ -11,6 +11,7 @@ Pages pair each chart with a data table; the SVG carries a <title> and <desc> of
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -101,6 +102,9 @@ def _row_story(c: Mapping[str, Any], late: bool) -> str:
     return story
 
 
+KPI_MARKERS_MAX = 60  # a KPI chart marks each measurement up to this many
+
+
 def kpi_trend(kpi: Mapping[str, Any], chart_id: str, width: int = 640, height: int = 260) -> Markup:
     """A KPI (from `kpi_series`) over time: measurements, baseline, target and planned course."""
     left, right, top, bottom = 52, width - 86, 16, height - 30
@@ -131,7 +135,10 @@ def kpi_trend(kpi: Mapping[str, Any], chart_id: str, width: int = 640, height: i
     if points:
         body.append(polyline([(x(d), y(v)) for d, v in points], stroke=COLOURS["brand"],
                              stroke_width=2.5, class_="kpi-series"))
-        for d, v in points:
+        # Years of weekly measurements would be hundreds of markers: then only the latest one
+        # (the KPI page's table lists every measurement).
+        marked = points if len(points) <= KPI_MARKERS_MAX else points[-1:]
+        for d, v in marked:
             body.append(f'<circle{attrs(cx=x(d), cy=y(v), r=4, fill=COLOURS["brand"], class_="kpi-point")}>'
                         f"{tooltip(f'{d.isoformat()}: {number(v)}{unit}')}</circle>")
     else:
@@ -191,15 +198,41 @@ def burnup_data(commitments: Iterable[Mapping[str, Any]], today: date) -> list[B
     live = [c for c in commitments if c.get("status") != "withdrawn"]
     if not live:
         return []
-    dues = sorted(_day(c["due_date"]) for c in live)
     done = [c for c in live if c.get("completed_on")]
-    completions = sorted(_day(c["completed_on"]) for c in done)
-    kept = sorted(_day(c["completed_on"]) for c in done
-                  if _day(c["completed_on"]) <= _day(c.get("due_at_completion") or c["due_date"]))
-    first = min(_day(c.get("made_at") or c["due_date"]) for c in live)
-    days = sorted({first, today, *dues, *completions})
-    return [BurnupPoint(d, bisect_right(dues, d), bisect_right(completions, d), bisect_right(kept, d))
+    return burnup_series(
+        min(_day(c.get("made_at") or c["due_date"]) for c in live),
+        Counter(_day(c["due_date"]) for c in live),
+        Counter(_day(c["completed_on"]) for c in done),
+        Counter(_day(c["completed_on"]) for c in done
+                if _day(c["completed_on"]) <= _day(c.get("due_at_completion") or c["due_date"])),
+        today,
+    )
+
+
+def burnup_series(first: date | None, due: Mapping[date, int], completed: Mapping[date, int],
+                  kept: Mapping[date, int], today: date) -> list[BurnupPoint]:
+    """The burn-up series from counts per day (`projections.queries.burnup`): at `first`, at
+    `today` and at every day a commitment fell due or was completed, the totals up to that day."""
+    if first is None:
+        return []
+    running = [_running_totals(counts) for counts in (due, completed, kept)]
+    days = sorted({first, today, *due, *completed})
+    return [BurnupPoint(d, *(_total_by(d, days_, totals) for days_, totals in running))
             for d in days if d >= first]
+
+
+def _running_totals(counts: Mapping[date, int]) -> tuple[list[date], list[int]]:
+    days = sorted(counts)
+    totals, total = [], 0
+    for d in days:
+        total += counts[d]
+        totals.append(total)
+    return days, totals
+
+
+def _total_by(day_: date, days: list[date], totals: list[int]) -> int:
+    found = bisect_right(days, day_)
+    return totals[found - 1] if found else 0
 
 
 def _day(value: Any) -> date:
@@ -257,6 +290,6 @@ def _steps(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
 
 
 __all__ = [
-    "BurnupPoint", "burnup", "burnup_by_month", "burnup_data", "commitment_timeline",
+    "BurnupPoint", "burnup", "burnup_by_month", "burnup_data", "burnup_series", "commitment_timeline",
     "date_label", "health_bar", "kpi_trend", "sparkline",
 ]

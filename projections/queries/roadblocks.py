@@ -66,18 +66,28 @@ def roadblocks(
     return [_shaped(row, today) for row in db.query(sql, params)]
 
 
-def oldest_open(db: Database, today: date, limit: int) -> tuple[list[dict[str, Any]], int]:
+def oldest_open(
+    db: Database, today: date, limit: int, *, asking_help: bool = False
+) -> tuple[list[dict[str, Any]], int]:
     """The `limit` open roadblocks open longest (most days open first, then in the order raised)
-    and how many are open in all; only the rows shown are shaped."""
+    and how many are open in all; with `asking_help`, only those where another department's help
+    was asked. Only the rows shown are shaped."""
     # Pick the rows shown first, so names and help requests are looked up for them only.
     order = "ORDER BY min(substr(r.raised_at, 1, 10), :today), r.position"
+    where = "r.resolved_at IS NULL" + (_ASKING_HELP if asking_help else "")
     rows = [_shaped(row, today) for row in db.query(
         _SELECT + " WHERE r.position IN (SELECT r.position FROM roadblocks r"
-        f" WHERE r.resolved_at IS NULL {order} LIMIT :limit) {order}",
+        f" WHERE {where} {order} LIMIT :limit) {order}",
         {"today": today.isoformat(), "limit": limit},
     )]
-    total = db.execute("SELECT count(*) FROM roadblocks WHERE resolved_at IS NULL").fetchone()[0]
+    total = db.execute(f"SELECT count(*) FROM roadblocks r WHERE {where}").fetchone()[0]
     return rows, total
+
+
+_ASKING_HELP = (
+    " AND EXISTS (SELECT 1 FROM roadblock_help h"
+    " WHERE h.commitment_id = r.commitment_id AND h.roadblock_id = r.roadblock_id)"
+)
 
 
 def roadblock(

@@ -1,6 +1,6 @@
 """The CEO-level progress report: the vision, overall health, each department's summary with its
-say/do ratio, the KPIs against target, the burn-up, top risks, roadblocks that need another
-department's help, and recent wins. It prints cleanly (see the print rules in app.css)."""
+say/do ratio, the KPIs against target, the burn-up, the top risks, the roadblocks waiting longest
+on another department's help (each list with its total), and recent wins. It prints cleanly (see the print rules in app.css)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from typing import Any
 from flask import Blueprint
 
 from projections.health import HEALTHS
-from projections.queries import accountability, board, celebrations, directory, roadblocks
+from projections.queries import accountability, board, burnup, celebrations, directory
+from projections.queries import roadblocks
 from tracker import clock
 from web import charts
 from web.access import overseers_only
@@ -21,6 +22,7 @@ from web.services import catch_up, views
 bp = Blueprint("report", __name__, url_prefix="/report")
 
 TOP_RISKS = 10
+TOP_CROSS_ROADBLOCKS = 15
 RECENT_WINS = 8
 
 
@@ -37,15 +39,16 @@ def index() -> str:
     health_of = {g.key: g.counts for g in groups}
     summary = [dict(row, health=health_of.get(row["department"], {}))
                for row in accountability.by_department(db, today)]
-    cross = [r for r in roadblocks.roadblocks(db, today, state="open") if r["help_requested"]]
-    everything = board.board(db, today=today)
+    cross, cross_total = roadblocks.oldest_open(db, today, TOP_CROSS_ROADBLOCKS, asking_help=True)
+    counts = burnup.burnup_counts(db)
+    points = charts.burnup_series(counts.first, counts.due, counts.completed, counts.kept, today)
     return page_or_fragment(
         "report/index.html", "report/_report.html",
         today=today, plan=directory.plan(db), healths=HEALTHS, overall=overall,
         total=sum(overall.values()), summary=summary, kpis=kpi_panels(db, width=480),
-        risks=board.at_risk(db, today)[:TOP_RISKS],
-        cross_roadblocks=sorted(cross, key=lambda r: -r["days_open"]),
+        risks=board.at_risk(db, today, limit=TOP_RISKS), risks_total=board.count_at_risk(db, today),
+        cross_roadblocks=cross, cross_total=cross_total,
         wins=celebrations.wall(db, include_wins=True, limit=RECENT_WINS),
-        burnup=charts.burnup(charts.burnup_data(everything, today), today),
+        burnup=charts.burnup(points, today),
         department_names=directory.department_names(db), charts=charts,
     )
