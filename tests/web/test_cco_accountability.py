@@ -94,3 +94,24 @@ def test_the_executive_and_the_auditor_see_accountability(client_for, web_org):
     build_scenario(web_org)
     for role in ("executive", "auditor"):
         assert "Say/do" in page(client_for(role), "/accountability/")
+
+
+def test_the_owner_table_shows_its_first_rows_in_order_and_all_of_them_on_asking(cco, monkeypatch):
+    from web.blueprints import accountability as page_module
+
+    def owners(html: str) -> list[str]:
+        return re.findall(r'<th scope="row">([^<]+)<br>', owners_table(html))
+
+    every = owners(page(cco, "/accountability/?sort=name&order=asc"))
+    assert len(every) >= 3 and every == sorted(every) and "Show all" not in page(cco, "/accountability/")
+    monkeypatch.setattr(page_module, "OWNERS_SHOWN", 2)
+
+    html = page(cco, "/accountability/?sort=name&order=asc")
+    assert owners(html) == every[:2]
+    assert f"The first 2 of {len(every)} owners in this order." in html
+    link = re.search(r'href="([^"]*owners=all[^"]*)"[^>]*>Show all', html)
+    assert link and "sort=name" in link.group(1) and "order=asc" in link.group(1)
+
+    everything = page(cco, link.group(1).replace("&amp;", "&"))
+    assert owners(everything) == every and "Show all" not in everything
+    assert 'name="owners" value="all"' in everything  # the department filter keeps showing all

@@ -1,6 +1,7 @@
 """Accountability per department and per owner: did they do what they said, by when they said?
 Every figure of `projections.queries.accountability`, sortable by `?sort=<figure>&order=asc|desc`;
-`?department=` narrows the per-owner table."""
+`?department=` narrows the per-owner table, which shows its first `OWNERS_SHOWN` rows in that order
+(a large company has thousands of owners) and all of them with `?owners=all`."""
 
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ FIGURES = [
     ("median_days_to_resolve", "Median days to resolve", "median time from raised to resolved"),
 ]
 NAME = {"department": "department_name", "owner": "owner_name"}
+OWNERS_SHOWN = 100
 
 
 def columns(table: str) -> list[tuple[str, str, str]]:
@@ -69,10 +71,13 @@ def index() -> str:
         department = None
     sort = request.args.get("sort") or None
     descending = request.args.get("order", "desc" if sort != "name" else "asc") != "asc"
+    all_owners = request.args.get("owners") == "all"
+    owners = sorted_rows(accountability.by_owner(db, today, department), "owner", sort, descending)
     return page_or_fragment(
         "accountability/index.html", "accountability/_tables.html",
         departments=sorted_rows(accountability.by_department(db, today), "department", sort, descending),
-        owners=sorted_rows(accountability.by_owner(db, today, department), "owner", sort, descending),
+        owners=owners if all_owners else owners[:OWNERS_SHOWN], owners_total=len(owners),
+        all_owners=all_owners,
         department_columns=columns("department"), owner_columns=columns("owner"), glossary=FIGURES,
         sort=sort, descending=descending, department=department, today=today,
         department_options=sorted(names.items(), key=lambda kv: kv[1]), department_names=names,
