@@ -32,6 +32,7 @@ READS = [
         "timeline: page deep in history", "CCO dashboard", "accountability page",
         "accountability: one department's owners", "board: one department",
         "board as of an instant: one department", "board as of an instant: whole plan",
+        "dashboard as of an instant",
     )
 ]
 VERIFY = ["verify: events/s", "seal (first, whole log): events/s", "verify: peak memory"]

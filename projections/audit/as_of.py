@@ -4,11 +4,17 @@ journey, at risk, open roadblocks with their age then, wins) and accountability.
 Every event stamped at or before the instant counts; health and ages are judged on the instant's
 UTC date. The board comes from the temporal history (`queries.history.board_as_of`); the rest
 from the other views, filtered by log position or stored instant. Nothing here replays the log.
+
+A page asks only for the `parts` it shows: the dashboard's health counts and at-risk list read the
+commitments open then and count the closed ones (never the whole board, which after years holds
+tens of thousands); the whole board (`BOARD`: every commitment made by then, for the command
+line's report) and accountability are read only when asked for.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -20,9 +26,11 @@ from projections.audit.instants import log_position
 from projections.health import HEALTHS
 from projections.instants import instant_text
 from projections.queries.board import ATTENTION, SLIPPING_MOVES, GroupHealth, rows
-from projections.queries.history import board_as_of
+from projections.queries.history import board_as_of, closed_counts_as_of
 
 WINS_SHOWN = 6
+DASHBOARD, BOARD, ACCOUNTABILITY = "dashboard", "board", "accountability"
+EVERYTHING = (DASHBOARD, BOARD, ACCOUNTABILITY)
 
 
 @dataclass(frozen=True)
@@ -33,39 +41,55 @@ class PlanAsOf:
     plan: dict[str, Any] | None
     departments: list[dict[str, Any]]  # slug, name; in the plan's order
     journeys: list[dict[str, Any]]  # key, name, lead_department; in the plan's order
-    board: list[dict[str, Any]]
-    by_department: list[GroupHealth]
-    by_journey: list[GroupHealth]
-    at_risk: list[dict[str, Any]]
-    roadblocks: list[dict[str, Any]]  # open at the instant, oldest raised first
-    wins: list[dict[str, Any]]  # the latest celebrations and completions, newest first
-    accountability_departments: list[dict[str, Any]]
-    accountability_owners: list[dict[str, Any]]
+    # The parts below are None unless asked for (see `plan_as_of`).
+    # BOARD: every commitment made by then (closed ones too, however long ago).
+    board: list[dict[str, Any]] | None
+    # DASHBOARD
+    by_department: list[GroupHealth] | None
+    by_journey: list[GroupHealth] | None
+    at_risk: list[dict[str, Any]] | None
+    roadblocks: list[dict[str, Any]] | None  # open at the instant, oldest raised first
+    wins: list[dict[str, Any]] | None  # the latest celebrations and completions, newest first
+    # ACCOUNTABILITY
+    accountability_departments: list[dict[str, Any]] | None
+    accountability_owners: list[dict[str, Any]] | None
 
     @property
     def department_names(self) -> dict[str, str]:
         return {d["slug"]: d["name"] for d in self.departments}
 
 
-def plan_as_of(db: Database, moment: datetime) -> PlanAsOf:
+def plan_as_of(db: Database, moment: datetime, parts: Collection[str] = EVERYTHING) -> PlanAsOf:
+    """The plan at `moment`: its instant, log position, plan, departments and journeys, and the
+    `parts` asked for (DASHBOARD, BOARD, ACCOUNTABILITY; all by default); the others are None."""
     t, today = instant_text(moment), moment.date()
     p = log_position(db, moment)
     departments = rows(db, "SELECT slug, name FROM departments WHERE added_at <= :t"
                        " ORDER BY ordinal", {"t": t})
     journeys = journeys_as_of(db, p)
-    board = board_as_of(db, moment)
-    facts = accountability.Facts(db, t, p, today)
-    members = {r["id"]: (r["name"], r["email"]) for r in rows(
-        db, "SELECT id, name, email FROM members", {})}
-    return PlanAsOf(
-        instant=moment, today=today, position=p, plan=plan_at(db, t, p),
-        departments=departments, journeys=journeys, board=board,
-        by_department=health_counts(board, departments, "department", "slug"),
-        by_journey=health_counts(board, journeys, "journey", "key"),
-        at_risk=at_risk(board), roadblocks=open_roadblocks(db, t, p, today),
-        wins=wins(db, p), accountability_departments=accountability.by_department(facts, departments),
-        accountability_owners=accountability.by_owner(facts, members),
-    )
+    found: dict[str, Any] = dict.fromkeys(
+        ("board", "by_department", "by_journey", "at_risk", "roadblocks", "wins",
+         "accountability_departments", "accountability_owners"))
+    if BOARD in parts:
+        found["board"] = board_as_of(db, moment)
+    if DASHBOARD in parts:
+        # Open then: on the board of those closed since that day, and still open.
+        open_then = [c for c in board_as_of(db, moment, closed_since=today)
+                     if c["status"] == "open"]
+        counted = health_counted(open_then, closed_counts_as_of(db, moment))
+        found.update(
+            by_department=health_counts(counted, departments, 0, "slug"),
+            by_journey=health_counts(counted, journeys, 1, "key"),
+            at_risk=at_risk(open_then), roadblocks=open_roadblocks(db, t, p, today), wins=wins(db, p),
+        )
+    if ACCOUNTABILITY in parts:
+        facts = accountability.Facts(db, t, p, today)
+        members = {r["id"]: (r["name"], r["email"]) for r in rows(
+            db, "SELECT id, name, email FROM members", {})}
+        found.update(accountability_departments=accountability.by_department(facts, departments),
+                     accountability_owners=accountability.by_owner(facts, members))
+    return PlanAsOf(instant=moment, today=today, position=p, plan=plan_at(db, t, p),
+                    departments=departments, journeys=journeys, **found)
 
 
 def plan_at(db: Database, t: str, p: int) -> dict[str, Any] | None:
@@ -98,26 +122,38 @@ def journeys_as_of(db: Database, p: int) -> list[dict[str, Any]]:
     return list(found.values())
 
 
-def health_counts(board: list[dict[str, Any]], groups: list[dict[str, Any]], column: str,
+Counted = list[tuple[str, str | None, str, int]]  # department, journey, health, how many
+
+
+def health_counted(open_then: list[dict[str, Any]], closed: Counted) -> Counted:
+    """The open commitments' health then, counted, and the closed ones (`closed_counts_as_of`)."""
+    counted: dict[tuple[str, str | None, str], int] = {}
+    for c in open_then:
+        key = (c["department"], c["journey"], c["health"])
+        counted[key] = counted.get(key, 0) + 1
+    return [(*key, n) for key, n in counted.items()] + closed
+
+
+def health_counts(counted: Counted, groups: list[dict[str, Any]], column: int,
                   key: str) -> list[GroupHealth]:
-    """As `queries.board.health_counts`, over the board as of the instant."""
-    counted: dict[str | None, dict[str, int]] = {}
-    for c in board:
-        counts = counted.setdefault(c[column], {})
-        counts[c["health"]] = counts.get(c["health"], 0) + 1
+    """As `queries.board.health_counts`, per department (`column` 0) or journey (1) then."""
+    per_group: dict[str | None, dict[str, int]] = {}
+    for row in counted:
+        counts = per_group.setdefault(row[column], {})
+        counts[row[2]] = counts.get(row[2], 0) + row[3]
     known = [{"key": g[key], "name": g["name"]} for g in groups]
     keys = {g["key"] for g in known}
-    extra = [{"key": k, "name": k or "No journey"} for k in counted if k not in keys]
+    extra = [{"key": k, "name": k or "No journey"} for k in per_group if k not in keys]
     return [
-        GroupHealth(g["key"], g["name"], {h: counted.get(g["key"], {}).get(h, 0) for h in HEALTHS})
+        GroupHealth(g["key"], g["name"], {h: per_group.get(g["key"], {}).get(h, 0) for h in HEALTHS})
         for g in known + sorted(extra, key=lambda g: (g["key"] is None, g["key"] or ""))
     ]
 
 
-def at_risk(board: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def at_risk(open_then: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """As `queries.board.at_risk`: open and overdue, blocked or at risk, or slipping."""
     return [
-        dict(c, slipping=c["due_date_moves"] >= SLIPPING_MOVES) for c in board
+        dict(c, slipping=c["due_date_moves"] >= SLIPPING_MOVES) for c in open_then
         if c["status"] == "open" and (c["health"] in ATTENTION or c["due_date_moves"] >= SLIPPING_MOVES)
     ]
 
@@ -147,16 +183,21 @@ def open_roadblocks(db: Database, t: str, p: int, today: date) -> list[dict[str,
 
 
 def wins(db: Database, p: int, limit: int = WINS_SHOWN) -> list[dict[str, Any]]:
-    """As `queries.celebrations.wall(include_wins=True)`, for what was recorded by then."""
+    """As `queries.celebrations.wall(include_wins=True)`, for what was recorded by then (each
+    kind's latest `limit` by primary key first, so that none of the older ones is read)."""
     found = rows(db, """
         SELECT i.kind, i.commitment_id, i.title, i.department, d.name AS department_name,
             i.who, m.name AS who_name, i.at, i.message, i.completed_on, i.on_time
-        FROM (SELECT 'celebration' AS kind, position, commitment_id, title, department,
-                  celebrated_by AS who, celebrated_at AS at, message,
-                  NULL AS completed_on, NULL AS on_time FROM celebrations WHERE position <= :p
+        FROM (SELECT * FROM (
+                  SELECT 'celebration' AS kind, position, commitment_id, title, department,
+                      celebrated_by AS who, celebrated_at AS at, message,
+                      NULL AS completed_on, NULL AS on_time FROM celebrations WHERE position <= :p
+                  ORDER BY position DESC LIMIT :limit)
               UNION ALL
-              SELECT 'win', position, commitment_id, title, department, completed_by,
-                  completed_at, evidence, completed_on, on_time FROM wins WHERE position <= :p) i
+              SELECT * FROM (
+                  SELECT 'win', position, commitment_id, title, department, completed_by,
+                      completed_at, evidence, completed_on, on_time FROM wins WHERE position <= :p
+                  ORDER BY position DESC LIMIT :limit)) i
         LEFT JOIN departments d ON d.slug = i.department
         LEFT JOIN members m ON m.id = i.who
         ORDER BY i.position DESC LIMIT :limit""", {"p": p, "limit": limit})

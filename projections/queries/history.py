@@ -3,6 +3,11 @@
 An instant includes every event stamped at or before it; its health is judged on the instant's
 UTC date. Both "as of" queries are index searches on `commitment_history` (see
 `projections.views.history`), not replays.
+
+The whole board as of an instant holds every commitment made by then (tens of thousands after
+years); the board page shows what the live board showed then: the open ones and those closed
+recently (`closed_since`), with the older closed ones counted (`closed_counts_as_of`). Those read
+`commitment_spans`: the few candidates by index, then each one's state at the instant.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from sqlite_utils import Database
 
 from projections.health import health_sql
 from projections.instants import instant_text, parse_instant
-from projections.queries.board import ORDER_BY, rows, with_health
+from projections.queries.board import CLOSED, ORDER_BY, rows, with_health
 from projections.views.history import STATE
 
 # The board's columns, as of a past state: the state itself, the immutable texts from
@@ -27,16 +32,49 @@ AS_OF_COLUMNS = ", ".join(
 
 
 def board_as_of(
-    db: Database, instant: datetime | str, *, department: str | None = None
+    db: Database, instant: datetime | str, *, department: str | None = None,
+    closed_since: date | None = None,
 ) -> list[dict[str, Any]]:
-    """The board (same rows and order as `queries.board.board`) as it stood at `instant`."""
+    """The board (same rows and order as `queries.board.board`) as it stood at `instant`: every
+    commitment made by then. With `closed_since`, as `queries.board.board(closed_since=...)`
+    then: the open ones, and closed ones only when completed on or after that day or withdrawn
+    with their last event by then on or after it."""
     moment = parse_instant(instant)
     params: dict[str, Any] = {"t": instant_text(moment), "today": moment.date().isoformat()}
+    if closed_since is not None:
+        return _recent_board(db, params, department, closed_since)
     where = "h.valid_from <= :t AND (h.valid_to IS NULL OR h.valid_to > :t)"
     if department is not None:
         where += " AND h.department = :department"
         params["department"] = department
     return _board(db, where, params)
+
+
+def closed_counts_as_of(
+    db: Database, instant: datetime | str, *, department: str | None = None
+) -> list[tuple[str, str | None, str, int]]:
+    """Commitments closed (completed or withdrawn) at `instant`, as (department, journey, final
+    health, how many): every one, however long ago. As `queries.board.closed_counts`, then."""
+    params: dict[str, Any] = {"t": instant_text(parse_instant(instant))}
+    where = "closed_at <= :t"
+    if department is not None:
+        where += " AND department = :department"
+        params["department"] = department
+    return [tuple(r) for r in db.execute(  # type: ignore[misc]
+        "SELECT department, journey, health, count(*) FROM commitment_spans INDEXED BY spans_closed"
+        f" WHERE {where} GROUP BY department, journey, health", params,
+    ).fetchall()]
+
+
+def closed_counts_by_department(
+    counted: list[tuple[str, str | None, str, int]]
+) -> dict[str, dict[str, int]]:
+    """`closed_counts_as_of` per department: {department: {health: n}}, every closed health."""
+    found: dict[str, dict[str, int]] = {}
+    for department, _, health, n in counted:
+        counts = found.setdefault(department, dict.fromkeys(CLOSED, 0))
+        counts[health] += n
+    return found
 
 
 def board_as_of_position(
@@ -67,6 +105,29 @@ def commitment_story(db: Database, commitment_id: UUID | str) -> list[dict[str, 
         " WHERE h.commitment_id = :id ORDER BY h.valid_from_position",
         {"id": str(commitment_id)},
     )
+
+
+def _recent_board(db: Database, params: dict[str, Any], department: str | None,
+                  closed_since: date) -> list[dict[str, Any]]:
+    """The candidates from `commitment_spans` (made by then, and not closed before
+    `closed_since`, nor before the instant's day: open then), each at its latest state by then."""
+    params["since"] = closed_since.isoformat()
+    params["candidates_since"] = min(params["since"], params["today"])
+    where = "s.made_at <= :t AND (s.closed_day IS NULL OR s.closed_day >= :candidates_since)"
+    if department is not None:
+        where += " AND s.department = :department"
+        params["department"] = department
+    source = (
+        f"(SELECT {AS_OF_COLUMNS} FROM commitment_spans s"
+        " JOIN commitment_history h ON h.valid_from_position = ("
+        "  SELECT x.valid_from_position FROM commitment_history x INDEXED BY history_commitment"
+        "  WHERE x.commitment_id = s.commitment_id AND x.valid_from <= :t"
+        "  ORDER BY x.valid_from_position DESC LIMIT 1)"
+        f" JOIN commitments c ON c.id = s.commitment_id WHERE {where}"
+        " AND (h.status = 'open' OR h.completed_on >= :since"
+        "      OR (h.status = 'withdrawn' AND h.valid_from >= :since)))"
+    )
+    return rows(db, f"SELECT * FROM ({with_health(source)}) {ORDER_BY}", params)
 
 
 def _board(db: Database, where: str, params: dict[str, Any]) -> list[dict[str, Any]]:

@@ -18,6 +18,25 @@ degrades as t moves later (~150 ms at the end, scanning every earlier state). Th
 variant uses (valid_to_position, valid_from_position) or the position primary key.
 
 Immutable fields (description, made_at, made_by) are read from `commitments` by the queries.
+
+`commitment_spans` keeps one row per commitment for the board as the board page shows it (open
+ones, and closed ones only when recently closed; `queries.history.board_as_of(closed_since=...)`),
+so that it never walks every state ever valid:
+
+- `made_at`: the instant of its first state; `closed_at`: of its closing state (completed or
+  withdrawn; closing is terminal), NULL while open; `health`: its final health once closed;
+- `closed_day`: the latest day that can keep it on a board of "open, or closed since day d":
+  the day it closed, its completion date (which may be earlier: a completion is dated), and for a
+  withdrawn one the day of its latest event (a note or celebration after the withdrawal counts,
+  as the live board counts it). NULL while open.
+
+A commitment is on such a board at t (for d on or before t's date) only if `made_at <= t` and
+`closed_day` is NULL or on or after d: the candidates, found by index, whose state at t is then
+looked up through `history_commitment` (its latest state with `valid_from <= t`: `valid_from` is
+in the index, so finding it reads no table row). Closed ones counted as of t are those with
+`closed_at <= t`.
+Each commitment event costs at most one more statement here (its Made, its closing, and for a
+withdrawn one every later event), never a recount.
 """
 
 from __future__ import annotations
@@ -25,6 +44,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from projections.facts import Fact
+from projections.health import health_sql
 from projections.view import View
 from projections.views.memo import Memo
 
@@ -40,12 +60,13 @@ class History(View):
     """Reads `commitments`, so it must come after the board in `all_views()`."""
 
     name = "history"
-    version = 1
-    tables = ("commitment_history",)
+    version = 2
+    tables = ("commitment_history", "commitment_spans")
 
     def __init__(self) -> None:
         super().__init__()
-        self._memo = Memo()  # commitment id -> (valid_from_position, valid_from) of its state now
+        # commitment id -> (valid_from_position, valid_from, status) of its state now
+        self._memo = Memo()
 
     def create(self, db: Database) -> None:
         self._memo.forget()
@@ -57,12 +78,21 @@ class History(View):
                 commitment_id TEXT NOT NULL, event_kind TEXT NOT NULL, version INTEGER NOT NULL,
                 {", ".join(STATE)});
             CREATE INDEX history_commitment
-                ON commitment_history (commitment_id, valid_from_position);
+                ON commitment_history (commitment_id, valid_from_position, valid_from);
             CREATE INDEX history_as_of ON commitment_history (valid_to, valid_from);
             CREATE INDEX history_department_as_of
                 ON commitment_history (department, valid_to, valid_from);
             CREATE INDEX history_as_of_position
                 ON commitment_history (valid_to_position, valid_from_position);
+            CREATE TABLE commitment_spans (
+                commitment_id TEXT PRIMARY KEY, department TEXT NOT NULL, journey TEXT,
+                made_at TEXT NOT NULL, closed_at TEXT, health TEXT, closed_day TEXT);
+            CREATE INDEX spans_shown ON commitment_spans (made_at, closed_day, closed_at);
+            CREATE INDEX spans_department_shown
+                ON commitment_spans (department, made_at, closed_day, closed_at);
+            CREATE INDEX spans_closed
+                ON commitment_spans (department, journey, health, closed_at)
+                WHERE closed_at IS NOT NULL;
             """
         )
         # One statement at a time: executescript would commit the runner's transaction.
@@ -81,12 +111,13 @@ class History(View):
         cid = fact.aggregate_text
         valid_from = fact.instant
         current = current_states.get(cid) or db.execute(
-            "SELECT valid_from_position, valid_from FROM commitment_history"
+            "SELECT valid_from_position, valid_from, status FROM commitment_history"
             " WHERE commitment_id = ? ORDER BY valid_from_position DESC LIMIT 1",
             [cid],
         ).fetchone()
+        status = "open"
         if current is not None:
-            valid_from = max(valid_from, current[1])
+            valid_from, status = max(valid_from, current[1]), current[2]
             db.execute(
                 "UPDATE commitment_history SET valid_to = ?, valid_to_position = ?"
                 " WHERE valid_from_position = ?",
@@ -101,4 +132,24 @@ class History(View):
         )
         if cursor.rowcount != 1:
             raise LookupError(f"history: no board row for commitment {cid} at {fact.key}")
-        current_states[cid] = (fact.position, valid_from)
+        if fact.kind == "Made":
+            db.execute(
+                "INSERT INTO commitment_spans (commitment_id, department, journey, made_at)"
+                " VALUES (?, ?, ?, ?)",
+                [cid, fact.data["department"], fact.data["journey"], valid_from],
+            )
+        elif fact.kind in CLOSING:
+            status = CLOSING[fact.kind]
+            db.execute(_CLOSE_SPAN, [fact.position, cid])
+        elif status == "withdrawn":  # a later note or celebration keeps it recent for longer
+            db.execute("UPDATE commitment_spans SET closed_day = ? WHERE commitment_id = ?",
+                       [valid_from[:10], cid])
+        current_states[cid] = (fact.position, valid_from, status)
+
+
+CLOSING = {"Completed": "completed", "Withdrawn": "withdrawn"}
+# The closing state (just inserted at the position bound first) sets the span's end.
+_CLOSE_SPAN = f"""UPDATE commitment_spans SET (closed_at, health, closed_day) = (
+    SELECT h.valid_from, {health_sql("NULL", "h.")},
+        max(substr(h.valid_from, 1, 10), COALESCE(h.completed_on, ''))
+    FROM commitment_history h WHERE h.valid_from_position = ?) WHERE commitment_id = ?"""

@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import FAST_HASHER, build_org
-from tests.web.cco_helpers import Scenario, build_scenario, on, page
+from tests.web.cco_helpers import Scenario, build_scenario, hrefs, on, page
 from tests.web.conftest import ROLE_EMAILS, sign_in
 from tracker.accounts import Accounts
 from tracker.application import CxTracker
@@ -153,3 +153,29 @@ def test_the_diff_lists_what_changed_between_two_instants(client, site) -> None:
     assert "Waiting for Sales to sign the contract" in html
     assert not POST_FORM.search(main(html))
     page(client("auditor"), "/audit/diff?fromday=2026-02-28&today=2026-02-01", status=400)
+
+
+def test_the_board_then_lists_the_recently_closed_and_counts_the_older_ones(client, site) -> None:  # type: ignore[no-untyped-def]
+    scenario = site[1]  # "late" (IT) completed on 2026-02-25, "kept" on 2026-02-18
+    auditor = client("auditor")
+    last_day = main(page(auditor, "/audit/as-of/board?day=2026-05-26&department=it"))
+    assert str(scenario.late) in last_day and "not shown" not in last_day
+    body = main(page(auditor, "/audit/as-of/board?day=2026-05-27&department=it"))
+    assert str(scenario.late) not in body and str(scenario.blocked) in body
+    assert "1 done late closed before 2026-02-26 not shown." in body
+    links = [h for h in hrefs(body) if "closed=all" in h]
+    assert links and all("department=it" in h and "day=2026-05-27" in h for h in links)
+    listed = main(page(auditor, links[-1]))
+    assert str(scenario.late) in listed and str(scenario.blocked) in listed
+    assert "not shown" not in listed and "Every commitment made by then is listed" in listed
+    whole = main(page(auditor, "/audit/as-of/board?day=2026-05-27"))
+    assert "1 done closed before 2026-02-26 not shown." in whole  # customer service's "kept"
+    assert str(scenario.kept) not in whole and str(scenario.kept) in main(
+        page(auditor, "/audit/as-of/board?day=2026-05-27&closed=all"))
+    only = main(page(auditor, "/audit/as-of/board?day=2026-05-27&health=done+late"))
+    assert "1 done late closed before 2026-02-26 not shown." in only and "done closed" not in only
+
+
+def test_the_dashboard_then_still_counts_every_closed_commitment(client) -> None:  # type: ignore[no-untyped-def]
+    html = page(client("auditor"), "/audit/as-of?day=2026-05-27")
+    assert 'aria-label="1 done late in IT"' in html and 'aria-label="1 done in Customer Service"' in html

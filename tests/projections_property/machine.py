@@ -11,8 +11,10 @@ actor, deactivated actor, unknown targets, past dates, empty reasons, percent 15
 2. the views caught up incrementally (a `Runner` with a batch size of 1-7, drawn per run) equal,
    table by table and row by row, views rebuilt from scratch by a fresh `Runner`;
 3. the board as of several earlier instants (`board_as_of`, from the temporal view) equals a
-   replay of the log up to that instant in plain Python (`replay.py`); likewise the board as of
-   some log positions (`board_as_of_position`) and the current board (`board`).
+   replay of the log up to that instant in plain Python (`replay.py`); so does the board page's
+   board then (`closed_since` a few days before: open ones and the recently closed, from
+   `commitment_spans`) and the closed ones counted then (`closed_counts_as_of`); likewise the
+   board as of some log positions (`board_as_of_position`) and the current board (`board`).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from sqlite_utils import Database
 
 from projections.database import open_views, positions
 from projections.queries.board import board
-from projections.queries.history import board_as_of, board_as_of_position
+from projections.queries.history import board_as_of, board_as_of_position, closed_counts_as_of
 from projections.runner import Runner
 from tests.conftest import NOW
 from tests.projections_property.commitment_rules import CommitmentRules
@@ -35,6 +37,13 @@ from tests.projections_property.compare import board_differences, dump, table_di
 from tests.projections_property.organisation_rules import OrganisationRules
 from tests.projections_property.replay import read_log, replay_board, replay_board_at_position
 from tests.projections_property.strategies import TICKS, ZONES
+
+
+def recently_closed_or_open(c: dict[str, object], since: str) -> bool:
+    """What the board page shows: open, completed on or after `since`, or withdrawn with its last
+    event on or after that day."""
+    return c["status"] == "open" or str(c["completed_on"] or "") >= since or (
+        c["status"] == "withdrawn" and str(c["last_event_at"])[:10] >= since)
 
 
 class ViewsUnderCommands(CommitmentRules, OrganisationRules):
@@ -84,6 +93,20 @@ class ViewsUnderCommands(CommitmentRules, OrganisationRules):
             assert actual == expected, (
                 f"board_as_of({instant.isoformat()}) differs from the replay:\n"
                 + board_differences(actual, expected))
+            since = instant.astimezone(timezone.utc).date() - timedelta(
+                days=self.rng.choice([0, 1, 2, 5, 30]))
+            actual = board_as_of(self.views, instant, closed_since=since)
+            recent = [c for c in expected if recently_closed_or_open(c, since.isoformat())]
+            assert actual == recent, (
+                f"board_as_of({instant.isoformat()}, closed_since={since}) differs from the replay:\n"
+                + board_differences(actual, recent))
+            counted: dict[tuple[str, str | None, str], int] = {}
+            for c in expected:
+                if c["status"] != "open":
+                    key = (c["department"], c["journey"], c["health"])
+                    counted[key] = counted.get(key, 0) + 1
+            assert sorted(closed_counts_as_of(self.views, instant), key=str) == sorted(
+                ((*k, n) for k, n in counted.items()), key=str)
 
         # ... and as of earlier log positions, health judged on a given day or the event's.
         for position, today in self._positions():

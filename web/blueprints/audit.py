@@ -5,13 +5,15 @@
 - `/audit/commitments/<id>`: one commitment's whole story, every event with its changes;
 - `/audit/as-of`, `/audit/as-of/board`, `/audit/as-of/accountability`: the dashboard, the board
   and accountability exactly as they stood at the instant chosen (`day`, optional UTC `time`);
+  the board as the live board showed it then: open commitments and those closed in the 90 days
+  before, the older closed ones counted per department and listed with `closed=all`;
 - `/audit/diff`: what changed between two instants.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 from uuid import UUID
@@ -20,7 +22,7 @@ from flask import Blueprint, current_app, redirect, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from projections.audit.as_of import plan_as_of
+from projections.audit.as_of import ACCOUNTABILITY, DASHBOARD, PlanAsOf, plan_as_of
 from projections.audit.diff import plan_diff
 from projections.audit.history import (
     BadFilter, Filters, Page, check_filters, history_page, history_stream,
@@ -28,6 +30,7 @@ from projections.audit.history import (
 from projections.audit.instants import parse_audit_instant
 from projections.health import HEALTHS
 from projections.queries import board, directory
+from projections.queries.history import board_as_of, closed_counts_as_of, closed_counts_by_department
 from tracker import clock
 from tracker.errors import NotAllowed, NotFound
 from web.blueprints.accountability import columns
@@ -99,7 +102,7 @@ def story(commitment_id: UUID) -> str:
 @bp.route("/as-of")
 @auditors_only
 def as_of_dashboard() -> tuple[str, int]:
-    return _as_of("audit/as_of_dashboard.html")
+    return _as_of("audit/as_of_dashboard.html", (DASHBOARD,))
 
 
 @bp.route("/as-of/board")
@@ -107,14 +110,40 @@ def as_of_dashboard() -> tuple[str, int]:
 def as_of_board() -> tuple[str, int]:
     department = request.args.get("department") or None
     health = request.args.get("health") if request.args.get("health") in HEALTHS else None
-    return _as_of("audit/as_of_board.html", department=department, health=health)
+    show_closed = "all" if request.args.get("closed") == "all" else None
+    return _as_of("audit/as_of_board.html", (), lambda plan: _board_then(
+        plan, department, health, show_closed), department=department, health=health,
+        show_closed=show_closed)
+
+
+def _board_then(plan: PlanAsOf, department: str | None, health: str | None,
+                show_closed: str | None) -> dict[str, Any]:
+    """The board page's rows then, as the live board showed them (open ones, and closed ones
+    closed in the `RECENTLY_CLOSED_DAYS` before; every one with `closed=all`), per department,
+    and per department the closed ones of each health then, shown or not."""
+    db = views()
+    since = None if show_closed else plan.today - timedelta(days=board.RECENTLY_CLOSED_DAYS)
+    rows = board_as_of(db, plan.instant, department=department, closed_since=since)
+    closed = closed_counts_by_department(closed_counts_as_of(db, plan.instant, department=department))
+    per_department: dict[str, list[dict[str, Any]]] = {}
+    older: dict[str, dict[str, int]] = {}
+    for c in rows:
+        per_department.setdefault(c["department"], []).append(c)
+    for slug, counts in closed.items():
+        shown = per_department.get(slug, [])
+        older[slug] = {h: n - sum(1 for c in shown if c["health"] == h) for h, n in counts.items()}
+    if health:
+        per_department = {d: [c for c in found if c["health"] == health]
+                          for d, found in per_department.items()}
+    return {"rows_by_department": per_department, "older": older, "closed_since": since,
+            "recent_days": board.RECENTLY_CLOSED_DAYS, "closed_healths": board.CLOSED}
 
 
 @bp.route("/as-of/accountability")
 @auditors_only
 def as_of_accountability() -> tuple[str, int]:
-    return _as_of("audit/as_of_accountability.html", department_columns=columns("department"),
-                  owner_columns=columns("owner"))
+    return _as_of("audit/as_of_accountability.html", (ACCOUNTABILITY,),
+                  department_columns=columns("department"), owner_columns=columns("owner"))
 
 
 @bp.route("/diff")
@@ -132,9 +161,15 @@ def diff() -> tuple[str, int]:
         **_labels(db)), 400 if error else 200
 
 
-def _as_of(template: str, **context: Any) -> tuple[str, int]:
+def _as_of(template: str, parts: tuple[str, ...],
+           more: Callable[[PlanAsOf], dict[str, Any]] | None = None,
+           **context: Any) -> tuple[str, int]:
+    """An as-of page: the plan at the chosen instant with the `parts` it shows, and what `more`
+    reads for it."""
     moment, error = _instant("")
-    plan = None if error else plan_as_of(views(), moment)
+    plan = None if error else plan_as_of(views(), moment, parts)
+    if plan is not None and more is not None:
+        context.update(more(plan))
     html = page_or_fragment(template, template, plan=plan, error=error, picked=_picked(""),
                             healths=HEALTHS, **_labels(views()), **context)
     return html, 400 if error else 200
