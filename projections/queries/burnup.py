@@ -13,7 +13,8 @@ from datetime import date
 
 from sqlite_utils import Database
 
-_LIVE = "FROM commitments WHERE status <> 'withdrawn'"
+# The board view's partial covering index: counting reads the index, never the wide rows.
+_LIVE = "FROM commitments INDEXED BY commitments_burnup WHERE status <> 'withdrawn'"
 
 
 @dataclass(frozen=True)

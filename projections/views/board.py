@@ -32,7 +32,7 @@ from projections.view import View
 
 class Board(View):
     name = "board"
-    version = 3
+    version = 4
     tables = ("commitments", "board_roadblocks", "board_closed_counts")
 
     def create(self, db: Database) -> None:
@@ -57,6 +57,8 @@ class Board(View):
             CREATE INDEX commitments_open_health ON commitments (department, journey, due_date,
                 progress, open_roadblocks, open_help_requests, due_date_moves, status,
                 completed_on, due_at_completion) WHERE status = 'open';
+            CREATE INDEX commitments_burnup ON commitments (completed_on, due_date,
+                due_at_completion, made_at) WHERE status <> 'withdrawn';
             CREATE TABLE board_roadblocks (
                 commitment_id TEXT NOT NULL, roadblock_id TEXT NOT NULL,
                 help_requested INTEGER NOT NULL DEFAULT 0, resolved INTEGER NOT NULL DEFAULT 0,
