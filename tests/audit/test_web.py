@@ -179,3 +179,19 @@ def test_the_board_then_lists_the_recently_closed_and_counts_the_older_ones(clie
 def test_the_dashboard_then_still_counts_every_closed_commitment(client) -> None:  # type: ignore[no-untyped-def]
     html = page(client("auditor"), "/audit/as-of?day=2026-05-27")
     assert 'aria-label="1 done late in IT"' in html and 'aria-label="1 done in Customer Service"' in html
+
+
+def test_the_dashboard_then_shows_the_first_of_its_lists_with_their_totals(client, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from web.blueprints import audit
+
+    path = "/audit/as-of?day=2026-02-27"
+    whole = main(page(client("auditor"), path))
+    at_risk = re.findall(r'<table class="at-risk">.*?</table>', whole, re.S)[0].count("<tr>") - 1
+    assert at_risk >= 2 and "The first" not in whole
+    monkeypatch.setattr(audit, "AT_RISK_SHOWN", 1)
+    monkeypatch.setattr(audit, "ROADBLOCKS_SHOWN", 0)
+
+    cut = main(page(client("auditor"), path))
+    assert re.findall(r'<table class="at-risk">.*?</table>', cut, re.S)[0].count("<tr>") - 1 == 1
+    assert f"The first 1 of {at_risk}." in cut and 'href="/audit/as-of/board?day=2026-02-27"' in cut
+    assert "Waiting for Sales to sign the contract" not in cut and ", the 0 open longest" in cut

@@ -34,6 +34,7 @@ from projections.queries.history import board_as_of, closed_counts_as_of, closed
 from tracker import clock
 from tracker.errors import NotAllowed, NotFound
 from web.blueprints.accountability import columns
+from web.blueprints.dashboard import AT_RISK_SHOWN, ROADBLOCKS_SHOWN
 from web.kinds import kind_labels, kind_options
 from web.render import page_or_fragment, wants_fragment
 from web.services import catch_up, views
@@ -102,7 +103,8 @@ def story(commitment_id: UUID) -> str:
 @bp.route("/as-of")
 @auditors_only
 def as_of_dashboard() -> tuple[str, int]:
-    return _as_of("audit/as_of_dashboard.html", (DASHBOARD,))
+    return _as_of("audit/as_of_dashboard.html", (DASHBOARD,), at_risk_shown=AT_RISK_SHOWN,
+                  roadblocks_shown=ROADBLOCKS_SHOWN)
 
 
 @bp.route("/as-of/board")
