@@ -195,3 +195,22 @@ def test_the_dashboard_then_shows_the_first_of_its_lists_with_their_totals(clien
     assert re.findall(r'<table class="at-risk">.*?</table>', cut, re.S)[0].count("<tr>") - 1 == 1
     assert f"The first 1 of {at_risk}." in cut and 'href="/audit/as-of/board?day=2026-02-27"' in cut
     assert "Waiting for Sales to sign the contract" not in cut and ", the 0 open longest" in cut
+
+
+def test_accountability_then_shows_the_first_owners_and_all_of_them_on_asking(client, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from web.blueprints import audit
+
+    def owners(html: str) -> list[str]:
+        table = html[html.index('id="by-owner"'):]
+        return re.findall(r'<th scope="row">([^<]+)</th>', table[:table.index("</table>")])
+
+    path = "/audit/as-of/accountability?day=2026-05-27"
+    every = owners(page(client("auditor"), path))
+    assert len(every) >= 2
+    monkeypatch.setattr(audit, "OWNERS_SHOWN", 1)
+
+    cut = page(client("auditor"), path)
+    assert owners(cut) == every[:1] and f"The first 1 of {len(every)} owners, by name." in cut
+    link = re.search(r'href="([^"]*owners=all[^"]*)"', cut)
+    assert link and "day=2026-05-27" in link.group(1)
+    assert owners(page(client("auditor"), link.group(1).replace("&amp;", "&"))) == every

@@ -33,7 +33,7 @@ from projections.queries import board, directory
 from projections.queries.history import board_as_of, closed_counts_as_of, closed_counts_by_department
 from tracker import clock
 from tracker.errors import NotAllowed, NotFound
-from web.blueprints.accountability import columns
+from web.blueprints.accountability import OWNERS_SHOWN, columns
 from web.blueprints.dashboard import AT_RISK_SHOWN, ROADBLOCKS_SHOWN
 from web.kinds import kind_labels, kind_options
 from web.render import page_or_fragment, wants_fragment
@@ -145,7 +145,8 @@ def _board_then(plan: PlanAsOf, department: str | None, health: str | None,
 @auditors_only
 def as_of_accountability() -> tuple[str, int]:
     return _as_of("audit/as_of_accountability.html", (ACCOUNTABILITY,),
-                  department_columns=columns("department"), owner_columns=columns("owner"))
+                  department_columns=columns("department"), owner_columns=columns("owner"),
+                  owners_shown=None if request.args.get("owners") == "all" else OWNERS_SHOWN)
 
 
 @bp.route("/diff")
