@@ -131,12 +131,20 @@ def frame(chart_id: str, width: int, height: int, title: str, desc: str, body: I
 def date_axis(x: Callable[[date], float], first: date, last: date, top: float, bottom: float,
               most: int = 8) -> list[str]:
     """Vertical grid lines with date labels under the plot (no label hard by the left edge,
-    where the value axis has its own)."""
+    where the value axis has its own). A narrow chart has fewer month lines, about
+    `DATE_LABEL_GAP` apart, and never labels two closer than `DATE_LABEL_MIN_GAP`, so its labels
+    never run together."""
     parts = []
-    left = x(first)
+    labelled = x(first) - DATE_LABEL_MIN_GAP + 20
+    most = max(2, min(most, int((x(last) - x(first)) // DATE_LABEL_GAP)))  # evenly thinned
     for tick in month_ticks(first, last, most):
         px = x(tick)
         parts.append(line(px, top, px, bottom, stroke=COLOURS["grid"]))
-        if px - left >= 20:
+        if px - labelled >= DATE_LABEL_MIN_GAP:
             parts.append(text(px, bottom + 14, date_label(tick), text_anchor="middle"))
+            labelled = px
     return parts
+
+
+DATE_LABEL_GAP = 64  # chart units wanted between two month lines' labels
+DATE_LABEL_MIN_GAP = 54  # and the least between two labels' centres ("Sep 2026" is ~50 wide)

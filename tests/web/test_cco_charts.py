@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
 from markupsafe import Markup
 
 from web import charts
+from web import svg as svg_module
 from tests.web.cco_helpers import assert_csp_clean
 
 TODAY = date(2026, 3, 2)
@@ -124,3 +126,13 @@ def test_the_sparkline_has_a_point_per_measurement_and_the_target():
     accessible(svg, "NPS: trend")
     assert len(re.search(r'<polyline points="([^"]+)"', svg).group(1).split()) == 3  # type: ignore[union-attr]
     assert 'stroke-dasharray="3 3"' in svg
+
+
+@pytest.mark.parametrize("width", [360, 480, 640])
+def test_date_labels_never_run_together_however_narrow_the_chart(width):
+    points = [(f"2026-{m:02d}-28", 14 + m) for m in range(1, 12)]
+    svg = charts.kpi_trend(dict(kpi(points), target_date="2027-06-30"), "kpi-nps", width=width)
+    xs = [float(x) for x in re.findall(r'<text x="([\d.]+)"[^>]*>[A-Z][a-z]{2} \d{4}</text>', svg)]
+
+    assert len(xs) >= (2 if width < 480 else 4)
+    assert all(b - a >= svg_module.DATE_LABEL_MIN_GAP for a, b in zip(xs, xs[1:]))
