@@ -134,6 +134,23 @@ def show(commitment_id: UUID) -> str:
     return render_template("commitments/show.html", **_context(commitment_id))
 
 
+@bp.route("/<uuid:commitment_id>/actions")
+@login_required
+def actions(commitment_id: UUID) -> str:
+    """A card's action forms alone, for a card that an htmx answer sent without them (they are
+    most of its weight): loaded when its "Actions" opens."""
+    require_reader()
+    catch_up()
+    db = views()
+    view = "detail" if request.args.get("view") == "detail" else ""
+    back = same_site_path(request.args.get("next")) or url_for("commitments.show", commitment_id=commitment_id)
+    c = _commitment(db, commitment_id)
+    return render_template(
+        "commitments/_card.html", actions_only=True, c=c, detail=bool(view), view=view, back=back,
+        open_roadblocks=open_roadblocks_by_commitment(db, commitment_id=c["id"]), **card_options(db),
+    )
+
+
 # Actions
 
 
@@ -145,7 +162,8 @@ def _act(
     back = same_site_path(request.form.get("next")) or url_for("commitments.show", commitment_id=commitment_id)
     return run_form(
         lambda: command(tracker(), current_user.id), page="commitments/show.html",
-        fragment="commitments/_card_response.html", context=lambda: _context(commitment_id),
+        fragment="commitments/_card_response.html",
+        context=lambda: dict(_context(commitment_id), card_answer=True),
         done=done, redirect_to=back, form_key=f"{form}-{commitment_id}",
     )
 
