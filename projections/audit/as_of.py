@@ -49,6 +49,7 @@ class PlanAsOf:
     by_journey: list[GroupHealth] | None
     at_risk: list[dict[str, Any]] | None
     roadblocks: list[dict[str, Any]] | None  # open at the instant, oldest raised first
+    roadblocks_total: int | None  # how many were open (`roadblocks` may hold the oldest only)
     wins: list[dict[str, Any]] | None  # the latest celebrations and completions, newest first
     # ACCOUNTABILITY
     accountability_departments: list[dict[str, Any]] | None
@@ -59,16 +60,19 @@ class PlanAsOf:
         return {d["slug"]: d["name"] for d in self.departments}
 
 
-def plan_as_of(db: Database, moment: datetime, parts: Collection[str] = EVERYTHING) -> PlanAsOf:
+def plan_as_of(db: Database, moment: datetime, parts: Collection[str] = EVERYTHING, *,
+               roadblocks_shown: int | None = None) -> PlanAsOf:
     """The plan at `moment`: its instant, log position, plan, departments and journeys, and the
-    `parts` asked for (DASHBOARD, BOARD, ACCOUNTABILITY; all by default); the others are None."""
+    `parts` asked for (DASHBOARD, BOARD, ACCOUNTABILITY; all by default); the others are None.
+    `roadblocks_shown`: the dashboard's open roadblocks are only the ones open longest (all by
+    default), with their total."""
     t, today = instant_text(moment), moment.date()
     p = log_position(db, moment)
     departments = rows(db, "SELECT slug, name FROM departments WHERE added_at <= :t"
                        " ORDER BY ordinal", {"t": t})
     journeys = journeys_as_of(db, p)
     found: dict[str, Any] = dict.fromkeys(
-        ("board", "by_department", "by_journey", "at_risk", "roadblocks", "wins",
+        ("board", "by_department", "by_journey", "at_risk", "roadblocks", "roadblocks_total", "wins",
          "accountability_departments", "accountability_owners"))
     if BOARD in parts:
         found["board"] = board_as_of(db, moment)
@@ -80,7 +84,9 @@ def plan_as_of(db: Database, moment: datetime, parts: Collection[str] = EVERYTHI
         found.update(
             by_department=health_counts(counted, departments, 0, "slug"),
             by_journey=health_counts(counted, journeys, 1, "key"),
-            at_risk=at_risk(open_then), roadblocks=open_roadblocks(db, t, p, today), wins=wins(db, p),
+            at_risk=at_risk(open_then), wins=wins(db, p),
+            roadblocks=open_roadblocks(db, t, p, today, limit=roadblocks_shown),
+            roadblocks_total=count_open_roadblocks(db, t, p),
         )
     if ACCOUNTABILITY in parts:
         facts = accountability.Facts(db, t, p, today)
@@ -158,10 +164,24 @@ def at_risk(open_then: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def open_roadblocks(db: Database, t: str, p: int, today: date) -> list[dict[str, Any]]:
+_OPEN_THEN = "r.position <= :p AND (r.resolved_at IS NULL OR r.resolved_at > :t)"
+
+
+def count_open_roadblocks(db: Database, t: str, p: int) -> int:
+    return db.execute(f"SELECT count(*) FROM roadblocks r WHERE {_OPEN_THEN}",
+                      {"p": p, "t": t}).fetchone()[0]
+
+
+def open_roadblocks(db: Database, t: str, p: int, today: date,
+                    limit: int | None = None) -> list[dict[str, Any]]:
     """As `queries.roadblocks.roadblocks(state="open")`, for the roadblocks open at the instant:
-    raised by then and not yet resolved; help requests made by then; age on `today`."""
-    found = rows(db, """
+    raised by then and not yet resolved; help requests made by then; age on `today`. With
+    `limit`, only the `limit` open longest (raised on the earliest day, then first in the log),
+    picked before their help requests are read."""
+    where = _OPEN_THEN if limit is None else (
+        "r.position IN (SELECT r.position FROM roadblocks r"
+        f" WHERE {_OPEN_THEN} ORDER BY substr(r.raised_at, 1, 10), r.position LIMIT :limit)")
+    found = rows(db, f"""
         SELECT r.commitment_id, r.title, r.department, r.roadblock_id, r.description,
             r.raised_at, r.raised_by, raiser.name AS raised_by_name,
             NULL AS resolved_at, NULL AS resolved_by, NULL AS resolved_by_name,
@@ -173,8 +193,8 @@ def open_roadblocks(db: Database, t: str, p: int, today: date) -> list[dict[str,
                    AND h.roadblock_id = r.roadblock_id AND h.position <= :p
                    ORDER BY h.position) h) AS help_requested
         FROM roadblocks r LEFT JOIN members raiser ON raiser.id = r.raised_by
-        WHERE r.position <= :p AND (r.resolved_at IS NULL OR r.resolved_at > :t)
-        ORDER BY r.position""", {"p": p, "t": t})
+        WHERE {where}
+        ORDER BY r.position""", {"p": p, "t": t, "limit": limit})
     for r in found:
         r["help_requested"] = json.loads(r["help_requested"])
         r["is_open"] = True

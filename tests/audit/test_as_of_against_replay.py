@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from projections.audit.as_of import plan_as_of
+from projections.audit.as_of import DASHBOARD, plan_as_of
 from projections.audit.instants import parse_audit_instant
 from projections.queries import accountability, board, celebrations, directory, roadblocks
 from tests.audit.conftest import Demo
@@ -57,6 +57,7 @@ def test_the_dashboard_is_the_replayed_dashboard(case) -> None:  # type: ignore[
     assert plan.by_journey == board.health_counts(replayed, today, by="journey")
     assert plan.at_risk == board.at_risk(replayed, today)
     assert plan.roadblocks == roadblocks.roadblocks(replayed, today, state="open")
+    assert plan.roadblocks_total == len(plan.roadblocks)
     assert plan.wins == celebrations.wall(replayed, include_wins=True, limit=6)
     assert plan.plan == directory.plan(replayed)
 
@@ -93,3 +94,14 @@ def test_a_date_means_the_end_of_that_day_in_utc() -> None:
     for bad in ("yesterday", "2026-02-30", "2026-03-01T25:00", ""):
         with pytest.raises(ValueError, match="is not an instant"):
             parse_audit_instant(bad)
+
+
+@pytest.mark.parametrize("shown", [0, 1, 2, 5])
+def test_the_dashboard_can_read_only_the_roadblocks_open_longest_then(demo: Demo, shown: int) -> None:
+    for moment in instants(demo):
+        every = plan_as_of(demo.db, moment, (DASHBOARD,))
+        few = plan_as_of(demo.db, moment, (DASHBOARD,), roadblocks_shown=shown)
+        longest = sorted(every.roadblocks or [], key=lambda r: (-r["days_open"], r["raised_at"]))
+        assert few.roadblocks == sorted(longest[:shown], key=lambda r: r["raised_at"])
+        assert few.roadblocks_total == every.roadblocks_total == len(every.roadblocks or [])
+    assert max(len(plan_as_of(demo.db, m, (DASHBOARD,)).roadblocks or []) for m in instants(demo)) > 2

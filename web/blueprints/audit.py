@@ -170,7 +170,8 @@ def _as_of(template: str, parts: tuple[str, ...],
     """An as-of page: the plan at the chosen instant with the `parts` it shows, and what `more`
     reads for it."""
     moment, error = _instant("")
-    plan = None if error else plan_as_of(views(), moment, parts)
+    plan = None if error else plan_as_of(views(), moment, parts,
+                                         roadblocks_shown=context.get("roadblocks_shown"))
     if plan is not None and more is not None:
         context.update(more(plan))
     html = page_or_fragment(template, template, plan=plan, error=error, picked=_picked(""),
