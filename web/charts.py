@@ -11,8 +11,7 @@ Pages pair each chart with a data table; the SVG carries a <title> and <desc> of
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -193,22 +192,6 @@ class BurnupPoint:
     kept: int  # of those, completed by the due date in force then
 
 
-def burnup_data(commitments: Iterable[Mapping[str, Any]], today: date) -> list[BurnupPoint]:
-    """The burn-up series at every day something changed, from the first commitment made."""
-    live = [c for c in commitments if c.get("status") != "withdrawn"]
-    if not live:
-        return []
-    done = [c for c in live if c.get("completed_on")]
-    return burnup_series(
-        min(_day(c.get("made_at") or c["due_date"]) for c in live),
-        Counter(_day(c["due_date"]) for c in live),
-        Counter(_day(c["completed_on"]) for c in done),
-        Counter(_day(c["completed_on"]) for c in done
-                if _day(c["completed_on"]) <= _day(c.get("due_at_completion") or c["due_date"])),
-        today,
-    )
-
-
 def burnup_series(first: date | None, due: Mapping[date, int], completed: Mapping[date, int],
                   kept: Mapping[date, int], today: date) -> list[BurnupPoint]:
     """The burn-up series from counts per day (`projections.queries.burnup`): at `first`, at
@@ -233,12 +216,6 @@ def _running_totals(counts: Mapping[date, int]) -> tuple[list[date], list[int]]:
 def _total_by(day_: date, days: list[date], totals: list[int]) -> int:
     found = bisect_right(days, day_)
     return totals[found - 1] if found else 0
-
-
-def _day(value: Any) -> date:
-    found = day(value)
-    assert found is not None
-    return found
 
 
 def burnup_by_month(points: Sequence[BurnupPoint]) -> list[BurnupPoint]:
@@ -290,6 +267,6 @@ def _steps(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
 
 
 __all__ = [
-    "BurnupPoint", "burnup", "burnup_by_month", "burnup_data", "burnup_series", "commitment_timeline",
+    "BurnupPoint", "burnup", "burnup_by_month", "burnup_series", "commitment_timeline",
     "date_label", "health_bar", "kpi_trend", "sparkline",
 ]

@@ -86,8 +86,9 @@ def plan_as_of(db: Database, moment: datetime, parts: Collection[str] = EVERYTHI
             by_journey=health_counts(counted, journeys, 1, "key"),
             at_risk=at_risk(open_then), wins=wins(db, p),
             roadblocks=open_roadblocks(db, t, p, today, limit=roadblocks_shown),
-            roadblocks_total=count_open_roadblocks(db, t, p),
         )
+        found["roadblocks_total"] = (len(found["roadblocks"]) if roadblocks_shown is None
+                                     else count_open_roadblocks(db, t, p))
     if ACCOUNTABILITY in parts:
         facts = accountability.Facts(db, t, p, today)
         members = {r["id"]: (r["name"], r["email"]) for r in rows(

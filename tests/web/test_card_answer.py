@@ -58,3 +58,12 @@ def test_the_forms_answered_alone_are_those_the_member_may_use(client_for, web_o
     # Another department's lead may only celebrate it.
     assert forms_in(it_lead) == [f"/commitments/{cid}/celebrations"]
     assert client_for("support_lead").get("/commitments/00000000-0000-0000-0000-000000000000/actions").status_code == 404
+
+
+def test_the_forms_answered_alone_never_send_anyone_to_another_site(client_for, web_org: Org):
+    cid = web_org.commitment()
+    html = client_for("support_lead").get(
+        f"/commitments/{cid}/actions?next=https://evil.example/&view=sideways").get_data(as_text=True)
+    assert "evil.example" not in html
+    assert f'name="next" value="/commitments/{cid}"' in html  # back to the commitment instead
+    assert 'name="view"' not in html  # an unknown view is the board card's

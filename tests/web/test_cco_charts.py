@@ -85,25 +85,23 @@ def test_the_y_axis_covers_values_beyond_the_target():
     assert min(labels) <= 12 and max(labels) >= 41
 
 
-def test_burn_up_counts_due_completed_and_kept_by_day():
-    rows = [
-        commitment("Kept", "2026-02-20", completed="2026-02-18", status="completed"),
-        commitment("Late", "2026-02-10", completed="2026-02-25", status="completed"),
-        commitment("Open", "2026-04-30"),
-        commitment("Dropped", "2026-02-01", status="withdrawn"),
-    ]
-    points = {p.day: p for p in charts.burnup_data(rows, TODAY)}
+def test_the_burn_up_series_totals_the_counts_by_day_at_every_day_something_happened():
+    counts = {"due": {date(2026, 2, 10): 1, date(2026, 2, 20): 1, date(2026, 4, 30): 1},
+              "completed": {date(2026, 2, 18): 1, date(2026, 2, 25): 1},
+              "kept": {date(2026, 2, 18): 1}}
+    points = {p.day: p for p in charts.burnup_series(date(2026, 1, 5), **counts, today=TODAY)}
+    assert sorted(points) == [date(2026, 1, 5), date(2026, 2, 10), date(2026, 2, 18),
+                              date(2026, 2, 20), date(2026, 2, 25), TODAY, date(2026, 4, 30)]
     assert points[date(2026, 1, 5)] == charts.BurnupPoint(date(2026, 1, 5), 0, 0, 0)
     assert points[date(2026, 2, 20)] == charts.BurnupPoint(date(2026, 2, 20), 2, 1, 1)
     assert points[TODAY] == charts.BurnupPoint(TODAY, 2, 2, 1)
     assert points[date(2026, 4, 30)].due == 3
-    assert date(2026, 2, 1) not in points  # withdrawn commitments do not count
+    assert charts.burnup_series(None, {}, {}, {}, TODAY) == []
 
 
 def test_the_burn_up_chart_draws_three_step_lines_and_a_table_by_month():
-    rows = [commitment("Kept", "2026-02-20", completed="2026-02-18", status="completed"),
-            commitment("Open", "2026-04-30")]
-    points = charts.burnup_data(rows, TODAY)
+    points = charts.burnup_series(date(2026, 1, 5), {date(2026, 2, 20): 1, date(2026, 4, 30): 1},
+                                  {date(2026, 2, 18): 1}, {date(2026, 2, 18): 1}, TODAY)
     svg = charts.burnup(points, TODAY)
     accessible(svg, "Burn-up of kept commitments")
     for series in ("due", "completed", "kept"):

@@ -165,13 +165,12 @@ def diff() -> tuple[str, int]:
 
 
 def _as_of(template: str, parts: tuple[str, ...],
-           more: Callable[[PlanAsOf], dict[str, Any]] | None = None,
-           **context: Any) -> tuple[str, int]:
-    """An as-of page: the plan at the chosen instant with the `parts` it shows, and what `more`
-    reads for it."""
+           more: Callable[[PlanAsOf], dict[str, Any]] | None = None, *,
+           roadblocks_shown: int | None = None, **context: Any) -> tuple[str, int]:
+    """An as-of page: the plan at the chosen instant with the `parts` it shows (the dashboard's
+    roadblocks limited to `roadblocks_shown`), and what `more` reads for it."""
     moment, error = _instant("")
-    plan = None if error else plan_as_of(views(), moment, parts,
-                                         roadblocks_shown=context.get("roadblocks_shown"))
+    plan = None if error else plan_as_of(views(), moment, parts, roadblocks_shown=roadblocks_shown)
     if plan is not None and more is not None:
         context.update(more(plan))
     html = page_or_fragment(template, template, plan=plan, error=error, picked=_picked(""),

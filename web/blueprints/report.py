@@ -1,6 +1,7 @@
 """The CEO-level progress report: the vision, overall health, each department's summary with its
 say/do ratio, the KPIs against target, the burn-up, the top risks, the roadblocks waiting longest
-on another department's help (each list with its total), and recent wins. It prints cleanly (see the print rules in app.css)."""
+on another department's help (each list with its total), and recent wins. It prints cleanly (see
+the print rules in app.css)."""
 
 from __future__ import annotations
 
