@@ -18,6 +18,7 @@ from eventsourcing.persistence import PersistenceError
 
 from tracker.accounts import Accounts
 from tracker.application import CxTracker
+from tracker.tokens import TokenStore
 
 DATA_ENV = "CX_TRACKER_DATA"
 DEFAULT_DATA_DIR = "cx-tracker-data"
@@ -121,6 +122,8 @@ def open_tracker(data: DataDir, *, create: bool = False) -> CxTracker:
         env = {k: v for k, v in env.items() if k not in os.environ}
     _check_sqlite_file(data.accounts, "accounts store")
     try:
-        return CxTracker(env=env, accounts=Accounts(data.accounts))
+        app = CxTracker(env=env, accounts=Accounts(data.accounts))
+        app.attach_tokens(TokenStore(data.accounts))  # its own table in the accounts file
+        return app
     except (sqlite3.DatabaseError, PersistenceError) as e:
         raise ConfigError(f"cannot open the stores in {data.path}: {e}") from e

@@ -29,6 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_HEADERS_ENABLED": True,
     "BEHIND_PROXY": False,  # trust X-Forwarded-Proto/For/Host from one reverse proxy
     "TIMELINE_PAGE_SIZE": 50,
+    "API_RATE_LIMIT": "600 per minute",  # per token
 }
 
 

@@ -1,0 +1,39 @@
+"""The REST API under /api/v1/: JSON, bearer tokens only (no cookies, no CSRF), errors as
+RFC 9457 problem details, rate-limited per token, described by an OpenAPI 3.1 document."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, jsonify, request
+
+from tracker import __version__
+from web.api import access, problems
+from web.api.routes import api, bp
+
+PUBLIC = {"api.openapi"}
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["csrf"].exempt(bp)
+    limiter = app.extensions["cx_limiter"]
+    limiter.limit(app.config.get("API_RATE_LIMIT", "600 per minute"), key_func=access.rate_key)(bp)
+    app.register_blueprint(bp)
+
+
+@bp.before_request
+def _authenticate() -> None:
+    if request.endpoint not in PUBLIC:
+        access.authenticate()
+
+
+problems.register(bp)
+
+
+@bp.route("/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI 3.1 document of this API (no token needed)."""
+    document = api.document("/api/v1", title="cx-tracker API", version=__version__)
+    document["paths"]["/api/v1/openapi.json"] = {"get": {
+        "summary": "This document", "operationId": "openapi_get", "security": [], "tags": [],
+        "responses": {"200": {"description": "OK", "content": {"application/json": {
+            "schema": {"type": "object"}}}}}}}
+    return jsonify(document)
