@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tracker.importing import ImportCommands
 from tracker.service.base import Receipt, RoadblockReceipt
 from tracker.service.commitments import CommitmentCommands
 from tracker.service.members import MemberCommands
@@ -10,7 +11,9 @@ from tracker.service.reads import Reads
 from tracker.service.tokens import TokenCommands
 
 
-class CxTracker(PlanCommands, CommitmentCommands, MemberCommands, TokenCommands, Reads):
+class CxTracker(
+    PlanCommands, CommitmentCommands, MemberCommands, TokenCommands, ImportCommands, Reads
+):
     """Every write in the product goes through here: the web, the CLI, the demo and the tests."""
 
 
