@@ -9,11 +9,14 @@ department + title (the caller's look-up of existing ones, else the id derived f
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 from uuid import UUID, uuid5
+
+from eventsourcing.application import AggregateNotFoundError
 
 from tracker import clock
 from tracker.authorization import require_cco
@@ -207,8 +210,8 @@ class PlanImport:
         ident = member_id(email)
         if ident in self.members:
             return self.members[ident]
-        if ident in self.app.repository:
-            member = self.app.repository.get(ident)
+        member = self.load(ident)
+        if member is not None:
             if not member.active:
                 self.error(COMMITMENTS, row, {"owner_email": "is deactivated"})
                 return None
@@ -256,10 +259,19 @@ class PlanImport:
             return
         self.seen[ident] = row.number
         fields = {**values, "department": department, "journey": journey, "kpi": kpi}
-        if ident in self.app.repository:
-            self.update(self.app.repository.get(ident), row, fields, owner)
+        existing = self.load(ident)
+        if existing is not None:
+            self.update(existing, row, fields, owner)
         else:
             self.create(ident, row, fields, owner)
+
+    def load(self, ident: UUID) -> Any:
+        """The aggregate with this id, or None: one read (`in` would read it twice). It may be
+        the repository's cached object itself: read it, and copy it before changing it."""
+        try:
+            return self.app.repository.get(ident, deepcopy_from_cache=False)
+        except AggregateNotFoundError:
+            return None
 
     def match(self, external_id: str, department: str, title: str) -> UUID:
         if not external_id and self.find is not None:
@@ -290,6 +302,10 @@ class PlanImport:
         if differ:
             self.error(COMMITMENTS, row, differ)
             return
+        if not _differs(c, f, owner):
+            self.report.unchanged += 1
+            return
+        c = copy.deepcopy(c)  # never change the repository's cached object
         before = len(c.pending_events)
         ok = True
         if owner.id != c.owner_id and ok:
@@ -388,6 +404,14 @@ def _past(field: str, value: str, today: date) -> date:
     if day > today:
         raise Invalid.field(field, "cannot be in the future")
     return day
+
+
+def _differs(c: Commitment, f: dict[str, Any], owner: Member) -> bool:
+    """Whether the row asks for anything this commitment does not already have."""
+    if c.status != OPEN:
+        return f["status"] != c.status
+    return (owner.id != c.owner_id or f["due_date"] != c.due_date or f["status"] != OPEN
+            or (f["progress"] is not None and f["progress"] != c.progress))
 
 
 def _comparable(value: str | None) -> str:
