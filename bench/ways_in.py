@@ -69,7 +69,7 @@ def bench_import(n: int) -> None:
                   f" incl. start-up and catching the views up); {out.stdout.splitlines()[-1]}")
 
 
-def bench_api(requests: int, port: int) -> None:
+def bench_api(requests: int, port: int, query: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data, token = demo(Path(tmp))
         server = subprocess.Popen([*CX, "serve", "--data", str(data), "--port", str(port)],
@@ -78,17 +78,18 @@ def bench_api(requests: int, port: int) -> None:
         try:
             conn = _wait(port)
             headers = {"Authorization": f"Bearer {token}"}
+            path = "/api/v1/commitments" + (f"?{query}" if query else "")
             count = None
             for _ in range(20):  # warm up
-                count = _get(conn, "/api/v1/commitments", headers)
+                count = _get(conn, path, headers)
             times = []
             for _ in range(requests):
                 started = time.perf_counter()
-                _get(conn, "/api/v1/commitments", headers)
+                _get(conn, path, headers)
                 times.append((time.perf_counter() - started) * 1000)
             times.sort()
             p = lambda q: times[min(len(times) - 1, int(q * len(times)))]  # noqa: E731
-            print(f"GET /api/v1/commitments ({count} commitments, {requests} requests, one "
+            print(f"GET {path} ({count} commitments, {requests} requests, one "
                   f"keep-alive client, waitress): p50 {p(.5):.1f} ms, p95 {p(.95):.1f} ms, "
                   f"p99 {p(.99):.1f} ms, mean {statistics.mean(times):.1f} ms")
         finally:
@@ -126,11 +127,12 @@ def main() -> None:
     api = sub.add_parser("api")
     api.add_argument("--requests", type=int, default=500)
     api.add_argument("--port", type=int, default=5077)
+    api.add_argument("--query", default="", help="e.g. closed=all")
     args = parser.parse_args()
     if args.what == "import":
         bench_import(args.rows)
     else:
-        bench_api(args.requests, args.port)
+        bench_api(args.requests, args.port, args.query)
 
 
 if __name__ == "__main__":
