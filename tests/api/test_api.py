@@ -183,3 +183,18 @@ def test_read_only_members_write_nothing_even_with_a_read_write_token(
     response = api.post(f"/api/v1/commitments/{commitment}/notes", json={"text": "hello"},
                         headers=token_for(role))
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("method, path, status", [
+    ("GET", "/api/v1/nothing-here", 404), ("DELETE", "/api/v1/commitments", 405),
+])
+def test_a_path_or_method_the_api_does_not_have_is_a_problem_too(
+    api: FlaskClient, method: str, path: str, status: int
+) -> None:
+    response = api.open(path, method=method)
+    assert response.status_code == status and response.mimetype == PROBLEM
+
+
+def test_the_web_keeps_its_own_error_pages(api: FlaskClient) -> None:
+    response = api.get("/no-such-page")
+    assert response.status_code == 404 and response.mimetype == "text/html"

@@ -75,5 +75,5 @@ def register(bp: Blueprint) -> None:
     @bp.errorhandler(Exception)
     def unexpected(e: Exception) -> Response:
         log.exception("unhandled API error")
-        return problem(500, "The error has been logged. A write may have been recorded before "
-                            "it happened: read before you retry.")
+        return problem(500, "The error has been logged. If this was a write, read before you "
+                            "retry: it may have been recorded.")

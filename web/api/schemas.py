@@ -90,7 +90,8 @@ class NewCommitment(Body):
 class ProgressReport(Body):
     percent: int = Field(ge=0, le=100)
     note: str = Field("", max_length=2000)
-    version: int | None = Field(None, ge=1, description="the version you read (or send If-Match)")
+    version: int | None = Field(None, ge=1, le=2**63 - 1,
+                                description="the version you read (or send If-Match)")
 
 
 class Note(Body):
@@ -107,7 +108,8 @@ class TimelineQuery(Query):
     kind: str | None = Field(None, max_length=60, description="an event kind, e.g. ProgressReported")
     since: date | None = None
     until: date | None = None
-    before: int | None = Field(None, ge=1, description="the cursor: `next_cursor` of the page before")
+    before: int | None = Field(None, ge=1, le=2**63 - 1,
+                               description="the cursor: `next_cursor` of the page before")
     limit: int = Field(50, ge=1, le=200)
 
 
