@@ -82,15 +82,15 @@ def history(data_dir: str | None, department: str | None, commitment: str | None
         if fmt == "csv":
             writer = csv.DictWriter(sys.stdout, EXPORT_COLUMNS, lineterminator="\n")
             writer.writeheader()
-            for e in events:
-                row = export_row(e)
+            for event in events:
+                row = export_row(event)
                 writer.writerow({**row, "changes": dumps(row["changes"])})
         elif fmt == "jsonl":
-            for e in events:
-                click.echo(dumps(export_row(e)).replace("\n", "\\n"))
+            for event in events:
+                click.echo(dumps(export_row(event)).replace("\n", "\\n"))
         else:
-            for e in events:
-                for line in event_text(e):
+            for event in events:
+                for line in event_text(event):
                     click.echo(line)
 
 

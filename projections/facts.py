@@ -57,7 +57,7 @@ def to_fact(app: Application[UUID], notification: Notification) -> Fact:
         kind=kind,
         aggregate_id=event.originator_id,
         version=event.originator_version,
-        timestamp=event.timestamp,
+        timestamp=state["timestamp"],
         actor=state.get("actor"),
         data={k: v for k, v in state.items() if k not in _ENVELOPE},
     )

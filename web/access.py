@@ -33,4 +33,4 @@ def overseers_only(view: Callable[P, R]) -> Callable[P, R]:
             raise NotAllowed("only the chief customer officer, executive viewers and auditors see this overview")
         return view(*args, **kwargs)
 
-    return login_required(guarded)  # type: ignore[no-any-return]
+    return login_required(guarded)

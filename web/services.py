@@ -76,7 +76,7 @@ def ready_views(data: DataDir, app: CxTracker, log: logging.Logger) -> None:
 
 
 def services() -> Services:
-    return current_app.extensions["cx"]  # type: ignore[no-any-return]
+    return current_app.extensions["cx"]
 
 
 def tracker() -> CxTracker:
@@ -87,7 +87,7 @@ def views() -> Database:
     """This request's read-model connection (lent on first use, given back at teardown)."""
     if "views" not in g:
         g.views = services().lend_views()
-    return g.views  # type: ignore[no-any-return]
+    return g.views
 
 
 def catch_up(until: int | None = None) -> int:

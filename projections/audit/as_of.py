@@ -146,7 +146,7 @@ def health_counts(counted: Counted, groups: list[dict[str, Any]], column: int,
     """As `queries.board.health_counts`, per department (`column` 0) or journey (1) then."""
     per_group: dict[str | None, dict[str, int]] = {}
     for row in counted:
-        counts = per_group.setdefault(row[column], {})
+        counts = per_group.setdefault(row[0] if column == 0 else row[1], {})
         counts[row[2]] = counts.get(row[2], 0) + row[3]
     known = [{"key": g[key], "name": g["name"]} for g in groups]
     keys = {g["key"] for g in known}

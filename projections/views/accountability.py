@@ -270,8 +270,9 @@ def _remove_resolved(db: Database, key: Key, removed: Duration) -> None:
     table) and move the key's median cursor by at most one place."""
     n, middle = _middle(db, key)
     if n <= 1:
-        middle = None
-    elif n % 2 == 1:  # the lower middle moves down unless the one removed sorts before it
+        _store(db, key, n - 1, None)
+        return
+    if n % 2 == 1:  # the lower middle moves down unless the one removed sorts before it
         if removed >= middle:
             middle = _step(db, key, middle, up=False)
     elif removed <= middle:  # n even: it moves up unless the one removed sorts after it

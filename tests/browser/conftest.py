@@ -18,6 +18,7 @@ from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, e
 from waitress import wasyncore
 
 from tests.conftest import FAST_HASHER
+from tests.waiting import BROWSER_HANG_MS
 from tracker.accounts import Accounts
 from tracker.application import CxTracker
 from tracker.demo import DEFAULT_PASSWORD, seed
@@ -47,7 +48,7 @@ document.addEventListener("securitypolicyviolation", function (e) {
 });
 """
 
-expect.set_options(timeout=10_000)
+expect.set_options(timeout=BROWSER_HANG_MS)
 
 
 @dataclass
@@ -123,7 +124,7 @@ def watched_page(browser: Browser, base_url: str, problems: Problems, *, viewpor
     """A page in a fresh context (its own cookies) whose problems are recorded in `problems`."""
     context = browser.new_context(viewport=viewport, java_script_enabled=javascript, locale="en-US",
                                   timezone_id="UTC", base_url=base_url)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(BROWSER_HANG_MS)
     context.expose_function("__cxCspViolation", problems.csp_violation)
     context.add_init_script(REPORT_CSP_VIOLATIONS)
     page = context.new_page()

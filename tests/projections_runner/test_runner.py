@@ -16,9 +16,10 @@ from projections.views.directory import Directory
 from tests.conftest import Org
 from tests.projections_runner.conftest import mechanics_views, product_views, python, reap
 from tests.projections_runner.helpers import (
-    ApplyLog, add_activity, applied_positions, build_store, copy_sqlite, differences, dump,
+    ApplyLog, add_activity, applied_positions, build_store, copy_sqlite, dump,
     sqlite_app,
 )
+from tests.waiting import HANG
 from tracker.application import CxTracker
 
 
@@ -372,12 +373,12 @@ def test_two_processes_catching_up_at_once_apply_each_batch_once(
     try:
         for w in workers:
             assert w.stdout is not None
-            assert w.stdout.readline().strip() == "ready", w.communicate(timeout=60)
+            assert w.stdout.readline().strip() == "ready", w.communicate(timeout=HANG)
         for w in workers:  # both start together
             assert w.stdin is not None
             w.stdin.write("go\n")
             w.stdin.flush()
-        results = [w.communicate(timeout=120) for w in workers]
+        results = [w.communicate(timeout=HANG) for w in workers]
     finally:
         reap(workers)
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.web.cco_helpers import (  # noqa: F401
+from tests.web.cco_helpers import (
     between, build_scenario, page, table_rows,
 )
 from web.blueprints.accountability import columns

@@ -55,7 +55,7 @@ def auditors_only(view: Callable[P, R]) -> Callable[P, R]:
         catch_up()
         return view(*args, **kwargs)
 
-    return login_required(guarded)  # type: ignore[no-any-return]
+    return login_required(guarded)
 
 
 @bp.route("/")

@@ -6,7 +6,6 @@ the print rules in app.css)."""
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
 from flask import Blueprint
 

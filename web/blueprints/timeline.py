@@ -30,7 +30,7 @@ def read_filters() -> tuple[dict[str, str], dict[str, str]]:
     """The filters given in the query string (empty ones dropped) and a message per bad one."""
     given = {k: request.args.get(k, "").strip() for k in FILTERS}
     given = {k: v for k, v in given.items() if v}
-    errors = {}
+    errors: dict[str, str] = {}
     for bound in ("since", "until"):
         if bound in given:
             try:
