@@ -55,6 +55,7 @@ class Accountability(View):
     name = "accountability"
     version = 3
     tables = (COMMITMENTS, HANDOVERS, ROADBLOCKS, FIGURES)
+    lookup_indexes = frozenset(index for index, _ in MEDIAN_INDEXES.values())  # the cursors
 
     def create(self, db: Database) -> None:
         counted = ", ".join(f"{c} INTEGER NOT NULL DEFAULT 0" for c in COUNTED)

@@ -31,9 +31,6 @@ class ApplyLog(View):
     def create(self, db: Database) -> None:
         db.execute("CREATE TABLE apply_log (position INTEGER NOT NULL, key TEXT NOT NULL)")
 
-    def handles(self, key: str) -> bool:
-        return True
-
     def apply(self, db: Database, fact: Fact) -> None:
         db.execute("INSERT INTO apply_log VALUES (?, ?)", [fact.position, fact.key])
 

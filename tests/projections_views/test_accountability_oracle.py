@@ -18,7 +18,7 @@ import pytest
 
 from projections.queries import accountability as q
 from tests.conftest import NOW, Org
-from tests.projections_views_b.conftest import IT, SALES, SUPPORT, Views, add_member, sid
+from tests.projections_views.conftest import IT, SALES, SUPPORT, Views, add_member, sid
 from tracker import clock
 from tracker.domain import member_id
 
@@ -158,7 +158,7 @@ def test_figures_per_department_and_per_owner_match_an_independent_count(
     add_member(org, "ann@example.com", "Ann Agent")
     model = generate(org, seed)
     everything = [(c, r) for c in model.commitments for r in c.roadblocks.values()]
-    views.refresh()
+    views.sync()
     for today in (date(2026, 3, 1), date(2026, 3, 20), date(2026, 4, 10), date(2026, 6, 1)):
         rows = {r["department"]: r for r in q.by_department(views.db, today)}
         assert set(rows) == set(DEPARTMENTS)
