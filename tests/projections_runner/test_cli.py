@@ -12,8 +12,7 @@ from projections.database import open_views, positions
 from projections.runner import Runner
 from projections.views import all_views
 from tests.projections_runner.conftest import python, reap
-from tests.projections_runner.helpers import dump, dump_file, sqlite_app
-from tests.projections_runner.test_runner import add_activity_to
+from tests.projections_runner.helpers import add_activity_to, dump, dump_file, sqlite_app
 from tests.waiting import HANG, wait_for
 from tracker.cli.main import cli
 

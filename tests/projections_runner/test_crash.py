@@ -31,9 +31,9 @@ from projections.database import LastApplied, set_last_applied, set_position, wr
 from projections.database import open_views
 from projections.facts import read_facts
 from projections.runner import Runner
-from tests.projections_runner.conftest import product_views, python, reap
+from tests.projections_runner.conftest import python, reap
 from tests.projections_runner.helpers import (
-    Dump, applied_positions, build_store, differences, dump, sqlite_app,
+    Dump, applied_positions, build_store, differences, dump, product_views, sqlite_app,
 )
 from tests.waiting import HANG, wait_for
 

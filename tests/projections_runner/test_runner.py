@@ -14,22 +14,13 @@ from projections.facts import Fact
 from projections.runner import ProjectionError, Runner
 from projections.views.directory import Directory
 from tests.conftest import Org
-from tests.projections_runner.conftest import mechanics_views, product_views, python, reap
+from tests.projections_runner.conftest import python, reap
 from tests.projections_runner.helpers import (
-    ApplyLog, add_activity, applied_positions, build_store, copy_sqlite, dump,
-    sqlite_app,
+    ApplyLog, add_activity, add_activity_to, applied_positions, build_store, clean_dump,
+    copy_sqlite, dump, mechanics_views, product_views, sqlite_app,
 )
 from tests.waiting import HANG
 from tracker.application import CxTracker
-
-
-def clean_dump(app: CxTracker, tmp_path: Path, views_factory=product_views) -> dict:  # type: ignore[no-untyped-def]
-    db = open_views(tmp_path / "clean.sqlite3")
-    try:
-        Runner(app, db, views_factory(), batch_size=100_000).catch_up()
-        return dump(db)
-    finally:
-        db.close()
 
 
 @pytest.fixture
@@ -221,18 +212,6 @@ def test_views_ahead_of_the_store_are_rebuilt_at_start_up(data_dir: Path, tmp_pa
     assert runner.prepare() == [v.name for v in product_views()]
     assert runner.catch_up() == shorter.head() == longer.head() - 30
     assert dump(runner.db) == clean_dump(shorter, tmp_path)
-
-
-def add_activity_to(app: CxTracker, events: int) -> None:
-    from tracker.domain import member_id
-
-    lead = member_id("lead.it@example.com")
-    commitment = app.make_commitment(
-        lead, department="it", title="Replace the ticketing tool", due_date="2026-12-01",
-        owner="lead.it@example.com",
-    ).id
-    for i in range(events - 1):
-        app.report_progress(lead, commitment, percent=i % 100)
 
 
 def test_views_built_from_another_store_as_long_are_rebuilt(

@@ -19,7 +19,7 @@ from projections.facts import Fact
 from projections.views.accountability import ALL, FIGURES, Accountability
 from tests.conftest import Org
 from tests.projections_views.conftest import Views, add_member
-from tests.projections_views.test_accountability_oracle import generate
+from tests.projections_views.generated import generate
 
 START = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
 OWNERS = [str(uuid5(UUID(int=0), f"owner-{n}")) for n in range(4)]

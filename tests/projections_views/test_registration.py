@@ -21,7 +21,7 @@ from projections.views.ownership import Ownership
 from projections.views.roadblocks import Roadblocks
 from tests.conftest import NOW, Org
 from tests.projections_views.conftest import add_member
-from tests.projections_views.test_accountability_oracle import generate
+from tests.projections_views.generated import generate
 
 MINE = ("roadblocks", "accountability", "ownership", "kpis", "celebrations")
 
