@@ -14,12 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from functools import wraps
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 from uuid import UUID
 
 from flask import Blueprint, current_app, redirect, request, url_for
-from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from projections.audit.as_of import ACCOUNTABILITY, DASHBOARD, PlanAsOf, plan_as_of
@@ -32,30 +30,16 @@ from projections.health import HEALTHS
 from projections.queries import board, directory
 from projections.queries.history import board_as_of, closed_counts_as_of, closed_counts_by_department
 from tracker import clock
-from tracker.errors import NotAllowed, NotFound
+from tracker.errors import NotFound
+from web.access import auditors_only
 from web.blueprints.accountability import OWNERS_SHOWN, columns
 from web.blueprints.dashboard import AT_RISK_SHOWN, ROADBLOCKS_SHOWN
 from web.kinds import kind_labels, kind_options
 from web.render import page_or_fragment, wants_fragment
-from web.services import catch_up, views
+from web.services import views
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
-P = ParamSpec("P")
-R = TypeVar("R")
 HISTORY_FILTERS = ("department", "commitment", "member", "kind", "since", "until")
-
-
-def auditors_only(view: Callable[P, R]) -> Callable[P, R]:
-    """Sign-in required, auditors and the CCO only (else 403); the views are caught up first."""
-
-    @wraps(view)
-    def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
-        if not current_user.can_audit:
-            raise NotAllowed("only auditors and the chief customer officer see the audit pages")
-        catch_up()
-        return view(*args, **kwargs)
-
-    return login_required(guarded)
 
 
 @bp.route("/")

@@ -7,7 +7,7 @@ from flask import Blueprint, request
 from flask_login import login_required
 
 from projections.queries import celebrations, directory
-from web.blueprints.commitments import require_reader
+from web.access import require_reader
 from web.render import page_or_fragment
 from web.services import catch_up, views
 

@@ -15,9 +15,9 @@ from werkzeug.wrappers import Response
 from projections.queries import board
 from projections.queries import roadblocks as queries
 from tracker import clock
-from web.access import is_overseer
+from web.access import is_overseer, require_reader
 from web.blueprints.commitments import (
-    card_options, require_reader, resolve_command, this_page,
+    card_options, resolve_command, this_page,
 )
 from web.forms import run_form
 from web.redirects import same_site_path
