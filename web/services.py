@@ -48,9 +48,11 @@ class Services:
         self.tracker.close()
 
     @classmethod
-    def attach(cls, app: Flask) -> None:
+    def attach(cls, app: Flask, tracker: CxTracker | None = None) -> None:
+        """The services of the installation in DATA_DIR (its application: `tracker`, else opened
+        here), with the views ready, as `app.extensions["cx"]`."""
         data = resolve_data_dir(app.config["DATA_DIR"])
-        services = cls(data=data, tracker=open_tracker(data))
+        services = cls(data=data, tracker=tracker if tracker is not None else open_tracker(data))
         ready_views(data, services.tracker, app.logger)
         app.extensions["cx"] = services
         app.teardown_appcontext(_close_views)

@@ -205,6 +205,7 @@ def clean_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in drop}
 
 
+@pytest.mark.slow  # spawns processes
 def test_the_installed_console_script_lists_its_commands() -> None:
     done = subprocess.run([console_script(), "--help"], capture_output=True, text=True,
                           timeout=HANG, env=clean_env(), check=False)
@@ -213,6 +214,7 @@ def test_the_installed_console_script_lists_its_commands() -> None:
         assert f"  {command} " in done.stdout
 
 
+@pytest.mark.slow  # spawns processes
 def test_the_installed_console_script_creates_the_demo_end_to_end(tmp_path: Path) -> None:
     """The real thing: a separate process, real password hashing, a real SQLite store."""
     data = tmp_path / "demo"

@@ -103,6 +103,7 @@ def test_the_tracker_package_never_imports_the_read_side_or_the_web() -> None:
     assert offenders == []
 
 
+@pytest.mark.slow  # spawns processes
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_run_follows_the_log_until_a_signal_stops_it_cleanly(
     data_dir: Path, tmp_path: Path, stop_signal: signal.Signals
@@ -138,6 +139,7 @@ def _position(data: Path) -> int:
         db.close()
 
 
+@pytest.mark.slow  # spawns processes
 def test_run_stops_at_a_batch_boundary_when_signalled_mid_catch_up(
     data_dir: Path, tmp_path: Path
 ) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from projections.database import open_views
 from tests.projections_runner.conftest import python, reap
 from tests.waiting import HANG, start_together
@@ -22,6 +24,7 @@ print(db.execute("PRAGMA journal_mode").fetchone()[0], sorted(db.table_names()))
 """
 
 
+@pytest.mark.slow  # spawns processes
 def test_processes_opening_one_new_views_file_at_once_all_succeed(tmp_path: Path) -> None:
     for round_ in range(10):
         path = tmp_path / f"views-{round_}.sqlite3"

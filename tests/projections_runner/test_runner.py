@@ -340,6 +340,7 @@ def run_in_threads(*targets: object) -> None:
     assert not errors
 
 
+@pytest.mark.slow  # spawns processes
 def test_two_processes_catching_up_at_once_apply_each_batch_once(
     data_dir: Path, store_app: CxTracker, tmp_path: Path
 ) -> None:

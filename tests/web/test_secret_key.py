@@ -36,6 +36,7 @@ def test_the_key_is_made_once_private_and_then_reused(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["secret_key"]  # no scratch file left
 
 
+@pytest.mark.slow  # spawns processes
 def test_server_processes_starting_together_share_one_complete_key(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     for round_ in range(3):

@@ -39,6 +39,11 @@ class ServiceBase(Application[UUID]):
         super().__init__(env)
         self.accounts = accounts if accounts is not None else Accounts(":memory:")
 
+    def close(self) -> None:
+        """Close the event store and the accounts store (the application owns both)."""
+        super().close()
+        self.accounts.close()
+
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(DateAsISO())

@@ -28,10 +28,10 @@ from web.kinds import kind_labels
 from web.redirects import same_site_path
 from web.render import wants_fragment
 from web.services import catch_up, tracker, views
+from web.settings import shown
 
 bp = Blueprint("commitments", __name__, url_prefix="/commitments")
 
-STORY_LIMIT = 500  # events shown on a commitment's page; the timeline page has the rest
 
 Answer = str | Response | tuple[str, int]
 
@@ -85,7 +85,7 @@ def _commitment(db: Database, commitment_id: UUID) -> dict[str, Any]:
 def _story(db: Database, commitment_id: UUID) -> dict[str, Any]:
     """The commitment's events oldest first, each with the health it left behind; its owners and
     every roadblock."""
-    page = timeline_page(db, commitment=commitment_id, limit=STORY_LIMIT)
+    page = timeline_page(db, commitment=commitment_id, limit=shown("COMMITMENT_STORY_LIMIT"))
     states = {s["valid_from_position"]: s for s in history.commitment_story(db, commitment_id)}
     events = [dict(e, state=states.get(e["position"])) for e in reversed(page.rows)]
     return {

@@ -23,10 +23,10 @@ from web.forms import run_form
 from web.redirects import same_site_path
 from web.render import page_or_fragment, wants_fragment
 from web.services import catch_up, tracker, views
+from web.settings import shown
 
 bp = Blueprint("roadblocks", __name__, url_prefix="/roadblocks")
 
-RESOLVED_SHOWN = 20  # resolved roadblocks shown after the open ones where help was asked
 
 
 @dataclass
@@ -50,7 +50,7 @@ def _sections(names: dict[str, str]) -> list[Section]:
         asked = queries.roadblocks(db, today, asked=slug)
         open_ = sorted((r for r in asked if r["is_open"]), key=lambda r: -r["days_open"])
         resolved = sorted((r for r in asked if not r["is_open"]), key=lambda r: r["resolved_at"],
-                          reverse=True)[:RESOLVED_SHOWN]
+                          reverse=True)[:shown("RESOLVED_ROADBLOCKS_SHOWN")]
         sections.append(Section(f"asked-{slug}", f"{name}'s help asked",
                                 "Other departments are waiting on you: open ones first, oldest first.",
                                 open_ + resolved))
