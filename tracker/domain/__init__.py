@@ -12,11 +12,12 @@ __all__ = [
 
 
 def event_keys() -> frozenset[str]:
-    """Every stored event as `aggregate.Event` (the middle and last parts of its topic), e.g.
-    "commitment.ProgressReported": the names the read side knows events by."""
+    """Every stored event of every aggregate (subclasses of TrackerAggregate) as
+    `aggregate.Event` (the middle and last parts of its topic), e.g. "commitment.ProgressReported":
+    the names the read side knows events by."""
     return frozenset(
         cls.TOPIC.split("/", 1)[1].replace("/", ".")
-        for aggregate in (Plan, Commitment, Member)
+        for aggregate in TrackerAggregate.__subclasses__()
         for cls in vars(aggregate).values()
         if isinstance(cls, type) and issubclass(cls, aggregate.Event) and hasattr(cls, "TOPIC")
     )
