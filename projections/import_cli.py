@@ -32,26 +32,25 @@ def import_plan(data_dir: str | None, actor_email: str, file: Path, dry_run: boo
     (optional: external_id, progress, status); an .xlsx may add the sheets Departments,
     Journeys, KPIs and Measurements. Re-importing changes only what changed.
     """
-    data, app = open_existing(data_dir)
-    runner = open_runner(data, app)
     started = time.perf_counter()
-    try:
-        runner.catch_up()
-        with file.open("rb") as stream:
-            workbook = read(file.name, stream)
-        click.echo(f"Read {workbook.size} rows from {file.name}.", err=True)
+    with open_existing(data_dir) as (data, app):
+        runner = open_runner(data, app)
         try:
-            report = app.import_plan(
-                actor_id(app, actor_email), workbook, source=file.name, dry_run=dry_run,
-                find=commitment_finder(runner.db), progress=_progress,
-            )
-        except ImportRejected as e:
-            _print_errors(e.report)
-            raise SystemExit(EXIT_BAD_INPUT) from None
-        runner.catch_up()
-    finally:
-        runner.close()
-        app.close()
+            runner.catch_up()
+            with file.open("rb") as stream:
+                workbook = read(file.name, stream)
+            click.echo(f"Read {workbook.size} rows from {file.name}.", err=True)
+            try:
+                report = app.import_plan(
+                    actor_id(app, actor_email), workbook, source=file.name, dry_run=dry_run,
+                    find=commitment_finder(runner.db), progress=_progress,
+                )
+            except ImportRejected as e:
+                _print_errors(e.report)
+                raise SystemExit(EXIT_BAD_INPUT) from None
+            runner.catch_up()
+        finally:
+            runner.close()
     _print_report(report, time.perf_counter() - started)
 
 

@@ -9,8 +9,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import Org
-from tests.web.conftest import client_for, data_dir, flask_app, web_org  # noqa: F401 (fixtures)
+from tests.web import conftest as web
 from tracker.domain import member_id
+
+# The web tests' fixtures: the app over the small organisation, signed-in clients.
+client_for, data_dir, flask_app, web_org = web.client_for, web.data_dir, web.flask_app, web.web_org
 
 EMAILS = {
     "cco": "cco@example.com", "support_lead": "lead.customer-service@example.com",

@@ -55,10 +55,10 @@ def test_a_read_token_cannot_write(api: FlaskClient, token_for: Token, commitmen
 
 
 def test_the_rate_limit_counts_per_token(flask_app, token_for: Token) -> None:  # type: ignore[no-untyped-def]
-    flask_app.config["API_RATE_LIMIT"] = "3 per minute"
     from web import create_app
 
-    app = create_app({**flask_app.config, "API_RATE_LIMIT": "3 per minute"})
+    app = create_app({**flask_app.config, "API_RATE_LIMIT": "3 per minute"},
+                     tracker=flask_app.extensions["cx"].tracker)
     first, second = token_for("cco", scope="read"), token_for("executive", scope="read")
     client = app.test_client()
     answers = [client.get("/api/v1/kpis", headers=first).status_code for _ in range(4)]

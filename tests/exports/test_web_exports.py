@@ -10,7 +10,6 @@ import json
 import pytest
 
 from tests.conftest import Org
-from tests.web.conftest import client_for, data_dir, flask_app, web_org  # noqa: F401
 from web.exports import neutralised
 
 

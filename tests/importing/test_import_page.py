@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from tests.conftest import Org
 from tests.importing.support import ten_rows
-from tests.web.conftest import client_for, csrf_token, data_dir, flask_app, web_org  # noqa: F401
+from tests.web.conftest import csrf_token
 
 
 def filled_template(browser: FlaskClient, rows: list[dict[str, str]]) -> bytes:

@@ -25,8 +25,8 @@ def token() -> None:
 @reports_errors
 def create(data_dir: str | None, actor_email: str, name: str, scope: str, days: int) -> None:
     """Create a token for the acting member and print it (it is shown only this once)."""
-    _, app = open_existing(data_dir)
-    made = app.create_token(actor_id(app, actor_email), name=name, scope=scope, days=days)
+    with open_existing(data_dir) as (_, app):
+        made = app.create_token(actor_id(app, actor_email), name=name, scope=scope, days=days)
     click.echo(made["token"])
     click.echo(f"Token {made['id']} ({made['scope']}) for {actor_email.lower()}, expires "
                f"{made['expires_at'][:10]}. Keep it now: it cannot be shown again.", err=True)
@@ -38,8 +38,8 @@ def create(data_dir: str | None, actor_email: str, name: str, scope: str, days: 
 @reports_errors
 def list_tokens(data_dir: str | None, actor_email: str) -> None:
     """List the acting member's tokens (never their secrets)."""
-    _, app = open_existing(data_dir)
-    found = app.list_tokens(actor_id(app, actor_email))
+    with open_existing(data_dir) as (_, app):
+        found = app.list_tokens(actor_id(app, actor_email))
     if not found:
         click.echo("No tokens.")
     for t in found:
@@ -55,6 +55,6 @@ def list_tokens(data_dir: str | None, actor_email: str) -> None:
 @reports_errors
 def revoke(data_dir: str | None, actor_email: str, token_id: str) -> None:
     """Revoke a token by its id (the CCO may revoke anyone's)."""
-    _, app = open_existing(data_dir)
-    app.revoke_token(actor_id(app, actor_email), token_id)
+    with open_existing(data_dir) as (_, app):
+        app.revoke_token(actor_id(app, actor_email), token_id)
     click.echo(f"Revoked token {token_id}.")

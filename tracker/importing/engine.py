@@ -83,7 +83,7 @@ class PlanImport:
             step()
             return True
         except Invalid as e:
-            self.error(sheet, row, {column: m for m in e.errors.values()} if column else e.errors)
+            self.error(sheet, row, {column: "; ".join(e.errors.values())} if column else e.errors)
             return False
 
     # The plan's set-up
@@ -109,20 +109,23 @@ class PlanImport:
 
     def departments(self) -> None:
         for row in self.rows(DEPARTMENTS):
-            values = self.checked(DEPARTMENTS, row,
-                                  slug=lambda: rules.slug("slug", row.get("slug")),
-                                  name=lambda: rules.text("name", row.get("name"), maximum=100))
-            if values is None:
-                continue
-            known = self.plan.departments.get(values["slug"])
-            if known is None:
-                if self.attempt(DEPARTMENTS, row, lambda: self.plan.add_department(
-                        values["slug"], values["name"], actor=self.actor)):
-                    self.change(DEPARTMENTS, row, "create", "department",
-                                f"{values['name']} ({values['slug']})")
-            elif known != values["name"]:
-                self.error(DEPARTMENTS, row, {"name": f"differs from the recorded {known!r}; "
-                                                      "rename departments on the plan page"})
+            self.department_row(row)
+
+    def department_row(self, row: Row) -> None:
+        values = self.checked(DEPARTMENTS, row,
+                              slug=lambda: rules.slug("slug", row.get("slug")),
+                              name=lambda: rules.text("name", row.get("name"), maximum=100))
+        if values is None:
+            return
+        known = self.plan.departments.get(values["slug"])
+        if known is None:
+            if self.attempt(DEPARTMENTS, row, lambda: self.plan.add_department(
+                    values["slug"], values["name"], actor=self.actor)):
+                self.change(DEPARTMENTS, row, "create", "department",
+                            f"{values['name']} ({values['slug']})")
+        elif known != values["name"]:
+            self.error(DEPARTMENTS, row, {"name": f"differs from the recorded {known!r}; "
+                                                  "rename departments on the plan page"})
 
     def journey(self, value: str, department: str, row: Row) -> str | None:
         wanted = value.strip()
@@ -141,22 +144,25 @@ class PlanImport:
 
     def journeys(self) -> None:
         for row in self.rows(JOURNEYS):
-            values = self.checked(JOURNEYS, row,
-                                  key=lambda: rules.slug("key", row.get("key")),
-                                  name=lambda: rules.text("name", row.get("name"), maximum=100))
-            lead = self.department(row.get("lead_department"), JOURNEYS, row, "lead_department")
-            if values is None or lead is None:
-                continue
-            known = self.plan.journeys.get(values["key"])
-            if known is None:
-                if self.attempt(JOURNEYS, row, lambda: self.plan.define_journey(
-                        values["key"], values["name"], lead, actor=self.actor)):
-                    self.change(JOURNEYS, row, "create", "journey", f"{values['name']} (led by {lead})")
-            elif known["lead_department"] != lead:
-                if self.attempt(JOURNEYS, row, lambda: self.plan.change_journey_lead(
-                        values["key"], lead, actor=self.actor), "lead_department"):
-                    self.change(JOURNEYS, row, "change", "journey",
-                                f"{values['key']}: lead {known['lead_department']} → {lead}")
+            self.journey_row(row)
+
+    def journey_row(self, row: Row) -> None:
+        values = self.checked(JOURNEYS, row,
+                              key=lambda: rules.slug("key", row.get("key")),
+                              name=lambda: rules.text("name", row.get("name"), maximum=100))
+        lead = self.department(row.get("lead_department"), JOURNEYS, row, "lead_department")
+        if values is None or lead is None:
+            return
+        known = self.plan.journeys.get(values["key"])
+        if known is None:
+            if self.attempt(JOURNEYS, row, lambda: self.plan.define_journey(
+                    values["key"], values["name"], lead, actor=self.actor)):
+                self.change(JOURNEYS, row, "create", "journey", f"{values['name']} (led by {lead})")
+        elif known["lead_department"] != lead:
+            if self.attempt(JOURNEYS, row, lambda: self.plan.change_journey_lead(
+                    values["key"], lead, actor=self.actor), "lead_department"):
+                self.change(JOURNEYS, row, "change", "journey",
+                            f"{values['key']}: lead {known['lead_department']} → {lead}")
 
     def kpis(self) -> None:
         for row in self.rows(KPIS):
@@ -184,20 +190,23 @@ class PlanImport:
 
     def measurements(self) -> None:
         for row in self.rows(MEASUREMENTS):
-            values = self.checked(
-                MEASUREMENTS, row,
-                kpi=lambda: self.plan.require_kpi("kpi", row.get("kpi")) or row.get("kpi"),
-                measured_on=lambda: _past("measured_on", row.get("measured_on"), self.today),
-                value=lambda: rules.number("value", row.get("value")),
-                note=lambda: rules.optional_text("note", row.get("note"), maximum=500))
-            if values is None:
-                continue
-            if (values["measured_on"], values["value"]) in self.plan.measurements[values["kpi"]]:
-                continue
-            self.plan.record_measurement(values["kpi"], values["value"], values["measured_on"],
-                                         values["note"], actor=self.actor)
-            self.change(MEASUREMENTS, row, "create", "measurement",
-                        f"{values['kpi']} = {values['value']:g} on {values['measured_on']}")
+            self.measurement_row(row)
+
+    def measurement_row(self, row: Row) -> None:
+        values = self.checked(
+            MEASUREMENTS, row,
+            kpi=lambda: _known_kpi(self.plan, row.get("kpi")),
+            measured_on=lambda: _past("measured_on", row.get("measured_on"), self.today),
+            value=lambda: rules.number("value", row.get("value")),
+            note=lambda: rules.optional_text("note", row.get("note"), maximum=500))
+        if values is None:
+            return
+        if (values["measured_on"], values["value"]) in self.plan.measurements[values["kpi"]]:
+            return
+        self.plan.record_measurement(values["kpi"], values["value"], values["measured_on"],
+                                     values["note"], actor=self.actor)
+        self.change(MEASUREMENTS, row, "create", "measurement",
+                    f"{values['kpi']} = {values['value']:g} on {values['measured_on']}")
 
     # Members and commitments
 
@@ -284,8 +293,9 @@ class PlanImport:
         if f["due_date"] < self.today:
             self.error(COMMITMENTS, row, {"due_date": "cannot be in the past"})
             return
+        made: Any = Commitment.Made  # type: ignore[attr-defined]  # made by @event("Made")
         c = Commitment._create(  # the id derives from the row: a re-import finds it
-            Commitment.Made, id=ident, plan_id=self.plan.id, department=f["department"],
+            made, id=ident, plan_id=self.plan.id, department=f["department"],
             title=f["title"], description=f["description"], owner_id=owner.id,
             due_date=f["due_date"], journey=f["journey"], kpi=f["kpi"], actor=self.actor,
         )
@@ -381,6 +391,11 @@ class ImportCommands:
         except Conflict:
             raise Conflict("the plan changed while importing; nothing was recorded: import again") from None
         return report
+
+
+def _known_kpi(plan: Plan, key: str) -> str:
+    plan.require_kpi("kpi", key)
+    return key
 
 
 def _percent(value: str) -> int | None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
+from zipfile import BadZipFile
 
 from tracker.errors import Invalid
 
@@ -100,19 +101,21 @@ def _read_csv(stream: IO[bytes]) -> Workbook:
         text = stream.read().decode("utf-8-sig")
     except UnicodeDecodeError:
         raise Invalid.field("file", "is not UTF-8 text (save the CSV as UTF-8)") from None
+    dialect: type[csv.Dialect] = csv.excel
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
+        pass  # one column, or nothing to tell by: the ordinary comma
     return Workbook({COMMITMENTS: _table(COMMITMENTS, csv.reader(io.StringIO(text), dialect))})
 
 
 def _read_xlsx(stream: IO[bytes]) -> Workbook:
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         book = load_workbook(stream, read_only=True, data_only=True)
-    except Exception as e:  # openpyxl raises many kinds for a file that is not a workbook
+    except (InvalidFileException, BadZipFile, KeyError, ValueError, OSError) as e:
         raise Invalid.field("file", f"is not a readable .xlsx workbook ({type(e).__name__})") from None
     try:
         names = {ws.title.strip().lower(): ws for ws in book.worksheets}

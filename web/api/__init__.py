@@ -31,7 +31,8 @@ def _problems_for_unrouted_api_paths(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException) -> Any:
         if request.path.startswith(bp.url_prefix or "/api/"):
-            headers = {"Allow": ", ".join(e.valid_methods)} if getattr(e, "valid_methods", None) else {}
+            allowed = getattr(e, "valid_methods", None)
+            headers = {"Allow": ", ".join(allowed)} if allowed else {}
             return problems.problem(e.code or 500, e.description or "", headers)
         return web_handler(e) if web_handler else e
 

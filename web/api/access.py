@@ -59,7 +59,8 @@ def authenticate() -> None:
 
 
 def caller() -> Caller:
-    return g.api_caller  # type: ignore[no-any-return]
+    found: Caller = g.api_caller
+    return found
 
 
 def require_reader() -> Caller:

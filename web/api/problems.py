@@ -67,7 +67,8 @@ def register(bp: Blueprint) -> None:
     @bp.errorhandler(HTTPException)
     def http_error(e: HTTPException) -> Response:
         status = e.code or 500
-        headers = {"Allow": ", ".join(e.valid_methods)} if getattr(e, "valid_methods", None) else {}
+        allowed = getattr(e, "valid_methods", None)
+        headers = {"Allow": ", ".join(allowed)} if allowed else {}
         if status == 429:
             headers["Retry-After"] = "60"
         return problem(status, e.description or TITLES.get(status, "Error"), headers)

@@ -108,8 +108,8 @@ def _operation(op: Operation) -> dict[str, Any]:
     if op.query is not None:
         schema = op.query.model_json_schema()
         required = set(schema.get("required", []))
-        for name, prop in schema["properties"].items():
-            prop = {k: v for k, v in prop.items() if k != "title"}
+        for name, declared in schema["properties"].items():
+            prop = {k: v for k, v in declared.items() if k != "title"}
             description = prop.pop("description", None)
             parameter = {"name": name, "in": "query", "required": name in required, "schema": prop}
             if description:

@@ -8,7 +8,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 from flask import Blueprint, abort, request
 from flask_login import current_user, login_required
@@ -32,7 +34,7 @@ BOARD_COLUMNS = ("id", "department", "title", "owner_name", "journey", "kpi", "h
                  "completed_on", "open_roadblocks", "made_at", "last_event_at", "description")
 
 
-def _history_events():  # type: ignore[no-untyped-def]
+def _history_events() -> Iterator[dict[str, Any]]:
     if not current_user.can_audit:
         raise NotAllowed("only auditors and the chief customer officer export the history")
     catch_up()

@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
 from flask_login import current_user, login_required
 
 from projections.queries.matching import commitment_finder
@@ -85,7 +86,7 @@ def preview() -> tuple[str, int]:
 
 @bp.route("/confirm", methods=["POST"])
 @login_required
-def confirm() -> Response | tuple[str, int]:
+def confirm() -> BaseResponse | tuple[str, int]:
     """Import the previewed file for real: everything, or nothing when a row fails now."""
     _require_cco()
     upload, name = request.form.get("upload", ""), request.form.get("name", "upload")
