@@ -26,7 +26,11 @@ def run_server(data_dir: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     app = create_app({"DATA_DIR": data_dir})
     click.echo(f"Serving the web UI for {data_dir} on http://{host}:{port}/ (Ctrl-C stops)")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="cx-tracker")
+    # waitress refuses a body at or above its limit (413) as soon as it reads the Content-Length,
+    # before buffering it; the app's own limit then applies to what waitress lets through.
+    body_limit = int(app.config["MAX_CONTENT_LENGTH"]) + 1
+    waitress.serve(app, host=host, port=port, threads=threads, ident="cx-tracker",
+                   max_request_body_size=body_limit)
 
 
 @click.command()

@@ -29,6 +29,11 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_HEADERS_ENABLED": True,
     "BEHIND_PROXY": False,  # trust X-Forwarded-Proto/For/Host from one reverse proxy
     "TIMELINE_PAGE_SIZE": 50,
+    # Bounded input: a larger body is refused with 413 before it is parsed (`cx-tracker serve`
+    # gives waitress the same limit, so it refuses it before reading it). Every form is small.
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "MAX_FORM_MEMORY_SIZE": 256 * 1024,  # any one non-file form field
+    "MAX_FORM_PARTS": 200,
 }
 
 
