@@ -22,6 +22,18 @@ from tracker.application import CxTracker
 DATA_ENV = "CX_TRACKER_DATA"
 DEFAULT_DATA_DIR = "cx-tracker-data"
 EVENTS_FILE, ACCOUNTS_FILE, VIEWS_FILE = "events.sqlite3", "accounts.sqlite3", "views.sqlite3"
+# A new data directory and the files created in it are private to their owner. (SQLite gives a
+# database's -wal and -shm files the database file's own permissions.)
+PRIVATE_DIR, PRIVATE_FILE, PRIVATE_UMASK = 0o700, 0o600, 0o077
+
+
+def create_private(path: Path) -> None:
+    """Create `path` empty and readable by its owner only, unless it exists (an empty file is an
+    empty SQLite database)."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+    except FileExistsError:
+        pass
 
 
 class ConfigError(Exception):
@@ -66,7 +78,8 @@ def prepare(data: DataDir) -> DataDir:
                 f"its parent {data.path.parent} does not exist"
             )
         try:
-            data.path.mkdir()
+            data.path.mkdir(mode=PRIVATE_DIR)
+            data.path.chmod(PRIVATE_DIR)  # whatever the umask: only its owner may read the data
         except OSError as e:
             raise ConfigError(f"cannot create the data directory {data.path}: {e.strerror}") from e
     return data
@@ -107,6 +120,8 @@ def open_tracker(data: DataDir, *, create: bool = False) -> CxTracker:
     """Open the installation in `data`; with `create`, make the directory and empty stores."""
     if create:
         prepare(data)
+        for store in ([data.events] if uses_sqlite_events() else []) + [data.accounts, data.views]:
+            create_private(store)
     elif not data.path.is_dir():
         raise ConfigError(
             f"no installation at {data.path}: run 'cx-tracker init' or 'cx-tracker demo' first"

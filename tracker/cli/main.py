@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from tracker import __version__
 from tracker.cli.demo import demo
 from tracker.cli.integrity import backup, export, seal, verify
 from tracker.cli.users import init, user
+from tracker.config import PRIVATE_UMASK
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -18,6 +21,10 @@ def cli() -> None:
     Every command takes --data DIR (default: $CX_TRACKER_DATA, else ./cx-tracker-data).
     Exit status: 0 done, 1 refused (not allowed, conflict, unusable data), 2 bad input.
     """
+    # Every file a command creates (stores, views, seals, backups, bundles) is its owner's alone.
+    previous = os.umask(PRIVATE_UMASK)
+    os.umask(previous | PRIVATE_UMASK)
+    click.get_current_context().call_on_close(lambda: os.umask(previous))
 
 
 cli.add_command(init)
