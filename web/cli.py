@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from tracker.cli.common import data_option, reports_errors
+from tracker.cli.output import echo
 from tracker.config import resolve_data_dir
 
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 5000
@@ -25,7 +26,7 @@ def run_server(data_dir: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT
     # Start-up progress (readying the read models) and waitress's own notices, with their time.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     app = create_app({"DATA_DIR": data_dir})
-    click.echo(f"Serving the web UI for {data_dir} on http://{host}:{port}/ (Ctrl-C stops)")
+    echo(f"Serving the web UI for {data_dir} on http://{host}:{port}/ (Ctrl-C stops)")
     # waitress refuses a body at or above its limit (413) as soon as it reads the Content-Length,
     # before buffering it; the app's own limit then applies to what waitress lets through.
     body_limit = int(app.config["MAX_CONTENT_LENGTH"]) + 1

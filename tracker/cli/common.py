@@ -11,6 +11,7 @@ from uuid import UUID
 import click
 
 from tracker.application import CxTracker
+from tracker.cli.output import echo
 from tracker.config import ConfigError, DataDir, open_tracker, resolve_data_dir
 from tracker.domain import member_id
 from tracker.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound
@@ -31,7 +32,7 @@ actor_option = click.option(
 
 
 def fail(message: str, status: int) -> None:
-    click.echo(f"Error: {message}", err=True)
+    echo(f"Error: {message}", err=True)  # messages may quote what a member typed: made safe
     raise SystemExit(status)
 
 
@@ -44,7 +45,7 @@ def reports_errors(command: F) -> F:
             return command(*args, **kwargs)
         except Invalid as e:
             for field, message in e.errors.items():
-                click.echo(f"Error: {field}: {message}", err=True)
+                echo(f"Error: {field}: {message}", err=True)
             raise SystemExit(EXIT_BAD_INPUT) from None
         except NotFound as e:
             fail(str(e), EXIT_BAD_INPUT)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import os
+import sys
+from typing import Any
 
 import click
 
@@ -13,7 +16,28 @@ from tracker.cli.users import init, user
 from tracker.config import PRIVATE_UMASK
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class CxTrackerGroup(click.Group):
+    """The command group: a reader that stops reading (`cx-tracker history | head -1`) ends the
+    command quietly and successfully, as for any Unix filter, instead of an error and status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            _silence_stdout()
+            ctx.exit(0)
+
+
+def _silence_stdout() -> None:
+    """What is still buffered for the closed pipe goes nowhere (else Python reports it at exit)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):  # not a real file (tests)
+        pass
+
+
+@click.group(cls=CxTrackerGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cx-tracker")
 def cli() -> None:
     """Event-sourced customer-experience action-plan tracker.

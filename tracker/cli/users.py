@@ -7,6 +7,7 @@ import click
 from tracker.cli.common import (
     actor_id, actor_option, data_option, open_existing, password_option, reports_errors,
 )
+from tracker.cli.output import echo
 from tracker.config import ConfigError, open_tracker, resolve_data_dir
 from tracker.domain.member import ROLES
 
@@ -28,8 +29,8 @@ def init(data_dir: str | None, plan_name: str, vision: str, email: str, name: st
         raise ConfigError(f"{data.path} is not empty: choose a new directory")
     app = open_tracker(data, create=True)
     receipt = app.initialise(plan_name=plan_name, vision=vision, email=email, name=name, password=password)
-    click.echo(f"Created the plan {plan_name!r} in {data.path} ({receipt.position} events).")
-    click.echo(f"Sign in as {email.lower()} (Chief Customer Officer).")
+    echo(f"Created the plan {plan_name!r} in {data.path} ({receipt.position} events).")
+    echo(f"Sign in as {email.lower()} (Chief Customer Officer).")
 
 
 @click.group()
@@ -54,7 +55,7 @@ def add(data_dir: str | None, actor_email: str, email: str, name: str, role: str
         actor_id(app, actor_email), email=email, name=name, password=password,
         role=role, department=department,
     )
-    click.echo(f"Added {email.lower()}" + (f" as {role}" if role else "") +
+    echo(f"Added {email.lower()}" + (f" as {role}" if role else "") +
                (f" of {department}" if department else "") + ".")
 
 
@@ -69,7 +70,7 @@ def grant(data_dir: str | None, actor_email: str, email: str, role: str, departm
     """Grant a role (a lead's role names a department)."""
     _, app = open_existing(data_dir)
     app.grant_role(actor_id(app, actor_email), email=email, role=role, department=department)
-    click.echo(f"Granted {role}" + (f" of {department}" if department else "") + f" to {email.lower()}.")
+    echo(f"Granted {role}" + (f" of {department}" if department else "") + f" to {email.lower()}.")
 
 
 @user.command("revoke")
@@ -83,7 +84,7 @@ def revoke(data_dir: str | None, actor_email: str, email: str, role: str, depart
     """Revoke a role; the member's open sessions end."""
     _, app = open_existing(data_dir)
     app.revoke_role(actor_id(app, actor_email), email=email, role=role, department=department)
-    click.echo(f"Revoked {role}" + (f" of {department}" if department else "") + f" from {email.lower()}.")
+    echo(f"Revoked {role}" + (f" of {department}" if department else "") + f" from {email.lower()}.")
 
 
 @user.command("deactivate")
@@ -96,7 +97,7 @@ def deactivate(data_dir: str | None, actor_email: str, email: str, reason: str) 
     """Deactivate a member: they can do nothing more and their sessions end."""
     _, app = open_existing(data_dir)
     app.deactivate_member(actor_id(app, actor_email), email=email, reason=reason)
-    click.echo(f"Deactivated {email.lower()}.")
+    echo(f"Deactivated {email.lower()}.")
 
 
 @user.command("list")
@@ -110,4 +111,4 @@ def list_members(data_dir: str | None) -> None:
         roles = ", ".join(g["role"] + (f":{g['department']}" if g["department"] else "")
                           for g in info["grants"]) or "-"
         state = "" if info["active"] else "  (deactivated)"
-        click.echo(f"{info['email']:<45} {info['name']:<28} {roles}{state}")
+        echo(f"{info['email']:<45} {info['name']:<28} {roles}{state}")
