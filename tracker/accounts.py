@@ -45,7 +45,15 @@ CREATE TABLE IF NOT EXISTS sessions (
     last_seen TEXT
 );
 CREATE INDEX IF NOT EXISTS sessions_by_member ON sessions (member_id);
+CREATE TABLE IF NOT EXISTS password_links (
+    token_hash TEXT PRIMARY KEY,
+    member_id TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
 """
+# The stored "hash" of an account whose member has not set a password yet: no password matches it.
+NO_PASSWORD = "!unset"
+PASSWORD_LINK_LIFETIME = timedelta(days=3)
 # A session's last use is written at most this often, so reading pages does not write every time.
 TOUCH_EVERY = timedelta(minutes=1)
 
@@ -119,6 +127,54 @@ class Accounts:
                 " session_epoch = session_epoch + 1",
                 (str(member_id), email.lower(), password_hash, _stamp(self.now())),
             )
+
+    def add_without_password(self, member_id: UUID, email: str) -> None:
+        """An account nobody can sign in to until its member sets a password with a link."""
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO accounts (member_id, email, password_hash, updated_at) VALUES (?, ?, ?, ?)",
+                (str(member_id), email.lower(), NO_PASSWORD, _stamp(self.now())),
+            )
+
+    def matches(self, member_id: UUID, password: str) -> bool:
+        """Whether `password` is this member's current password."""
+        with self._tx() as db:
+            row = db.execute(
+                "SELECT password_hash FROM accounts WHERE member_id = ?", (str(member_id),)
+            ).fetchone()
+        try:
+            return bool(row) and self._hasher.verify(row[0], password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    def issue_password_link(self, member_id: UUID, lifetime: timedelta = PASSWORD_LINK_LIFETIME) -> str:
+        """A one-time token to set this member's password, valid for `lifetime`; only its SHA-256
+        is kept, and it replaces the member's earlier links."""
+        token = secrets.token_urlsafe(32)
+        with self._tx() as db:
+            db.execute("DELETE FROM password_links WHERE member_id = ? OR expires_at < ?",
+                       (str(member_id), _stamp(self.now())))
+            db.execute("INSERT INTO password_links VALUES (?, ?, ?)",
+                       (_digest(token), str(member_id), _stamp(self.now() + lifetime)))
+        return token
+
+    def password_link_member(self, token: str) -> UUID | None:
+        """The member a set-password token is for, while it is unused and unexpired."""
+        with self._tx() as db:
+            row = db.execute(
+                "SELECT member_id FROM password_links WHERE token_hash = ? AND expires_at >= ?",
+                (_digest(token), _stamp(self.now())),
+            ).fetchone()
+        return UUID(row[0]) if row else None
+
+    def use_password_link(self, token: str, member_id: UUID) -> bool:
+        """Spend the token (once): True when it was still valid for this member."""
+        with self._tx() as db:
+            spent = db.execute(
+                "DELETE FROM password_links WHERE token_hash = ? AND member_id = ? AND expires_at >= ?",
+                (_digest(token), str(member_id), _stamp(self.now())),
+            ).rowcount
+        return spent == 1
 
     def verify(self, email: str, password: str) -> UUID | None:
         """The member id when the password matches, else None (in about the same time)."""

@@ -85,8 +85,10 @@ def init_app(app: Flask) -> None:
     manager.user_loader(_load_member)
     manager.unauthorized_handler(_sign_in_first)
     app.register_blueprint(bp)
+    from web import passwords
     from web.security import rate_limited
 
+    passwords.init_app(app)
     rate_limited(app, "auth.login", app.config["LOGIN_RATE_LIMIT"])
 
 
@@ -122,6 +124,16 @@ def _load_member(token: str) -> CurrentMember | None:
     return CurrentMember(token, info["id"], info["email"], info["name"], info["grants"])
 
 
+def open_browser_session(member_id: UUID) -> CurrentMember:
+    """A new server-side session for this browser, with a new CSRF secret: nothing of the
+    browser's session from before (signed out, or another session) carries over."""
+    member = _load_member(tracker().accounts.open_session(member_id, session_limits()))
+    assert member is not None
+    session.clear()
+    session.permanent = True
+    return member
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> tuple[str, int] | Response:
     if current_user.is_authenticated:
@@ -135,11 +147,7 @@ def login() -> tuple[str, int] | Response:
             error = "That e-mail address and password do not match an active account."
             status = 401
         else:
-            member = _load_member(app.accounts.open_session(member_id, session_limits()))
-            assert member is not None
-            session.clear()  # a new CSRF secret (and nothing else) from before signing in
-            session.permanent = True
-            login_user(member)
+            login_user(open_browser_session(member_id))
             return redirect(same_site_path(request.args.get("next")) or url_for("home.index"))
     return render_template("auth/login.html", error=error, email=email), status
 

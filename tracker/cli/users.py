@@ -35,7 +35,7 @@ def init(data_dir: str | None, plan_name: str, vision: str, email: str, name: st
 
 @click.group()
 def user() -> None:
-    """Manage members: add, grant, revoke, deactivate, list."""
+    """Manage members: add, grant, revoke, deactivate, password, list."""
 
 
 @user.command("add")
@@ -45,18 +45,28 @@ def user() -> None:
 @click.option("--name", required=True, help="Full name.")
 @click.option("--role", type=role_choice, default=None, help="A first role to grant.")
 @click.option("--department", default=None, metavar="SLUG", help="The department, for a lead.")
-@password_option("The new member's password (at least 8 characters).")
+@click.option("--password", envvar="CX_TRACKER_PASSWORD", default=None,
+              help="The new member's password (at least 8 characters). Prompted when omitted "
+                   "(unless --link); or $CX_TRACKER_PASSWORD.")
+@click.option("--link", is_flag=True,
+              help="No password: print a one-time link path (/password/set/...) with which the "
+                   "member sets their own; it expires after 3 days.")
 @reports_errors
 def add(data_dir: str | None, actor_email: str, email: str, name: str, role: str | None,
-        department: str | None, password: str) -> None:
-    """Register a member with a password and, optionally, a role."""
+        department: str | None, password: str | None, link: bool) -> None:
+    """Register a member with a password (or a one-time link to set one) and, optionally, a role."""
     _, app = open_existing(data_dir)
-    app.register_member(
-        actor_id(app, actor_email), email=email, name=name, password=password,
-        role=role, department=department,
-    )
+    if not link and password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    acting = actor_id(app, actor_email)
+    app.register_member(acting, email=email, name=name, password=None if link else password,
+                        role=role, department=department)
     echo(f"Added {email.lower()}" + (f" as {role}" if role else "") +
-               (f" of {department}" if department else "") + ".")
+         (f" of {department}" if department else "") + ".")
+    if link:
+        token = app.password_link(acting, email=email)
+        echo(f"One-time link to set their password (valid 3 days, once): append to the site's "
+             f"address and pass it on:\n/password/set/{token}")
 
 
 @user.command("grant")
@@ -112,3 +122,36 @@ def list_members(data_dir: str | None) -> None:
                           for g in info["grants"]) or "-"
         state = "" if info["active"] else "  (deactivated)"
         echo(f"{info['email']:<45} {info['name']:<28} {roles}{state}")
+
+
+@user.command("password")
+@data_option
+@actor_option
+@click.argument("email")
+@click.option("--password", envvar="CX_TRACKER_PASSWORD", default=None,
+              help="The new password (at least 8 characters). Prompted when omitted; "
+                   "or $CX_TRACKER_PASSWORD.")
+@click.option("--current-password", default=None,
+              help="Your current password, when EMAIL is your own. Prompted when omitted.")
+@click.option("--link", is_flag=True,
+              help="Instead of a password, print a one-time link path (/password/set/...) with "
+                   "which the member sets their own; it expires after 3 days.")
+@reports_errors
+def password(data_dir: str | None, actor_email: str, email: str, password: str | None,
+             current_password: str | None, link: bool) -> None:
+    """Reset a member's password (the CCO; anyone for their own), which ends that member's
+    sessions everywhere; or, with --link, make a one-time set-password link to pass on."""
+    _, app = open_existing(data_dir)
+    acting = actor_id(app, actor_email)
+    if link:
+        token = app.password_link(acting, email=email)
+        echo(f"One-time link for {email.lower()} (valid 3 days, once): append to the site's "
+             f"address and pass it on:\n/password/set/{token}")
+        return
+    own = email.lower() == actor_email.lower()
+    if own and current_password is None:
+        current_password = click.prompt("Current password", hide_input=True)
+    if password is None:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    app.change_password(acting, email=email, password=password, current_password=current_password)
+    echo(f"Password of {email.lower()} changed; their sessions have ended.")
