@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import click
 
 from tracker.cli.common import (
@@ -27,10 +30,32 @@ def init(data_dir: str | None, plan_name: str, vision: str, email: str, name: st
     data = resolve_data_dir(data_dir)
     if not data.is_empty():
         raise ConfigError(f"{data.path} is not empty: choose a new directory")
-    app = open_tracker(data, create=True)
-    receipt = app.initialise(plan_name=plan_name, vision=vision, email=email, name=name, password=password)
+    existed = data.path.exists()
+    try:
+        app = open_tracker(data, create=True)
+        try:
+            receipt = app.initialise(plan_name=plan_name, vision=vision, email=email, name=name,
+                                     password=password)
+        finally:
+            app.close()
+            app.accounts.close()
+    except BaseException:  # refused or interrupted: leave nothing behind, so a retry can work
+        _remove_what_init_made(data.path, existed)
+        raise
     echo(f"Created the plan {plan_name!r} in {data.path} ({receipt.position} events).")
     echo(f"Sign in as {email.lower()} (Chief Customer Officer).")
+
+
+def _remove_what_init_made(path: Path, existed: bool) -> None:
+    """The directory was empty (or absent) before init: empty it again (or remove it)."""
+    if not existed:
+        shutil.rmtree(path, ignore_errors=True)
+        return
+    for child in path.iterdir():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
 
 
 @click.group()
