@@ -40,18 +40,26 @@ class MemberCommands(ServiceBase):
             self.accounts.add_without_password(member.id, member.email)
         return receipt
 
-    def grant_role(self, actor: UUID, *, email: str, role: str, department: str | None = None) -> Receipt:
+    def grant_role(
+        self, actor: UUID, *, email: str, role: str, department: str | None = None,
+        expected_version: int | None = None,
+    ) -> Receipt:
         acting = self._actor(actor)
         require_cco(acting, "grant roles")
         member = self._member_by_email(email)
+        self._expect(member, expected_version)
         self._checked_grant(role, department)
         member.grant(role, department or None, actor=actor)
         return self._store(member)  # roles are read afresh on every request
 
-    def revoke_role(self, actor: UUID, *, email: str, role: str, department: str | None = None) -> Receipt:
+    def revoke_role(
+        self, actor: UUID, *, email: str, role: str, department: str | None = None,
+        expected_version: int | None = None,
+    ) -> Receipt:
         acting = self._actor(actor)
         require_cco(acting, "revoke roles")
         member = self._member_by_email(email)
+        self._expect(member, expected_version)
         if member.id == acting.id and role == "cco":
             raise NotAllowed("a CCO cannot revoke their own CCO role")
         member.revoke(role, department or None, actor=actor)
@@ -59,10 +67,13 @@ class MemberCommands(ServiceBase):
         self.accounts.end_sessions(member.id)
         return receipt
 
-    def deactivate_member(self, actor: UUID, *, email: str, reason: str) -> Receipt:
+    def deactivate_member(
+        self, actor: UUID, *, email: str, reason: str, expected_version: int | None = None,
+    ) -> Receipt:
         acting = self._actor(actor)
         require_cco(acting, "deactivate members")
         member = self._member_by_email(email)
+        self._expect(member, expected_version)
         if member.id == acting.id:
             raise NotAllowed("members cannot deactivate themselves")
         member.deactivate(rules.text("reason", reason, maximum=1000), actor=actor)
@@ -121,6 +132,14 @@ class MemberCommands(ServiceBase):
     def _check_current(self, member: UUID, current_password: str | None) -> None:
         if not current_password or not self.accounts.matches(member, current_password):
             raise Invalid.field("current_password", "is not your current password")
+
+    def member_versions(self, ids: list[UUID]) -> dict[UUID, int]:
+        """Each member's current version, for forms that refuse a stale change (Conflict)."""
+        found: dict[UUID, int] = {}
+        for ident in ids:
+            member = self.repository.get(ident)
+            found[ident] = member.version
+        return found
 
     def authenticate(self, email: str, password: str) -> UUID | None:
         """The member id for a correct password of an active member, else None."""

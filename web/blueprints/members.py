@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from uuid import UUID
 
 from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -15,7 +16,7 @@ from tracker.accounts import PASSWORD_LINK_LIFETIME
 from tracker.domain.member import ROLE_TITLES, ROLES
 from tracker.errors import Invalid
 from web.blueprints.commitments import require_reader
-from web.forms import form_value, optional, refusal_status, run_form
+from web.forms import expected_version, form_value, optional, refusal_status, run_form
 from web.render import wants_fragment
 from web.services import catch_up, tracker, views
 
@@ -25,8 +26,12 @@ bp = Blueprint("members", __name__, url_prefix="/members")
 def _context() -> dict[str, Any]:
     db = views()
     departments = directory.departments(db)
+    members = directory.members(db)
+    versions = tracker().member_versions([UUID(m["id"]) for m in members])
+    for m in members:
+        m["version"] = versions[UUID(m["id"])]
     return {
-        "members": directory.members(db),
+        "members": members,
         "department_names": {d["slug"]: d["name"] for d in departments},
         "department_options": [(d["slug"], d["name"]) for d in departments],
         "role_options": [(r, ROLE_TITLES[r]) for r in ROLES],
@@ -106,6 +111,7 @@ def _with_link(command: Callable[[], str], email: str, form_key: str, what: str
 def grant(email: str) -> str | Response | tuple[str, int]:
     return _act(lambda: tracker().grant_role(
         current_user.id, email=email, role=form_value("role"), department=optional("department"),
+        expected_version=expected_version(),
     ), "Role granted.", f"grant-{email}")
 
 
@@ -114,6 +120,7 @@ def grant(email: str) -> str | Response | tuple[str, int]:
 def revoke(email: str) -> str | Response | tuple[str, int]:
     return _act(lambda: tracker().revoke_role(
         current_user.id, email=email, role=form_value("role"), department=optional("department"),
+        expected_version=expected_version(),
     ), "Role revoked; their sessions have ended.", f"revoke-{email}")
 
 
@@ -121,5 +128,5 @@ def revoke(email: str) -> str | Response | tuple[str, int]:
 @login_required
 def deactivate(email: str) -> str | Response | tuple[str, int]:
     return _act(lambda: tracker().deactivate_member(
-        current_user.id, email=email, reason=form_value("reason"),
+        current_user.id, email=email, reason=form_value("reason"), expected_version=expected_version(),
     ), "Member deactivated; they can do nothing more.", f"deactivate-{email}")
