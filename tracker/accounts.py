@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from urllib.parse import quote
 from uuid import UUID
 
 from argon2 import PasswordHasher
@@ -89,10 +90,17 @@ class Accounts:
     """The accounts store: an SQLite file (or ":memory:") beside the event store. Thread-safe."""
 
     def __init__(self, path: str | Path, hasher: PasswordHasher | None = None,
-                 now: Callable[[], datetime] = wall_clock) -> None:
+                 now: Callable[[], datetime] = wall_clock, read_only: bool = False) -> None:
+        """`read_only`: a store in a copy we may not write (an auditor's): read, never written."""
         self.now = now
-        self._conn = sqlite3.connect(str(path), timeout=10, check_same_thread=False)
         self._lock = threading.Lock()
+        self._hasher = hasher or PasswordHasher()
+        self._dummy: str | None = None  # made on first use: opening the store stays cheap
+        if read_only:
+            uri = f"file:{quote(str(path))}?mode=ro&immutable=1"
+            self._conn = sqlite3.connect(uri, uri=True, timeout=10, check_same_thread=False)
+            return
+        self._conn = sqlite3.connect(str(path), timeout=10, check_same_thread=False)
         if str(path) != ":memory:":
             self._conn.execute("PRAGMA journal_mode=WAL")
         with self._tx() as db:
@@ -100,8 +108,6 @@ class Accounts:
             columns = {row[1] for row in db.execute("PRAGMA table_info(sessions)")}
             if "last_seen" not in columns:  # a store from before sessions expired
                 db.execute("ALTER TABLE sessions ADD COLUMN last_seen TEXT")
-        self._hasher = hasher or PasswordHasher()
-        self._dummy: str | None = None  # made on first use: opening the store stays cheap
 
     def _dummy_hash(self) -> str:
         """A hash to verify against for unknown e-mails, so they take as long as known ones."""

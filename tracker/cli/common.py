@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import functools
 import os
+import sqlite3
 from collections.abc import Callable
 from typing import Any, TypeVar
 from uuid import UUID
 
 import click
+from eventsourcing.persistence import PersistenceError
 
 from tracker.application import CxTracker
 from tracker.cli.output import echo
@@ -51,6 +53,12 @@ def reports_errors(command: F) -> F:
             fail(str(e), EXIT_BAD_INPUT)
         except (NotAllowed, Conflict, ConfigError) as e:
             fail(str(e), EXIT_REFUSED)
+        except (PersistenceError, sqlite3.OperationalError, PermissionError) as e:
+            if isinstance(e, PermissionError) or "readonly" in str(e) or "read-only" in str(e):
+                fail(f"cannot write: {e}. A read-only data directory (a copy handed to an auditor) "
+                     "allows only the commands that read: history, as-of, diff, verify, user list, "
+                     "projections status, and backup or export to a writable place", EXIT_REFUSED)
+            raise
         except DomainError as e:  # pragma: no cover - every subclass is handled above
             fail(str(e), EXIT_REFUSED)
 
