@@ -29,10 +29,10 @@ class CommitmentCommands(ServiceBase):
         another process, gets the first one's receipt and makes nothing: the key decides the
         commitment's id, and the event store accepts one creation per id.
         """
+        member = self._actor(actor)
         made_id = _made_id(actor, idempotency_key)
         if made_id is not None and made_id in self.repository:
             return self._made_already(made_id)
-        member = self._actor(actor)
         plan = self._plan()
         plan.require_department("department", department)
         require_department_writer(member, department)
