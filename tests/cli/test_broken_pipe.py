@@ -8,10 +8,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.cli.support import open_data
 from tracker.domain import member_id
 
 
+@pytest.mark.slow  # spawns a process
 def test_history_into_a_reader_that_stops_after_one_line_exits_0_without_a_traceback(
     installation: Path,
 ) -> None:

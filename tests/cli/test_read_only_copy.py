@@ -18,6 +18,7 @@ import pytest
 
 from tests.cli.support import cx
 
+pytestmark = pytest.mark.slow  # every test spawns processes
 NOBODY = 65534
 COMMAND = shutil.which("cx-tracker", path=str(Path(sys.executable).parent)) or "cx-tracker"
 

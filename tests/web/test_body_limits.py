@@ -114,6 +114,7 @@ def served(web_org: Org, data_dir: Path) -> Iterator[tuple[int, int]]:
         process.wait(timeout=60)
 
 
+@pytest.mark.slow  # spawns a server process
 def test_serve_refuses_a_100_mb_anonymous_post_with_413_without_growing(served: tuple[int, int]) -> None:
     pid, port = served
     for _ in range(3):  # warm up: the login page rendered, the limiter and sessions in use

@@ -12,7 +12,7 @@ from tracker import clock
 from tracker.accounts import check_password
 from tracker.cli.common import data_option, reports_errors
 from tracker.cli.output import echo
-from tracker.config import ConfigError, DataDir, open_tracker, resolve_data_dir
+from tracker.config import ConfigError, DataDir, installation, resolve_data_dir
 from tracker.demo import DEFAULT_PASSWORD, DemoAccount, seed
 
 
@@ -40,18 +40,15 @@ def demo(data_dir: str | None, host: str, port: int, no_serve: bool, password: s
     if not data.is_empty():
         raise ConfigError(f"{data.path} is not empty: the demo needs a new or empty directory")
     day = today.date() if today else clock.today()
-    app = open_tracker(data, create=True)
-    echo(f"Creating the demo organisation in {data.path}")
-    echo(f"(about six months of history, up to {day.isoformat()}; hashing the passwords takes a few seconds)")
-    try:
-        accounts = seed(app, password=password, today=day, progress=_progress_line())
-        events = app.head()
-    except (Exception, KeyboardInterrupt):
-        echo(f"\nThe demo is incomplete: delete {data.path} and run 'cx-tracker demo' again.", err=True)
-        raise
-    finally:
-        app.close()
-        app.accounts.close()
+    with installation(data, create=True) as app:
+        echo(f"Creating the demo organisation in {data.path}")
+        echo(f"(about six months of history, up to {day.isoformat()}; hashing the passwords takes a few seconds)")
+        try:
+            accounts = seed(app, password=password, today=day, progress=_progress_line())
+            events = app.head()
+        except (Exception, KeyboardInterrupt):
+            echo(f"\nThe demo is incomplete: delete {data.path} and run 'cx-tracker demo' again.", err=True)
+            raise
     echo()
     _print_accounts(accounts, password)
     echo(f"\n{events} events written; the data is in {data.path}.")

@@ -11,7 +11,7 @@ from tracker.cli.common import (
     actor_id, actor_option, data_option, open_existing, password_option, reports_errors,
 )
 from tracker.cli.output import echo
-from tracker.config import ConfigError, open_tracker, resolve_data_dir
+from tracker.config import ConfigError, installation, resolve_data_dir
 from tracker.domain.member import ROLES
 
 role_choice = click.Choice(ROLES)
@@ -32,13 +32,9 @@ def init(data_dir: str | None, plan_name: str, vision: str, email: str, name: st
         raise ConfigError(f"{data.path} is not empty: choose a new directory")
     existed = data.path.exists()
     try:
-        app = open_tracker(data, create=True)
-        try:
+        with installation(data, create=True) as app:
             receipt = app.initialise(plan_name=plan_name, vision=vision, email=email, name=name,
                                      password=password)
-        finally:
-            app.close()
-            app.accounts.close()
     except BaseException:  # refused or interrupted: leave nothing behind, so a retry can work
         _remove_what_init_made(data.path, existed)
         raise
@@ -80,18 +76,18 @@ def user() -> None:
 def add(data_dir: str | None, actor_email: str, email: str, name: str, role: str | None,
         department: str | None, password: str | None, link: bool) -> None:
     """Register a member with a password (or a one-time link to set one) and, optionally, a role."""
-    _, app = open_existing(data_dir)
     if not link and password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    acting = actor_id(app, actor_email)
-    app.register_member(acting, email=email, name=name, password=None if link else password,
-                        role=role, department=department)
-    echo(f"Added {email.lower()}" + (f" as {role}" if role else "") +
-         (f" of {department}" if department else "") + ".")
-    if link:
-        token = app.password_link(acting, email=email)
-        echo(f"One-time link to set their password (valid 3 days, once): append to the site's "
-             f"address and pass it on:\n/password/set/{token}")
+    with open_existing(data_dir) as (_, app):
+        acting = actor_id(app, actor_email)
+        app.register_member(acting, email=email, name=name, password=None if link else password,
+                            role=role, department=department)
+        echo(f"Added {email.lower()}" + (f" as {role}" if role else "") +
+             (f" of {department}" if department else "") + ".")
+        if link:
+            token = app.password_link(acting, email=email)
+            echo(f"One-time link to set their password (valid 3 days, once): append to the "
+                 f"site's address and pass it on:\n/password/set/{token}")
 
 
 @user.command("grant")
@@ -103,9 +99,9 @@ def add(data_dir: str | None, actor_email: str, email: str, name: str, role: str
 @reports_errors
 def grant(data_dir: str | None, actor_email: str, email: str, role: str, department: str | None) -> None:
     """Grant a role (a lead's role names a department)."""
-    _, app = open_existing(data_dir)
-    app.grant_role(actor_id(app, actor_email), email=email, role=role, department=department)
-    echo(f"Granted {role}" + (f" of {department}" if department else "") + f" to {email.lower()}.")
+    with open_existing(data_dir) as (_, app):
+        app.grant_role(actor_id(app, actor_email), email=email, role=role, department=department)
+        echo(f"Granted {role}" + (f" of {department}" if department else "") + f" to {email.lower()}.")
 
 
 @user.command("revoke")
@@ -117,9 +113,9 @@ def grant(data_dir: str | None, actor_email: str, email: str, role: str, departm
 @reports_errors
 def revoke(data_dir: str | None, actor_email: str, email: str, role: str, department: str | None) -> None:
     """Revoke a role; the member's open sessions end."""
-    _, app = open_existing(data_dir)
-    app.revoke_role(actor_id(app, actor_email), email=email, role=role, department=department)
-    echo(f"Revoked {role}" + (f" of {department}" if department else "") + f" from {email.lower()}.")
+    with open_existing(data_dir) as (_, app):
+        app.revoke_role(actor_id(app, actor_email), email=email, role=role, department=department)
+        echo(f"Revoked {role}" + (f" of {department}" if department else "") + f" from {email.lower()}.")
 
 
 @user.command("deactivate")
@@ -130,9 +126,9 @@ def revoke(data_dir: str | None, actor_email: str, email: str, role: str, depart
 @reports_errors
 def deactivate(data_dir: str | None, actor_email: str, email: str, reason: str) -> None:
     """Deactivate a member: they can do nothing more and their sessions end."""
-    _, app = open_existing(data_dir)
-    app.deactivate_member(actor_id(app, actor_email), email=email, reason=reason)
-    echo(f"Deactivated {email.lower()}.")
+    with open_existing(data_dir) as (_, app):
+        app.deactivate_member(actor_id(app, actor_email), email=email, reason=reason)
+        echo(f"Deactivated {email.lower()}.")
 
 
 @user.command("list")
@@ -140,13 +136,13 @@ def deactivate(data_dir: str | None, actor_email: str, email: str, reason: str) 
 @reports_errors
 def list_members(data_dir: str | None) -> None:
     """List members with their roles and status."""
-    _, app = open_existing(data_dir)
-    for email in app.accounts.emails():
-        info = app.member(email)
-        roles = ", ".join(g["role"] + (f":{g['department']}" if g["department"] else "")
-                          for g in info["grants"]) or "-"
-        state = "" if info["active"] else "  (deactivated)"
-        echo(f"{info['email']:<45} {info['name']:<28} {roles}{state}")
+    with open_existing(data_dir) as (_, app):
+        for email in app.accounts.emails():
+            info = app.member(email)
+            roles = ", ".join(g["role"] + (f":{g['department']}" if g["department"] else "")
+                              for g in info["grants"]) or "-"
+            state = "" if info["active"] else "  (deactivated)"
+            echo(f"{info['email']:<45} {info['name']:<28} {roles}{state}")
 
 
 @user.command("password")
@@ -166,17 +162,16 @@ def password(data_dir: str | None, actor_email: str, email: str, password: str |
              current_password: str | None, link: bool) -> None:
     """Reset a member's password (the CCO; anyone for their own), which ends that member's
     sessions everywhere; or, with --link, make a one-time set-password link to pass on."""
-    _, app = open_existing(data_dir)
-    acting = actor_id(app, actor_email)
-    if link:
-        token = app.password_link(acting, email=email)
-        echo(f"One-time link for {email.lower()} (valid 3 days, once): append to the site's "
-             f"address and pass it on:\n/password/set/{token}")
-        return
-    own = email.lower() == actor_email.lower()
-    if own and current_password is None:
-        current_password = click.prompt("Current password", hide_input=True)
-    if password is None:
-        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
-    app.change_password(acting, email=email, password=password, current_password=current_password)
-    echo(f"Password of {email.lower()} changed; their sessions have ended.")
+    with open_existing(data_dir) as (_, app):
+        acting = actor_id(app, actor_email)
+        if link:
+            token = app.password_link(acting, email=email)
+            echo(f"One-time link for {email.lower()} (valid 3 days, once): append to the site's "
+                 f"address and pass it on:\n/password/set/{token}")
+            return
+        if email.lower() == actor_email.lower() and current_password is None:
+            current_password = click.prompt("Current password", hide_input=True)
+        if password is None:
+            password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+        app.change_password(acting, email=email, password=password, current_password=current_password)
+        echo(f"Password of {email.lower()} changed; their sessions have ended.")

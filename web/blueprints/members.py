@@ -15,7 +15,7 @@ from projections.queries import directory
 from tracker.accounts import PASSWORD_LINK_LIFETIME
 from tracker.domain.member import ROLE_TITLES, ROLES
 from tracker.errors import Invalid
-from web.blueprints.commitments import require_reader
+from web.access import require_reader
 from web.forms import expected_version, form_value, optional, refusal_status, run_form
 from web.render import wants_fragment
 from web.services import catch_up, tracker, views
