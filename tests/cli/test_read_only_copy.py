@@ -45,7 +45,7 @@ def read_only_copy(installation: Path) -> Iterator[tuple[Path, Path]]:
 
 def run(*args: object) -> subprocess.CompletedProcess[str]:
     prefix = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"] if os.geteuid() == 0 else []
-    return subprocess.run([*prefix, COMMAND, *map(str, args)], capture_output=True, text=True,
+    return subprocess.run([*prefix, COMMAND, *map(str, args)], check=False, capture_output=True, text=True,
                           timeout=300, env={**os.environ, "HOME": "/tmp"})
 
 

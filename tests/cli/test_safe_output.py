@@ -116,7 +116,7 @@ def test_every_command_is_considered_for_safe_output() -> None:
 
 
 @pytest.mark.parametrize("args", [run for runs in TEXT_RUNS.values() if runs for run in runs],
-                         ids=lambda a: " ".join(a))
+                         ids=" ".join)
 def test_text_output_shows_escape_sequences_as_visible_text(data: Path, args: list[str]) -> None:
     output = text_of(*args, "--data", data)
     assert not UNSAFE.findall(output)

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta, timezone
 
 from flask import Flask
 
-from tests.conftest import PASSWORD
 from tests.web.conftest import ROLE_EMAILS, csrf_token, sign_in
 from tracker.accounts import Accounts
 
