@@ -13,6 +13,7 @@ import click
 
 from projections.queries.matching import commitment_finder
 from projections.setup import open_runner
+from tracker.cli.output import echo
 from tracker.cli.common import EXIT_BAD_INPUT, actor_id, actor_option, data_option, open_existing, reports_errors
 from tracker.importing import ImportRejected, ImportReport, read
 
@@ -39,7 +40,7 @@ def import_plan(data_dir: str | None, actor_email: str, file: Path, dry_run: boo
             runner.catch_up()
             with file.open("rb") as stream:
                 workbook = read(file.name, stream)
-            click.echo(f"Read {workbook.size} rows from {file.name}.", err=True)
+            echo(f"Read {workbook.size} rows from {file.name}.", err=True)
             try:
                 report = app.import_plan(
                     actor_id(app, actor_email), workbook, source=file.name, dry_run=dry_run,
@@ -55,22 +56,22 @@ def import_plan(data_dir: str | None, actor_email: str, file: Path, dry_run: boo
 
 
 def _progress(done: int, total: int) -> None:
-    click.echo(f"  checked {done:,} of {total:,} commitment rows", err=True)
+    echo(f"  checked {done:,} of {total:,} commitment rows", err=True)
 
 
 def _print_errors(report: ImportReport) -> None:
     for error in report.errors[:MAX_ERRORS_SHOWN]:
-        click.echo(f"Error: {error}", err=True)
+        echo(f"Error: {error}", err=True)
     if len(report.errors) > MAX_ERRORS_SHOWN:
-        click.echo(f"... and {len(report.errors) - MAX_ERRORS_SHOWN} more.", err=True)
-    click.echo(f"{len(report.errors)} error(s) in {report.source}: nothing was imported.", err=True)
+        echo(f"... and {len(report.errors) - MAX_ERRORS_SHOWN} more.", err=True)
+    echo(f"{len(report.errors)} error(s) in {report.source}: nothing was imported.", err=True)
 
 
 def _print_report(report: ImportReport, seconds: float) -> None:
     for change in report.changes:
-        click.echo(f"{change.sheet} row {change.row}: {change.action} {change.what}: {change.summary}")
-    click.echo(report.summary())
+        echo(f"{change.sheet} row {change.row}: {change.action} {change.what}: {change.summary}")
+    echo(report.summary())
     if report.dry_run:
-        click.echo("Dry run: nothing was recorded.")
+        echo("Dry run: nothing was recorded.")
     else:
-        click.echo(f"Recorded {report.events} events in {seconds:.1f} s.")
+        echo(f"Recorded {report.events} events in {seconds:.1f} s.")

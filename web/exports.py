@@ -1,8 +1,8 @@
 """Writing CSV and JSON Lines downloads, a row at a time.
 
 A spreadsheet program runs a cell that starts with = + - @ (or a tab or carriage return) as a
-formula; every text cell that does is prefixed with an apostrophe (OWASP's advice), so an export
-opened in Excel or LibreOffice never executes what a member typed."""
+formula; every cell goes through `tracker.safe_text.csv_cell` (the one place that decides, as for
+the command line's exports), so an export opened in a spreadsheet never runs what a member typed."""
 
 from __future__ import annotations
 
@@ -13,14 +13,7 @@ from typing import Any
 
 from flask import Response, stream_with_context
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralised(value: Any) -> Any:
-    """`value`, with a text that a spreadsheet would run as a formula made inert."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+from tracker.safe_text import csv_cell as neutralised
 
 
 def csv_lines(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> Iterator[str]:

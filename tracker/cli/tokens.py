@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from tracker.cli.output import echo
+
 from tracker.cli.common import actor_id, actor_option, data_option, open_existing, reports_errors
 from tracker.service.tokens import DEFAULT_DAYS, MAX_DAYS
 from tracker.tokens import SCOPES
@@ -27,8 +29,8 @@ def create(data_dir: str | None, actor_email: str, name: str, scope: str, days: 
     """Create a token for the acting member and print it (it is shown only this once)."""
     with open_existing(data_dir) as (_, app):
         made = app.create_token(actor_id(app, actor_email), name=name, scope=scope, days=days)
-    click.echo(made["token"])
-    click.echo(f"Token {made['id']} ({made['scope']}) for {actor_email.lower()}, expires "
+    echo(made["token"])
+    echo(f"Token {made['id']} ({made['scope']}) for {actor_email.lower()}, expires "
                f"{made['expires_at'][:10]}. Keep it now: it cannot be shown again.", err=True)
 
 
@@ -41,10 +43,10 @@ def list_tokens(data_dir: str | None, actor_email: str) -> None:
     with open_existing(data_dir) as (_, app):
         found = app.list_tokens(actor_id(app, actor_email))
     if not found:
-        click.echo("No tokens.")
+        echo("No tokens.")
     for t in found:
         used = (t["last_used_at"] or "never")[:16].replace("T", " ")
-        click.echo(f"{t['id']}  {t['state']:<8} {t['scope']:<10} expires {t['expires_at'][:10]}"
+        echo(f"{t['id']}  {t['state']:<8} {t['scope']:<10} expires {t['expires_at'][:10]}"
                    f"  last used {used:<16}  {t['name']}")
 
 
@@ -57,4 +59,4 @@ def revoke(data_dir: str | None, actor_email: str, token_id: str) -> None:
     """Revoke a token by its id (the CCO may revoke anyone's)."""
     with open_existing(data_dir) as (_, app):
         app.revoke_token(actor_id(app, actor_email), token_id)
-    click.echo(f"Revoked token {token_id}.")
+    echo(f"Revoked token {token_id}.")

@@ -19,7 +19,6 @@ from tracker.importing import COLUMNS, ImportRejected, ImportReport, read, templ
 from web.services import catch_up, tracker, views
 
 bp = Blueprint("importing", __name__, url_prefix="/import")
-MAX_BYTES = 20 * 1024 * 1024
 UPLOAD = re.compile(r"^[A-Za-z0-9_-]{20,60}\.(xlsx|csv)$")
 
 
@@ -67,9 +66,11 @@ def preview() -> tuple[str, int]:
     suffix = Path(file.filename).suffix.lower()
     if suffix not in (".xlsx", ".csv"):
         return _page(400, problem="The file must be a .xlsx or .csv file.")
-    content = file.stream.read(MAX_BYTES + 1)
-    if len(content) > MAX_BYTES:
-        return _page(413, problem="The file is larger than 20 MB.")
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 20 * 1024 * 1024
+    content = file.stream.read(limit + 1)
+    if len(content) > limit:
+        return _page(413, problem=f"The file is larger than {limit // 1024:,} KB: import it with "
+                                  "'cx-tracker import', which has no limit.")
     upload = f"{secrets.token_urlsafe(24)}{suffix}"
     (_uploads() / upload).write_bytes(content)
     name = Path(file.filename).name
