@@ -75,3 +75,8 @@ def _print_report(report: ImportReport, seconds: float) -> None:
         echo("Dry run: nothing was recorded.")
     else:
         echo(f"Recorded {report.events} events in {seconds:.1f} s.")
+    if report.invites:
+        echo(f"{len(report.invites)} new member(s) have no password yet. Pass each their one-time "
+             "link (append it to the site's address; valid 3 days, once):")
+        for email, token in sorted(report.invites.items()):
+            echo(f"  {email}  /password/set/{token}")

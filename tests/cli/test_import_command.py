@@ -34,6 +34,7 @@ def test_import_then_reimport_records_once(installation: Path, tmp_path: Path) -
     done = cx("import", plan, "--data", installation, *CCO)
     assert done.exit_code == 0, done.output
     assert "checked 10 of 10 commitment rows" in done.output
+    assert done.output.count("/password/set/") == 4  # the new owners' one-time links
     after = head(installation)
     assert after > before
     again = cx("import", plan, "--data", installation, *CCO)

@@ -30,6 +30,9 @@ def test_ten_rows_create_the_commitments_and_whatever_they_need(org: Org) -> Non
     owner = org.app.member("owner1@example.com")
     assert owner["active"] and org.app.accounts.verify("owner1@example.com", "") is None
     assert report.events == org.app.head() - before
+    assert sorted(report.invites) == [f"owner{i}@example.com" for i in range(4)]
+    invited = org.app.password_link_for(report.invites["owner1@example.com"])
+    assert invited is not None and invited["email"] == "owner1@example.com"
 
 
 def test_every_imported_fact_is_an_ordinary_event_of_the_importer(org: Org) -> None:
@@ -82,6 +85,7 @@ def test_a_dry_run_shows_the_changes_and_records_nothing(org: Org) -> None:
     head = org.app.head()
     report = org.app.import_plan(org.cco, workbook(ten_rows()), source="plan.csv", dry_run=True)
     assert report.counts()["create commitment"] == 10 and org.app.head() == head
+    assert report.invites == {}
 
 
 def test_rows_match_existing_commitments_by_department_and_title(org: Org) -> None:

@@ -56,6 +56,7 @@ class PlanImport:
         self.report = ImportReport(source)
         self.progress = progress
         self.members: dict[UUID, Member] = {}
+        self.new_members: list[Member] = []
         self.touched: dict[UUID, Commitment] = {}
         self.seen: dict[UUID, int] = {}
         self.today = clock.today()
@@ -233,6 +234,7 @@ class PlanImport:
             return None
         member = Member(email=email, name=name, actor=self.actor)
         self.members[ident] = member
+        self.new_members.append(member)
         self.change(COMMITMENTS, row, "create", "member", f"{name} <{email}> (no password yet)")
         return member
 
@@ -390,6 +392,8 @@ class ImportCommands:
             report.position = app._store(*aggregates).position
         except Conflict:
             raise Conflict("the plan changed while importing; nothing was recorded: import again") from None
+        for member in job.new_members:  # invited to set a password (one-time links, no secret kept)
+            report.invites[member.email] = app.password_link(actor, email=member.email)
         return report
 
 

@@ -40,6 +40,9 @@ class ImportReport:
     events: int = 0  # events recorded (0 for a dry run)
     position: int = 0  # where the log ended after the import
     dry_run: bool = False
+    # New members' one-time set-password link tokens (e-mail -> token; the path is
+    # /password/set/<token>), made after a real import.
+    invites: dict[str, str] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         """E.g. {"create commitment": 10, "change commitment": 2}."""

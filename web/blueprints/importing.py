@@ -100,7 +100,12 @@ def confirm() -> BaseResponse | tuple[str, int]:
         return _page(422, report=e.report, name=name)
     finally:
         path.unlink(missing_ok=True)
-    flash(f"Imported {name}: {report.summary()} {report.events} events recorded.", "success")
+    message = f"Imported {name}: {report.summary()} {report.events} events recorded."
+    if report.invites:  # shown once, on this answer (never kept in the session)
+        links = {email: url_for("passwords.set_with_link", token=token, _external=True)
+                 for email, token in sorted(report.invites.items())}
+        return _page(200, imported=message, invites=links)
+    flash(message, "success")
     return redirect(url_for("board.index", department=""))
 
 
