@@ -90,3 +90,14 @@ def test_the_celebrations_wall_narrows_to_a_department_and_pages(client_for, web
     assert first.count('class="card wall-item') == 2 and "page=2" in first
     second = page(client, "/celebrations/?page=2")
     assert second.count('class="card wall-item') == 1 and "Thirty articles live" in second
+
+
+def test_the_reports_charts_each_have_a_table_alternative(report):
+    kpis = between(report, 'id="r-kpis"', "</section>")
+    measurements = table_rows(between(kpis, 'class="data-table"', "</details>"))
+    assert len(measurements) >= 1 and all("<td" in row for row in measurements)
+    burnup = between(report, 'id="r-burnup"', "</section>")
+    months = table_rows(between(burnup, 'aria-label="Burn-up table"', "</table>"))
+    assert months, "the burn-up chart has no table"
+    kept = [int(re.findall(r'<td class="num">(\d+)</td>', row)[2]) for row in months]
+    assert kept == sorted(kept), "kept commitments only ever add up"
