@@ -115,3 +115,24 @@
     if (focusLost() && updated.id !== "notices") focusable(updated);
   });
 })();
+
+// The navigation's menus: one open at a time; Escape or a click elsewhere closes them.
+(function () {
+  "use strict";
+  function closeMenus(except) {
+    var open = document.querySelectorAll("details.nav-menu[open]");
+    for (var i = 0; i < open.length; i++) if (open[i] !== except) open[i].open = false;
+  }
+  document.addEventListener("toggle", function (event) {
+    if (event.target.matches && event.target.matches("details.nav-menu") && event.target.open) closeMenus(event.target);
+  }, true);
+  document.addEventListener("click", function (event) {
+    if (!(event.target.closest && event.target.closest("details.nav-menu"))) closeMenus(null);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var menu = document.activeElement && document.activeElement.closest ? document.activeElement.closest("details.nav-menu[open]") : null;
+    closeMenus(null);
+    if (menu) menu.querySelector("summary").focus();
+  });
+})();
