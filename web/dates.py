@@ -18,13 +18,18 @@ def html_datetime(value: str | datetime | None) -> str:
     return instant.isoformat(timespec="milliseconds" if instant.microsecond else "seconds")
 
 
+def days_from_today(value: str | date | datetime, today: date | None = None) -> int:
+    """Days from today to that day: negative when it has passed."""
+    day = value.date() if isinstance(value, datetime) else (
+        value if isinstance(value, date) else date.fromisoformat(str(value)[:10]))
+    return (day - (today or clock.today())).days
+
+
 def relative_day(value: str | date | datetime | None, today: date | None = None) -> str:
     """How far a day is from today, in words: "today", "tomorrow", "in 5 days", "3 weeks ago"."""
     if not value:
         return ""
-    day = value.date() if isinstance(value, datetime) else (
-        value if isinstance(value, date) else date.fromisoformat(str(value)[:10]))
-    days = (day - (today or clock.today())).days
+    days = days_from_today(value, today)
     if days == 0:
         return "today"
     if abs(days) == 1:
@@ -47,3 +52,4 @@ def _amount(days: int) -> tuple[int, str]:
 def init_app(app: Flask) -> None:
     app.add_template_filter(html_datetime, "html_datetime")
     app.add_template_filter(relative_day, "relative_day")
+    app.add_template_filter(days_from_today, "days_from_today")
