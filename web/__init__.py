@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from htmx_flask import Htmx
 
-from web import auth, dates, errors, security
+from web import auth, dates, errors, security, wall
 from web.services import Services
 from web.settings import configure
 
@@ -23,6 +23,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     errors.init_app(app)
     dates.init_app(app)
+    wall.init_app(app)
     _register_blueprints(app)
     return app
 

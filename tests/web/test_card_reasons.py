@@ -36,3 +36,12 @@ def test_a_closed_card_gives_no_reason_and_no_relative_due_date(client_for, web_
     board = page(client_for("cco"), "/board/")
     kept = card_of(board, "Publish help articles")
     assert why(kept) == "" and "ago)" not in kept and "(in " not in kept
+
+
+def test_the_timeline_and_the_at_risk_table_say_how_long_ago_or_how_soon(client_for, web_org) -> None:  # type: ignore[no-untyped-def]
+    build_scenario(web_org)
+    client = client_for("cco")
+    timeline = page(client, "/timeline/")
+    assert '2026-03-01 09:00</time> <span class="relative">(yesterday)</span>' in timeline
+    dashboard = page(client, "/dashboard/")
+    assert '2026-02-01 <span class="muted small">(4 weeks ago)</span>' in dashboard

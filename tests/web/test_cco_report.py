@@ -101,3 +101,22 @@ def test_the_reports_charts_each_have_a_table_alternative(report):
     assert months, "the burn-up chart has no table"
     kept = [int(re.findall(r'<td class="num">(\d+)</td>', row)[2]) for row in months]
     assert kept == sorted(kept), "kept commitments only ever add up"
+
+
+def test_a_celebrated_win_shows_once_with_its_evidence_and_its_celebration(client_for, web_org):
+    build_scenario(web_org)  # "Publish help articles": kept on 2026-02-18, celebrated the next day
+    wall = page(client_for("support_lead"), "/celebrations/")
+    assert wall.count(">Publish help articles</a>") == 1
+    item = between(wall, "Publish help articles", "</li>")
+    assert "Great work on the help centre" in item and "Thirty articles live" in item
+    assert "kept on time" in wall[wall.rindex("<li", 0, wall.index("Publish help articles")):wall.index("Publish help articles")]
+
+
+def test_the_wall_folds_later_items_into_a_commitments_first():
+    from web.wall import one_per_commitment
+
+    items = [{"commitment_id": "a", "kind": "celebration"}, {"commitment_id": "b", "kind": "win"},
+             {"commitment_id": "a", "kind": "win"}]
+    folded = one_per_commitment(items)
+    assert [(i["commitment_id"], i["kind"], [a["kind"] for a in i["also"]]) for i in folded] == [
+        ("a", "celebration", ["win"]), ("b", "win", [])]
