@@ -10,6 +10,7 @@ from tests.web.cco_helpers import (  # noqa: F401
     between, build_scenario, on, page, table_rows,
 )
 from web.blueprints import celebrations as celebrations_page
+from web.blueprints import kpis as kpis_page
 
 
 @pytest.fixture
@@ -63,7 +64,10 @@ def test_the_kpi_page_has_one_chart_per_kpi_and_its_measurements(client_for, web
     web_org.app.define_kpi(web_org.cco, key="csat", name="CSAT", unit="%", baseline=70, target=85,
                            target_date="2026-12-31")
     html = page(client_for("auditor"), "/kpis/")
-    assert html.count("<svg") == 2 and 'id="kpi-chart-nps"' in html and 'id="kpi-chart-csat"' in html
+    assert html.count("<svg") == 4 and 'id="kpi-chart-nps"' in html and 'id="kpi-chart-csat"' in html
+    # each KPI has its chart for a narrow screen and a wide one drawn for a wide card (CSS shows one)
+    assert 'viewBox="0 0 640 260"' in html and f'viewBox="0 0 {kpis_page.WIDE_CHART} 260"' in html
+    assert html.count('class="chart-wide"') == 2
     nps = between(html, 'id="kpi-nps"', "</section>")
     rows = table_rows(nps)
     assert len(rows) == 2 and "2026-02-28" in rows[0] and "2026-01-31" in rows[1]
