@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, ViewportSize
 
 AXE_VERSION = "4.14.1"
 AXE_SOURCE = Path(__file__).parent / "vendor" / f"axe-core-{AXE_VERSION}" / "axe.min.js"
-WIDTHS = {1280: {"width": 1280, "height": 900}, 375: {"width": 375, "height": 812}}
+WIDTHS: dict[int, ViewportSize] = {1280: {"width": 1280, "height": 900}, 375: {"width": 375, "height": 812}}
 # Every rule axe ships except the experimental ones: WCAG 2.0/2.1/2.2 A and AA, and best practice.
 RUN = """async () => {
   const result = await axe.run(document, {resultTypes: ["violations"]});

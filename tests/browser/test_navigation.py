@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import DESKTOP, OpenPage
+from tests.browser.conftest import OpenPage
 
 pytestmark = pytest.mark.browser
 
@@ -47,7 +47,6 @@ def test_on_a_phone_the_bar_is_at_most_two_rows_and_a_menu_fits_the_screen(open_
     expect(nav.locator("details[open]")).to_have_count(1)  # opening one closed the others
     page.keyboard.press("Escape")
     expect(nav.locator("details[open]")).to_have_count(0)
-    page.set_viewport_size(DESKTOP)
 
 
 def test_a_lead_with_few_destinations_sees_plain_links(open_page: OpenPage) -> None:

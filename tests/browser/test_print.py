@@ -21,7 +21,8 @@ WHITE = 245
 def lowest_ink(pgm: Path) -> float:
     """How far down the page (0..1) its last non-white pixel row lies."""
     data = pgm.read_bytes()
-    fields, offset = [], 0
+    fields: list[bytes] = []
+    offset = 0
     while len(fields) < 4:  # P5 width height maxval, then the raw pixels
         end = data.index(b"\n", offset)
         line = data[offset:end]
