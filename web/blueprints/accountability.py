@@ -1,6 +1,6 @@
 """Accountability per department and per owner: did they do what they said, by when they said?
 Every figure of `projections.queries.accountability`, sortable by `?sort=<figure>&order=asc|desc`;
-`?department=` narrows the per-owner table, which shows its first `OWNERS_SHOWN` rows in that order
+`?department=` narrows the per-owner table, which shows its first OWNERS_SHOWN (app config) rows in that order
 (a large company has thousands of owners) and all of them with `?owners=all`. The tables show the
 key figures (`KEY_FIGURES`, and the one sorted by) unless `?columns=all` asks for every one."""
 
@@ -15,6 +15,7 @@ from tracker import clock
 from web.access import overseers_only
 from web.render import page_or_fragment
 from web.services import catch_up, views
+from web.settings import shown
 
 bp = Blueprint("accountability", __name__, url_prefix="/accountability")
 
@@ -41,7 +42,6 @@ FIGURES = [
 ]
 KEY_FIGURES = ("say_do", "made", "open", "kept", "late", "missed", "days_slipped", "roadblocks_raised")
 NAME = {"department": "department_name", "owner": "owner_name"}
-OWNERS_SHOWN = 100
 
 
 def columns(table: str, every: bool = True, sort: str | None = None) -> list[tuple[str, str, str]]:
@@ -80,7 +80,7 @@ def index() -> str:
     return page_or_fragment(
         "accountability/index.html", "accountability/_tables.html",
         departments=sorted_rows(accountability.by_department(db, today), "department", sort, descending),
-        owners=owners if all_owners else owners[:OWNERS_SHOWN], owners_total=len(owners),
+        owners=owners if all_owners else owners[:shown("OWNERS_SHOWN")], owners_total=len(owners),
         all_owners=all_owners,
         department_columns=columns("department", every, sort), owner_columns=columns("owner", every, sort),
         all_columns=every, glossary=FIGURES,
