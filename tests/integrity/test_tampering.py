@@ -5,19 +5,22 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from datetime import datetime, time, timezone
 from pathlib import Path
 from uuid import UUID
 
 import pytest
 
-from tests.cli.support import cx, refused_cleanly
+from tests.cli.support import DEMO_DAY, cx, refused_cleanly
 from tests.integrity.support import head, seal, sqlite_app, stored_row, tamper
+from tracker import clock
 from tracker.domain import member_id
 from tracker.integrity.records import stored_records
 from tracker.integrity.seals import Seal
 from tracker.integrity.walk import Walk
 
 PROGRESS = "cx-tracker/commitment/ProgressReported"
+AFTER_DEMO = datetime.combine(DEMO_DAY, time(12), tzinfo=timezone.utc)  # after the demo's history
 
 
 def first_position(data: Path, topic: str, after: int = 0) -> int:
@@ -121,7 +124,8 @@ def test_an_untouched_store_still_passes_after_later_events_and_a_second_seal(de
     app = sqlite_app(demo)
     commitment = next(r.originator_id for batch in stored_records(app) for r in batch
                       if r.topic == "cx-tracker/commitment/Made")
-    app.add_note(member_id("cco@example.com"), UUID(commitment), text="Checked by the auditors")
+    with clock.frozen_at(AFTER_DEMO):
+        app.add_note(member_id("cco@example.com"), UUID(commitment), text="Checked by the auditors")
     app.close()
     second = seal(demo)
     assert second["position"] == first["position"] + 1 and second["events"] == first["events"] + 1

@@ -56,9 +56,10 @@ def reports_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def open_existing(data_dir: str | None) -> tuple[DataDir, CxTracker]:
+def open_existing(data_dir: str | None, *, checked: bool = True) -> tuple[DataDir, CxTracker]:
+    """The installation; `checked=False` for the integrity commands (see `open_tracker`)."""
     data = resolve_data_dir(data_dir)
-    return data, open_tracker(data)
+    return data, open_tracker(data, checked=checked)
 
 
 def actor_id(app: CxTracker, email: str) -> UUID:

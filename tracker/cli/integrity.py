@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from tracker.cli.common import EXIT_BAD_INPUT, EXIT_REFUSED, data_option, fail, open_existing, reports_errors
+from tracker.config import uses_sqlite_events
 from tracker.integrity.backup import BackupError
 from tracker.integrity.backup import backup as copy_data
 from tracker.integrity.bundle import BundleError, verify_bundle
@@ -19,10 +20,11 @@ from tracker.integrity.export import export_bundle
 from tracker.integrity.ledger import LEDGER_FILE, Ledger
 from tracker.integrity.report import report_lines
 from tracker.integrity.sealing import Diverged, seal_store
-from tracker.integrity.seals import SEALS_FILE, Seal, SealsError, append_seal, read_seals
+from tracker.integrity.seals import SEALS_FILE, Seal, SealsError, append_new_seal, read_seals
 from tracker.integrity.verify import verify_store
 
 F = TypeVar("F", bound=Callable[..., Any])
+EXIT_UNCHECKED = 3  # verify found nothing wrong, but had no seal to check against
 
 
 def integrity_errors(command: F) -> F:
@@ -79,7 +81,7 @@ def seal(data_dir: str | None, fmt: str) -> None:
     recorded in integrity.sqlite3 so that verify can name the first changed event. Refused (exit 1)
     when the log no longer matches what earlier seals recorded.
     """
-    data, app = open_existing(data_dir)
+    data, app = open_existing(data_dir, checked=False)
     ledger, rate = Ledger(data.path / LEDGER_FILE, create=True), Rate("Sealed")
     try:
         sealed = seal_store(app, ledger, progress=rate)
@@ -88,7 +90,9 @@ def seal(data_dir: str | None, fmt: str) -> None:
         app.close()
         app.accounts.close()
     rate.done()
-    append_seal(data.path / SEALS_FILE, sealed)
+    if not append_new_seal(data.path / SEALS_FILE, sealed):
+        click.echo(f"No new events since the last seal at position {sealed.position}: "
+                   f"nothing appended to {SEALS_FILE}", err=True)
     click.echo(sealed.as_json() if fmt == "json" else _seal_text(sealed))
     if fmt == "json":
         click.echo(_seal_text(sealed), err=True)
@@ -104,14 +108,15 @@ def seal(data_dir: str | None, fmt: str) -> None:
 def verify(data_dir: str | None, seals_files: tuple[Path, ...], bundle: Path | None) -> None:
     """Recompute the hash chain and check it against the seals; report the first divergence.
 
-    Exit status 0 when everything matches, 1 on any divergence, 2 for unreadable seals or bundles.
+    Exit status 0 when everything matches, 1 on any divergence, 2 for unreadable seals or
+    bundles, 3 when nothing was found but there was no seal to check against (not evidence).
     """
     seals = [s for path in seals_files for s in read_seals(path)]
     if bundle is not None:
         rate = Rate("Checked")
         verification = verify_bundle(bundle, seals, rate)
     else:
-        data, app = open_existing(data_dir)
+        data, app = open_existing(data_dir, checked=False)
         default = data.path / SEALS_FILE
         if not seals_files and default.exists():
             seals = read_seals(default)
@@ -128,6 +133,8 @@ def verify(data_dir: str | None, seals_files: tuple[Path, ...], bundle: Path | N
         click.echo(line)
     if not verification.ok:
         raise SystemExit(EXIT_REFUSED)
+    if verification.unchecked:
+        raise SystemExit(EXIT_UNCHECKED)
 
 
 @click.command()
@@ -141,7 +148,7 @@ def export(file: Path, data_dir: str | None) -> None:
         fail(f"{file} exists: give the bundle a new file name", EXIT_BAD_INPUT)
     if not file.absolute().parent.is_dir():
         fail(f"cannot write {file}: its directory does not exist", EXIT_BAD_INPUT)
-    data, app = open_existing(data_dir)
+    data, app = open_existing(data_dir, checked=False)
     rate = Rate("Exported")
     try:
         sealed = export_bundle(app, data, file, rate)
@@ -160,8 +167,17 @@ def export(file: Path, data_dir: str | None) -> None:
 @integrity_errors
 def backup(dest: Path, data_dir: str | None) -> None:
     """Copy the data directory into DEST (new or empty) while it stays in use, then check the
-    copy: SQLite integrity, its chain against its seals, its log a prefix of the live one."""
-    data, app = open_existing(data_dir)
+    copy: SQLite integrity, its chain against its seals, its log a prefix of the live one.
+
+    Refused when the event store is not SQLite (PostgreSQL): the copy would not hold the events.
+    """
+    if not uses_sqlite_events():
+        fail("the event store is not a SQLite file in the data directory (PERSISTENCE_MODULE "
+             "selects another store, such as PostgreSQL), so a backup of the data directory would "
+             "not hold the events, the only record of the history; nothing was copied. Back the "
+             "event store up with its own tools (for PostgreSQL: pg_dump), or write a verified "
+             "bundle with 'cx-tracker export FILE'", EXIT_REFUSED)
+    data, app = open_existing(data_dir, checked=False)
     rate = Rate("Checked")
     click.echo(f"Backing up {data.path} into {dest} ...", err=True)
     try:
