@@ -13,14 +13,12 @@ from datetime import datetime, timedelta
 
 from tracker.integrity.chain import GENESIS, Chain
 from tracker.integrity.ledger import Entry, EntryRow
+from tracker.integrity.timeline import CLOCK_TOLERANCE, parse_timestamp
 from tracker.integrity.records import (
     MEMBER_REGISTERED, Record, Unreadable, canonical, read_actor, read_timestamp,
 )
 
 MAX_DIVERGENCES = 20  # kept in full; the rest are only counted
-# How far an event's timestamp may lie before the latest one earlier in the log (servers' clocks
-# differ slightly, and an event is stamped a moment before it is written). See docs/integrity.md.
-CLOCK_TOLERANCE = timedelta(seconds=60)
 OUTSIDE = ("this row lies at position {position}, outside the log's order (the store never "
            "writes at 0 or below, yet the application loads it with its aggregate)")
 OnEvent = Callable[[Record, bytes, bytes, bytes], None]  # record, canonical, digest, link
@@ -111,7 +109,7 @@ class Walk:
             self._out_of_order(record, before)
         if version > before:
             versions[originator] = version
-        stamped = _parse_time(read_timestamp(record.state))
+        stamped = parse_timestamp(read_timestamp(record.state))
         latest = self.latest
         if stamped is None:
             self._diverge_at(record, "the stored event has no readable timestamp")
@@ -192,16 +190,6 @@ class Walk:
         self.ledger_divergence_count += divergence.against_ledger
         if len(self.divergences) < MAX_DIVERGENCES:
             self.divergences.append(divergence)
-
-
-def _parse_time(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    try:
-        stamped = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return stamped if stamped.tzinfo is not None else None
 
 
 def _duration(delta: timedelta) -> str:
