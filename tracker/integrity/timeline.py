@@ -17,6 +17,7 @@ latest sealed timestamp. See docs/integrity.md.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,7 +25,8 @@ from typing import Any
 from tracker.errors import DomainError
 
 CLOCK_TOLERANCE = timedelta(seconds=60)
-LOOK_BACK, MAX_LOOK_BACKS = 100, 10  # events read per step back from the head, at most that often
+LOOK_BACK, MAX_LOOK_BACKS = 10, 100  # events read per step back from the head, at most that often
+_STAMP = re.compile(rb'^\{"timestamp":\{"_type_":"datetime_iso","_data_":"([^"]+)"\}')  # as stored
 
 
 class ClockBehind(DomainError):
@@ -43,6 +45,11 @@ def parse_timestamp(text: str | None) -> datetime | None:
 
 
 def state_timestamp(state: bytes) -> datetime | None:
+    """The timestamp of a stored state (read without parsing the whole state when it comes first,
+    as the library writes it)."""
+    found = _STAMP.match(state)
+    if found is not None:
+        return parse_timestamp(found.group(1).decode("ascii", "replace"))
     try:
         value = json.loads(state).get("timestamp")
     except (ValueError, AttributeError):
