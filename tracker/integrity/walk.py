@@ -56,7 +56,7 @@ class Walk:
         self._link = self._stated = GENESIS
         self._versions: dict[str, int] = {}  # aggregate id -> the highest version met so far
         self.latest: tuple[datetime, int] | None = None  # the latest timestamp met, its position
-        self._behind = 0  # the position of the latest event that a backdated one was reported against
+        self._behind: int | None = None  # the position a backdated event was last reported behind
 
     @property
     def count(self) -> int:
