@@ -99,23 +99,27 @@ def verify_store(app: Application[Any], seals: Sequence[Seal], ledger: Ledger | 
     # (unless removed); events written meanwhile wait for the next verification.
     sealed = ledger.last_position() if ledger is not None else 0
     head = app.recorder.max_notification_id() or 0
-    walk = Walk(ledger.entries(until=sealed) if ledger is not None else ())
+    wanted = [seal.position for seal in seals]
+    walk = Walk(ledger.entries(until=sealed) if ledger is not None else (), wanted=wanted)
     walk_batches(stored_records(app, stop=head), walk, progress)
     # The ledger names events only where a seal backs it. That matters when the log and the
     # ledger disagree, or when the log fails a seal (the ledger may have been altered with it).
     suspect = walk.ledger_divergence_count or not all(c.ok for c in check_seals(walk.chain, seals))
-    backed = ledger_chain(ledger) if ledger is not None and suspect else None
+    backed = ledger_chain(ledger, wanted) if ledger is not None and suspect else None
     verification = verify_walk("the store", walk, seals, ledger=backed)
     verification.ledger_used = ledger is not None
     return verification
 
 
-def ledger_chain(ledger: Ledger) -> Chain:
-    """The chain over the digests the ledger recorded."""
-    chain, link = Chain(), GENESIS
-    for position, _, _, digest in ledger.entries():
+def ledger_chain(ledger: Ledger, wanted: Iterable[int] | None = None) -> Chain:
+    """The chain over the digests the ledger recorded (kept at the `wanted` positions)."""
+    chain, link = Chain(wanted), GENESIS
+    for count, (position, _, _, digest) in enumerate(ledger.entries(), start=1):
         link = next_link(link, digest)
         chain.append(position, link)
+        if count % 10_000 == 0:
+            chain.compact()
+    chain.compact()
     return chain
 
 

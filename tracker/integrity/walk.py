@@ -45,8 +45,10 @@ class Divergence:
 
 
 class Walk:
-    def __init__(self, expected: Iterable[EntryRow] = (), on_event: OnEvent | None = None) -> None:
-        self.chain = Chain()
+    def __init__(self, expected: Iterable[EntryRow] = (), on_event: OnEvent | None = None,
+                 wanted: Iterable[int] | None = None) -> None:
+        """`wanted`: the positions the chain will be read at (the seals'); None keeps every link."""
+        self.chain = Chain(wanted)
         self.divergences: list[Divergence] = []
         self.divergence_count = self.ledger_divergence_count = 0
         self.emails: dict[str, str] = {}  # member id -> e-mail, from the log's registrations
@@ -93,6 +95,7 @@ class Walk:
             if on_event is not None:
                 on_event(record, body, digest, link)
         self._link = link
+        self.chain.compact()
 
     def finish(self) -> Walk:
         """Sealed events left over lie beyond the end of the log: they were removed."""
