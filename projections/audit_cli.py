@@ -31,13 +31,13 @@ def caught_up_views(data_dir: str | None) -> Iterator[Database]:
     """The installation's read models, caught up with the whole log."""
     from projections.setup import open_runner
 
-    data, app = open_existing(data_dir)
-    runner = open_runner(data, app)
-    try:
-        runner.catch_up()
-        yield runner.db
-    finally:
-        runner.close()
+    with open_existing(data_dir) as (data, app):
+        runner = open_runner(data, app)
+        try:
+            runner.catch_up()
+            yield runner.db
+        finally:
+            runner.close()
 
 
 def instant(value: str, name: str) -> datetime:
@@ -83,15 +83,15 @@ def history(data_dir: str | None, department: str | None, commitment: str | None
         if fmt == "csv":
             writer = csv.DictWriter(sys.stdout, EXPORT_COLUMNS, lineterminator="\n")
             writer.writeheader()
-            for e in events:
-                row = export_row(e)
+            for event in events:
+                row = export_row(event)
                 writer.writerow({**row, "changes": dumps(row["changes"])})
         elif fmt == "jsonl":
-            for e in events:
-                click.echo(dumps(export_row(e)).replace("\n", "\\n"))
+            for event in events:
+                click.echo(dumps(export_row(event)).replace("\n", "\\n"))
         else:
-            for e in events:
-                for line in event_text(e):
+            for event in events:
+                for line in event_text(event):
                     click.echo(line)
 
 
@@ -160,15 +160,11 @@ def bundle_views(path: str, *, verify: bool = True) -> Iterator[Database]:
     """Read models built from a replay bundle's events, by the same runner and views, in a
     temporary directory (memory stays flat with the log's length). The bundle's chain is
     verified first unless `verify` is False; a broken bundle is refused."""
-    try:
-        from tracker.integrity.bundle import replay_bundle
-    except ImportError:
-        fail("this installation cannot read replay bundles (tracker.integrity is missing)",
-             EXIT_REFUSED)
     from projections.audit.bundles import bundle_refusal, replay_failure
     from projections.database import open_views
     from projections.runner import Runner
     from projections.views import all_views
+    from tracker.integrity.bundle import replay_bundle
 
     if verify:
         refusal = bundle_refusal(Path(path))
@@ -186,6 +182,6 @@ def bundle_views(path: str, *, verify: bool = True) -> Iterator[Database]:
             db.execute(pragma)
         try:
             Runner(app, db, all_views(), batch_size=2000).catch_up()
-        except Exception as e:  # a bundle that was not verified may hold anything
+        except Exception as e:  # noqa: BLE001 - an unverified bundle may hold anything: say so, no traceback
             fail(replay_failure(e, verified=verify), EXIT_REFUSED)
         yield db

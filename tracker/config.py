@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -166,6 +168,16 @@ def open_tracker(data: DataDir, *, create: bool = False, checked: bool = True) -
             refuse_rows_outside_the_log(app)
         except BaseException:
             app.close()
-            app.accounts.close()
             raise
     return app
+
+
+@contextmanager
+def installation(data: DataDir, *, create: bool = False, checked: bool = True) -> Iterator[CxTracker]:
+    """The installation in `data` (see `open_tracker`), open for the block: the application and
+    its accounts store are closed after it, however it ends."""
+    app = open_tracker(data, create=create, checked=checked)
+    try:
+        yield app
+    finally:
+        app.close()

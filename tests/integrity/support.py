@@ -78,4 +78,3 @@ def note_something(data: Path, text: str = "Checked by the auditors") -> None:
         app.add_note(member_id("cco@example.com"), first_commitment(data), text=text)
     finally:
         app.close()
-        app.accounts.close()

@@ -217,7 +217,6 @@ def digest_now(data: Path, position: int) -> bytes:
         record = next(r for b in stored_records(app, stop=position) for r in b if r.position == position)
     finally:
         app.close()
-        app.accounts.close()
     return hashlib.sha256(canonical(record)).digest()
 
 

@@ -43,7 +43,6 @@ def live(tmp_path: Path) -> tuple[Path, UUID]:
         org = build_org(app)
         commitment = org.commitment(due_date="2031-06-30")
     app.close()
-    app.accounts.close()
     return data, commitment
 
 
@@ -59,7 +58,6 @@ def test_servers_whose_clocks_differ_slightly_write_one_log_that_verifies(live: 
     finally:
         for app in (fast, slow):
             app.close()
-            app.accounts.close()
     seal(data)
     result = cx("verify", "--data", data)
     assert result.exit_code == 0, result.output
@@ -81,7 +79,6 @@ def test_a_server_whose_clock_is_too_far_behind_is_refused_and_records_nothing(l
         assert app.head() == before + 1
     finally:
         app.close()
-        app.accounts.close()
 
 
 def test_the_command_line_refuses_a_write_from_a_clock_behind_the_log_cleanly(
@@ -108,7 +105,6 @@ def test_the_latest_timestamp_is_found_behind_later_events_stamped_slightly_earl
         assert latest_timestamp(app.recorder) == ahead  # not the last event's, which is earlier
     finally:
         app.close()
-        app.accounts.close()
 
 
 def test_an_append_after_a_seal_stamped_before_it_is_named_by_verify(live: tuple[Path, UUID]) -> None:
@@ -119,7 +115,6 @@ def test_an_append_after_a_seal_stamped_before_it_is_named_by_verify(live: tuple
     with clock.frozen_at(stamp(data, 3) - timedelta(hours=1)):  # the frozen clock is not checked
         app.report_progress(SUPPORT, commitment, percent=99)
     app.close()
-    app.accounts.close()
     result = cx("verify", "--data", data)
     assert result.exit_code == 1
     position = sealed["position"] + 1
@@ -140,7 +135,6 @@ def test_an_allowed_append_after_a_seal_leaves_the_plan_as_of_the_sealed_range_u
     with clock.skewed(-(clock.now() - last) - CLOCK_TOLERANCE + timedelta(seconds=1)):
         app.report_progress(SUPPORT, commitment, percent=77)  # as early as the rule allows
     app.close()
-    app.accounts.close()
     assert cx("verify", "--data", data).exit_code == 0
     after = cx("as-of", instant, "--format", "json", "--data", data)
     assert after.stdout == before.stdout

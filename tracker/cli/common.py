@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 from uuid import UUID
 
 import click
 
 from tracker.application import CxTracker
-from tracker.config import ConfigError, DataDir, open_tracker, resolve_data_dir
+from tracker.config import ConfigError, DataDir, installation, resolve_data_dir
 from tracker.domain import member_id
 from tracker.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound
 
@@ -56,10 +57,13 @@ def reports_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def open_existing(data_dir: str | None, *, checked: bool = True) -> tuple[DataDir, CxTracker]:
-    """The installation; `checked=False` for the integrity commands (see `open_tracker`)."""
+@contextmanager
+def open_existing(data_dir: str | None, *, checked: bool = True) -> Iterator[tuple[DataDir, CxTracker]]:
+    """The existing installation `--data` names, open for the block (closed after it);
+    `checked=False` for the integrity commands (see `open_tracker`)."""
     data = resolve_data_dir(data_dir)
-    return data, open_tracker(data, checked=checked)
+    with installation(data, checked=checked) as app:
+        yield data, app
 
 
 def actor_id(app: CxTracker, email: str) -> UUID:

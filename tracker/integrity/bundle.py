@@ -219,7 +219,6 @@ def replay_bundle(path: Path) -> Iterator[CxTracker]:
             yield app
         finally:
             app.close()
-            app.accounts.close()
 
 
 def _copy_records(path: Path, events: Path) -> None:
