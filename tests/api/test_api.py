@@ -198,3 +198,20 @@ def test_a_path_or_method_the_api_does_not_have_is_a_problem_too(
 def test_the_web_keeps_its_own_error_pages(api: FlaskClient) -> None:
     response = api.get("/no-such-page")
     assert response.status_code == 404 and response.mimetype == "text/html"
+
+
+def test_a_write_refused_for_a_clock_behind_the_history_is_a_503_problem(
+    api: FlaskClient, token_for: Token, commitment: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracker.integrity.timeline import ClockBehind
+
+    def behind(*args: object, **kwargs: object) -> None:
+        raise ClockBehind("the clock is behind")
+
+    headers = token_for("support_lead")
+    app_service = api.application.extensions["cx"].tracker
+    monkeypatch.setattr(app_service, "add_note", behind)
+    response = api.post(f"/api/v1/commitments/{commitment}/notes", json={"text": "hello"},
+                        headers=headers)
+    assert response.status_code == 503 and response.mimetype == PROBLEM
+    assert "Nothing was recorded" in response.json["detail"]

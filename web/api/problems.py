@@ -9,6 +9,7 @@ from flask import Blueprint, Response, jsonify
 from werkzeug.exceptions import HTTPException
 
 from tracker.errors import Conflict, Invalid, NotAllowed, NotFound
+from tracker.integrity.timeline import ClockBehind
 
 log = logging.getLogger(__name__)
 PROBLEM = "application/problem+json"
@@ -17,6 +18,7 @@ TITLES = {
     405: "Method not allowed", 406: "Not acceptable", 409: "Changed meanwhile",
     412: "Precondition failed", 413: "Too large", 415: "Unsupported media type",
     422: "Invalid input", 429: "Too many requests", 500: "Something went wrong",
+    503: "Try again later",
 }
 
 
@@ -59,6 +61,13 @@ def register(bp: Blueprint) -> None:
     @bp.errorhandler(NotFound)
     def not_found(e: NotFound) -> Response:
         return problem(404, f"No such {e.what}.")
+
+    @bp.errorhandler(ClockBehind)
+    def clock_behind(e: ClockBehind) -> Response:
+        log.error("API write refused: %s", e)
+        return problem(503, "This server's clock is behind the history, so it cannot record "
+                            "anything until its clock is corrected. Nothing was recorded.",
+                       {"Retry-After": "300"})
 
     @bp.errorhandler(Conflict)
     def conflict(e: Conflict) -> Response:

@@ -23,7 +23,7 @@ from web.services import catch_up, tracker, views
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 api = Registry(bp)
-WRITE_ERRORS = (400, 401, 403, 404, 429)
+WRITE_ERRORS = (400, 401, 403, 404, 429, 503)
 
 
 def _json(data: Any, status: int = 200, etag: int | None = None) -> Response:

@@ -24,6 +24,7 @@ ERRORS = {
     412: "If-Match does not match the current version", 415: "The body must be JSON",
     422: "Invalid fields (one message per field); nothing was recorded",
     429: "Rate limit of this token exceeded",
+    503: "This server cannot record anything just now (its clock is behind the history)",
 }
 
 
