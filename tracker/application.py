@@ -7,9 +7,12 @@ from tracker.service.commitments import CommitmentCommands
 from tracker.service.members import MemberCommands
 from tracker.service.plan import PlanCommands
 from tracker.service.reads import Reads
+from tracker.service.reorganise import ReorganisationCommands
 
 
-class CxTracker(PlanCommands, CommitmentCommands, MemberCommands, Reads):
+class CxTracker(
+    PlanCommands, ReorganisationCommands, CommitmentCommands, MemberCommands, Reads
+):
     """Every write in the product goes through here: the web, the CLI, the demo and the tests."""
 
 
