@@ -68,8 +68,7 @@ def plan_as_of(db: Database, moment: datetime, parts: Collection[str] = EVERYTHI
     default), with their total."""
     t, today = instant_text(moment), moment.date()
     p = log_position(db, moment)
-    departments = rows(db, "SELECT slug, name FROM departments WHERE added_at <= :t"
-                       " ORDER BY ordinal", {"t": t})
+    departments = departments_as_of(db, t, p)
     journeys = journeys_as_of(db, p)
     found: dict[str, Any] = dict.fromkeys(
         ("board", "by_department", "by_journey", "at_risk", "roadblocks", "roadblocks_total", "wins",
@@ -110,22 +109,45 @@ def plan_at(db: Database, t: str, p: int) -> dict[str, Any] | None:
     plan["vision"] = json.loads(visions[-1]["details"])["vision"]
     plan["vision_revision"] = len(visions)
     plan["endorsements"] = rows(
-        db, "SELECT e.department, d.name, e.endorsed_at FROM endorsements e"
-        " JOIN departments d ON d.slug = e.department WHERE e.revision = :r AND e.endorsed_at <= :t"
-        " ORDER BY d.ordinal", {"r": len(visions), "t": t},
+        db, f"SELECT e.department, {name_then('e.department')} AS name, e.endorsed_at"
+        " FROM endorsements e JOIN departments d ON d.slug = e.department"
+        " WHERE e.revision = :r AND e.endorsed_at <= :t"
+        " ORDER BY d.ordinal", {"r": len(visions), "t": t, "p": p},
     )
     return plan
 
 
+def name_then(column: str, kind: str = "department") -> str:
+    """SQL for the name the department (journey, KPI) in `column` had at log position :p."""
+    return (f"(SELECT n.name FROM names n WHERE n.kind = '{kind}' AND n.key = {column}"
+            " AND n.position <= :p ORDER BY n.position DESC LIMIT 1)")
+
+
+def departments_as_of(db: Database, t: str, p: int) -> list[dict[str, Any]]:
+    """Departments added by then, in the plan's order, with the name they had then and whether
+    they had been retired (or merged) by then."""
+    return [dict(d, retired=bool(d["retired"])) for d in rows(db, f"""
+        SELECT d.slug, {name_then("d.slug")} AS name,
+            (d.retired_at IS NOT NULL AND d.retired_at <= :t) AS retired
+        FROM departments d WHERE d.added_at <= :t ORDER BY d.ordinal""", {"t": t, "p": p})]
+
+
 def journeys_as_of(db: Database, p: int) -> list[dict[str, Any]]:
-    """Journeys defined by position `p`, with the lead department they had then."""
+    """Journeys defined by position `p`, with the name and lead department they had then."""
     found: dict[str, dict[str, Any]] = {}
     for row in rows(db, "SELECT kind, details FROM timeline WHERE kind IN ('JourneyDefined',"
-                    " 'JourneyLeadChanged') AND position <= :p ORDER BY position", {"p": p}):
+                    " 'JourneyLeadChanged', 'JourneyRenamed', 'JourneyRetired')"
+                    " AND position <= :p ORDER BY position", {"p": p}):
         d = json.loads(row["details"])
         if row["kind"] == "JourneyDefined":
-            found[d["key"]] = {"key": d["key"], "name": d["name"]}
-        found[d["key"]]["lead_department"] = d["lead_department"]
+            found[d["key"]] = {"key": d["key"], "name": d["name"], "retired": False}
+        if row["kind"] == "JourneyRenamed":
+            found[d["key"]]["name"] = d["to_name"]
+        elif row["kind"] == "JourneyRetired":
+            found[d["key"]]["retired"] = True
+        else:
+            found[d["key"]]["lead_department"] = d.get("lead_department",
+                                                       found[d["key"]].get("lead_department"))
     return list(found.values())
 
 
@@ -206,8 +228,9 @@ def open_roadblocks(db: Database, t: str, p: int, today: date,
 def wins(db: Database, p: int, limit: int = WINS_SHOWN) -> list[dict[str, Any]]:
     """As `queries.celebrations.wall(include_wins=True)`, for what was recorded by then (each
     kind's latest `limit` by primary key first, so that none of the older ones is read)."""
-    found = rows(db, """
-        SELECT i.kind, i.commitment_id, i.title, i.department, d.name AS department_name,
+    found = rows(db, f"""
+        SELECT i.kind, i.commitment_id, i.title, i.department,
+            {name_then("i.department")} AS department_name,
             i.who, m.name AS who_name, i.at, i.message, i.completed_on, i.on_time
         FROM (SELECT * FROM (
                   SELECT 'celebration' AS kind, position, commitment_id, title, department,

@@ -60,7 +60,7 @@ class History(View):
     """Reads `commitments`, so it must come after the board in `all_views()`."""
 
     name = "history"
-    version = 2
+    version = 3  # 3: spans follow moves and journey corrections
     tables = ("commitment_history", "commitment_spans")
 
     def __init__(self) -> None:
@@ -132,12 +132,18 @@ class History(View):
         )
         if cursor.rowcount != 1:
             raise LookupError(f"history: no board row for commitment {cid} at {fact.key}")
+        if fact.kind == "DetailsCorrected" and "journey" in fact.data["changes"]:
+            db.execute("UPDATE commitment_spans SET journey = ? WHERE commitment_id = ?",
+                       [fact.data["changes"]["journey"][1], cid])
         if fact.kind == "Made":
             db.execute(
                 "INSERT INTO commitment_spans (commitment_id, department, journey, made_at)"
                 " VALUES (?, ?, ?, ?)",
                 [cid, fact.data["department"], fact.data["journey"], valid_from],
             )
+        elif fact.kind == "MovedToDepartment":
+            db.execute("UPDATE commitment_spans SET department = ? WHERE commitment_id = ?",
+                       [fact.data["to_department"], cid])
         elif fact.kind in CLOSING:
             status = CLOSING[fact.kind]
             db.execute(_CLOSE_SPAN, [fact.position, cid])
