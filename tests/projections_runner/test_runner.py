@@ -312,7 +312,8 @@ def test_status_reports_each_views_version_position_the_head_and_the_lag(
 
     assert [(s.name, s.version, s.position, s.head, s.lag, s.stored_version) for s in before] == [
         ("directory", Directory.version, 0, head, head, None), ("apply_log", 1, 0, head, head, None)]
-    assert [(s.position, s.lag, s.stored_version) for s in during] == [(100, head - 100, 1)] * 2
+    assert [(s.position, s.lag, s.stored_version) for s in during] == [
+        (100, head - 100, Directory.version), (100, head - 100, 1)]
     assert [(s.position, s.lag) for s in runner.status()] == [(head, 0)] * 2
     assert runner.stale() is None
 
