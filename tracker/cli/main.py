@@ -7,6 +7,7 @@ import click
 from tracker import __version__
 from tracker.cli.demo import demo
 from tracker.cli.integrity import backup, export, seal, verify
+from tracker.cli.plan import plan
 from tracker.cli.users import init, user
 
 
@@ -23,6 +24,7 @@ def cli() -> None:
 cli.add_command(init)
 cli.add_command(user)
 cli.add_command(demo)
+cli.add_command(plan)
 for _command in (seal, verify, export, backup):
     cli.add_command(_command)
 
