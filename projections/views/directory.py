@@ -13,14 +13,15 @@ from projections.view import View
 
 class Directory(View):
     name = "directory"
-    version = 2  # 2: renames (with `names`, every name each thing ever had), retirements, revisions
+    version = 2  # 2: renames (with `names`, every name each thing ever had), retirements,
+    # revisions, and the plan's version
     tables = ("plan", "departments", "journeys", "kpis", "members", "endorsements", "names")
 
     def create(self, db: Database) -> None:
         db.executescript(
             """
             CREATE TABLE plan (id TEXT PRIMARY KEY, name TEXT, vision TEXT,
-                vision_revision INTEGER, started_at TEXT);
+                vision_revision INTEGER, started_at TEXT, version INTEGER);
             CREATE TABLE departments (slug TEXT PRIMARY KEY, name TEXT NOT NULL,
                 added_at TEXT, ordinal INTEGER, retired_at TEXT, merged_into TEXT);
             CREATE TABLE journeys (key TEXT PRIMARY KEY, name TEXT NOT NULL,
@@ -38,9 +39,20 @@ class Directory(View):
             """
         )
 
+    def handles(self, key: str) -> bool:
+        return key.startswith("plan.") or super().handles(key)
+
+    def apply(self, db: Database, fact: Fact) -> None:
+        """Every plan event also stamps the plan's version (what the plan forms carry)."""
+        super().apply(db, fact)
+        if fact.aggregate == "plan":
+            db.execute("UPDATE plan SET version = ? WHERE id = ?",
+                       [fact.version, fact.aggregate_text])
+
     def on_plan_Started(self, db: Database, fact: Fact) -> None:
         db.execute(
-            "INSERT INTO plan VALUES (?, ?, ?, 1, ?)",
+            "INSERT INTO plan (id, name, vision, vision_revision, started_at)"
+            " VALUES (?, ?, ?, 1, ?)",
             [fact.aggregate_text, fact.data["name"], fact.data["vision"], fact.timestamp.isoformat()],
         )
 
