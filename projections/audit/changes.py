@@ -30,7 +30,7 @@ MADE_FIELDS = ("title", "department", "owner", "journey", "kpi", "due_date", "st
 
 # kind -> (kinds that set the same values, the detail naming the subject or None, fields)
 _EARLIER: dict[str, tuple[tuple[str, ...], str | None, tuple[str, ...]]] = {
-    "VisionRevised": (("Started", "VisionRevised"), None, ("vision",)),
+    "VisionRevised": (("Started", "VisionRevised"), None, ("vision", "reason")),
     "JourneyLeadChanged": (("JourneyDefined", "JourneyLeadChanged"), "key", ("lead_department",)),
     "KpiDefined": (("KpiDefined",), "key",
                    ("name", "unit", "baseline", "target", "target_date", "direction")),

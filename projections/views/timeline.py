@@ -235,7 +235,9 @@ SUMMARIES: dict[str, Describe] = {
     "commitment.Celebrated": lambda look, d, s: f"Celebrated: {_cut(d['message'])}",
     "commitment.NoteAdded": lambda look, d, s: f"Note: {_cut(d['text'])}",
     "plan.Started": lambda look, d, s: f"Plan started: {_cut(d['name'])}",
-    "plan.VisionRevised": lambda look, d, s: f"Vision revised: {_cut(d['vision'])}",
+    "plan.VisionRevised": lambda look, d, s: (
+        f"Vision revised: {_cut(d['vision'])}"
+        + (f" (why: {_cut(d['reason'])})" if d.get("reason") else "")),
     "plan.DepartmentAdded": lambda look, d, s: f"Department added: {d['name']}",
     "plan.VisionEndorsed": lambda look, d, s: (
         f"{look.department(d['department'])} endorsed the vision (revision {d['revision']})"),

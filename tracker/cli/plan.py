@@ -90,10 +90,11 @@ reason_option = click.option("--reason", required=True, help="Why (recorded with
 @data_option
 @actor_option
 @click.argument("vision")
+@click.option("--reason", default="", help="Why it changes (recorded with it).")
 @reports_errors
-def vision(data_dir: str | None, actor_email: str, vision: str) -> None:
+def vision(data_dir: str | None, actor_email: str, vision: str, reason: str) -> None:
     """Revise the vision (CCO); departments then endorse the new revision."""
-    _act(data_dir, actor_email, "Vision revised", "revise_vision", vision=vision)
+    _act(data_dir, actor_email, "Vision revised", "revise_vision", vision=vision, reason=reason)
 
 
 @plan.command("endorse")

@@ -52,7 +52,7 @@ class Plan(TrackerAggregate):
         self.retired: set[tuple[str, str]] = set()  # ("department" | "journey" | "kpi", key)
 
     @event("VisionRevised", topic=topic("plan", "VisionRevised"))
-    def revise_vision(self, vision: str, actor: UUID) -> None:
+    def revise_vision(self, vision: str, actor: UUID, reason: str = "") -> None:
         self.vision = vision
         self.vision_revision += 1
 
@@ -317,6 +317,13 @@ def _upcast_kpi_defined_v1_v2(state: dict[str, Any]) -> None:
     state["direction"] = "up" if state["target"] >= state["baseline"] else "down"
 
 
+def _upcast_vision_revised_v1_v2(state: dict[str, Any]) -> None:
+    """Version 1 recorded no reason for a revised vision."""
+    state["reason"] = ""
+
+
+Plan.VisionRevised.class_version = 2  # type: ignore[attr-defined]
+Plan.VisionRevised.upcast_v1_v2 = staticmethod(_upcast_vision_revised_v1_v2)  # type: ignore[attr-defined]
 Plan.KpiDefined.class_version = 2  # type: ignore[attr-defined]
 Plan.KpiDefined.upcast_v1_v2 = staticmethod(_upcast_kpi_defined_v1_v2)  # type: ignore[attr-defined]
 

@@ -36,12 +36,19 @@ class PlanCommands(ServiceBase):
         self.accounts.set_password(cco.id, cco.email, password)
         return receipt
 
-    def revise_vision(self, actor: UUID, vision: str, *, expected_version: int | None = None) -> Receipt:
+    def revise_vision(
+        self, actor: UUID, vision: str, *, reason: str = "", expected_version: int | None = None
+    ) -> Receipt:
+        """Revise the vision; the reason (why it changed) is recorded with it."""
         member = self._actor(actor)
         require_cco(member, "revise the vision")
         plan = self._plan()
         self._expect(plan, expected_version)
-        plan.revise_vision(rules.text("vision", vision, maximum=4000), actor=actor)
+        values = rules.collect(
+            vision=lambda: rules.text("vision", vision, maximum=4000),
+            reason=lambda: rules.optional_text("reason", reason, maximum=1000),
+        )
+        plan.revise_vision(values["vision"], actor=actor, reason=values["reason"])
         return self._store(plan)
 
     def add_department(

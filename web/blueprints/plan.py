@@ -69,7 +69,7 @@ def _section(section: str, command: Callable[..., Receipt], done: str,
 def revise_vision() -> Answer:
     return _section("vision", tracker().revise_vision,
                     "The vision is revised; departments can endorse the new version.",
-                    vision=form_value("vision"))
+                    vision=form_value("vision"), reason=form_value("reason"))
 
 
 @bp.route("/endorsements", methods=["POST"])
