@@ -22,7 +22,7 @@ Change = dict[str, Any]
 
 # The commitment fields compared, in the order shown. `owner` is the owner's name (compared by id).
 FIELDS = (
-    "title", "department", "owner", "journey", "kpi", "original_due_date", "due_date",
+    "title", "description", "department", "owner", "journey", "kpi", "original_due_date", "due_date",
     "due_date_moves", "days_slipped", "progress", "status", "completed_on", "due_at_completion",
     "evidence", "withdrawn_reason", "open_roadblocks", "open_help_requests",
 )
@@ -80,10 +80,6 @@ def commitment_changes(
         _change(f, _value(before, f), _value(after, f)) for f in FIELDS
         if (_key(before, f) != _key(after, f))
     ]
-    # A corrected description (the history keeps no description) and any reason given.
-    description = (details.get("changes") or {}).get("description")
-    if description:
-        found.append(_change("description", *description))
     if details.get("changes") is not None or "to_department" in details:
         found.append(_change("reason", None, details.get("reason")))
     return found

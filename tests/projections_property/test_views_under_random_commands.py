@@ -44,7 +44,9 @@ COMMANDS = {
     "request_help", "resolve_roadblock", "complete", "withdraw", "celebrate", "add_note",
     "register_member", "grant_role", "revoke_role", "deactivate_member", "add_department",
     "define_kpi", "record_measurement", "endorse_vision", "revise_vision", "define_journey",
-    "change_journey_lead",
+    "change_journey_lead", "correct_commitment", "move_commitment", "rename_department",
+    "merge_departments", "retire_department", "rename_journey", "retire_journey", "revise_kpi",
+    "retire_kpi", "correct_measurement", "withdraw_measurement",
 }
 
 
