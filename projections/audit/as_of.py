@@ -108,6 +108,8 @@ def plan_at(db: Database, t: str, p: int) -> dict[str, Any] | None:
                    " AND position <= :p ORDER BY position", {"p": p})
     plan["vision"] = json.loads(visions[-1]["details"])["vision"]
     plan["vision_revision"] = len(visions)
+    plan["version"] = db.execute("SELECT version FROM plan_versions WHERE position <= ?"
+                                 " ORDER BY position DESC LIMIT 1", [p]).fetchone()[0]
     plan["endorsements"] = rows(
         db, f"SELECT e.department, {name_then('e.department')} AS name, e.endorsed_at"
         " FROM endorsements e JOIN departments d ON d.slug = e.department"

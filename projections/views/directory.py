@@ -15,7 +15,8 @@ class Directory(View):
     name = "directory"
     version = 2  # 2: renames (with `names`, every name each thing ever had), retirements,
     # revisions, and the plan's version
-    tables = ("plan", "departments", "journeys", "kpis", "members", "endorsements", "names")
+    tables = ("plan", "departments", "journeys", "kpis", "members", "endorsements", "names",
+              "plan_versions")
 
     def create(self, db: Database) -> None:
         db.executescript(
@@ -29,6 +30,8 @@ class Directory(View):
             CREATE TABLE kpis (key TEXT PRIMARY KEY, name TEXT, unit TEXT, baseline REAL,
                 target REAL, target_date TEXT, direction TEXT, ordinal INTEGER, retired_at TEXT);
             -- Every name a department, journey or KPI took, from the event that gave it.
+            -- The plan's version after each plan event (what it was as of any position).
+            CREATE TABLE plan_versions (position INTEGER PRIMARY KEY, version INTEGER NOT NULL);
             CREATE TABLE names (kind TEXT NOT NULL, key TEXT NOT NULL, position INTEGER NOT NULL,
                 at TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY (kind, key, position));
             CREATE TABLE members (id TEXT PRIMARY KEY, email TEXT UNIQUE, name TEXT,
@@ -48,6 +51,7 @@ class Directory(View):
         if fact.aggregate == "plan":
             db.execute("UPDATE plan SET version = ? WHERE id = ?",
                        [fact.version, fact.aggregate_text])
+            db.execute("INSERT INTO plan_versions VALUES (?, ?)", [fact.position, fact.version])
 
     def on_plan_Started(self, db: Database, fact: Fact) -> None:
         db.execute(

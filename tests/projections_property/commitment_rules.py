@@ -14,7 +14,7 @@ from hypothesis.stateful import consumes, initialize, multiple, rule
 from tests.projections_property.harness import COMMITMENTS, ROADBLOCKS, CommandHarness
 from tests.projections_property.strategies import (
     ACTORS, ADMINS, CCO, COMMITTING, COMPLETED_ON, DEPARTMENTS, DUE, HELPERS, JOURNEYS, KPIS, LONG_TEXTS,
-    MAYBE_HELPERS, NEW_OWNERS, NOTES, OWN_LEAD, OWNERS, PERCENTS, REASONS, TITLES,
+    MAYBE_HELPERS, MOVES, NEW_OWNERS, NOTES, OWN_LEAD, OWNERS, PERCENTS, REASONS, TITLES,
     UNKNOWN_COMMITMENT, VERSIONS, WAITS,
 )
 from tracker.domain import member_id
@@ -175,7 +175,7 @@ class CommitmentRules(CommandHarness):
                      title=title, description=description, journey=journey or "",
                      kpi=kpi, reason=reason, expected_version=version)
 
-    @rule(wait=WAITS, commitment=COMMITMENTS, actor=ADMINS, department=HELPERS, reason=REASONS)
+    @rule(wait=WAITS, commitment=COMMITMENTS, actor=ADMINS, department=MOVES, reason=REASONS)
     def move_commitment(self, wait: timedelta, commitment: UUID, actor: str, department: str,
                         reason: str) -> None:
         self.wait(wait)

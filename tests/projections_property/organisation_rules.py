@@ -107,14 +107,14 @@ class OrganisationRules(CommandHarness):
         self.attempt(self.app.rename_department, member_id(actor), slug=slug, name=name,
                      reason=reason)
 
-    @rule(actor=ADMINS, slug=RETIRING, into=ANY_DEPARTMENT, reason=REASONS)
+    @rule(actor=ADMINS, slug=RETIRING, into=JOURNEY_LEADS, reason=REASONS)
     def merge_departments(self, actor: str, slug: str, into: str, reason: str) -> None:
         if self.attempt(self.app.merge_departments, member_id(actor), slug=slug, into=into,
                         reason=reason):
             self.follow_moves()
 
     @rule(actor=ADMINS, slug=RETIRING, reason=REASONS,
-          open_work=st.sampled_from(["refuse", "move", "withdraw"]), to=ANY_DEPARTMENT)
+          open_work=st.sampled_from(["refuse", "move", "withdraw"]), to=JOURNEY_LEADS)
     def retire_department(self, actor: str, slug: str, reason: str, open_work: str,
                           to: str) -> None:
         if self.attempt(self.app.retire_department, member_id(actor), slug=slug, reason=reason,
@@ -144,7 +144,8 @@ class OrganisationRules(CommandHarness):
     def correct_measurement(self, actor: str, key: str, value: Any, measured: int | str | None,
                             reason: str, withdraw: bool) -> None:
         """Correct or withdraw the measurement of a day (often one that has none: refused)."""
-        day = self.day(measured) or self.today
+        measured_days = self.app.plan()["measurements"].get(key) if key != "nowhere" else None
+        day = self.day(measured) or (max(measured_days) if measured_days else self.today)
         if withdraw:
             self.attempt(self.app.withdraw_measurement, member_id(actor), key=key,
                          measured_on=day, reason=reason)

@@ -77,6 +77,8 @@ ANY_DEPARTMENT = weighted((2, "customer-service"), (2, "it"), (2, "sales"), (1, 
 RELATIVE = ("own", "first other", "second other")
 HELPERS = mostly(st.sampled_from(RELATIVE[1:]), "own", "marketing", "nowhere", odds=3)
 MAYBE_HELPERS = st.one_of(st.none(), HELPERS)
+# Where a commitment moves: another of DEPARTMENTS (whose lead can go on acting), or refused.
+MOVES = mostly(st.sampled_from(RELATIVE[1:]), "own", "nowhere", odds=3)
 NEW_DEPARTMENTS = mostly(st.sampled_from(["marketing", "legal", "finance"]), "it", "Bad Slug")
 JOURNEY_KEYS = mostly(st.sampled_from(["onboarding", "billing", "returns"]), "support", "Bad Key")
 # Renames: mostly a new name, sometimes a clash (another department's) or nothing.
