@@ -23,6 +23,7 @@ from sqlite_utils import Database
 
 from projections.audit import accountability
 from projections.audit.instants import log_position
+from projections.audit.kpis_as_of import kpis_as_of
 from projections.health import HEALTHS
 from projections.instants import instant_text
 from projections.queries.board import ATTENTION, SLIPPING_MOVES, GroupHealth, rows
@@ -54,6 +55,8 @@ class PlanAsOf:
     # ACCOUNTABILITY
     accountability_departments: list[dict[str, Any]] | None
     accountability_owners: list[dict[str, Any]] | None
+    # Every KPI defined by then, as revised and measured (corrections applied) by then.
+    kpis: list[dict[str, Any]] | None = None
 
     @property
     def department_names(self) -> dict[str, str]:
@@ -95,7 +98,8 @@ def plan_as_of(db: Database, moment: datetime, parts: Collection[str] = EVERYTHI
         found.update(accountability_departments=accountability.by_department(facts, departments),
                      accountability_owners=accountability.by_owner(facts, members))
     return PlanAsOf(instant=moment, today=today, position=p, plan=plan_at(db, t, p),
-                    departments=departments, journeys=journeys, **found)
+                    departments=departments, journeys=journeys,
+                    kpis=kpis_as_of(db, p) if BOARD in parts else None, **found)
 
 
 def plan_at(db: Database, t: str, p: int) -> dict[str, Any] | None:

@@ -13,8 +13,8 @@ from projections.view import View
 
 class Directory(View):
     name = "directory"
-    version = 2  # 2: renames (with `names`, every name each thing ever had), retirements,
-    # revisions, and the plan's version
+    version = 3  # 2: renames (with `names`, every name each thing ever had), retirements,
+    # revisions; 3: the plan's version now and after each plan event (`plan_versions`)
     tables = ("plan", "departments", "journeys", "kpis", "members", "endorsements", "names",
               "plan_versions")
 

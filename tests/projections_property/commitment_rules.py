@@ -13,8 +13,8 @@ from hypothesis.stateful import consumes, initialize, multiple, rule
 
 from tests.projections_property.harness import COMMITMENTS, ROADBLOCKS, CommandHarness
 from tests.projections_property.strategies import (
-    ACTORS, ADMINS, CCO, COMMITTING, COMPLETED_ON, DEPARTMENTS, DUE, HELPERS, JOURNEYS, KPIS, LONG_TEXTS,
-    MAYBE_HELPERS, MOVES, NEW_OWNERS, NOTES, OWN_LEAD, OWNERS, PERCENTS, REASONS, TITLES,
+    ACTORS, CCO, COMMITTING, COMPLETED_ON, DEPARTMENTS, DUE, HELPERS, JOURNEYS, KPIS, LONG_TEXTS,
+    MAYBE_HELPERS, NEW_OWNERS, NOTES, OWN_LEAD, OWNERS, PERCENTS, REASONS, TITLES,
     UNKNOWN_COMMITMENT, VERSIONS, WAITS,
 )
 from tracker.domain import member_id
@@ -160,29 +160,6 @@ class CommitmentRules(CommandHarness):
     def withdraw(self, wait: timedelta, commitment: UUID, actor: str, reason: str) -> None:
         self.wait(wait)
         self.attempt(self.app.withdraw, self.by(actor, commitment), commitment, reason=reason)
-
-    @rule(wait=WAITS, commitment=COMMITMENTS, actor=ACTORS, title=st.one_of(st.none(), TITLES),
-          description=st.one_of(st.none(), NOTES), journey=JOURNEYS, kpi=KPIS, reason=REASONS,
-          version=VERSIONS)
-    def correct_commitment(
-        self, wait: timedelta, commitment: UUID, actor: str, title: str | None,
-        description: str | None, journey: str | None, kpi: str | None, reason: str,
-        version: int | None,
-    ) -> None:
-        """Correct some details ('' unlinks the journey or KPI; None leaves a field alone)."""
-        self.wait(wait)
-        self.attempt(self.app.correct_commitment, self.by(actor, commitment), commitment,
-                     title=title, description=description, journey=journey or "",
-                     kpi=kpi, reason=reason, expected_version=version)
-
-    @rule(wait=WAITS, commitment=COMMITMENTS, actor=ADMINS, department=MOVES, reason=REASONS)
-    def move_commitment(self, wait: timedelta, commitment: UUID, actor: str, department: str,
-                        reason: str) -> None:
-        self.wait(wait)
-        to = self.department(department, commitment)
-        if self.attempt(self.app.move_commitment, member_id(actor), commitment, department=to,
-                        reason=reason):
-            self.department_of[commitment] = to
 
     @rule(wait=WAITS, commitment=COMMITMENTS, actor=ACTORS, message=LONG_TEXTS)
     def celebrate(self, wait: timedelta, commitment: UUID, actor: str, message: str) -> None:

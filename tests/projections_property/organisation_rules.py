@@ -15,10 +15,8 @@ from tests.projections_property.harness import CommandHarness
 from tests.projections_property.strategies import (
     ACTORS, ADMINS, ANY_DEPARTMENT, COMPLETED_ON, DUE, GRANTS, HELD, HOLDERS, JOURNEY_KEYS,
     JOURNEY_LEADS, KNOWN_JOURNEYS, KPI_CHANGES, KPI_DIRECTIONS, KPI_KEYS, LONG_TEXTS,
-    MEASURED_KPIS, MEASUREMENTS, NEW_DEPARTMENTS, NEW_EMAILS, NOTES, REASONS, RENAMES, RETIRING,
-    REVOKED, SUBJECTS,
+    MEASURED_KPIS, MEASUREMENTS, NEW_DEPARTMENTS, NEW_EMAILS, NOTES, REASONS, REVOKED, SUBJECTS,
 )
-from tests.projections_property.strategies import weighted
 from tracker.domain import Member, member_id
 
 Grant = tuple[str, str | None]  # (role, department)
@@ -100,60 +98,3 @@ class OrganisationRules(CommandHarness):
         self.attempt(self.app.record_measurement, member_id(actor), key=key, value=value,
                      measured_on=self.day(measured), note=note)
 
-    # Corrections and reorganisations
-
-    @rule(actor=ADMINS, slug=ANY_DEPARTMENT, name=RENAMES, reason=REASONS)
-    def rename_department(self, actor: str, slug: str, name: str, reason: str) -> None:
-        self.attempt(self.app.rename_department, member_id(actor), slug=slug, name=name,
-                     reason=reason)
-
-    @rule(actor=ADMINS, slug=RETIRING, into=JOURNEY_LEADS, reason=REASONS)
-    def merge_departments(self, actor: str, slug: str, into: str, reason: str) -> None:
-        if self.attempt(self.app.merge_departments, member_id(actor), slug=slug, into=into,
-                        reason=reason):
-            self.follow_moves()
-
-    @rule(actor=ADMINS, slug=RETIRING, reason=REASONS,
-          open_work=st.sampled_from(["refuse", "move", "withdraw"]), to=JOURNEY_LEADS)
-    def retire_department(self, actor: str, slug: str, reason: str, open_work: str,
-                          to: str) -> None:
-        if self.attempt(self.app.retire_department, member_id(actor), slug=slug, reason=reason,
-                        move_to=to if open_work == "move" else None,
-                        withdraw_open=open_work == "withdraw"):
-            self.follow_moves()
-
-    @rule(actor=ADMINS, key=KNOWN_JOURNEYS, name=RENAMES, reason=REASONS)
-    def rename_journey(self, actor: str, key: str, name: str, reason: str) -> None:
-        self.attempt(self.app.rename_journey, member_id(actor), key=key, name=name, reason=reason)
-
-    @rule(actor=ADMINS, key=KNOWN_JOURNEYS, reason=REASONS)
-    def retire_journey(self, actor: str, key: str, reason: str) -> None:
-        self.attempt(self.app.retire_journey, member_id(actor), key=key, reason=reason)
-
-    @rule(actor=ADMINS, key=MEASURED_KPIS, change=KPI_CHANGES, name=RENAMES, reason=REASONS)
-    def revise_kpi(self, actor: str, key: str, change: int, name: str, reason: str) -> None:
-        self.attempt(self.app.revise_kpi, member_id(actor), key=key, name=name,
-                     target=12 + 18 + change, reason=reason)
-
-    @rule(actor=ADMINS, key=weighted((1, "nps"), (4, "csat"), (1, "nowhere")), reason=REASONS)
-    def retire_kpi(self, actor: str, key: str, reason: str) -> None:
-        self.attempt(self.app.retire_kpi, member_id(actor), key=key, reason=reason)
-
-    @rule(actor=ADMINS, key=MEASURED_KPIS, value=MEASUREMENTS, measured=COMPLETED_ON,
-          reason=REASONS, withdraw=st.booleans())
-    def correct_measurement(self, actor: str, key: str, value: Any, measured: int | str | None,
-                            reason: str, withdraw: bool) -> None:
-        """Correct or withdraw the measurement of a day (often one that has none: refused)."""
-        measured_days = self.app.plan()["measurements"].get(key) if key != "nowhere" else None
-        day = self.day(measured) or (max(measured_days) if measured_days else self.today)
-        if withdraw:
-            self.attempt(self.app.withdraw_measurement, member_id(actor), key=key,
-                         measured_on=day, reason=reason)
-        else:
-            self.attempt(self.app.correct_measurement, member_id(actor), key=key,
-                         measured_on=day, value=value, reason=reason)
-
-    def follow_moves(self) -> None:
-        """After a merge or retirement, each commitment's department as the write model has it."""
-        for cid in self.department_of:
-            self.department_of[cid] = self.app.commitment(cid)["department"]

@@ -122,3 +122,18 @@ def test_live_views_equal_a_rebuild_after_reorganising(org: Org, views: Views) -
     rebuilt = dump(fresh)
     assert live == rebuilt, table_differences(live, rebuilt)
     assert any(row[0] == "department" and row[4] == "Customer Care" for row in live["names"])
+
+
+def test_as_of_shows_the_kpis_as_revised_and_measured_by_then(org: Org, views: Views) -> None:
+    with at("2026-03-02"):
+        org.app.record_measurement(org.cco, key="nps", value=41, measured_on="2026-03-01")
+    with at("2026-03-10"):
+        org.app.revise_kpi(org.cco, key="nps", target=40, reason="Board agreed")
+        org.app.correct_measurement(org.cco, key="nps", measured_on="2026-03-01", value=14,
+                                    reason="digits swapped")
+        org.app.retire_kpi(org.cco, key="nps", reason="replaced")
+    db = views.refresh()
+    [then] = plan_as_of(db, BEFORE).kpis
+    assert (then["target"], then["latest"]["value"], then["retired"]) == (30.0, 41.0, False)
+    [now] = plan_as_of(db, datetime(2026, 3, 11, tzinfo=timezone.utc)).kpis
+    assert (now["target"], now["latest"]["value"], now["retired"]) == (40.0, 14.0, True)
