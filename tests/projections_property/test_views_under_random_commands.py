@@ -74,7 +74,7 @@ class ViewsUnderReorganisation(ReorganisationRules, ViewsUnderCommands):
 def test_corrections_and_reorganisations_keep_views_equal_to_a_rebuild_and_as_of_to_a_replay() -> None:
     ViewsUnderCommands.tally.clear()
     run_state_machine_as_test(ViewsUnderReorganisation,
-                              settings=settings(PROFILE, max_examples=40))
+                              settings=settings(PROFILE, max_examples=100))
     tally = ViewsUnderCommands.tally
     print(sorted(tally.items()))
     assert {c for c, outcome in tally if outcome == "accepted"} >= REORGANISING
