@@ -42,9 +42,6 @@ class Directory(View):
             """
         )
 
-    def handles(self, key: str) -> bool:
-        return key.startswith("plan.") or super().handles(key)
-
     def apply(self, db: Database, fact: Fact) -> None:
         """Every plan event also stamps the plan's version (what the plan forms carry)."""
         super().apply(db, fact)

@@ -20,8 +20,8 @@ from tracker.cli.common import actor_id, actor_option, data_option, open_existin
 
 def _act(data_dir: str | None, actor_email: str, done: str, command: str, **kwargs: Any) -> None:
     """Run one service command as the member, and say what was recorded."""
-    _, app = open_existing(data_dir)
-    receipt = getattr(app, command)(actor_id(app, actor_email), **kwargs)
+    with open_existing(data_dir) as (_, app):
+        receipt = getattr(app, command)(actor_id(app, actor_email), **kwargs)
     click.echo(f"{done} (event {receipt.position}).")
 
 
@@ -42,8 +42,8 @@ def plan() -> None:
 @reports_errors
 def show(data_dir: str | None, fmt: str) -> None:
     """The plan as it stands: vision, departments, journeys, KPIs (retired ones marked)."""
-    _, app = open_existing(data_dir)
-    found = app.plan()
+    with open_existing(data_dir) as (_, app):
+        found = app.plan()
     if fmt == "json":
         click.echo(json.dumps(_plain(found), indent=2, sort_keys=True, ensure_ascii=False))
         return
@@ -365,10 +365,10 @@ def commitment_correct(data_dir: str | None, actor_email: str, commitment_id: An
                        title: str | None, description: str | None, journey: str | None,
                        kpi: str | None, reason: str) -> None:
     """Correct a commitment's title, description, journey or KPI link (its lead or the CCO)."""
-    _, app = open_existing(data_dir)
-    receipt = app.correct_commitment(
-        actor_id(app, actor_email), commitment_id, title=title, description=description,
-        journey=journey, kpi=kpi, reason=reason)
+    with open_existing(data_dir) as (_, app):
+        receipt = app.correct_commitment(
+            actor_id(app, actor_email), commitment_id, title=title, description=description,
+            journey=journey, kpi=kpi, reason=reason)
     click.echo(f"Corrected (event {receipt.position}).")
 
 
@@ -382,7 +382,7 @@ def commitment_correct(data_dir: str | None, actor_email: str, commitment_id: An
 def commitment_move(data_dir: str | None, actor_email: str, commitment_id: Any,
                     department: str, reason: str) -> None:
     """Move an open commitment to another department (CCO)."""
-    _, app = open_existing(data_dir)
-    receipt = app.move_commitment(actor_id(app, actor_email), commitment_id,
-                                  department=department, reason=reason)
+    with open_existing(data_dir) as (_, app):
+        receipt = app.move_commitment(actor_id(app, actor_email), commitment_id,
+                                      department=department, reason=reason)
     click.echo(f"Moved to {department} (event {receipt.position}).")

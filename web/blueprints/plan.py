@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 
 from projections.queries import directory
 from tracker.service.base import Receipt
-from web.blueprints.commitments import require_reader
+from web.access import require_reader
 from web.forms import expected_version, form_value, optional, run_form
 from web.services import catch_up, tracker, views
 

@@ -14,7 +14,7 @@ from projections.runner import Runner
 from projections.views import all_views
 from tests.conftest import Org
 from tests.projections_property.compare import dump, table_differences
-from tests.projections_views_b.conftest import IT, SALES, SUPPORT, Views, at, d
+from tests.projections_views.conftest import IT, SALES, SUPPORT, Views, at, d
 
 BEFORE = datetime(2026, 3, 5, 12, 0, tzinfo=timezone.utc)
 
@@ -40,7 +40,7 @@ def test_as_of_before_a_rename_shows_the_old_name_and_today_the_new(org: Org, vi
         org.commitment()
     with at("2026-03-10"):
         org.app.rename_department(org.cco, slug=SUPPORT, name="Customer Care", reason="New org")
-    db = views.refresh()
+    db = views.sync()
     assert directory.department_names(db)[SUPPORT] == "Customer Care"
     assert plan_as_of(db, BEFORE).department_names[SUPPORT] == "Customer Service"
     made = [r for r in timeline_page(db, department=SUPPORT).rows if r["kind"] == "Made"]
@@ -52,10 +52,10 @@ def test_as_of_before_a_rename_shows_the_old_name_and_today_the_new(org: Org, vi
 def test_a_merge_moves_open_work_and_accountability_still_adds_up(org: Org, views: Views) -> None:
     open_one, done = _sales_work(org)
     today = d("2026-03-20")
-    before = {r["department"]: r for r in accountability.by_department(views.refresh(), today)}
+    before = {r["department"]: r for r in accountability.by_department(views.sync(), today)}
     with at("2026-03-10"):
         org.app.merge_departments(org.cco, slug=SALES, into=IT, reason="One commercial team")
-    db = views.refresh()
+    db = views.sync()
     after = {r["department"]: r for r in accountability.by_department(db, today)}
     for figure in ("made", "kept", "due_date_moves", "days_slipped", "roadblocks_raised",
                    "roadblocks_resolved", "open"):
@@ -80,7 +80,7 @@ def test_a_corrected_measurement_is_what_the_series_shows(org: Org, views: Views
                                     reason="digits swapped")
         org.app.withdraw_measurement(org.cco, key="nps", measured_on="2026-03-02",
                                      reason="partial sample")
-    db = views.refresh()
+    db = views.sync()
     assert kpis.kpi_values(db, "nps") == [14.0]
     kinds = [r["kind"] for r in timeline_page(db).rows[:2]]
     assert kinds == ["MeasurementWithdrawn", "MeasurementCorrected"]
@@ -97,7 +97,7 @@ def test_a_revised_kpi_and_a_corrected_commitment_show_before_and_after(
                            reason="Board agreed")
         org.app.correct_commitment(org.support_lead, cid, title="Answer within 2 hours",
                                    kpi="nps", reason="typo")
-    db = views.refresh()
+    db = views.sync()
     [kpi] = directory.kpis(db)
     assert (kpi["name"], kpi["target"]) == ("NPS (relationship)", 40.0)
     summary = timeline_page(db, kind="DetailsCorrected").rows[0]["summary"]
@@ -116,7 +116,7 @@ def test_live_views_equal_a_rebuild_after_reorganising(org: Org, views: Views) -
         org.app.correct_measurement(org.cco, key="nps", measured_on="2026-03-09", value=21,
                                     reason="rounding")
         org.app.retire_kpi(org.cco, key="nps", reason="replaced")
-    live = dump(views.refresh())
+    live = dump(views.sync())
     fresh = open_views(":memory:")
     Runner(org.app, fresh, all_views()).catch_up()
     rebuilt = dump(fresh)
@@ -132,7 +132,7 @@ def test_as_of_shows_the_kpis_as_revised_and_measured_by_then(org: Org, views: V
         org.app.correct_measurement(org.cco, key="nps", measured_on="2026-03-01", value=14,
                                     reason="digits swapped")
         org.app.retire_kpi(org.cco, key="nps", reason="replaced")
-    db = views.refresh()
+    db = views.sync()
     [then] = plan_as_of(db, BEFORE).kpis
     assert (then["target"], then["latest"]["value"], then["retired"]) == (30.0, 41.0, False)
     [now] = plan_as_of(db, datetime(2026, 3, 11, tzinfo=timezone.utc)).kpis
