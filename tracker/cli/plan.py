@@ -8,12 +8,12 @@ department). Every correction takes `--reason`.
 from __future__ import annotations
 
 import json
-import unicodedata
 from typing import Any
 
 import click
 
 from tracker.cli.common import actor_id, actor_option, data_option, open_existing, reports_errors
+from tracker.cli.output import echo, echo_json
 
 
 
@@ -22,12 +22,7 @@ def _act(data_dir: str | None, actor_email: str, done: str, command: str, **kwar
     """Run one service command as the member, and say what was recorded."""
     with open_existing(data_dir) as (_, app):
         receipt = getattr(app, command)(actor_id(app, actor_email), **kwargs)
-    click.echo(f"{done} (event {receipt.position}).")
-
-
-def _shown(text: object) -> str:
-    """Member-typed text for a terminal: control and escape characters left out."""
-    return "".join(c for c in str(text) if c in "\n" or unicodedata.category(c)[0] != "C")
+    echo(f"{done} (event {receipt.position}).")
 
 
 @click.group()
@@ -45,30 +40,30 @@ def show(data_dir: str | None, fmt: str) -> None:
     with open_existing(data_dir) as (_, app):
         found = app.plan()
     if fmt == "json":
-        click.echo(json.dumps(_plain(found), indent=2, sort_keys=True, ensure_ascii=False))
+        echo_json(json.dumps(_plain(found), indent=2, sort_keys=True, ensure_ascii=False))
         return
     retired = {(kind, key) for kind, keys in found["retired"].items() for key in keys}
     names = found["departments"]
-    click.echo(_shown(f"{found['name']} (plan version {found['version']})"))
-    click.echo(_shown(f"Vision (revision {found['vision_revision']}): {found['vision']}"))
-    click.echo("Departments:")
+    echo(f"{found['name']} (plan version {found['version']})")
+    echo(f"Vision (revision {found['vision_revision']}): {found['vision']}")
+    echo("Departments:")
     for slug, name in names.items():
         mark = " [retired]" if ("department", slug) in retired else ""
         endorsed = found["endorsements"].get(slug) == found["vision_revision"]
-        click.echo(_shown(f"  {slug}: {name}{mark}" + (" (endorsed the vision)" if endorsed else "")))
-    click.echo("Journeys:")
+        echo(f"  {slug}: {name}{mark}" + (" (endorsed the vision)" if endorsed else ""))
+    echo("Journeys:")
     for key, j in found["journeys"].items():
         mark = " [retired]" if ("journey", key) in retired else ""
         lead = names.get(j["lead_department"], j["lead_department"])
-        click.echo(_shown(f"  {key}: {j['name']}, led by {lead}{mark}"))
-    click.echo("KPIs:")
+        echo(f"  {key}: {j['name']}, led by {lead}{mark}")
+    echo("KPIs:")
     for key, k in found["kpis"].items():
         mark = " [retired]" if ("kpi", key) in retired else ""
         measured = found["measurements"].get(key, {})
         latest = f"; latest {measured[max(measured)]:g} on {max(measured)}" if measured else ""
-        click.echo(_shown(
+        echo(
             f"  {key}: {k['name']}, {k['baseline']:g} -> {k['target']:g} {k['unit']} by"
-            f" {k['target_date']} ({k['direction']}; {len(measured)} measurements{latest}){mark}"))
+            f" {k['target_date']} ({k['direction']}; {len(measured)} measurements{latest}){mark}")
 
 
 def _plain(value: Any) -> Any:
@@ -369,7 +364,7 @@ def commitment_correct(data_dir: str | None, actor_email: str, commitment_id: An
         receipt = app.correct_commitment(
             actor_id(app, actor_email), commitment_id, title=title, description=description,
             journey=journey, kpi=kpi, reason=reason)
-    click.echo(f"Corrected (event {receipt.position}).")
+    echo(f"Corrected (event {receipt.position}).")
 
 
 @commitment.command("move")
@@ -385,4 +380,4 @@ def commitment_move(data_dir: str | None, actor_email: str, commitment_id: Any,
     with open_existing(data_dir) as (_, app):
         receipt = app.move_commitment(actor_id(app, actor_email), commitment_id,
                                       department=department, reason=reason)
-    click.echo(f"Moved to {department} (event {receipt.position}).")
+    echo(f"Moved to {department} (event {receipt.position}).")
