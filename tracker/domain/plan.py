@@ -228,8 +228,8 @@ class Plan(TrackerAggregate):
     def _kpi_revised(
         self, key: str, changes: dict[str, list[Any]], reason: str, actor: UUID
     ) -> None:
-        after = {f: (date.fromisoformat(v[1]) if f == "target_date" else v[1])
-                 for f, v in changes.items()}
+        after: dict[str, Any] = {f: (date.fromisoformat(v[1]) if f == "target_date" else v[1])
+                                 for f, v in changes.items()}
         self.kpis[key] = replace(self.kpis[key], **after)
 
     def retire_kpi(self, key: str, reason: str, actor: UUID) -> None:
