@@ -77,8 +77,15 @@ ANY_DEPARTMENT = weighted((2, "customer-service"), (2, "it"), (2, "sales"), (1, 
 RELATIVE = ("own", "first other", "second other")
 HELPERS = mostly(st.sampled_from(RELATIVE[1:]), "own", "marketing", "nowhere", odds=3)
 MAYBE_HELPERS = st.one_of(st.none(), HELPERS)
+# Where a commitment moves: another of DEPARTMENTS (whose lead can go on acting), or refused.
+MOVES = mostly(st.sampled_from(RELATIVE[1:]), "own", "nowhere", odds=3)
 NEW_DEPARTMENTS = mostly(st.sampled_from(["marketing", "legal", "finance"]), "it", "Bad Slug")
 JOURNEY_KEYS = mostly(st.sampled_from(["onboarding", "billing", "returns"]), "support", "Bad Key")
+# Renames: mostly a new name, sometimes a clash (another department's) or nothing.
+RENAMES = mostly(st.sampled_from(["Customer Care", "Technology", "Revenue", "Élan ✓"]), "Sales", "")
+# What a merge or retirement retires: mostly a department added on the way, sometimes one with
+# commitments (then they move or the retirement is refused), or one that does not exist.
+RETIRING = weighted((4, "marketing"), (2, "legal"), (1, "finance"), (2, "sales"), (1, "nowhere"))
 KNOWN_JOURNEYS = mostly(st.just("support"), "onboarding", "nowhere")  # onboarding: if defined
 JOURNEY_LEADS = mostly(st.sampled_from(DEPARTMENTS), "marketing", "nowhere")
 

@@ -13,6 +13,7 @@ from tracker.domain.base import TrackerAggregate, topic
 from tracker.errors import Invalid
 
 OPEN, COMPLETED, WITHDRAWN = "open", "completed", "withdrawn"
+CORRECTABLE = ("title", "description", "journey", "kpi")
 
 
 @dataclass
@@ -178,6 +179,40 @@ class Commitment(TrackerAggregate):
     @event("Withdrawn", topic=topic("commitment", "Withdrawn"))
     def _withdrawn(self, reason: str, actor: UUID) -> None:
         self.status = WITHDRAWN
+
+    def correct_details(self, changes: dict[str, Any], reason: str, actor: UUID) -> None:
+        """Correct the title, description, journey or KPI link; the original stays in the story."""
+        unknown = set(changes) - set(CORRECTABLE)
+        if unknown:
+            raise Invalid.field(sorted(unknown)[0], "cannot be corrected")
+        if not reason:
+            raise Invalid.field("reason", "a reason is required to correct a commitment")
+        diff = {f: [getattr(self, f), v] for f, v in changes.items() if getattr(self, f) != v}
+        if not diff:
+            raise Invalid.field("changes", "nothing to correct: every value is as it is")
+        self._details_corrected(changes=diff, reason=reason, actor=actor)
+
+    @event("DetailsCorrected", topic=topic("commitment", "DetailsCorrected"))
+    def _details_corrected(self, changes: dict[str, list[Any]], reason: str, actor: UUID) -> None:
+        for name, (_, after) in changes.items():
+            setattr(self, name, after)
+
+    def move_to_department(self, department: str, reason: str, actor: UUID) -> None:
+        """Move an open commitment to another department (the plan checks the department)."""
+        self._require_open()
+        if not reason:
+            raise Invalid.field("reason", "a reason is required to move a commitment")
+        if department == self.department:
+            raise Invalid.field("department", "already holds this commitment")
+        self._moved_to_department(
+            from_department=self.department, to_department=department, reason=reason, actor=actor
+        )
+
+    @event("MovedToDepartment", topic=topic("commitment", "MovedToDepartment"))
+    def _moved_to_department(
+        self, from_department: str, to_department: str, reason: str, actor: UUID
+    ) -> None:
+        self.department = to_department
 
     @event("Celebrated", topic=topic("commitment", "Celebrated"))
     def celebrate(self, message: str, actor: UUID) -> None:

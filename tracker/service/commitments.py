@@ -8,7 +8,7 @@ from uuid import UUID, uuid4, uuid5
 
 from tracker import clock
 from tracker.authorization import (
-    require_commitment_party, require_department_writer, require_roadblock_party, require_writer,
+    require_cco, require_commitment_party, require_department_writer, require_roadblock_party, require_writer,
 )
 from tracker.domain import Commitment, Member, rules
 from tracker.domain.base import ID_NAMESPACE
@@ -151,6 +151,44 @@ class CommitmentCommands(ServiceBase):
     ) -> Receipt:
         commitment = self._writable(actor, commitment_id, expected_version)
         commitment.withdraw(rules.text("reason", reason, maximum=1000), actor=actor)
+        return self._store(commitment)
+
+    def correct_commitment(
+        self, actor: UUID, commitment_id: UUID, *, reason: str, title: str | None = None,
+        description: str | None = None, journey: str | None = None, kpi: str | None = None,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        """Correct what is given of the title, description, journey and KPI link ('' unlinks a
+        journey or KPI); the original stays in the commitment's story."""
+        commitment = self._writable(actor, commitment_id, expected_version)
+        plan = self._plan()
+        checks: dict[str, Callable[[], object]] = {
+            "reason": lambda: rules.text("reason", reason, maximum=1000)}
+        if title is not None:
+            checks["title"] = lambda: rules.text("title", title, minimum=3, maximum=200)
+        if description is not None:
+            checks["description"] = lambda: rules.optional_text("description", description, maximum=4000)
+        if journey is not None:
+            checks["journey"] = lambda: _optional_key(plan.require_journey, "journey", journey)
+        if kpi is not None:
+            checks["kpi"] = lambda: _optional_key(plan.require_kpi, "kpi", kpi)
+        values = rules.collect(**checks)
+        why = values.pop("reason")
+        commitment.correct_details(values, why, actor=actor)
+        return self._store(commitment)
+
+    def move_commitment(
+        self, actor: UUID, commitment_id: UUID, *, department: str, reason: str,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        """The CCO moves an open commitment to another department."""
+        require_cco(self._actor(actor), "move commitments between departments")
+        commitment = self._commitment(commitment_id)
+        self._expect(commitment, expected_version)
+        self._plan().require_department("department", department)
+        commitment.move_to_department(
+            department, rules.text("reason", reason, maximum=1000), actor=actor
+        )
         return self._store(commitment)
 
     def celebrate(self, actor: UUID, commitment_id: UUID, *, message: str) -> Receipt:

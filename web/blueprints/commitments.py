@@ -46,7 +46,7 @@ def card_options(db: Database) -> dict[str, Any]:
     return {
         "today": clock.today(),
         "department_names": {d["slug"]: d["name"] for d in departments},
-        "department_options": [(d["slug"], d["name"]) for d in departments],
+        "department_options": [(d["slug"], d["name"]) for d in directory.in_use(departments)],
         "journey_names": {j["key"]: j["name"] for j in directory.journeys(db)},
         "kpi_names": {k["key"]: k["name"] for k in directory.kpis(db)},
     }
