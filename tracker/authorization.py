@@ -33,6 +33,11 @@ def require_department_writer(member: Member, department: str) -> None:
         raise NotAllowed(f"only a lead of {department!r} or the CCO may do this")
 
 
+def can_act_for(member: Member, department: str) -> bool:
+    """Whether this member may write for the department: active, and its lead or the CCO."""
+    return member.active and (is_cco(member) or department in member.lead_departments())
+
+
 def require_roadblock_party(member: Member, commitment: Commitment, roadblock_id: str) -> None:
     """The commitment's department, or a department whose help was asked on this roadblock."""
     if is_cco(member) or commitment.department in member.lead_departments():
@@ -73,7 +78,7 @@ def is_read_only(member: Member) -> bool:
 
 
 __all__ = [
-    "AUDITOR", "CCO", "EXECUTIVE", "LEAD", "can_audit", "can_read", "is_cco", "is_read_only",
+    "AUDITOR", "CCO", "EXECUTIVE", "LEAD", "can_act_for", "can_audit", "can_read", "is_cco", "is_read_only",
     "require_active", "require_cco", "require_commitment_party", "require_department_writer",
     "require_roadblock_party", "require_writer",
 ]

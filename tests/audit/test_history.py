@@ -27,7 +27,7 @@ def story(small: Org):  # type: ignore[no-untyped-def]
     with on("2026-03-05"):
         app.raise_roadblock(lead, cid, description="Need IT to set up routing", help_from="it")
     with on("2026-03-06"):
-        app.hand_over(lead, cid, new_owner="lead.it@example.com", reason="IT runs it now")
+        app.hand_over(lead, cid, new_owner="cco@example.com", reason="IT runs it now")
     with on("2026-03-07"):
         app.resolve_roadblock(small.it_lead, cid, roadblock_id="R1", resolution="Routing live",
                               helped_by="it")

@@ -17,7 +17,7 @@ def storied(web_org: Org) -> UUID:
                              kpi="nps")
     app.report_progress(lead, cid, percent=25, note="Rota agreed")
     app.move_due_date(lead, cid, due_date="2026-08-31", reason="Peak season")
-    app.hand_over(lead, cid, new_owner="lead.it@example.com", reason="The bot does the work now")
+    app.hand_over(lead, cid, new_owner="cco@example.com", reason="The bot does the work now")
     app.raise_roadblock(lead, cid, description="No API for the bot", help_from="it")
     app.resolve_roadblock(web_org.it_lead, cid, roadblock_id="R1", resolution="API opened",
                           helped_by="it")
