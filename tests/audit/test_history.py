@@ -62,7 +62,7 @@ def test_each_commitment_event_shows_the_fields_it_changed_before_and_after(stor
                      "days_slipped": (0, 15)}
     assert raised == {"open_roadblocks": (0, 1)}
     assert asked == {"open_help_requests": (0, 1)}
-    assert handed == {"owner": ("Customer Service Lead", "IT Lead")}
+    assert handed == {"owner": ("Customer Service Lead", "Cara Cole")}
     assert resolved == {"open_roadblocks": (1, 0), "open_help_requests": (1, 0)}
     assert completed == {"progress": (40, 100), "status": ("open", "completed"),
                          "completed_on": (None, "2026-03-08"), "due_at_completion": (None, "2026-05-15"),
