@@ -27,7 +27,7 @@ def optional(name: str) -> str | None:
 def expected_version() -> int | None:
     """The aggregate version the user saw when the form was rendered (for optimistic concurrency)."""
     raw = form_value("expected_version")
-    return int(raw) if raw.isdigit() else None
+    return int(raw) if raw.isascii() and raw.isdecimal() else None  # not "²", which isdigit
 
 
 def run_form(
