@@ -97,8 +97,10 @@ VALUES = st.one_of(
 )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    """A fresh organisation per test: the fuzzing changes it (members deactivated, roles
+    revoked), and each test should start from the same place."""
     built = build_world(tmp_path_factory.mktemp("fuzz") / "data")
     yield built
     close_world(built)
@@ -111,11 +113,10 @@ class Target:
         self.world = world
         org = world.org
         with clock.frozen_at(NOW):
-            cid = org.commitment(title="A commitment to fuzz")
-            org.app.raise_roadblock(org.support_lead, cid, description="Blocked", help_from="it")
-            if TARGET_MEMBER not in org.app.accounts.emails():
-                org.app.register_member(org.cco, email=TARGET_MEMBER, name="Fuzz Target",
-                                        password="long-password", role="lead", department="sales")
+            cid = org.commitment(title="A commitment to fuzz", actor=org.cco)
+            org.app.raise_roadblock(org.cco, cid, description="Blocked", help_from="it")
+            org.app.register_member(org.cco, email=TARGET_MEMBER, name="Fuzz Target",
+                                    password="long-password", role="lead", department="sales")
         self.commitments = [str(cid)]
         self.rules = [r for r in world.app.url_map.iter_rules() if r.endpoint not in NOT_FUZZED]
         names = set(KNOWN_NAMES)
