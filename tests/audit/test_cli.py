@@ -178,3 +178,17 @@ def test_as_of_an_unreadable_bundle_is_bad_input(installation, tmp_path) -> None
     for path in (tmp_path / "bad.jsonl", tmp_path / "missing.jsonl"):
         result = cx("as-of", "2026-02-19", "--bundle", path)
         assert refused_cleanly(result, 2) and str(path) in result.output
+
+
+@pytest.mark.parametrize("args", [
+    ["projections", "rebuild", "--batch-size", "99999999999999999999"],
+    ["projections", "rebuild", "--batch-size", "0"],
+    ["projections", "run", "--once", "--batch-size", str(2**63)],
+    ["projections", "run", "--once", "--poll", "nan"],
+    ["projections", "run", "--once", "--poll", "inf"],
+])
+def test_numeric_options_out_of_range_exit_2_with_a_message(installation, args) -> None:  # type: ignore[no-untyped-def]
+    data, _ = installation
+    result = cx(*args, "--data", data)
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    assert "Invalid value" in result.output
