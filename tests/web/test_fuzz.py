@@ -30,7 +30,7 @@ from tests.web.pages import page_paths
 from tracker import clock
 
 FUZZ_EXAMPLES = 200
-SLOW_FUZZ_EXAMPLES = 2000
+SLOW_FUZZ_EXAMPLES = 5000
 # Files are not code paths; signing out would leave the rest of the run signed out (its own
 # tests cover it).
 NOT_FUZZED = frozenset({"static", "auth.logout"})
