@@ -21,6 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.cli.support import cx
 from tests.conftest import NOW
 from tests.web.authz_support import ROLES, SIGNED_OUT, World, build_world, close_world
 from tests.web.pages import page_paths
@@ -91,8 +92,16 @@ def store_as_the_old_code_did(world: World) -> list[UUID]:
     return [far, done]
 
 
-def test_values_stored_before_the_bounds_render_on_every_page_for_every_role(world: World) -> None:
-    commitments = store_as_the_old_code_did(world)
+@pytest.fixture(scope="module")
+def old_extremes(world: World) -> list[UUID]:
+    """The old code's extremes, stored once for the module."""
+    return store_as_the_old_code_did(world)
+
+
+def test_values_stored_before_the_bounds_render_on_every_page_for_every_role(
+    world: World, old_extremes: list[UUID]
+) -> None:
+    commitments = old_extremes
     pages = page_paths(world.app, commitments)
     assert len(pages) > 30
     assert render_everything(world, commitments) == []
@@ -100,6 +109,18 @@ def test_values_stored_before_the_bounds_render_on_every_page_for_every_role(wor
     assert "Huge" in kpis and "Ancient" in kpis
     chart = world.clients["cco"].get("/timeline/chart").get_data(as_text=True)
     assert "9999-12-31" in chart
+
+
+@pytest.mark.parametrize("args", [
+    ["as-of", "2199-12-31"], ["as-of", "2199-12-31", "--format", "json"],
+    ["diff", "1900-01-01", "2199-12-31"], ["history", "--kind", "KpiMeasured"],
+    ["history", "--format", "csv"], ["history", "--format", "jsonl"],
+])
+def test_the_auditors_commands_read_the_old_extremes_too(world: World, old_extremes: list[UUID],
+                                                        args: list[str]) -> None:
+    result = cx(*args, "--data", world.app.config["DATA_DIR"])
+    assert result.exit_code == 0 and "Traceback" not in result.output, result.output[-2000:]
+    assert result.output.strip()
 
 
 # Extreme values the domain accepts, through the service.
