@@ -94,6 +94,13 @@ def test_tabs_and_line_breaks_are_kept(org: Org, commitment: UUID) -> None:
     org.app.add_note(org.support_lead, commitment, text="line one\r\n\tline two")
 
 
+@pytest.mark.parametrize("percent", ["9" * 5000, "1000", "²", "-1", "101"])
+def test_a_percentage_of_any_length_is_refused_with_a_message(org: Org, commitment: UUID,
+                                                               percent: str) -> None:
+    with refused(org.app, Invalid, "percent"):
+        org.app.report_progress(org.support_lead, commitment, percent=percent)
+
+
 # Owners who can act (item 10).
 
 @pytest.mark.parametrize("email, why", [

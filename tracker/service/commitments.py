@@ -191,7 +191,7 @@ class CommitmentCommands(ServiceBase):
 
 def _percent(value: int | str) -> int:
     if isinstance(value, str):
-        if not value.strip().isdecimal() or not value.strip().isascii():
+        if not value.strip().isdecimal() or not value.strip().isascii() or len(value.strip()) > 3:
             raise Invalid.field("percent", "must be a whole number from 0 to 100")
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
