@@ -78,7 +78,7 @@ def is_read_only(member: Member) -> bool:
 
 
 __all__ = [
-    "AUDITOR", "CCO", "EXECUTIVE", "LEAD", "can_act_for", "can_audit", "can_read", "is_cco", "is_read_only",
-    "require_active", "require_cco", "require_commitment_party", "require_department_writer",
+    "AUDITOR", "CCO", "EXECUTIVE", "LEAD", "can_act_for", "can_audit", "can_read", "is_cco",
+    "is_read_only", "require_active", "require_cco", "require_commitment_party", "require_department_writer",
     "require_roadblock_party", "require_writer",
 ]

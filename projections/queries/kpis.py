@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import math
-
 from collections.abc import Callable
 from datetime import date
 from typing import Any

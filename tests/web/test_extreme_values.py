@@ -193,7 +193,7 @@ def test_extreme_values_the_domain_accepts_render_on_every_page_for_every_role(
 
 
 @pytest.mark.slow
-@settings(max_examples=40, deadline=None, database=None,
+@settings(max_examples=20, deadline=None, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(**EXTREMES)
 def test_many_more_extreme_values_render_on_every_page_for_every_role(

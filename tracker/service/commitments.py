@@ -8,7 +8,8 @@ from uuid import UUID
 
 from tracker import clock
 from tracker.authorization import (
-    can_act_for, require_commitment_party, require_department_writer, require_roadblock_party, require_writer,
+    can_act_for, require_commitment_party, require_department_writer, require_roadblock_party,
+    require_writer,
 )
 from tracker.domain import Commitment, Member, rules
 from tracker.errors import Invalid, NotFound
