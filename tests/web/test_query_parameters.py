@@ -77,3 +77,11 @@ def test_an_as_of_page_for_a_future_instant_says_it_is_a_projection(world: World
     assert "a projection, not a record" in html and "snapshot of the past" not in html
     status, html = get(world, "/audit/as-of?day=2026-03-01")
     assert "snapshot of the past" in html and "a projection" not in html
+
+
+def test_member_not_found_names_the_email_on_the_web(world: World) -> None:
+    response = world.clients["cco"].post(
+        "/members/missing.person@example.com/grants",
+        data={"role": "executive", "csrf_token": world.tokens["cco"]})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 404 and "missing.person@example.com" in html
