@@ -21,7 +21,7 @@ from markupsafe import Markup
 from projections.health import HEALTHS
 from web.svg import (
     COLOURS, HEALTH_COLOURS, attrs, date_axis, date_label, date_scale, day, frame, line, linear,
-    nice_ticks, number, padded, plottable, polyline, text, tooltip,
+    nice_ticks, number, padded, plottable, polyline, required_day, text, tooltip,
 )
 
 WIDTH = 960
@@ -64,7 +64,8 @@ def _dates_of(c: Mapping[str, Any]) -> list[date]:
 
 def _timeline_row(c: Mapping[str, Any], i: int, y0: float, x: Any) -> str:
     mid = y0 + ROW_HEIGHT / 2
-    made, original, due = day(c.get("made_at")), day(c["original_due_date"]), day(c["due_date"])
+    made = day(c.get("made_at"))
+    original, due = required_day(c["original_due_date"]), required_day(c["due_date"])
     completed = day(c.get("completed_on"))
     withdrawn = c.get("status") == "withdrawn"
     late = completed is not None and completed > (day(c.get("due_at_completion")) or due)
@@ -109,9 +110,9 @@ def kpi_trend(kpi: Mapping[str, Any], chart_id: str, width: int = 640, height: i
     left, right, top, bottom = 52, width - 86, 16, height - 30
     # Values beyond what a chart can place (older events could store up to +-1.8e308) are drawn
     # at its edge, not-a-number ones left out; the page's table lists them as stored.
-    points = [(d, v) for p in kpi["points"]
-              if (d := day(p["measured_on"])) is not None and (v := plottable(p["value"])) is not None]
-    target_date = day(kpi["target_date"])
+    points = [(required_day(p["measured_on"]), v) for p in kpi["points"]
+              if (v := plottable(p["value"])) is not None]
+    target_date = required_day(kpi["target_date"])
     start = day(kpi.get("defined_on")) or min([d for d, _ in points] + [target_date])
     first = min([start] + [d for d, _ in points])
     last = max([target_date] + [d for d, _ in points])

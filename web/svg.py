@@ -57,6 +57,14 @@ def shift(d: date, days: int) -> date:
     return date.fromordinal(max(1, min(date.max.toordinal(), d.toordinal() + days)))
 
 
+def required_day(value: str | date | None) -> date:
+    """`day` of a value that must be there (a missing date is a bug, not an empty cell)."""
+    found = day(value)
+    if found is None:
+        raise ValueError("a date is required here")
+    return found
+
+
 def linear(lo: float, hi: float, out_lo: float, out_hi: float) -> Callable[[float], float]:
     """Map [lo, hi] onto [out_lo, out_hi] (rounded to tenths of a pixel). Values are held within
     +-`CHART_LIMIT`, so no difference overflows; an empty range is widened around its value."""

@@ -18,7 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import uuid4
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -156,7 +156,7 @@ def requests(draw: Any, target: Target) -> dict[str, Any]:
     path = rule.rule
     for name in rule.arguments:
         value = target.argument(name, draw)
-        path = re.sub(rf"<(?:[a-z]+:)?{name}>", lambda _: quote(value), path)
+        path = fill(path, name, value)
     own = target.route_names.get(rule.endpoint) or target.names
     names = draw(st.lists(st.one_of(st.sampled_from(own), st.sampled_from(own),
                                     st.sampled_from(target.names), st.text(max_size=12)),
@@ -165,6 +165,12 @@ def requests(draw: Any, target: Target) -> dict[str, Any]:
     role = draw(st.sampled_from(ROLES))
     return {"role": role, "method": method, "path": path, "params": params,
             "csrf": draw(st.booleans() | st.just(True)), "htmx": draw(st.booleans())}
+
+
+def fill(rule: str, name: str, value: str) -> str:
+    """The rule with its argument `name` replaced by `value`, URL-quoted."""
+    quoted = quote(value)
+    return re.sub(rf"<(?:[a-z]+:)?{name}>", lambda _match: quoted, rule)
 
 
 def quote(value: str) -> str:
@@ -185,7 +191,7 @@ def sweep(target: Target, values: list[str], roles: tuple[str, ...], *,
                 path = rule.rule
                 for name in rule.arguments:
                     real = _real(target, name, value)
-                    path = re.sub(rf"<(?:[a-z]+:)?{name}>", lambda _: quote(real), path)
+                    path = fill(path, name, real)
                 sets = [{n: value} for n in names] if one_at_a_time else [
                     {n: value for n in names}]
                 for params in sets:
