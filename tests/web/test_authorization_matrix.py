@@ -150,7 +150,11 @@ WRITES: dict[str, Write] = {
         lambda w: (f"/members/{_new_member(w)}/deactivation", {"reason": "Left"}), CCO, "Deactivated"),
 }
 # Signing in and out change no plan data; tests/web/test_security.py covers them.
-NOT_IN_MATRIX = {"auth.login": "test_security.py", "auth.logout": "test_security.py"}
+NOT_IN_MATRIX = {"auth.login": "test_security.py", "auth.logout": "test_security.py",
+                 # Passwords change the accounts store, never the log: tests/web/test_passwords.py.
+                 "passwords.change": "test_passwords.py", "passwords.set_with_link": "test_passwords.py",
+                 "members.reset_password": "test_passwords.py",
+                 "members.password_link": "test_passwords.py"}
 
 
 def _routes(app, methods: set[str]) -> set[str]:  # type: ignore[no-untyped-def]
@@ -290,6 +294,8 @@ PAGES: dict[str, Page] = {
     "home.index": Page(_fixed("/"), _signed_in({**{r: 302 for r in READERS}, "no_role": REFUSED})),
     "home.favicon": Page(_fixed("/favicon.ico"), {r: 301 for r in ROLES}),
     "static": Page(_fixed("/static/app.css"), EVERYONE),
+    "passwords.change": Page(_fixed("/account/password"), _signed_in({**READERS, "no_role": OK})),
+    "passwords.set_with_link": Page(_fixed("/password/set/no-such-link"), {r: 404 for r in ROLES}),
 }
 
 
