@@ -40,9 +40,12 @@ def page_paths(app: Flask, commitments: Iterable[UUID]) -> list[str]:
     paths: list[str] = []
     for rule in page_rules(app):
         arguments = set(rule.arguments)
-        if arguments - {"commitment_id"}:
+        if arguments - {"commitment_id", "token"}:
             raise AssertionError(f"tests/web/pages.py does not know how to fill {rule.rule}")
-        fills = [{"commitment_id": c} for c in ids] if arguments else [{}]
+        if arguments == {"token"}:  # a one-time link: an unknown token is its refusal page
+            fills = [{"token": "not-a-token-anyone-was-given"}]
+        else:
+            fills = [{"commitment_id": c} for c in ids] if arguments else [{}]
         for fill in fills:
             with app.test_request_context():
                 base = app.url_for(rule.endpoint, **fill)
