@@ -83,9 +83,8 @@ def test_a_title_too_long_is_refused_with_its_limit(org: Org) -> None:
     assert "at most 200" in refusal.value.errors["title"]
 
 
-@pytest.mark.parametrize("bad", ["nul\x00byte", "escape \x1b]0;pwned\x07", "lone \ud800"])
-def test_control_characters_and_lone_surrogates_are_refused(org: Org, commitment: UUID,
-                                                            bad: str) -> None:
+@pytest.mark.parametrize("bad", ["nul\x00byte", "lone \ud800"])
+def test_nul_and_lone_surrogates_are_refused(org: Org, commitment: UUID, bad: str) -> None:
     with refused(org.app, Invalid, "text"):
         org.app.add_note(org.support_lead, commitment, text=bad)
 

@@ -12,9 +12,9 @@ from tracker.errors import Invalid
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# Control characters other than tab and line breaks, and lone surrogates: never part of a text
-# a person typed, and a surrogate cannot even be stored as UTF-8.
-UNTYPABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# NUL and lone surrogates: never part of a text a person typed, and a surrogate cannot even be
+# stored as UTF-8. (Other control characters are kept as typed; every text output strips them.)
+UNTYPABLE = re.compile("[\x00\ud800-\udfff]")
 
 # The bounds of every business date and number the domain accepts (docs/architecture.md,
 # "Bounds"). A plan's dates lie within two centuries around today: far enough for any KPI
@@ -39,7 +39,7 @@ def text(field: str, value: object, *, minimum: int = 1, maximum: int = 2000) ->
     if len(value) > maximum:
         raise Invalid.field(field, f"must be at most {maximum} characters")
     if UNTYPABLE.search(value):
-        raise Invalid.field(field, "must not contain control characters")
+        raise Invalid.field(field, "must not contain NUL or unpaired surrogate characters")
     return value
 
 
