@@ -40,10 +40,12 @@ def page_paths(app: Flask, commitments: Iterable[UUID]) -> list[str]:
     paths: list[str] = []
     for rule in page_rules(app):
         arguments = set(rule.arguments)
-        if arguments - {"commitment_id", "token"}:
+        if arguments - {"commitment_id", "token", "key"}:
             raise AssertionError(f"tests/web/pages.py does not know how to fill {rule.rule}")
         if arguments == {"token"}:  # a one-time link: an unknown token is its refusal page
             fills = [{"token": "not-a-token-anyone-was-given"}]
+        elif arguments == {"key"}:  # a KPI: the organisation's own, and one it does not have
+            fills = [{"key": "nps"}, {"key": "no-such-kpi"}]
         else:
             fills = [{"commitment_id": c} for c in ids] if arguments else [{}]
         for fill in fills:
