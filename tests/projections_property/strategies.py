@@ -55,7 +55,10 @@ SUBJECTS = weighted(
 # For revoking roles: mostly members who hold some.
 HOLDERS = weighted((4, PAT), (2, SAM), (2, EXECUTIVE), (2, AUDITOR), (1, LEADS[2]), (1, CCO),
                    (1, NEWCOMERS[0]), (1, NOBODY))
-NEW_OWNERS = mostly(st.sampled_from([OWN_LEAD, CCO, *LEADS, PAT, SAM]), NOBODY, "not-an-email")
+# New owners: mostly ones who can act for the department (the CCO; Pat for customer-service and
+# IT), since the current owner is usually its own lead and another department's lead is refused.
+NEW_OWNERS = mostly(weighted((3, CCO), (2, PAT), (1, OWN_LEAD), *((1, lead) for lead in LEADS),
+                             (1, SAM)), NOBODY, "not-an-email")
 NEW_EMAILS = mostly(st.sampled_from(NEWCOMERS), SAM, "not-an-email")
 
 # Roles: a (role, department) grant; only a lead's names a department.

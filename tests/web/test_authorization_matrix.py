@@ -119,7 +119,7 @@ WRITES: dict[str, Write] = {
         _on_commitment("due-date", {"due_date": "2026-09-30", "reason": "Vendor late"}), WRITERS,
         "DueDateMoved"),
     "commitments.hand_over": Write(
-        _on_commitment("owner", {"new_owner": "lead.it@example.com", "reason": "IT runs it"}), WRITERS,
+        _on_commitment("owner", {"new_owner": "cco@example.com", "reason": "IT runs it"}), WRITERS,
         "OwnershipHandedOver"),
     "commitments.raise_roadblock": Write(
         _on_commitment("roadblocks", {"description": "Budget frozen"}), WRITERS, "RoadblockRaised"),

@@ -134,9 +134,13 @@ class Commitment(TrackerAggregate):
         self, roadblock_id: str, resolution: str, helped_by: str | None, actor: UUID
     ) -> None:
         """Resolving closes a roadblock; it is allowed after completion, to keep the record true."""
-        self._open_roadblock(roadblock_id)  # raises unless it is open
+        roadblock = self._open_roadblock(roadblock_id)  # raises unless it is open
         if helped_by is not None and helped_by == self.department:
             raise Invalid.field("helped_by", "must be another department")
+        if helped_by is not None and helped_by not in roadblock.help_requested_from:
+            raise Invalid.field(
+                "helped_by", "only a department asked for help on this roadblock can be credited"
+            )
         self._roadblock_resolved(
             roadblock_id=roadblock_id, resolution=resolution, helped_by=helped_by, actor=actor
         )
