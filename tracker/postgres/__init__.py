@@ -56,3 +56,50 @@ def conninfo(env: Mapping[str, str] | None = None) -> str:
 
 def schema(env: Mapping[str, str] | None = None) -> str:
     return (settings(env).get("POSTGRES_SCHEMA") or "").strip() or "public"
+
+
+EVENTS_TABLE = "cxtracker_events"  # the library's table for the application named CxTracker
+
+
+def store_is_empty(env: Mapping[str, str] | None = None) -> bool:
+    """Whether the shared event store holds no event yet (or has no table yet)."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(conninfo(env)) as conn:
+        table = f"{schema(env)}.{EVENTS_TABLE}"
+        row = conn.execute("SELECT to_regclass(%s)", (table,)).fetchone()
+        if row is None or row[0] is None:
+            return True
+        query = sql.SQL("SELECT EXISTS (SELECT 1 FROM {}.{})").format(
+            sql.Identifier(schema(env)), sql.Identifier(EVENTS_TABLE))
+        found = conn.execute(query).fetchone()
+        return not (found and found[0])
+
+
+def describe(env: Mapping[str, str] | None = None) -> str:
+    s = settings(env)
+    return (f"the PostgreSQL event store {s.get('POSTGRES_DBNAME') or '?'} on "
+            f"{s.get('POSTGRES_HOST') or 'localhost'}:{s.get('POSTGRES_PORT') or '5432'}"
+            f" (schema {schema(env)})")
+
+
+def shared_secret_key(env: Mapping[str, str] | None = None) -> str:
+    """The web's session-signing key, made once per installation and kept in the shared database
+    (readable by whoever can read the events), so every server signs and accepts the same
+    cookies. `CX_TRACKER_SECRET_KEY` still wins when it is set."""
+    import secrets
+
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(conninfo(env)) as conn:
+        conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema(env))))
+        conn.execute("SELECT pg_advisory_xact_lock(hashtext('cx-tracker settings'))")
+        conn.execute("CREATE TABLE IF NOT EXISTS shared_settings"
+                     " (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        conn.execute("INSERT INTO shared_settings VALUES ('secret_key', %s)"
+                     " ON CONFLICT (name) DO NOTHING", (secrets.token_hex(32),))
+        row = conn.execute("SELECT value FROM shared_settings WHERE name = 'secret_key'").fetchone()
+    assert row is not None
+    return str(row[0])

@@ -9,7 +9,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 
-from argon2 import PasswordHasher
 
 from tracker import accounts
 from tracker.postgres.connection import Connection
@@ -17,7 +16,7 @@ from tracker.postgres.connection import Connection
 
 class PostgresAccounts(accounts.Accounts):
     def __init__(self, env: Mapping[str, str] | None = None,
-                 hasher: PasswordHasher | None = None) -> None:
+                 hasher: "accounts.PasswordHasher | None" = None) -> None:
         # Not Accounts.__init__: it opens an SQLite file. The rest of its state is set as it does.
         self._conn = Connection(env)  # type: ignore[assignment]
         self._lock = threading.Lock()
@@ -25,11 +24,11 @@ class PostgresAccounts(accounts.Accounts):
             # Several servers may start at once: one creates the tables, the others wait.
             db.execute("SELECT pg_advisory_xact_lock(hashtext('cx-tracker accounts schema'))")
             db.executescript(accounts._SCHEMA)
-        self._hasher = hasher or PasswordHasher()
+        self._hasher = hasher or accounts.PasswordHasher()
         self._dummy = None
 
 
 def shared_accounts(env: Mapping[str, str] | None = None,
-                    hasher: PasswordHasher | None = None) -> PostgresAccounts:
+                    hasher: "accounts.PasswordHasher | None" = None) -> PostgresAccounts:
     """The accounts store in the database (and schema) the library's settings `env` name."""
     return PostgresAccounts(env, hasher=hasher)
