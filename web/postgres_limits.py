@@ -2,11 +2,13 @@
 attempts one server would (Flask-Limiter's `memory://` counts per process).
 
 A `limits` storage backend (the library behind Flask-Limiter) for its fixed-window strategy,
-registered as `cxpostgres://`; it connects with the event library's POSTGRES_* settings. Windows
+registered as `cxpostgres://`; it connects (once per operation) with the event library's POSTGRES_* settings. Windows
 are timed by the database's clock, so servers whose clocks differ still share one window."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import psycopg
@@ -31,17 +33,27 @@ class PostgresLimitStorage(Storage):
 
     def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options: Any) -> None:
         super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
-        self._db = Connection()
-        with self._db.lock, self._db as db:
+        with self._db() as db:
             db.execute("SELECT pg_advisory_xact_lock(hashtext('cx-tracker rate_limits schema'))")
             db.executescript(_SCHEMA)
+
+    @contextmanager
+    def _db(self) -> Iterator[Connection]:
+        """A connection for one operation, committed and closed after it: the counters are
+        touched on sign-in attempts only, and no connection outlives an app nobody closes."""
+        conn = Connection()
+        try:
+            with conn:
+                yield conn
+        finally:
+            conn.close()
 
     @property
     def base_exceptions(self) -> type[Exception] | tuple[type[Exception], ...]:
         return psycopg.Error
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
-        with self._db.lock, self._db as db:
+        with self._db() as db:
             row = db.execute(
                 "INSERT INTO rate_limits AS r (key, count, expires_at)"
                 f" VALUES (?, ?, {_NOW} + ?) ON CONFLICT (key) DO UPDATE SET"
@@ -55,14 +67,14 @@ class PostgresLimitStorage(Storage):
         return int(row[0]) if row else amount
 
     def get(self, key: str) -> int:
-        with self._db.lock, self._db as db:
+        with self._db() as db:
             row = db.execute(
                 f"SELECT count FROM rate_limits WHERE key = ? AND expires_at > {_NOW}", (key,)
             ).fetchone()
         return int(row[0]) if row else 0
 
     def get_expiry(self, key: str) -> float:
-        with self._db.lock, self._db as db:
+        with self._db() as db:
             row = db.execute(
                 f"SELECT expires_at, {_NOW} FROM rate_limits WHERE key = ?", (key,)
             ).fetchone()
@@ -73,16 +85,16 @@ class PostgresLimitStorage(Storage):
 
     def check(self) -> bool:
         try:
-            with self._db.lock, self._db as db:
+            with self._db() as db:
                 db.execute("SELECT 1")
         except psycopg.Error:
             return False
         return True
 
     def reset(self) -> int | None:
-        with self._db.lock, self._db as db:
+        with self._db() as db:
             return db.execute("DELETE FROM rate_limits").rowcount
 
     def clear(self, key: str) -> None:
-        with self._db.lock, self._db as db:
+        with self._db() as db:
             db.execute("DELETE FROM rate_limits WHERE key = ?", (key,))
