@@ -88,7 +88,7 @@ def cluster(tmp_path: Path) -> Iterator[dict[str, object]]:
         try:
             for name in ("a", "b"):
                 data = tmp_path / name  # a new directory on the shared store: a further server
-                log = open(tmp_path / f"{name}.log", "wb")  # noqa: SIM115
+                log = open(tmp_path / f"{name}.log", "wb")
                 logs.append(log)
                 servers[name] = subprocess.Popen(
                     [BIN / "cx-tracker", "serve", "--data", data, "--port", str(ports[name])],
