@@ -199,5 +199,5 @@ def test_two_servers_behind_nginx_are_one_product(cluster: dict[str, object]) ->
     stranger = Browser(base)
     answered = [stranger.sign_in("cco@example.com", "wrong password") for _ in range(LIMIT + 2)]
     allowed = LIMIT - logins
-    assert answered[:allowed] == [200] * allowed
+    assert set(answered[:allowed]) <= {200, 401}  # refused for the password, not the limit
     assert answered[allowed:] == [429] * (LIMIT + 2 - allowed)

@@ -28,6 +28,9 @@ class Roadblock:
 
 class Commitment(TrackerAggregate):
     TOPIC = topic("commitment", "Commitment")
+    # Named so that `Commitment(id=...)` may choose the id: a create form's idempotency key
+    # decides it, so a double submit makes one commitment (see CommitmentCommands).
+    id: UUID
 
     class Created(TrackerAggregate.Created):
         TOPIC = topic("commitment", "Created")

@@ -7,7 +7,8 @@ the same API, so what the SQLite store learns the shared one knows too."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import datetime
 
 
 from tracker import accounts
@@ -16,8 +17,10 @@ from tracker.postgres.connection import Connection
 
 class PostgresAccounts(accounts.Accounts):
     def __init__(self, env: Mapping[str, str] | None = None,
-                 hasher: "accounts.PasswordHasher | None" = None) -> None:
+                 hasher: "accounts.PasswordHasher | None" = None,
+                 now: Callable[[], datetime] = accounts.wall_clock) -> None:
         # Not Accounts.__init__: it opens an SQLite file. The rest of its state is set as it does.
+        self.now = now
         self._conn = Connection(env)  # type: ignore[assignment]
         self._lock = threading.Lock()
         with self._tx() as db:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 from itertools import groupby
 from typing import Any
+from uuid import uuid4
 
 from flask import Blueprint, abort, request, url_for
 from flask_login import current_user, login_required
@@ -77,6 +78,9 @@ def _context() -> dict[str, Any]:
         rows = [r for r in rows if r["health"] == chosen["health"]]
     roadblocks = open_roadblocks_by_commitment(db, department=chosen["department"]) if rows else {}
     cards = {h: list(g) for h, g in groupby(rows, key=lambda r: r["health"])}  # board's order
+    made = request.args.get("made")  # a commitment just made heads its group, where it is seen
+    for group in cards.values():
+        group.sort(key=lambda r: r["id"] != made)
     return {
         **options, **chosen, "rows": rows, "counts": counts, "total": sum(counts.values()),
         "groups": [(h, g) for h, g in cards.items() if h not in CLOSED or chosen["health"]],
@@ -123,6 +127,9 @@ def _new_context() -> dict[str, Any]:
         "journey_options": [(j["key"], j["name"]) for j in directory.journeys(db)],
         "kpi_options": [(k["key"], k["name"]) for k in directory.kpis(db)],
         "today": clock.today(),
+        # A new one each time the form is shown (a refused form keeps the one it was sent with):
+        # sending the same form twice makes one commitment.
+        "idempotency_key": uuid4().hex,
     }
 
 
@@ -142,8 +149,11 @@ def make_commitment() -> str | Response | tuple[str, int]:
             current_user.id, department=department, title=form_value("title"),
             description=form_value("description"), due_date=form_value("due_date"),
             owner=form_value("owner"), journey=optional("journey"), kpi=optional("kpi"),
+            idempotency_key=optional("idempotency_key"),
         ),
         page="board/new.html", fragment="board/_new.html", context=_new_context,
-        done="Commitment made.", redirect_to=url_for("board.index", department=department),
+        done="Commitment made.", redirect_to=lambda made: url_for(
+            "board.index", department=department, made=made.id if made else None,
+            _anchor=f"card-{made.id}" if made else None),
         form_key="new",
     )
