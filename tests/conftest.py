@@ -14,7 +14,9 @@ from argon2 import PasswordHasher
 from tracker import clock
 from tracker.accounts import Accounts
 from tracker.application import CxTracker
+from tests.postgres import fresh_schema
 from tracker.domain import member_id
+from tracker.postgres.accounts import shared_accounts
 
 PASSWORD = "correct-horse"
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
@@ -29,7 +31,12 @@ def fixed_clock() -> Iterator[datetime]:
         yield NOW
 
 
-def make_app(backend: str, tmp_path: Path) -> CxTracker:
+def make_app(backend: str, tmp_path: Path, postgres: dict[str, str] | None = None) -> CxTracker:
+    """The application on `backend`: "memory", "sqlite" (files in tmp_path) or "postgres" (the
+    library settings `postgres`, from `tests.postgres.fresh_schema`)."""
+    if backend == "postgres":
+        assert postgres is not None, "the postgres backend needs its settings"
+        return CxTracker(env=postgres, accounts=shared_accounts(postgres, hasher=FAST_HASHER))
     if backend == "memory":
         env = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
     else:
@@ -37,10 +44,27 @@ def make_app(backend: str, tmp_path: Path) -> CxTracker:
     return CxTracker(env=env, accounts=Accounts(tmp_path / "accounts.sqlite3", hasher=FAST_HASHER))
 
 
-@pytest.fixture(params=["memory", "sqlite"])
-def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[CxTracker]:
-    """The application service, once on in-memory storage and once on an SQLite file."""
-    application = make_app(request.param, tmp_path)
+@pytest.fixture
+def postgres_env() -> Iterator[dict[str, str]]:
+    """A fresh PostgreSQL schema for this test (skipped without PostgreSQL, failed under CI)."""
+    with fresh_schema() as env:
+        yield env
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest) -> Iterator[tuple[str, dict[str, str] | None]]:
+    """The event store's backend and, for PostgreSQL, the settings of this test's own schema."""
+    if request.param == "postgres":
+        with fresh_schema() as env:
+            yield request.param, env
+    else:
+        yield request.param, None
+
+
+@pytest.fixture
+def app(backend: tuple[str, dict[str, str] | None], tmp_path: Path) -> Iterator[CxTracker]:
+    """The application service, on in-memory storage, on an SQLite file and on PostgreSQL."""
+    application = make_app(backend[0], tmp_path, backend[1])
     yield application
     application.close()
 

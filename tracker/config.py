@@ -123,6 +123,11 @@ def uses_sqlite_events() -> bool:
     return module in (None, "", "eventsourcing.sqlite")
 
 
+def module_is_postgres() -> bool:
+    module = os.environ.get("CXTRACKER_PERSISTENCE_MODULE") or os.environ.get("PERSISTENCE_MODULE")
+    return module == "eventsourcing.postgres"
+
+
 def _refuse_another_sqlite_file(data: DataDir) -> None:
     """The library lets the environment win over the settings given in code, so an
     `SQLITE_DBNAME` set in the shell would silently replace the data directory's event store."""
@@ -134,6 +139,50 @@ def _refuse_another_sqlite_file(data: DataDir) -> None:
                 f"{data.events}: unset {name} (the data directory decides where a SQLite event "
                 "store lives)"
             )
+
+
+def _open_shared(data: DataDir, *, create: bool, checked: bool = True) -> CxTracker:
+    """The installation whose events (and accounts, sessions, login counters) live in PostgreSQL;
+    `data` holds this server's read models only. A new data directory on a store that has events
+    is a further server of that installation; `create` (init, demo) wants an empty store and
+    leaves nothing behind when it is not."""
+    from psycopg import Error as PostgresError
+
+    from tracker import postgres
+    from tracker.postgres.accounts import shared_accounts
+    from tracker.postgres.tokens import PostgresTokenStore
+
+    try:
+        postgres.refuse_unsafe_settings()
+        empty = postgres.store_is_empty()
+    except ValueError as e:
+        raise ConfigError(str(e)) from e
+    except PostgresError as e:
+        raise ConfigError(f"cannot reach {postgres.describe()}: {e}") from e
+    if create and not empty:
+        raise ConfigError(
+            f"{postgres.describe()} already holds an installation: to add a server, run "
+            "'cx-tracker serve --data NEW_DIR' against it (init and demo need an empty store)"
+        )
+    if not create and empty:
+        raise ConfigError(f"{postgres.describe()} is empty: run 'cx-tracker init' first")
+    prepare(data)
+    accounts = None
+    try:
+        accounts = shared_accounts()
+        app = CxTracker(accounts=accounts)
+        app.attach_tokens(PostgresTokenStore())
+    except (PostgresError, PersistenceError) as e:
+        if accounts is not None:
+            accounts.close()
+        raise ConfigError(f"cannot open {postgres.describe()}: {e}") from e
+    if checked and not create:
+        try:
+            refuse_rows_outside_the_log(app)
+        except BaseException:
+            app.close()
+            raise
+    return app
 
 
 def _check_event_store(data: DataDir, read_only: bool = False) -> None:
@@ -175,6 +224,8 @@ def open_tracker(data: DataDir, *, create: bool = False, checked: bool = True) -
 
     `checked=False` opens a log holding rows outside its order (for `verify` and the other
     integrity commands, which report them)."""
+    if not uses_sqlite_events() and module_is_postgres():
+        return _open_shared(data, create=create, checked=checked)
     if create:
         prepare(data)
         for store in ([data.events] if uses_sqlite_events() else []) + [data.accounts, data.views]:

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from tracker import postgres
 from tracker.config import resolve_data_dir
 
 DEFAULTS: dict[str, Any] = {
@@ -69,8 +70,21 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
     app.config["PERMANENT_SESSION_LIFETIME"] = app.config["SESSION_MAX_AGE"]  # the cookie's life
     data = resolve_data_dir(app.config["DATA_DIR"])
     app.config["DATA_DIR"] = str(data.path)
+    if postgres.uses_postgres():
+        _share_through_postgres(app, config or {})
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ.get("CX_TRACKER_SECRET_KEY") or _secret_key(data.path)
+
+
+def _share_through_postgres(app: Flask, config: Mapping[str, Any]) -> None:
+    """With the events in PostgreSQL, several servers share them: the login rate limit counts
+    in that database and the secret key comes from it (unless configured otherwise)."""
+    from web import postgres_limits  # registers the cxpostgres:// storage
+
+    if app.config["RATELIMIT_STORAGE_URI"] == DEFAULTS["RATELIMIT_STORAGE_URI"]:
+        app.config["RATELIMIT_STORAGE_URI"] = postgres_limits.SCHEME
+    if not app.config.get("SECRET_KEY") and not os.environ.get("CX_TRACKER_SECRET_KEY"):
+        app.config["SECRET_KEY"] = postgres.shared_secret_key()
 
 
 def _secret_key(data_dir: Path) -> str:

@@ -2,39 +2,43 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from uuid import uuid4
 
 import pytest
 
 from tests.conftest import FAST_HASHER, PASSWORD, Org
 from tests.core.support import refused
+from tests.postgres import fresh_schema
 from tracker.accounts import Accounts
 from tracker.domain import member_id
 from tracker.errors import Invalid
+from tracker.postgres.accounts import shared_accounts
 
 EMAIL = "lead.it@example.com"
 SECRET = "a very secret passphrase"
 
 
-@pytest.fixture
-def accounts() -> Iterator[Accounts]:
+@pytest.fixture(params=["sqlite", "postgres"])
+def accounts(request: pytest.FixtureRequest) -> Iterator[Accounts]:
+    """The accounts store on SQLite (in memory) and in PostgreSQL (the shared store)."""
+    if request.param == "postgres":
+        with fresh_schema() as env:
+            store: Accounts = shared_accounts(env, hasher=FAST_HASHER)
+            yield store
+            store.close()
+        return
     store = Accounts(":memory:", hasher=FAST_HASHER)
     yield store
     store.close()
 
 
-def test_passwords_and_their_hashes_never_enter_the_event_log(org: Org, tmp_path: Path) -> None:
+def test_passwords_and_their_hashes_never_enter_the_event_log(org: Org) -> None:
     org.app.register_member(org.cco, email="new.person@example.com", name="New Person",
                             password=SECRET, role="lead", department="sales")
     org.app.change_password(org.cco, email=EMAIL, password=SECRET + " 2")
-    db = sqlite3.connect(tmp_path / "accounts.sqlite3")  # where the `app` fixture keeps accounts
-    try:
+    with org.app.accounts._tx() as db:  # the accounts store, whichever database holds it
         hashes = [h for (h,) in db.execute("SELECT password_hash FROM accounts")]
-    finally:
-        db.close()
     assert len(hashes) == 7  # the six members of the organisation and the new one
     secrets = [SECRET, SECRET + " 2", PASSWORD] + hashes + [h.rsplit("$", 1)[-1] for h in hashes]
     states = [bytes(n.state) for n in org.app.recorder.select_notifications(start=1, limit=10**6)]

@@ -12,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.conftest import FAST_HASHER, PASSWORD, Org, build_org, make_app
+from tests.postgres import fresh_schema
 from tracker.accounts import Accounts
 from tracker.application import CxTracker
 from web import create_app
@@ -35,23 +36,43 @@ def data_dir(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def web_store(request: pytest.FixtureRequest,
+              monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, dict[str, str] | None]]:
+    """The event store behind the web app: an SQLite file in the data directory, or a fresh
+    PostgreSQL schema (events, accounts, sessions and login counters there; the views stay in the
+    directory). For PostgreSQL the settings are in the environment too, as an operator sets them,
+    so the CLI and the web's shared stores find the same schema."""
+    if request.param == "postgres":
+        with fresh_schema() as env:
+            for name, value in env.items():
+                monkeypatch.setenv(name, value)
+            yield "postgres", env
+    else:
+        yield "sqlite", None
+
+
 @pytest.fixture
-def web_org(data_dir: Path) -> Iterator[Org]:
+def web_org(data_dir: Path, web_store: tuple[str, dict[str, str] | None]) -> Iterator[Org]:
     """The small organisation, written into the data directory the web app will open."""
-    app = CxTracker(
-        env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(data_dir / "events.sqlite3")},
-        accounts=Accounts(data_dir / "accounts.sqlite3", hasher=FAST_HASHER),
-    )
+    if web_store[0] == "postgres":
+        app = make_app("postgres", data_dir, web_store[1])
+    else:
+        app = CxTracker(
+            env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(data_dir / "events.sqlite3")},
+            accounts=Accounts(data_dir / "accounts.sqlite3", hasher=FAST_HASHER),
+        )
     org = build_org(app)
     yield org
     app.close()
 
 
 @pytest.fixture
-def flask_app(web_org: Org, data_dir: Path) -> Iterator[Flask]:
+def flask_app(web_org: Org, data_dir: Path, web_store: tuple[str, dict[str, str] | None]) -> Iterator[Flask]:
     # The web app's own application service: on the same stores, verifying the cheap test hashes.
     app = create_app({"DATA_DIR": str(data_dir), "TESTING": True, "SECRET_KEY": "test-secret",
-                      "LOGIN_RATE_LIMIT": "1000 per minute"}, tracker=make_app("sqlite", data_dir))
+                      "LOGIN_RATE_LIMIT": "1000 per minute"},
+                     tracker=make_app(web_store[0], data_dir, web_store[1]))
     yield app
     app.extensions["cx"].close()
 

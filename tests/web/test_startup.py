@@ -29,7 +29,8 @@ def expected(head: int) -> dict[str, tuple[int, int]]:
 
 
 def start(data_dir: Path) -> None:
-    create_app({"DATA_DIR": str(data_dir), "TESTING": True, "SECRET_KEY": "test-secret"})
+    app = create_app({"DATA_DIR": str(data_dir), "TESTING": True, "SECRET_KEY": "test-secret"})
+    app.extensions["cx"].close()  # its stores: a PostgreSQL connection must not be left open
 
 
 def test_a_new_installation_starts_with_views_caught_up_to_the_head(web_org: Org, data_dir: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from dataclasses import dataclass
 from typing import ClassVar, TypeVar
 from uuid import UUID
@@ -106,6 +108,17 @@ class ServiceBase(Application[UUID]):
         first = aggregates[0]
         position = recordings[-1].notification.id if recordings else self.recorder.max_notification_id() or 0
         return Receipt(first.id, first.version, position)
+
+    def _retrying(self, write: Callable[[], Receipt], attempts: int = 5) -> Receipt:
+        """A write that needs no expected version (a note, a celebration) is redone on the state
+        that won when another server saved the same aggregate first: its rules are checked again
+        on that state, and the user is not bothered with a conflict nobody could see."""
+        for _ in range(attempts - 1):
+            try:
+                return write()
+            except Conflict:
+                continue
+        return write()
 
     def head(self) -> int:
         """The position of the last event in the log (0 when empty)."""

@@ -193,6 +193,9 @@ class CommitmentCommands(ServiceBase):
         return self._store(commitment)
 
     def celebrate(self, actor: UUID, commitment_id: UUID, *, message: str) -> Receipt:
+        return self._retrying(lambda: self._celebrate(actor, commitment_id, message))
+
+    def _celebrate(self, actor: UUID, commitment_id: UUID, message: str) -> Receipt:
         member = self._actor(actor)
         commitment = self._commitment(commitment_id)
         require_writer(member)
@@ -200,6 +203,9 @@ class CommitmentCommands(ServiceBase):
         return self._store(commitment)
 
     def add_note(self, actor: UUID, commitment_id: UUID, *, text: str) -> Receipt:
+        return self._retrying(lambda: self._add_note(actor, commitment_id, text))
+
+    def _add_note(self, actor: UUID, commitment_id: UUID, text: str) -> Receipt:
         member = self._actor(actor)
         commitment = self._commitment(commitment_id)
         require_commitment_party(member, commitment)
