@@ -5,12 +5,13 @@ from __future__ import annotations
 from tracker.service.base import Receipt, RoadblockReceipt
 from tracker.service.commitments import CommitmentCommands
 from tracker.service.members import MemberCommands
+from tracker.service.nudges import NoticeSpec, NudgeCommands
 from tracker.service.plan import PlanCommands
 from tracker.service.reads import Reads
 
 
-class CxTracker(PlanCommands, CommitmentCommands, MemberCommands, Reads):
+class CxTracker(PlanCommands, CommitmentCommands, MemberCommands, NudgeCommands, Reads):
     """Every write in the product goes through here: the web, the CLI, the demo and the tests."""
 
 
-__all__ = ["CxTracker", "Receipt", "RoadblockReceipt"]
+__all__ = ["CxTracker", "NoticeSpec", "Receipt", "RoadblockReceipt"]

@@ -10,6 +10,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from tracker.domain.base import TrackerAggregate, topic
+from tracker.domain.plan import check_cadence
 from tracker.errors import Invalid
 
 OPEN, COMPLETED, WITHDRAWN = "open", "completed", "withdrawn"
@@ -28,6 +29,7 @@ class Roadblock:
 
 class Commitment(TrackerAggregate):
     TOPIC = topic("commitment", "Commitment")
+    check_in_days = None  # None: the plan's cadence
 
     class Created(TrackerAggregate.Created):
         TOPIC = topic("commitment", "Created")
@@ -175,6 +177,19 @@ class Commitment(TrackerAggregate):
     @event("Withdrawn", topic=topic("commitment", "Withdrawn"))
     def _withdrawn(self, reason: str, actor: UUID) -> None:
         self.status = WITHDRAWN
+
+    def set_check_in_cadence(self, days: int | None, actor: UUID) -> None:
+        """This commitment's own check-in cadence in days; None goes back to the plan's."""
+        self._require_open()
+        if days is not None:
+            check_cadence(days)
+        if days == self.check_in_days:
+            raise Invalid.field("days", "is already this commitment's check-in cadence")
+        self._check_in_cadence_set(days=days, actor=actor)
+
+    @event("CheckInCadenceSet", topic=topic("commitment", "CheckInCadenceSet"))
+    def _check_in_cadence_set(self, days: int | None, actor: UUID) -> None:
+        self.check_in_days = days
 
     @event("Celebrated", topic=topic("commitment", "Celebrated"))
     def celebrate(self, message: str, actor: UUID) -> None:
