@@ -26,6 +26,17 @@ def plan_cadence(db: Database) -> int:
     return int(found[0]) if found else 14
 
 
+def cadence(db: Database, commitment_id: UUID | str) -> dict[str, Any]:
+    """A commitment's own cadence (None: the plan's), the one in force, and its last check-in."""
+    found = rows(db, f"SELECT check_in_days, last_check_in_at, {CHECK_IN_DUE_ON} AS due_on"
+                     " FROM nudge_commitments n WHERE id = :id", {"id": str(commitment_id)})
+    if not found:
+        return {"own": None, "days": plan_cadence(db), "last_check_in_at": None, "due_on": None}
+    row = found[0]
+    return {"own": row["check_in_days"], "days": row["check_in_days"] or plan_cadence(db),
+            "last_check_in_at": row["last_check_in_at"], "due_on": row["due_on"]}
+
+
 def check_in_due_ids(db: Database, today: date, ids: list[str] | None = None) -> set[str]:
     """Open commitments (of `ids`, when given) whose check-in is due on `today`."""
     sql = (f"SELECT n.id FROM nudge_commitments n WHERE n.status = 'open'"

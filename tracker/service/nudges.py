@@ -15,6 +15,7 @@ from tracker.domain import Commitment, Member, Notice, notice_id, rules
 from tracker.domain.notice import DIGEST, KINDS, MODES
 from tracker.errors import Conflict, Invalid, NotAllowed
 from tracker.service.base import Receipt, ServiceBase
+from tracker.unsubscribe import verify as verify_link
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,11 @@ class NudgeCommands(ServiceBase):
         for each in [kind] if kind else list(KINDS):
             member.set_notice_preference(each, "off", actor=member.id)
         return self._store(member) if member.pending_events else None
+
+    def unsubscribe_by_link(self, key: str, token: str) -> Receipt | None:
+        """A one-click unsubscribe link's token, checked against the installation's key."""
+        member, kind = verify_link(key, token)
+        return self.unsubscribe(member, kind)
 
     # The reminder service
 
