@@ -14,6 +14,8 @@ from projections.instants import instant_text
 from projections.queries.board import rows
 
 INBOX_LIMIT = 200
+CADENCE = ("COALESCE(n.check_in_days, (SELECT check_in_days FROM nudge_settings WHERE id = 1),"
+           " 14)")
 # The day a check-in falls due: the last check-in's day plus the cadence in force.
 CHECK_IN_DUE_ON = (
     "date(substr(n.last_check_in_at, 1, 10), '+' || COALESCE(n.check_in_days,"
@@ -61,18 +63,20 @@ def check_in_due_counts(db: Database, today: date) -> dict[str, int]:
 
 def owner_reminders_due(db: Database, today: date, due_within_days: int) -> list[dict[str, Any]]:
     """Open commitments whose owner should hear of them today: `kind` is overdue, due_soon or
-    check_in (one row per kind that applies), with the owner's e-mail and name."""
+    check_in (one row per kind that applies), with the owner's e-mail and name and the cadence
+    in force (`cadence_days`)."""
     soon = (today + timedelta(days=due_within_days)).isoformat()
     return rows(db, f"""
-        SELECT 'overdue' AS kind, n.*, NULL AS check_in_due_on, m.email, m.name AS owner_name
+        SELECT 'overdue' AS kind, n.*, NULL AS check_in_due_on, m.email, m.name AS owner_name,
+               {CADENCE} AS cadence_days
           FROM nudge_commitments n JOIN members m ON m.id = n.owner_id AND m.active = 1
          WHERE n.status = 'open' AND n.due_date < :today
         UNION ALL
-        SELECT 'due_soon', n.*, NULL, m.email, m.name
+        SELECT 'due_soon', n.*, NULL, m.email, m.name, {CADENCE}
           FROM nudge_commitments n JOIN members m ON m.id = n.owner_id AND m.active = 1
          WHERE n.status = 'open' AND n.due_date >= :today AND n.due_date <= :soon
         UNION ALL
-        SELECT 'check_in', n.*, {CHECK_IN_DUE_ON}, m.email, m.name
+        SELECT 'check_in', n.*, {CHECK_IN_DUE_ON}, m.email, m.name, {CADENCE}
           FROM nudge_commitments n JOIN members m ON m.id = n.owner_id AND m.active = 1
          WHERE n.status = 'open' AND {CHECK_IN_DUE_ON} <= :today AND n.due_date >= :today
          ORDER BY 1, due_date, id""", {"today": today.isoformat(), "soon": soon})

@@ -1,17 +1,48 @@
-"""`cx-tracker remind`: record and send the reminders and digests due (cron-friendly)."""
+"""`cx-tracker remind`: record and send the reminders and digests due (cron-friendly), and the
+same run on a schedule inside `cx-tracker serve --remind-every MINUTES`."""
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
+from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 import click
 
 from tracker import clock
-from tracker.cli.common import data_option, fail, open_existing, reports_errors, EXIT_BAD_INPUT
+from tracker.cli.common import EXIT_BAD_INPUT, data_option, fail, open_existing, reports_errors
+from tracker.config import DataDir, open_tracker
 
 BASE_URL_ENV = "CX_TRACKER_BASE_URL"
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
+
+
+def run_once(data: DataDir, at: datetime, *, dry_run: bool = False, due_within: int = 3,
+             progress: Callable[[str], None] = lambda _: None):  # type: ignore[no-untyped-def]
+    """One reminder run on the installation in `data`, with the environment's mail settings."""
+    from projections.reminders.remind import Links, remind
+    from projections.setup import open_runner
+    from tracker.mail import SmtpMailer, mail_from, smtp_settings
+    from tracker.secret import installation_key
+
+    settings = smtp_settings()
+    app = open_tracker(data)
+    runner = open_runner(data, app)
+    try:
+        runner.prepare()
+        links = Links(os.environ.get(BASE_URL_ENV, DEFAULT_BASE_URL).rstrip("/"),
+                      installation_key(data.path))
+        mailer = SmtpMailer(settings, mail_from()) if settings else None
+        progress(f"Reminders due at {at.isoformat()}"
+                 + (" (dry run)" if dry_run else f", sending by {'SMTP' if mailer else 'outbox'}"))
+        return remind(app, runner.db, runner.catch_up, at, links=links, mailer=mailer,
+                      due_within_days=due_within, dry_run=dry_run, progress=progress)
+    finally:
+        runner.close()
+        app.close()
 
 
 @click.command("remind")
@@ -33,38 +64,42 @@ def remind(data_dir: str | None, dry_run: bool, at_text: str | None, due_within:
     Progress goes to stderr; the listing of a dry run to stdout.
     """
     from projections.instants import parse_instant
-    from projections.reminders.remind import Links, remind as run
-    from projections.setup import open_runner
-    from tracker.mail import SmtpMailer, mail_from, smtp_settings
-    from tracker.secret import installation_key
+    from tracker.mail import smtp_settings
 
     try:
         at = parse_instant(at_text) if at_text else clock.now()
     except ValueError as e:
         fail(f"--at: {e}", EXIT_BAD_INPUT)
     try:
-        settings = smtp_settings()
+        smtp_settings()
     except ValueError as e:
         fail(str(e), EXIT_BAD_INPUT)
-    data, app = open_existing(data_dir)
-    runner = open_runner(data, app)
-    try:
-        runner.prepare()
-        links = Links(os.environ.get(BASE_URL_ENV, DEFAULT_BASE_URL).rstrip("/"),
-                      installation_key(data.path))
-        mailer = SmtpMailer(settings, mail_from()) if settings else None
-        click.echo(f"Reminders due at {at.isoformat()}"
-                   + (" (dry run)" if dry_run else f", sending by {'SMTP' if mailer else 'outbox'}"),
-                   err=True)
-        outcome = run(app, runner.db, runner.catch_up, at, links=links, mailer=mailer,
-                      due_within_days=due_within, dry_run=dry_run,
-                      progress=lambda line: click.echo(line, err=True))
-    finally:
-        runner.close()
-        app.close()
+    data, app = open_existing(data_dir)  # a clear error when the data directory is unusable
+    app.close()
+    outcome = run_once(data, at, dry_run=dry_run, due_within=due_within,
+                       progress=lambda line: click.echo(line, err=True))
     for line in outcome.lines:
         click.echo(line)
     counts = ", ".join(f"{kind} {n}" for kind, n in sorted(outcome.issued.items())) or "nothing"
     click.echo(f"{'Would send' if dry_run else 'Recorded'}: {counts}"
                + (f"; off by preference: {sum(outcome.skipped_off.values())}"
                   if outcome.skipped_off else ""), err=True)
+
+
+def start_schedule(data_dir: str, minutes: float, stop: threading.Event) -> threading.Thread:
+    """A daemon thread running a reminder run every `minutes` until `stop` is set. A failed run
+    is logged and the next one tries again (the dedup keys make every run safe to repeat)."""
+    log = logging.getLogger("cx-tracker.remind")
+    data = DataDir(Path(data_dir))
+
+    def loop() -> None:
+        while not stop.wait(minutes * 60):
+            try:
+                outcome = run_once(data, clock.now(), progress=log.info)
+                log.info("Reminder run: %s", dict(outcome.issued) or "nothing due")
+            except Exception:  # noqa: BLE001 - a server keeps serving; the next run retries
+                log.exception("Reminder run failed; trying again in %g minutes", minutes)
+
+    thread = threading.Thread(target=loop, name="cx-remind", daemon=True)
+    thread.start()
+    return thread

@@ -3,8 +3,10 @@
 Each candidate carries a deterministic dedup key, so however often (or wherever) the reminder
 service runs, one notice per key is ever recorded:
 
-- owners: `overdue:<commitment>:<due date>:<owner>`, `due_soon:<commitment>:<due date>:<owner>`,
-  `check_in:<commitment>:<day the check-in fell due>:<owner>`;
+- owners: `due_soon:<commitment>:<due date>:<owner>`; `overdue:<commitment>:<due date>:<owner>:<n>`
+  where n counts the weeks overdue (so again each week while it stays overdue);
+  `check_in:<commitment>:<day the check-in fell due>:<owner>:<n>` where n counts the cadences
+  passed since (again each cadence while no progress is reported);
 - events (help asked, handovers, resolutions, celebrations, @mentions) in the last
   `EVENT_WINDOW_DAYS`: `<kind>:<log position>:<recipient>`;
 - executives: `executive_digest:<member>:<ISO week>`.
@@ -13,7 +15,7 @@ service runs, one notice per key is ever recorded:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -25,6 +27,7 @@ from tracker.domain.notice import KINDS
 
 EVENT_WINDOW_DAYS = 7  # events older than this when the service first sees them tell nobody
 DEFAULT_DUE_WITHIN_DAYS = 3
+OVERDUE_EVERY_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,8 @@ def _owner_reminders(db: Database, at: datetime, within: int) -> list[Candidate]
             text = (f"\"{r['title']}\" was due on {due} and is {days} day{'s' * (days != 1)} "
                     "overdue. Report progress, complete it with evidence, or move the due date "
                     "(with a reason).")
-            key = f"overdue:{r['id']}:{due}:{r['owner_id']}"
+            # Again every OVERDUE_EVERY_DAYS days while it stays overdue.
+            key = f"overdue:{r['id']}:{due}:{r['owner_id']}:{days // OVERDUE_EVERY_DAYS}"
         elif kind == "due_soon":
             subject = f"Due {due}: {r['title']}"
             text = f"\"{r['title']}\" is due on {due}. Progress so far is on the commitment's page."
@@ -64,7 +68,10 @@ def _owner_reminders(db: Database, at: datetime, within: int) -> list[Candidate]
             subject = f"Check-in due: {r['title']}"
             text = (f"\"{r['title']}\" has had no progress report since "
                     f"{r['last_check_in_at'][:10]}. A short progress report keeps the plan honest.")
-            key = f"check_in:{r['id']}:{r['check_in_due_on']}:{r['owner_id']}"
+            # Again every cadence while no progress is reported.
+            late = (at.date() - date.fromisoformat(r["check_in_due_on"])).days
+            key = (f"check_in:{r['id']}:{r['check_in_due_on']}:{r['owner_id']}"
+                   f":{late // r['cadence_days']}")
         found.append(Candidate(key, kind, r["owner_id"], r["email"], r["owner_name"], subject,
                                text, r["id"]))
     return found

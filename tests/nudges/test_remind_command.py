@@ -48,3 +48,29 @@ def test_a_bad_instant_or_smtp_url_is_refused_as_bad_input(installation: Install
     assert run("remind", "--data", str(installation.data), "--at", "2026-03-20").exit_code == 2
     bad = run("remind", "--data", str(installation.data), env={"CX_TRACKER_SMTP_URL": "http://x"})
     assert bad.exit_code == 2 and "CX_TRACKER_SMTP_URL" in bad.stderr
+
+
+def test_the_schedule_runs_reminders_until_stopped(installation: Installation, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    from projections.reminders import cli as remind_cli
+
+    runs = []
+    done = threading.Event()
+
+    def fake_run(data, at, **kwargs):  # type: ignore[no-untyped-def]
+        runs.append(data.path)
+        if len(runs) >= 2:
+            done.set()
+        return _Outcome()
+
+    class _Outcome:
+        issued: dict[str, int] = {}
+
+    monkeypatch.setattr(remind_cli, "run_once", fake_run)
+    stop = threading.Event()
+    thread = remind_cli.start_schedule(str(installation.data), 0.0001, stop)
+    assert done.wait(timeout=60)
+    stop.set()
+    thread.join(timeout=60)
+    assert not thread.is_alive() and runs[0] == installation.data

@@ -194,3 +194,21 @@ def test_events_older_than_the_window_tell_nobody(
     org.app.add_note(org.it_lead, UUID(installation.blocked), text="@cco an old note")  # 2026-03-02
     installation.remind(mailer(settings))
     assert subjects(handler, "cco@example.com") == []
+
+
+def test_an_owner_is_reminded_again_each_week_overdue_and_each_cadence_without_a_check_in(
+    installation: Installation, smtp: tuple[Handler, SmtpSettings]
+) -> None:
+    handler, settings = smtp
+    installation.remind(mailer(settings))
+    same_week = installation.remind(mailer(settings), at=AT + timedelta(days=2))
+    assert sum(same_week.issued.values()) == 0
+    next_week = installation.remind(mailer(settings), at=AT + timedelta(days=7))
+    assert next_week.issued["overdue"] == 1
+    assert next_week.issued["check_in"] == 0  # the quiet one's cadence (14 days) has not passed again
+    later = installation.remind(mailer(settings), at=AT + timedelta(days=14))
+    # The quiet one again, and IT's (last progress 2026-03-18, due 2026-04-01) for the first time.
+    assert later.issued["check_in"] == 2 and later.issued["overdue"] == 1
+    assert len([m for m in handler.to(SUPPORT) if "Overdue" in str(m["Subject"])]) == 3
+    assert len([m for m in handler.to(SUPPORT) if "Check-in" in str(m["Subject"])]) == 2
+    assert subjects(handler, "lead.it@example.com") == ["Check-in due: Replace the phone system"]
