@@ -241,6 +241,12 @@ SUMMARIES: dict[str, Describe] = {
     "plan.KpiMeasured": lambda look, d, s: (
         f"{look.kpi(d['key'])} measured {d['value']:g} on {d['measured_on'].isoformat()}"
         + (f": {_cut(d['note'])}" if d["note"] else "")),
+    "plan.CheckInCadenceSet": lambda look, d, s: f"Check-in cadence set to every {_days(d['days'])}",
+    "commitment.CheckInCadenceSet": lambda look, d, s: (
+        f"Check-in cadence set to every {_days(d['days'])}" if d["days"] is not None
+        else "Check-in cadence back to the plan's"),
+    "member.NoticePreferenceSet": lambda look, d, s: (
+        f"{s['name']} hears of {d['kind'].replace('_', ' ')}: {d['mode']}"),
     "notice.Issued": lambda look, d, s: (
         f"{s['to']} told ({d['kind'].replace('_', ' ')}): {_cut(d['subject'])}"),
     "notice.Sent": lambda look, d, s: (

@@ -35,7 +35,9 @@ KIND_LABELS = {
     "OwnershipHandedOver": "Handed over", "RoadblockRaised": "Roadblock raised",
     "HelpRequested": "Help asked", "RoadblockResolved": "Roadblock resolved",
     "Completed": "Completed", "Withdrawn": "Withdrawn", "Celebrated": "Celebrated",
-    "NoteAdded": "Note",
+    "NoteAdded": "Note", "CheckInCadenceSet": "Check-in cadence set",
+    "Issued": "Reminder", "Sent": "Reminder sent", "SendFailed": "Reminder not delivered",
+    "Read": "Reminder read",
 }
 
 Answer = str | Response | tuple[str, int]
