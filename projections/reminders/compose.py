@@ -42,7 +42,9 @@ class Candidate:
     commitment_id: str | None = None
 
 
-def candidates(db: Database, at: datetime, *, due_within_days: int = DEFAULT_DUE_WITHIN_DAYS) -> list[Candidate]:
+def candidates(
+    db: Database, at: datetime, *, due_within_days: int = DEFAULT_DUE_WITHIN_DAYS
+) -> list[Candidate]:
     """Everything due to be told at `at`, already-recorded keys included (the caller dedups)."""
     return [*_owner_reminders(db, at, due_within_days), *_event_notices(db, at),
             *_executive_digests(db, at)]
@@ -82,10 +84,9 @@ def _event_notices(db: Database, at: datetime) -> list[Candidate]:
     names = {d["slug"]: d["name"] for d in board_queries.rows(db, "SELECT slug, name FROM departments", {})}
     for t in q.triggers_since(db, at - timedelta(days=EVENT_WINDOW_DAYS), at):
         subject, text = _describe(t, names)
-        if t["recipient_id"] is not None:
-            recipients = [q.member(db, t["recipient_id"])]
-        else:
-            recipients = q.department_leads(db, t["department"])
+        recipients: list[dict[str, Any] | None] = (
+            [q.member(db, t["recipient_id"])] if t["recipient_id"] is not None
+            else list(q.department_leads(db, t["department"])))
         for m in recipients:
             if m is None or m.get("active") == 0 or m["id"] == t["actor_id"]:
                 continue

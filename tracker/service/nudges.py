@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from tracker.authorization import require_cco, require_department_writer
-from tracker.domain import Commitment, Member, Notice, notice_id, rules
+from tracker.domain import Commitment, Member, Notice, notice_id
 from tracker.domain.notice import DIGEST, KINDS, MODES
 from tracker.errors import Conflict, Invalid, NotAllowed
 from tracker.service.base import Receipt, ServiceBase
@@ -104,8 +104,9 @@ class NudgeCommands(ServiceBase):
 
     def record_notice_failed(self, notice_ref: UUID, reason: str, attempts: int) -> Receipt:
         notice = self._get(Notice, notice_ref, "notice")
-        notice.record_failure(reason=reason[:500], attempts=attempts)
-        return self._retrying_store(notice, lambda n: n.record_failure(reason=reason[:500], attempts=attempts))
+        short = reason[:500]
+        notice.record_failure(reason=short, attempts=attempts)
+        return self._retrying_store(notice, lambda n: n.record_failure(reason=short, attempts=attempts))
 
     def mark_notice_read(self, actor: UUID, notice_ref: UUID) -> Receipt | None:
         self._actor(actor)

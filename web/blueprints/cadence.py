@@ -6,8 +6,8 @@ from __future__ import annotations
 from uuid import UUID
 
 from flask import Blueprint, flash, redirect, url_for
-from markupsafe import escape
 from flask_login import current_user, login_required
+from markupsafe import escape
 from werkzeug.wrappers import Response
 
 from tracker.errors import Conflict, Invalid
