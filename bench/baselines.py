@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.application import Application
@@ -26,7 +26,7 @@ class RawApp(Application[UUID]):
     """The library's `Application`, configured like the product's store and cache."""
 
     name = "RawBaseline"
-    env = dict(ServiceBase.env)
+    env: ClassVar[dict[str, str]] = dict(ServiceBase.env)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

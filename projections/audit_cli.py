@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 from sqlite_utils import Database
 
-from tracker.cli.common import EXIT_BAD_INPUT, EXIT_REFUSED, data_option, fail, open_existing, reports_errors
+from tracker.cli.common import EXIT_BAD_INPUT, data_option, fail, open_existing, reports_errors
 
 INSTANT_HELP = (
     "INSTANT is an ISO date or date-time: a date means the END of that day in UTC "
@@ -30,13 +30,13 @@ def caught_up_views(data_dir: str | None) -> Iterator[Database]:
     """The installation's read models, caught up with the whole log."""
     from projections.setup import open_runner
 
-    data, app = open_existing(data_dir)
-    runner = open_runner(data, app)
-    try:
-        runner.catch_up()
-        yield runner.db
-    finally:
-        runner.close()
+    with open_existing(data_dir) as (data, app):
+        runner = open_runner(data, app)
+        try:
+            runner.catch_up()
+            yield runner.db
+        finally:
+            runner.close()
 
 
 def instant(value: str, name: str) -> datetime:
@@ -82,15 +82,15 @@ def history(data_dir: str | None, department: str | None, commitment: str | None
         if fmt == "csv":
             writer = csv.DictWriter(sys.stdout, EXPORT_COLUMNS, lineterminator="\n")
             writer.writeheader()
-            for e in events:
-                row = export_row(e)
+            for event in events:
+                row = export_row(event)
                 writer.writerow({**row, "changes": dumps(row["changes"])})
         elif fmt == "jsonl":
-            for e in events:
-                click.echo(dumps(export_row(e)).replace("\n", "\\n"))
+            for event in events:
+                click.echo(dumps(export_row(event)).replace("\n", "\\n"))
         else:
-            for e in events:
-                for line in event_text(e):
+            for event in events:
+                for line in event_text(event):
                     click.echo(line)
 
 
@@ -144,14 +144,10 @@ def diff(data_dir: str | None, a: str, b: str, fmt: str) -> None:
 @contextmanager
 def bundle_views(path: str) -> Iterator[Database]:
     """Read models built in memory from a replay bundle's events, by the same runner and views."""
-    try:
-        from tracker.integrity.bundle import read_bundle
-    except ImportError:
-        fail("this installation cannot read replay bundles (tracker.integrity is missing)",
-             EXIT_REFUSED)
     from projections.database import open_views
     from projections.runner import Runner
     from projections.views import all_views
+    from tracker.integrity.bundle import read_bundle
 
     try:
         app = read_bundle(Path(path)).application()

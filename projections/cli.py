@@ -34,12 +34,12 @@ def status(data_dir: str | None) -> None:
     """Each view's version and position, the store's head, and the lag."""
     from projections.setup import open_runner
 
-    data, app = open_existing(data_dir)
-    runner = open_runner(data, app)
-    try:
-        rows, stale = runner.status(), runner.stale()
-    finally:
-        runner.close()
+    with open_existing(data_dir) as (data, app):
+        runner = open_runner(data, app)
+        try:
+            rows, stale = runner.status(), runner.stale()
+        finally:
+            runner.close()
     width = max([len("view"), *(len(r.name) for r in rows)])
     click.echo(f"{'view':<{width}}  {'version':>7}  {'position':>10}  {'head':>10}  {'lag':>10}")
     for r in rows:
@@ -63,19 +63,18 @@ def rebuild(data_dir: str | None, batch_size: int) -> None:
     from projections.runner import ProjectionError
     from projections.setup import rebuild_views
 
-    data, app = open_existing(data_dir)
+    with open_existing(data_dir) as (data, app):
+        def progress(r: RebuildReport) -> None:
+            share = f" ({r.events * 100 // r.target}%)" if r.target else ""
+            click.echo(f"  {r.events:,} / {r.target:,} events{share}, {r.rate:,.0f} events/s")
 
-    def progress(r: RebuildReport) -> None:
-        share = f" ({r.events * 100 // r.target}%)" if r.target else ""
-        click.echo(f"  {r.events:,} / {r.target:,} events{share}, {r.rate:,.0f} events/s")
-
-    click.echo(f"Rebuilding {data.views} from {app.head():,} events ...")
-    try:
-        report = rebuild_views(data, app, batch_size=batch_size, progress=progress)
-    except ProjectionError as e:
-        fail(str(e), EXIT_REFUSED)
-    click.echo(f"Rebuilt: {report.events:,} events in {report.seconds:.1f} s "
-               f"({report.rate:,.0f} events/s), swapped in.")
+        click.echo(f"Rebuilding {data.views} from {app.head():,} events ...")
+        try:
+            report = rebuild_views(data, app, batch_size=batch_size, progress=progress)
+        except ProjectionError as e:
+            fail(str(e), EXIT_REFUSED)
+        click.echo(f"Rebuilt: {report.events:,} events in {report.seconds:.1f} s "
+                   f"({report.rate:,.0f} events/s), swapped in.")
 
 
 @projections_group.command("run")
@@ -94,29 +93,29 @@ def run(data_dir: str | None, poll: float, once: bool, batch_size: int) -> None:
     from projections.runner import ProjectionError
     from projections.setup import open_runner
 
-    data, app = open_existing(data_dir)
-    runner = open_runner(data, app, batch_size=batch_size)
-    try:
-        stale = runner.stale()
-        runner.prepare()
-        if stale:
-            click.echo(f"Rebuilding the views in place: {stale}.")
-        start = runner.position()
-        if once:
-            reached = runner.catch_up()
-            click.echo(f"Caught up: position {reached:,} ({reached - start:,} events applied).")
-            return
-        with _stop_requested() as stop:
-            click.echo(f"Following the event log from position {start:,} "
-                       f"(polling every {poll:g} s; Ctrl-C or SIGTERM stops).")
-            reached = runner.follow(poll, stop, progress=_every_second(
-                lambda p, head: click.echo(f"  position {p:,}, lag {max(head - p, 0):,}")
-            ))
-        click.echo(f"Stopped at position {reached:,} ({reached - start:,} events applied).")
-    except ProjectionError as e:
-        fail(str(e), EXIT_REFUSED)
-    finally:
-        runner.close()
+    with open_existing(data_dir) as (data, app):
+        runner = open_runner(data, app, batch_size=batch_size)
+        try:
+            stale = runner.stale()
+            runner.prepare()
+            if stale:
+                click.echo(f"Rebuilding the views in place: {stale}.")
+            start = runner.position()
+            if once:
+                reached = runner.catch_up()
+                click.echo(f"Caught up: position {reached:,} ({reached - start:,} events applied).")
+                return
+            with _stop_requested() as stop:
+                click.echo(f"Following the event log from position {start:,} "
+                           f"(polling every {poll:g} s; Ctrl-C or SIGTERM stops).")
+                reached = runner.follow(poll, stop, progress=_every_second(
+                    lambda p, head: click.echo(f"  position {p:,}, lag {max(head - p, 0):,}")
+                ))
+            click.echo(f"Stopped at position {reached:,} ({reached - start:,} events applied).")
+        except ProjectionError as e:
+            fail(str(e), EXIT_REFUSED)
+        finally:
+            runner.close()
 
 
 @contextmanager

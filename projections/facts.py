@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -57,7 +56,7 @@ def to_fact(app: Application[UUID], notification: Notification) -> Fact:
         kind=kind,
         aggregate_id=event.originator_id,
         version=event.originator_version,
-        timestamp=event.timestamp,
+        timestamp=state["timestamp"],
         actor=state.get("actor"),
         data={k: v for k, v in state.items() if k not in _ENVELOPE},
     )
@@ -73,18 +72,3 @@ def read_facts(
     return [to_fact(app, n) for n in notifications]
 
 
-def iter_facts(app: Application[UUID], after: int = 0, *, batch: int = 1000) -> Iterator[Fact]:
-    """Every fact after `after`, in log order, read in batches."""
-    while True:
-        facts = read_facts(app, after, limit=batch)
-        if not facts:
-            return
-        yield from facts
-        after = facts[-1].position
-
-
-def by_key(facts: Iterable[Fact]) -> dict[str, list[Fact]]:
-    grouped: dict[str, list[Fact]] = {}
-    for fact in facts:
-        grouped.setdefault(fact.key, []).append(fact)
-    return grouped

@@ -25,7 +25,6 @@ from sqlite_utils import Database
 from projections.database import open_views, write_transaction
 from projections.runner import ProjectionError, Runner
 from projections.view import View
-from projections.views.accountability import MEDIAN_INDEXES
 
 SCRATCH_SUFFIX = ".rebuild"
 # Nobody reads the new file before the swap and a failed rebuild discards it (a failed batch
@@ -34,13 +33,6 @@ SCRATCH_SUFFIX = ".rebuild"
 SCRATCH_PRAGMAS = (
     "PRAGMA journal_mode=OFF", "PRAGMA synchronous=OFF", "PRAGMA cache_size=-32768",  # 32 MiB
 )
-# The secondary indexes that handlers look up through while they apply events: every other one
-# is dropped from the new file before the load and created again after it (one sort each instead
-# of an insert into every index for every row).
-LOOKUP_INDEXES = frozenset({
-    "history_commitment",
-    *(index for index, _ in MEDIAN_INDEXES.values()),  # the accountability medians' cursors
-})
 INDEXING_CACHE_SIZE = -2000  # KiB, SQLite's default, while the deferred indexes are created
 
 
@@ -110,7 +102,7 @@ def _build(runner: Runner, progress: Progress | None, report_every: float) -> Re
             progress(RebuildReport(reached, target, now - started))
 
     runner.prepare()
-    deferred = _drop_deferred_indexes(runner.db)
+    deferred = _drop_deferred_indexes(runner.db, runner.views)
     runner.catch_up(target, progress=report)
     reached = runner.catch_up()  # and whatever was appended meanwhile
     # Each CREATE INDEX sorts in memory up to the cache size: back to the default cache, so
@@ -122,13 +114,16 @@ def _build(runner: Runner, progress: Progress | None, report_every: float) -> Re
     return RebuildReport(reached, target, time.monotonic() - started)
 
 
-def _drop_deferred_indexes(db: Database) -> list[str]:
-    """Drop the explicit indexes no handler needs during the load; return their definitions."""
+def _drop_deferred_indexes(db: Database, views: Sequence[View]) -> list[str]:
+    """Drop the explicit indexes no handler needs during the load (every one but the views'
+    `lookup_indexes`: one sort each after the load instead of an insert into every index for
+    every row); return their definitions."""
+    keep = frozenset().union(*(view.lookup_indexes for view in views))
     found = db.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
         " ORDER BY name"
     ).fetchall()
-    deferred = [(name, sql) for name, sql in found if name not in LOOKUP_INDEXES]
+    deferred = [(name, sql) for name, sql in found if name not in keep]
     with write_transaction(db):
         for name, _ in deferred:
             db.execute(f"DROP INDEX [{name}]")

@@ -1,4 +1,5 @@
-"""Wiring: the one place the web and the CLI get a runner (and a rebuild) from."""
+"""Wiring an installation's views: a runner over every view (the CLI commands), and a rebuild
+beside the live file (the CLI and the web's start-up)."""
 
 from __future__ import annotations
 

@@ -8,30 +8,40 @@ from typing import ClassVar
 from sqlite_utils import Database
 
 from projections.facts import Fact
+from tracker.domain import event_keys
 
 Handler = Callable[[Database, Fact], None]
+HANDLER_PREFIX = "on_"
 
 
 class View:
     """A read model. Subclasses set `name`, `version`, `tables`, write `create` and handlers.
 
     Handlers are methods named after the fact key with the dot replaced, e.g.
-    `on_commitment_ProgressReported(self, db, fact)`. Facts without a handler are skipped (their
-    position still advances). A handler never swallows an error: a failure stops the runner and
-    rolls the whole batch back. Bump `version` whenever the tables or their meaning change: the
-    runner then rebuilds this view from the log.
+    `on_commitment_ProgressReported(self, db, fact)`; defining a subclass with a handler that
+    names no event (`tracker.domain.event_keys`) raises TypeError, so a mistyped one cannot be
+    skipped silently. Facts without a handler are skipped (their position still advances). A
+    handler never swallows an error: a failure stops the runner and rolls the whole batch back.
+    Bump `version` whenever the tables or their meaning change: the runner then rebuilds this
+    view from the log.
     """
 
     name: ClassVar[str]
     version: ClassVar[int] = 1
     tables: ClassVar[tuple[str, ...]] = ()
+    # Indexes the handlers look up through while they apply events: a rebuild keeps them during
+    # its load and creates this view's other indexes after it.
+    lookup_indexes: ClassVar[frozenset[str]] = frozenset()
+    # fact key -> handler method name, checked when the subclass is defined
+    handler_names: ClassVar[dict[str, str]] = {}
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.handler_names = handler_names(cls)
 
     def __init__(self) -> None:
-        self._handlers: dict[str, Handler] = {}
-        for attr in dir(type(self)):
-            if attr.startswith("on_"):
-                aggregate, _, kind = attr[3:].partition("_")
-                self._handlers[f"{aggregate}.{kind}"] = getattr(self, attr)
+        self._handlers: dict[str, Handler] = {
+            key: getattr(self, attr) for key, attr in self.handler_names.items()}
 
     def create(self, db: Database) -> None:
         """Create this view's tables and indexes (they do not exist yet)."""
@@ -41,10 +51,23 @@ class View:
         for table in self.tables:
             db.execute(f"DROP TABLE IF EXISTS [{table}]")
 
-    def handles(self, key: str) -> bool:
-        return key in self._handlers
-
     def apply(self, db: Database, fact: Fact) -> None:
         handler = self._handlers.get(fact.key)
         if handler is not None:
             handler(db, fact)
+
+
+def handler_names(cls: type) -> dict[str, str]:
+    """fact key -> method name of `cls`'s `on_<aggregate>_<Event>` handlers; TypeError when one
+    names no stored event."""
+    known = event_keys()
+    found: dict[str, str] = {}
+    for attr in dir(cls):
+        if attr.startswith(HANDLER_PREFIX) and callable(getattr(cls, attr)):
+            aggregate, _, kind = attr.removeprefix(HANDLER_PREFIX).partition("_")
+            key = f"{aggregate}.{kind}"
+            if key not in known:
+                raise TypeError(f"{cls.__qualname__}.{attr} handles no event: {key!r} is not one of"
+                                f" {', '.join(sorted(known))}")
+            found[key] = attr
+    return found

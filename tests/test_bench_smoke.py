@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from tests.waiting import HANG
+
 ROOT = Path(__file__).resolve().parent.parent
 
 REBUILD = ["rebuild: events/s", "rebuild: peak memory"]
@@ -51,7 +53,7 @@ def smoke(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.Complete
     env = {**os.environ, "BENCH_DATA_DIR": str(base / "data"), "BENCH_RESULTS_DIR": str(base / "results")}
     done = subprocess.run(
         [sys.executable, "-m", "bench.run", "--smoke"], cwd=ROOT, env=env,
-        capture_output=True, text=True, timeout=240, check=False,
+        capture_output=True, text=True, timeout=HANG, check=False,
     )
     return done, base / "results"
 

@@ -1,16 +1,84 @@
-"""Who may do what. Every command of the application service asks these before it acts.
+"""Who may do what: the one place it is decided. Every command of the application service asks
+these before it acts, and the web asks `Roles` what to show and which pages to serve.
 
 - CCO: everything in the plan, members and roles included.
 - Department lead: writes for the departments granted to them; resolves and notes roadblocks
   where their department's help was asked; celebrates anyone's win.
-- Executive viewer and auditor: read only. A deactivated member can do nothing.
+- Executive viewer and auditor: read only; with the CCO, they see the plan-wide overview pages.
+  Auditors and the CCO see the audit pages.
+- A member without a role reads nothing. A deactivated member can do nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
 from tracker.domain.commitment import Commitment
-from tracker.domain.member import AUDITOR, CCO, EXECUTIVE, LEAD, Member
+from tracker.domain.member import AUDITOR, CCO, EXECUTIVE, LEAD, ROLE_TITLES, Grant, Member
 from tracker.errors import NotAllowed
+
+
+@dataclass(frozen=True)
+class Roles:
+    """A member's grants and what they allow."""
+
+    grants: frozenset[Grant]
+    active: bool = True
+
+    @classmethod
+    def of(cls, member: Member) -> Roles:
+        return cls(frozenset(member.grants), member.active)
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[Mapping[str, str | None]], active: bool = True) -> Roles:
+        """From the application's plain member data: [{"role": ..., "department": ...}, ...]."""
+        return cls(frozenset((str(g["role"]), g["department"]) for g in rows), active)
+
+    def has(self, role: str) -> bool:
+        return self.active and any(r == role for r, _ in self.grants)
+
+    @property
+    def is_cco(self) -> bool:
+        return self.has(CCO)
+
+    @property
+    def lead_departments(self) -> frozenset[str]:
+        if not self.active:
+            return frozenset()
+        return frozenset(d for r, d in self.grants if r == LEAD and d is not None)
+
+    @property
+    def can_read(self) -> bool:
+        """Every active member with a role reads the plan."""
+        return self.active and bool(self.grants)
+
+    @property
+    def can_write(self) -> bool:
+        """The CCO and department leads change things; executive viewers and auditors do not."""
+        return self.is_cco or bool(self.lead_departments)
+
+    def writes_for(self, department: str) -> bool:
+        """The CCO, or a lead of this department."""
+        return self.is_cco or department in self.lead_departments
+
+    @property
+    def is_overseer(self) -> bool:
+        """The CCO, an executive viewer or an auditor: the plan-wide overview pages are theirs."""
+        return self.is_cco or self.has(EXECUTIVE) or self.has(AUDITOR)
+
+    @property
+    def can_audit(self) -> bool:
+        return self.is_cco or self.has(AUDITOR)
+
+    @property
+    def title(self) -> str:
+        """The most senior role's title ("Member" without one)."""
+        if self.is_cco:
+            return ROLE_TITLES[CCO]
+        if self.lead_departments:
+            return ROLE_TITLES[LEAD]
+        return next((ROLE_TITLES[r] for r in (EXECUTIVE, AUDITOR) if self.has(r)), "Member")
 
 
 def is_cco(member: Member) -> bool:
@@ -29,7 +97,7 @@ def require_cco(member: Member, action: str) -> None:
 
 def require_department_writer(member: Member, department: str) -> None:
     """The CCO, or a lead of this department."""
-    if not (is_cco(member) or department in member.lead_departments()):
+    if not Roles.of(member).writes_for(department):
         raise NotAllowed(f"only a lead of {department!r} or the CCO may do this")
 
 
@@ -54,26 +122,28 @@ def require_commitment_party(member: Member, commitment: Commitment) -> None:
 
 def require_writer(member: Member) -> None:
     """Any CCO or department lead (celebrations cross silos on purpose)."""
-    if not (is_cco(member) or member.lead_departments()):
+    if not Roles.of(member).can_write:
         raise NotAllowed("executive viewers and auditors change nothing")
 
 
-def can_read(member: Member) -> bool:
-    return member.active and bool(member.grants)
+def require_reader(roles: Roles) -> None:
+    """Every member with a role reads the plan; a member without one reads nothing."""
+    if not roles.can_read:
+        raise NotAllowed("a member without a role cannot read the plan")
 
 
-def can_audit(member: Member) -> bool:
-    return member.active and (member.has(AUDITOR) or member.has(CCO))
+def require_overseer(roles: Roles) -> None:
+    if not roles.is_overseer:
+        raise NotAllowed("only the chief customer officer, executive viewers and auditors see this overview")
 
 
-def is_read_only(member: Member) -> bool:
-    return not (is_cco(member) or member.lead_departments()) and (
-        member.has(EXECUTIVE) or member.has(AUDITOR)
-    )
+def require_auditor(roles: Roles) -> None:
+    if not roles.can_audit:
+        raise NotAllowed("only auditors and the chief customer officer see the audit pages")
 
 
 __all__ = [
-    "AUDITOR", "CCO", "EXECUTIVE", "LEAD", "can_audit", "can_read", "is_cco", "is_read_only",
-    "require_active", "require_cco", "require_commitment_party", "require_department_writer",
-    "require_roadblock_party", "require_writer",
+    "AUDITOR", "CCO", "EXECUTIVE", "LEAD", "Roles", "is_cco", "require_active",
+    "require_auditor", "require_cco", "require_commitment_party", "require_department_writer",
+    "require_overseer", "require_reader", "require_roadblock_party", "require_writer",
 ]

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -124,3 +126,14 @@ def open_tracker(data: DataDir, *, create: bool = False) -> CxTracker:
         return CxTracker(env=env, accounts=Accounts(data.accounts))
     except (sqlite3.DatabaseError, PersistenceError) as e:
         raise ConfigError(f"cannot open the stores in {data.path}: {e}") from e
+
+
+@contextmanager
+def installation(data: DataDir, *, create: bool = False) -> Iterator[CxTracker]:
+    """The installation in `data` (see `open_tracker`), open for the block: the application and
+    its accounts store are closed after it, however it ends."""
+    app = open_tracker(data, create=create)
+    try:
+        yield app
+    finally:
+        app.close()

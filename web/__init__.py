@@ -8,17 +8,20 @@ from typing import Any
 from flask import Flask
 from htmx_flask import Htmx
 
+from tracker.application import CxTracker
 from web import auth, errors, security
 from web.services import Services
 from web.settings import configure
 
 
-def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the web application. `config` may set DATA_DIR, SECRET_KEY, TESTING, ..."""
+def create_app(config: Mapping[str, Any] | None = None, *, tracker: CxTracker | None = None) -> Flask:
+    """Build the web application. `config` may set DATA_DIR, SECRET_KEY, TESTING, ... (see
+    `web.settings.DEFAULTS`). `tracker` is the application service to serve, on the event and
+    accounts stores of DATA_DIR (default: opened here); tests pass one with their own settings."""
     app = Flask(__name__)
     configure(app, config)
     Htmx().init_app(app)
-    Services.attach(app)
+    Services.attach(app, tracker)
     security.init_app(app)
     auth.init_app(app)
     errors.init_app(app)

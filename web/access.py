@@ -1,7 +1,9 @@
-"""Who may read the plan-wide overview pages (dashboard, timeline, accountability, report).
+"""Which pages a signed-in member may see. The rules are `tracker.authorization`'s (`Roles`);
+these guards only ask them about the current member.
 
-Writes are authorised in `tracker`; these pages only read, so the web decides who sees them:
-the CCO, executive viewers and auditors. Department leads work from their own board.
+The plan-wide overview pages (dashboard, timeline, accountability, report) are for the CCO,
+executive viewers and auditors; the audit pages for auditors and the CCO; every member with a
+role reads the plan. Department leads work from their own board.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from typing import ParamSpec, TypeVar
 
 from flask_login import current_user, login_required
 
-from tracker.errors import NotAllowed
+from tracker import authorization
+from web.services import catch_up
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -20,8 +23,12 @@ R = TypeVar("R")
 
 def is_overseer() -> bool:
     """The CCO, an executive viewer or an auditor."""
-    user = current_user
-    return bool(user.is_authenticated and (user.is_cco or user.has("executive") or user.has("auditor")))
+    return bool(current_user.is_authenticated and current_user.is_overseer)
+
+
+def require_reader() -> None:
+    """Every member with a role reads the plan; a member without one reads nothing (403)."""
+    authorization.require_reader(current_user.roles)
 
 
 def overseers_only(view: Callable[P, R]) -> Callable[P, R]:
@@ -29,8 +36,19 @@ def overseers_only(view: Callable[P, R]) -> Callable[P, R]:
 
     @wraps(view)
     def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
-        if not is_overseer():
-            raise NotAllowed("only the chief customer officer, executive viewers and auditors see this overview")
+        authorization.require_overseer(current_user.roles)
         return view(*args, **kwargs)
 
-    return login_required(guarded)  # type: ignore[no-any-return]
+    return login_required(guarded)
+
+
+def auditors_only(view: Callable[P, R]) -> Callable[P, R]:
+    """Sign-in required, auditors and the CCO only (else 403); the views are caught up first."""
+
+    @wraps(view)
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
+        authorization.require_auditor(current_user.roles)
+        catch_up()
+        return view(*args, **kwargs)
+
+    return login_required(guarded)

@@ -16,6 +16,7 @@ from flask import Blueprint, Flask, flash, redirect, render_template, request, s
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from tracker.authorization import Roles
 from tracker.errors import NotFound
 from web.redirects import same_site_path
 from web.services import tracker
@@ -25,13 +26,14 @@ bp = Blueprint("auth", __name__)
 
 @dataclass
 class CurrentMember:
-    """The signed-in member, as the templates and views see them."""
+    """The signed-in member, as the templates and views see them. What they may do is decided
+    by `tracker.authorization.Roles`; these only ask it."""
 
     token: str
     id: UUID
     email: str
     name: str
-    grants: list[dict[str, str | None]] = field(default_factory=list)
+    roles: Roles = field(default_factory=lambda: Roles(frozenset()))
 
     is_authenticated = True
     is_active = True
@@ -41,38 +43,43 @@ class CurrentMember:
         return self.token
 
     def has(self, role: str) -> bool:
-        return any(g["role"] == role for g in self.grants)
+        return self.roles.has(role)
+
+    @property
+    def grants(self) -> list[tuple[str, str | None]]:
+        """(role, department) of each role they hold."""
+        return sorted(self.roles.grants, key=str)
+
+    @property
+    def can_read(self) -> bool:
+        return self.roles.can_read
 
     @property
     def is_cco(self) -> bool:
-        return self.has("cco")
+        return self.roles.is_cco
 
     @property
     def lead_departments(self) -> list[str]:
-        return sorted(str(g["department"]) for g in self.grants if g["role"] == "lead")
+        return sorted(self.roles.lead_departments)
 
     @property
     def can_write(self) -> bool:
-        return self.is_cco or bool(self.lead_departments)
+        return self.roles.can_write
+
+    @property
+    def is_overseer(self) -> bool:
+        return self.roles.is_overseer
 
     @property
     def can_audit(self) -> bool:
-        return self.is_cco or self.has("auditor")
+        return self.roles.can_audit
 
     def writes_for(self, department: str) -> bool:
-        return self.is_cco or department in self.lead_departments
+        return self.roles.writes_for(department)
 
     @property
     def role_title(self) -> str:
-        if self.is_cco:
-            return "Chief Customer Officer"
-        if self.lead_departments:
-            return "Department lead"
-        if self.has("executive"):
-            return "Executive viewer"
-        if self.has("auditor"):
-            return "Auditor"
-        return "Member"
+        return self.roles.title
 
 
 def init_app(app: Flask) -> None:
@@ -111,7 +118,7 @@ def _load_member(token: str) -> CurrentMember | None:
         return None
     if not info["active"]:
         return None
-    return CurrentMember(token, info["id"], info["email"], info["name"], info["grants"])
+    return CurrentMember(token, info["id"], info["email"], info["name"], Roles.from_rows(info["grants"]))
 
 
 @bp.route("/login", methods=["GET", "POST"])

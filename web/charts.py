@@ -21,7 +21,7 @@ from markupsafe import Markup
 from projections.health import HEALTHS
 from web.svg import (
     COLOURS, HEALTH_COLOURS, attrs, date_axis, date_label, date_scale, day, frame, line, linear,
-    nice_ticks, number, padded, polyline, text, tooltip,
+    nice_ticks, number, padded, polyline, required_day, text, tooltip,
 )
 
 WIDTH = 960
@@ -64,7 +64,8 @@ def _dates_of(c: Mapping[str, Any]) -> list[date]:
 
 def _timeline_row(c: Mapping[str, Any], i: int, y0: float, x: Any) -> str:
     mid = y0 + ROW_HEIGHT / 2
-    made, original, due = day(c.get("made_at")), day(c["original_due_date"]), day(c["due_date"])
+    made = day(c.get("made_at"))
+    original, due = required_day(c["original_due_date"]), required_day(c["due_date"])
     completed = day(c.get("completed_on"))
     withdrawn = c.get("status") == "withdrawn"
     late = completed is not None and completed > (day(c.get("due_at_completion")) or due)
@@ -107,8 +108,8 @@ KPI_MARKERS_MAX = 60  # a KPI chart marks each measurement up to this many
 def kpi_trend(kpi: Mapping[str, Any], chart_id: str, width: int = 640, height: int = 260) -> Markup:
     """A KPI (from `kpi_series`) over time: measurements, baseline, target and planned course."""
     left, right, top, bottom = 52, width - 86, 16, height - 30
-    points = [(day(p["measured_on"]), float(p["value"])) for p in kpi["points"]]
-    target_date = day(kpi["target_date"])
+    points = [(required_day(p["measured_on"]), float(p["value"])) for p in kpi["points"]]
+    target_date = required_day(kpi["target_date"])
     start = day(kpi.get("defined_on")) or min([d for d, _ in points] + [target_date])
     first = min([start] + [d for d, _ in points])
     last = max([target_date] + [d for d, _ in points])

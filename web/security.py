@@ -3,8 +3,11 @@ Content-Security-Policy that htmx works under, cookie flags, a rate-limited logi
 
 from __future__ import annotations
 
+from typing import cast
+
 from flask import Flask, Response, request
 from flask.sessions import SecureCookieSessionInterface
+from flask.typing import RouteCallable
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
@@ -51,7 +54,8 @@ def init_app(app: Flask) -> None:
 def rate_limited(app: Flask, endpoint: str, limit: str) -> None:
     """Apply a rate limit to an already registered view (POSTs only)."""
     limiter: Limiter = app.extensions["cx_limiter"]
-    app.view_functions[endpoint] = limiter.limit(limit, methods=["POST"])(app.view_functions[endpoint])
+    limited = limiter.limit(limit, methods=["POST"])(app.view_functions[endpoint])
+    app.view_functions[endpoint] = cast(RouteCallable, limited)
 
 
 def _security_headers(response: Response) -> Response:

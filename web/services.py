@@ -48,9 +48,11 @@ class Services:
         self.tracker.close()
 
     @classmethod
-    def attach(cls, app: Flask) -> None:
+    def attach(cls, app: Flask, tracker: CxTracker | None = None) -> None:
+        """The services of the installation in DATA_DIR (its application: `tracker`, else opened
+        here), with the views ready, as `app.extensions["cx"]`."""
         data = resolve_data_dir(app.config["DATA_DIR"])
-        services = cls(data=data, tracker=open_tracker(data))
+        services = cls(data=data, tracker=tracker if tracker is not None else open_tracker(data))
         ready_views(data, services.tracker, app.logger)
         app.extensions["cx"] = services
         app.teardown_appcontext(_close_views)
@@ -76,7 +78,7 @@ def ready_views(data: DataDir, app: CxTracker, log: logging.Logger) -> None:
 
 
 def services() -> Services:
-    return current_app.extensions["cx"]  # type: ignore[no-any-return]
+    return current_app.extensions["cx"]
 
 
 def tracker() -> CxTracker:
@@ -87,7 +89,7 @@ def views() -> Database:
     """This request's read-model connection (lent on first use, given back at teardown)."""
     if "views" not in g:
         g.views = services().lend_views()
-    return g.views  # type: ignore[no-any-return]
+    return g.views
 
 
 def catch_up(until: int | None = None) -> int:

@@ -10,7 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 
 from tracker.config import resolve_data_dir
 
@@ -28,8 +28,25 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
     "BEHIND_PROXY": False,  # trust X-Forwarded-Proto/For/Host from one reverse proxy
-    "TIMELINE_PAGE_SIZE": 50,
+    # How much a page shows at once (`shown(name)`); tests set them small.
+    "TIMELINE_PAGE_SIZE": 50,  # timeline and audit history rows per page
+    "CELEBRATIONS_PAGE_SIZE": 30,
+    "COMMITMENT_STORY_LIMIT": 500,  # events on a commitment's page (the timeline has the rest)
+    "TIMELINE_CHART_LIMIT": 300,  # rows of the commitment timeline chart
+    "AT_RISK_SHOWN": 12,  # the dashboard's at-risk commitments (now and as of an instant)
+    "ROADBLOCKS_SHOWN": 10,  # the dashboard's roadblocks open longest (now and then)
+    "WINS_SHOWN": 6,  # the dashboard's latest wins
+    "OWNERS_SHOWN": 100,  # accountability's per-owner rows before "Show all" (now and then)
+    "RESOLVED_ROADBLOCKS_SHOWN": 20,  # resolved ones after the open ones where help was asked
+    "REPORT_TOP_RISKS": 10,
+    "REPORT_TOP_CROSS_ROADBLOCKS": 15,
+    "REPORT_RECENT_WINS": 8,
 }
+
+
+def shown(name: str) -> int:
+    """A page size or top-N limit of this app (see DEFAULTS)."""
+    return int(current_app.config[name])
 
 
 def configure(app: Flask, config: Mapping[str, Any] | None) -> None:

@@ -36,6 +36,14 @@ def day(value: str | date | None) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
+def required_day(value: str | date | None) -> date:
+    """`day` of a value that must be there (a missing date is a bug, not an empty cell)."""
+    found = day(value)
+    if found is None:
+        raise ValueError("a date is required here")
+    return found
+
+
 def linear(lo: float, hi: float, out_lo: float, out_hi: float) -> Callable[[float], float]:
     """Map [lo, hi] onto [out_lo, out_hi] (rounded to tenths of a pixel)."""
     if hi == lo:

@@ -25,6 +25,7 @@ from projections.audit import accountability
 from projections.audit.instants import log_position
 from projections.health import HEALTHS
 from projections.instants import instant_text
+from projections.queries import celebrations
 from projections.queries.board import ATTENTION, SLIPPING_MOVES, GroupHealth, rows
 from projections.queries.history import board_as_of, closed_counts_as_of
 
@@ -146,7 +147,7 @@ def health_counts(counted: Counted, groups: list[dict[str, Any]], column: int,
     """As `queries.board.health_counts`, per department (`column` 0) or journey (1) then."""
     per_group: dict[str | None, dict[str, int]] = {}
     for row in counted:
-        counts = per_group.setdefault(row[column], {})
+        counts = per_group.setdefault(row[0] if column == 0 else row[1], {})
         counts[row[2]] = counts.get(row[2], 0) + row[3]
     known = [{"key": g[key], "name": g["name"]} for g in groups]
     keys = {g["key"] for g in known}
@@ -204,25 +205,5 @@ def open_roadblocks(db: Database, t: str, p: int, today: date,
 
 
 def wins(db: Database, p: int, limit: int = WINS_SHOWN) -> list[dict[str, Any]]:
-    """As `queries.celebrations.wall(include_wins=True)`, for what was recorded by then (each
-    kind's latest `limit` by primary key first, so that none of the older ones is read)."""
-    found = rows(db, """
-        SELECT i.kind, i.commitment_id, i.title, i.department, d.name AS department_name,
-            i.who, m.name AS who_name, i.at, i.message, i.completed_on, i.on_time
-        FROM (SELECT * FROM (
-                  SELECT 'celebration' AS kind, position, commitment_id, title, department,
-                      celebrated_by AS who, celebrated_at AS at, message,
-                      NULL AS completed_on, NULL AS on_time FROM celebrations WHERE position <= :p
-                  ORDER BY position DESC LIMIT :limit)
-              UNION ALL
-              SELECT * FROM (
-                  SELECT 'win', position, commitment_id, title, department, completed_by,
-                      completed_at, evidence, completed_on, on_time FROM wins WHERE position <= :p
-                  ORDER BY position DESC LIMIT :limit)) i
-        LEFT JOIN departments d ON d.slug = i.department
-        LEFT JOIN members m ON m.id = i.who
-        ORDER BY i.position DESC LIMIT :limit""", {"p": p, "limit": limit})
-    for row in found:
-        if row["on_time"] is not None:
-            row["on_time"] = bool(row["on_time"])
-    return found
+    """The celebrations wall's latest wins and celebrations recorded by position `p`."""
+    return celebrations.wall(db, include_wins=True, limit=limit, until=p)

@@ -41,7 +41,10 @@ def plan_diff(db: Database, a: datetime, b: datetime) -> PlanDiff:
         raise ValueError("the first instant must not be later than the second")
     before = {c["id"]: c for c in board_as_of(db, a)}
     after = board_as_of(db, b)
-    added, changed, completed, withdrawn = [], [], [], []
+    added: list[dict[str, Any]] = []
+    changed: list[dict[str, Any]] = []
+    completed: list[dict[str, Any]] = []
+    withdrawn: list[dict[str, Any]] = []
     for c in after:
         old = before.get(c["id"])
         if old is None:

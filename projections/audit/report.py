@@ -52,6 +52,9 @@ def change_text(change: dict[str, Any]) -> str:
 
 
 def as_of_json(plan: PlanAsOf) -> dict[str, Any]:
+    if (plan.board is None or plan.by_department is None or plan.by_journey is None
+            or plan.at_risk is None or plan.roadblocks is None):
+        raise ValueError("the as-of report needs every part of plan_as_of")
     return {
         "instant": instant_text(plan.instant), "today": plan.today.isoformat(),
         "position": plan.position, "plan": plan.plan,
@@ -70,6 +73,9 @@ def as_of_json(plan: PlanAsOf) -> dict[str, Any]:
 
 
 def as_of_text(plan: PlanAsOf) -> Iterator[str]:
+    if (plan.board is None or plan.by_department is None or plan.by_journey is None
+            or plan.roadblocks is None or plan.accountability_departments is None):
+        raise ValueError("the as-of report needs every part of plan_as_of")
     yield f"The plan as of {instant_text(plan.instant)}"
     yield (f"Health judged on {plan.today.isoformat()}; the first {plan.position} events of the"
            " log count.")

@@ -60,7 +60,7 @@ def closed_counts_as_of(
     if department is not None:
         where += " AND department = :department"
         params["department"] = department
-    return [tuple(r) for r in db.execute(  # type: ignore[misc]
+    return [tuple(r) for r in db.execute(
         "SELECT department, journey, health, count(*) FROM commitment_spans INDEXED BY spans_closed"
         f" WHERE {where} GROUP BY department, journey, health", params,
     ).fetchall()]

@@ -36,7 +36,8 @@ def timeline_page(
     both inclusive; a date means the whole day (UTC). `before` is an exclusive position cursor."""
     if not 1 <= limit <= MAX_LIMIT:
         raise ValueError(f"limit must be from 1 to {MAX_LIMIT}")
-    where, params = ["1 = 1"], {"limit": limit + 1}
+    where = ["1 = 1"]
+    params: dict[str, Any] = {"limit": limit + 1}
     for column, value in (
         ("department", department), ("journey", journey), ("commitment_id", commitment),
         ("actor_id", actor), ("kind", kind),

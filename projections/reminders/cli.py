@@ -9,27 +9,40 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from tracker import clock
 from tracker.cli.common import EXIT_BAD_INPUT, data_option, fail, open_existing, reports_errors
-from tracker.config import DataDir, open_tracker
+from tracker.config import DataDir, installation
+
+if TYPE_CHECKING:
+    from projections.reminders.remind import Outcome
+    from tracker.application import CxTracker
+    from tracker.mail import SmtpSettings
 
 BASE_URL_ENV = "CX_TRACKER_BASE_URL"
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 
 
 def run_once(data: DataDir, at: datetime, *, dry_run: bool = False, due_within: int = 3,
-             progress: Callable[[str], None] = lambda _: None):  # type: ignore[no-untyped-def]
+             progress: Callable[[str], None] = lambda _: None) -> Outcome:
     """One reminder run on the installation in `data`, with the environment's mail settings."""
-    from projections.reminders.remind import Links, remind
-    from projections.setup import open_runner
-    from tracker.mail import SmtpMailer, mail_from, smtp_settings
-    from tracker.secret import installation_key
+    from tracker.mail import smtp_settings
 
     settings = smtp_settings()
-    app = open_tracker(data)
+    with installation(data) as app:
+        return _run(app, data, at, settings, dry_run, due_within, progress)
+
+
+def _run(app: CxTracker, data: DataDir, at: datetime, settings: SmtpSettings | None,
+         dry_run: bool, due_within: int, progress: Callable[[str], None]) -> Outcome:
+    from projections.reminders.remind import Links, remind
+    from projections.setup import open_runner
+    from tracker.mail import SmtpMailer, mail_from
+    from tracker.secret import installation_key
+
     runner = open_runner(data, app)
     try:
         runner.prepare()
@@ -42,7 +55,6 @@ def run_once(data: DataDir, at: datetime, *, dry_run: bool = False, due_within: 
                       due_within_days=due_within, dry_run=dry_run, progress=progress)
     finally:
         runner.close()
-        app.close()
 
 
 @click.command("remind")
@@ -74,8 +86,8 @@ def remind(data_dir: str | None, dry_run: bool, at_text: str | None, due_within:
         smtp_settings()
     except ValueError as e:
         fail(str(e), EXIT_BAD_INPUT)
-    data, app = open_existing(data_dir)  # a clear error when the data directory is unusable
-    app.close()
+    with open_existing(data_dir) as (data, _):  # a clear error when the data is unusable
+        pass
     outcome = run_once(data, at, dry_run=dry_run, due_within=due_within,
                        progress=lambda line: click.echo(line, err=True))
     for line in outcome.lines:
@@ -97,7 +109,7 @@ def start_schedule(data_dir: str, minutes: float, stop: threading.Event) -> thre
             try:
                 outcome = run_once(data, clock.now(), progress=log.info)
                 log.info("Reminder run: %s", dict(outcome.issued) or "nothing due")
-            except Exception:  # noqa: BLE001 - a server keeps serving; the next run retries
+            except Exception:  # a server keeps serving; the next run retries
                 log.exception("Reminder run failed; trying again in %g minutes", minutes)
 
     thread = threading.Thread(target=loop, name="cx-remind", daemon=True)

@@ -55,6 +55,7 @@ class Accountability(View):
     name = "accountability"
     version = 3
     tables = (COMMITMENTS, HANDOVERS, ROADBLOCKS, FIGURES)
+    lookup_indexes = frozenset(index for index, _ in MEDIAN_INDEXES.values())  # the cursors
 
     def create(self, db: Database) -> None:
         counted = ", ".join(f"{c} INTEGER NOT NULL DEFAULT 0" for c in COUNTED)
@@ -270,8 +271,9 @@ def _remove_resolved(db: Database, key: Key, removed: Duration) -> None:
     table) and move the key's median cursor by at most one place."""
     n, middle = _middle(db, key)
     if n <= 1:
-        middle = None
-    elif n % 2 == 1:  # the lower middle moves down unless the one removed sorts before it
+        _store(db, key, n - 1, None)
+        return
+    if n % 2 == 1:  # the lower middle moves down unless the one removed sorts before it
         if removed >= middle:
             middle = _step(db, key, middle, up=False)
     elif removed <= middle:  # n even: it moves up unless the one removed sorts after it

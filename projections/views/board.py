@@ -68,10 +68,7 @@ class Board(View):
                 n INTEGER NOT NULL, PRIMARY KEY (department, journey, health));
             """
         )
-        # One statement at a time: executescript would commit the runner's transaction.
-        for statement in script.split(";"):
-            if statement.strip():
-                db.execute(statement)
+        db.executescript(script)
 
     def on_commitment_Made(self, db: Database, fact: Fact) -> None:
         d = fact.data

@@ -62,6 +62,7 @@ class History(View):
     name = "history"
     version = 2
     tables = ("commitment_history", "commitment_spans")
+    lookup_indexes = frozenset({"history_commitment"})
 
     def __init__(self) -> None:
         super().__init__()
@@ -95,13 +96,7 @@ class History(View):
                 WHERE closed_at IS NOT NULL;
             """
         )
-        # One statement at a time: executescript would commit the runner's transaction.
-        for statement in script.split(";"):
-            if statement.strip():
-                db.execute(statement)
-
-    def handles(self, key: str) -> bool:
-        return key.startswith("commitment.")
+        db.executescript(script)
 
     def apply(self, db: Database, fact: Fact) -> None:
         """Every commitment event closes the current state and opens the next one."""

@@ -59,13 +59,7 @@ class Timeline(View):
                 journey TEXT, progress INTEGER NOT NULL, due_date TEXT NOT NULL);
             """
         )
-        # One statement at a time: executescript would commit the runner's transaction.
-        for statement in script.split(";"):
-            if statement.strip():
-                db.execute(statement)
-
-    def handles(self, key: str) -> bool:
-        return True  # every event gets a row
+        db.executescript(script)
 
     def apply(self, db: Database, fact: Fact) -> None:
         memo = self._memo.follow(db, fact.position)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -83,3 +83,20 @@ def caught_up(app: CxTracker) -> Database:
     db = open_views(":memory:")
     Runner(app, db, all_views()).catch_up()
     return db
+
+
+def instants(demo: Demo) -> list[datetime]:
+    """Between events, exactly at an event's timestamp, before anything, and after everything."""
+    stamps = sorted({e.timestamp for e in demo.entries})
+    made = [e.timestamp for e in demo.entries if e.kind == "Made"]
+    resolved = [e.timestamp for e in demo.entries if e.kind == "RoadblockResolved"]
+    return [
+        stamps[0] - timedelta(seconds=1),
+        stamps[0],
+        made[len(made) // 2],
+        made[len(made) // 2] - timedelta(microseconds=1),
+        resolved[1],
+        stamps[len(stamps) * 2 // 3] + timedelta(minutes=7),
+        datetime(2026, 9, 15, 23, 59, 59, 999999, tzinfo=timezone.utc),
+        stamps[-1] + timedelta(days=3),
+    ]

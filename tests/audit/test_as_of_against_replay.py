@@ -11,27 +11,10 @@ import pytest
 from projections.audit.as_of import DASHBOARD, plan_as_of
 from projections.audit.instants import parse_audit_instant
 from projections.queries import accountability, board, celebrations, directory, roadblocks
-from tests.audit.conftest import Demo
+from tests.audit.conftest import Demo, instants
 from tests.projections_property.replay import replay_board
 
 UTC = timezone.utc
-
-
-def instants(demo: Demo) -> list[datetime]:
-    """Between events, exactly at an event's timestamp, before anything, and after everything."""
-    stamps = sorted({e.timestamp for e in demo.entries})
-    made = [e.timestamp for e in demo.entries if e.kind == "Made"]
-    resolved = [e.timestamp for e in demo.entries if e.kind == "RoadblockResolved"]
-    return [
-        stamps[0] - timedelta(seconds=1),
-        stamps[0],
-        made[len(made) // 2],
-        made[len(made) // 2] - timedelta(microseconds=1),
-        resolved[1],
-        stamps[len(stamps) * 2 // 3] + timedelta(minutes=7),
-        datetime(2026, 9, 15, 23, 59, 59, 999999, tzinfo=UTC),
-        stamps[-1] + timedelta(days=3),
-    ]
 
 
 @pytest.fixture(scope="module", params=range(8), ids=lambda i: f"instant{i}")

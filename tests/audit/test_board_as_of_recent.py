@@ -19,8 +19,7 @@ from projections.queries import board
 from projections.queries.history import (
     board_as_of, closed_counts_as_of, closed_counts_by_department,
 )
-from tests.audit.conftest import Demo, caught_up, views_until
-from tests.audit.test_as_of_against_replay import instants
+from tests.audit.conftest import Demo, caught_up, instants, views_until
 from tests.conftest import build_org, make_app
 from tests.projections_property.replay import read_log
 from tests.web.cco_helpers import on

@@ -10,12 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.support import cx, open_data, refused_cleanly
+from tests.cli.support import cx, refused_cleanly
 from tests.conftest import FAST_HASHER, build_org
 from tests.projections_property.replay import read_log, replay_board
 from tests.web.cco_helpers import Scenario, build_scenario, on
 from tracker.accounts import Accounts
 from tracker.application import CxTracker
+from tracker.config import installation as open_installation
+from tracker.config import resolve_data_dir
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +58,8 @@ def test_the_jsonl_and_csv_exports_hold_the_same_events_in_log_order(installatio
     data, _ = installation
     events = [json.loads(line) for line in run("history", "--data", data, "--format", "jsonl").splitlines()]
     rows = list(csv.DictReader(io.StringIO(run("history", "--data", data, "--format", "csv"))))
-    head = open_data(data).head()
+    with open_installation(resolve_data_dir(data)) as app:
+        head = app.head()
     assert [e["position"] for e in events] == list(range(1, head + 1))
     assert set(events[0]) == {"position", "at", "actor", "actor_name", "department", "commitment",
                               "commitment_title", "kind", "summary", "changes"}
@@ -106,7 +109,8 @@ def test_as_of_shows_the_board_that_a_replay_of_the_log_gives(installation) -> N
     data, s = installation
     moment = datetime(2026, 2, 19, 23, 59, 59, 999999, tzinfo=timezone.utc)
     plan = json.loads(run("as-of", "2026-02-19", "--data", data, "--format", "json"))
-    expected = replay_board(read_log(open_data(data)), moment)
+    with open_installation(resolve_data_dir(data)) as app:
+        expected = replay_board(read_log(app), moment)
     shown = [c for d in plan["departments"] for c in d["commitments"]]
     assert sorted(shown, key=lambda c: c["id"]) == sorted(expected, key=lambda c: c["id"])
     assert plan["instant"] == "2026-02-19T23:59:59.999999+00:00" and plan["today"] == "2026-02-19"

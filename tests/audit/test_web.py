@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import FAST_HASHER, build_org
+from tests.conftest import FAST_HASHER, build_org, make_app
 from tests.web.cco_helpers import Scenario, build_scenario, hrefs, on, page
 from tests.web.conftest import ROLE_EMAILS, sign_in
 from tracker.accounts import Accounts
@@ -35,8 +35,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Flask, Scenario]:
     scenario = build_scenario(org)
     app.close()
     flask_app = create_app({"DATA_DIR": str(data), "TESTING": True, "SECRET_KEY": "test-secret",
-                            "LOGIN_RATE_LIMIT": "1000 per minute", "TIMELINE_PAGE_SIZE": 5})
-    flask_app.extensions["cx"].tracker.accounts = Accounts(data / "accounts.sqlite3", hasher=FAST_HASHER)
+                            "LOGIN_RATE_LIMIT": "1000 per minute", "TIMELINE_PAGE_SIZE": 5},
+                           tracker=make_app("sqlite", data))
     return flask_app, scenario
 
 
@@ -182,14 +182,13 @@ def test_the_dashboard_then_still_counts_every_closed_commitment(client) -> None
 
 
 def test_the_dashboard_then_shows_the_first_of_its_lists_with_their_totals(client, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from web.blueprints import audit
 
     path = "/audit/as-of?day=2026-02-27"
     whole = main(page(client("auditor"), path))
     at_risk = re.findall(r'<table class="at-risk">.*?</table>', whole, re.S)[0].count("<tr>") - 1
     assert at_risk >= 2 and "The first" not in whole
-    monkeypatch.setattr(audit, "AT_RISK_SHOWN", 1)
-    monkeypatch.setattr(audit, "ROADBLOCKS_SHOWN", 0)
+    monkeypatch.setitem(client("auditor").application.config, "AT_RISK_SHOWN", 1)
+    monkeypatch.setitem(client("auditor").application.config, "ROADBLOCKS_SHOWN", 0)
 
     cut = main(page(client("auditor"), path))
     assert re.findall(r'<table class="at-risk">.*?</table>', cut, re.S)[0].count("<tr>") - 1 == 1
@@ -198,7 +197,6 @@ def test_the_dashboard_then_shows_the_first_of_its_lists_with_their_totals(clien
 
 
 def test_accountability_then_shows_the_first_owners_and_all_of_them_on_asking(client, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from web.blueprints import audit
 
     def owners(html: str) -> list[str]:
         table = html[html.index('id="by-owner"'):]
@@ -207,7 +205,7 @@ def test_accountability_then_shows_the_first_owners_and_all_of_them_on_asking(cl
     path = "/audit/as-of/accountability?day=2026-05-27"
     every = owners(page(client("auditor"), path))
     assert len(every) >= 2
-    monkeypatch.setattr(audit, "OWNERS_SHOWN", 1)
+    monkeypatch.setitem(client("auditor").application.config, "OWNERS_SHOWN", 1)
 
     cut = page(client("auditor"), path)
     assert owners(cut) == every[:1] and f"The first 1 of {len(every)} owners, by name." in cut

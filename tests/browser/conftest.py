@@ -17,7 +17,8 @@ import waitress
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect, sync_playwright
 from waitress import wasyncore
 
-from tests.conftest import FAST_HASHER
+from tests.conftest import FAST_HASHER, make_app
+from tests.waiting import BROWSER_HANG_MS
 from tracker.accounts import Accounts
 from tracker.application import CxTracker
 from tracker.demo import DEFAULT_PASSWORD, seed
@@ -47,7 +48,7 @@ document.addEventListener("securitypolicyviolation", function (e) {
 });
 """
 
-expect.set_options(timeout=10_000)
+expect.set_options(timeout=BROWSER_HANG_MS)
 
 
 @dataclass
@@ -71,8 +72,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     store.close()
     store.accounts.close()
     app = create_app({"DATA_DIR": str(data), "SECRET_KEY": "browser-tests",
-                      "LOGIN_RATE_LIMIT": "1000 per minute", "TIMELINE_PAGE_SIZE": TIMELINE_PAGE_SIZE})
-    app.extensions["cx"].tracker.accounts = Accounts(data / "accounts.sqlite3", hasher=FAST_HASHER)
+                      "LOGIN_RATE_LIMIT": "1000 per minute", "TIMELINE_PAGE_SIZE": TIMELINE_PAGE_SIZE},
+                     tracker=make_app("sqlite", data))
     server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4, ident="cx-tracker-tests")
     thread = threading.Thread(target=server.run, name="waitress", daemon=True)
     thread.start()
@@ -81,7 +82,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
     thread.join(timeout=10)
     server.task_dispatcher.shutdown()
-    app.extensions["cx"].tracker.close()
+    app.extensions["cx"].close()
 
 
 @pytest.fixture(scope="session")
@@ -124,7 +125,7 @@ def watched_page(browser: Browser, base_url: str, problems: Problems, *, viewpor
     """A page in a fresh context (its own cookies) whose problems are recorded in `problems`."""
     context = browser.new_context(viewport=viewport, java_script_enabled=javascript, locale="en-US",
                                   timezone_id="UTC", base_url=base_url)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(BROWSER_HANG_MS)
     context.expose_function("__cxCspViolation", problems.csp_violation)
     context.add_init_script(REPORT_CSP_VIOLATIONS)
     page = context.new_page()

@@ -13,6 +13,7 @@ import pytest
 
 import tracker.cli.demo as demo_command
 from tests.cli.support import DEMO_DAY, PASSWORD, cx, log, open_data, raw_log, refused_cleanly
+from tests.waiting import HANG
 from tracker.config import DataDir, resolve_data_dir
 from tracker.demo import accounts
 
@@ -204,20 +205,22 @@ def clean_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in drop}
 
 
+@pytest.mark.slow  # spawns processes
 def test_the_installed_console_script_lists_its_commands() -> None:
     done = subprocess.run([console_script(), "--help"], capture_output=True, text=True,
-                          timeout=60, env=clean_env())
+                          timeout=HANG, env=clean_env(), check=False)
     assert done.returncode == 0, done.stderr
     for command in ("init", "user", "demo"):
         assert f"  {command} " in done.stdout
 
 
+@pytest.mark.slow  # spawns processes
 def test_the_installed_console_script_creates_the_demo_end_to_end(tmp_path: Path) -> None:
     """The real thing: a separate process, real password hashing, a real SQLite store."""
     data = tmp_path / "demo"
     done = subprocess.run(
         [console_script(), "demo", "--no-serve", "--data", str(data), "--today", DAY],
-        capture_output=True, text=True, timeout=300, env=clean_env(),
+        capture_output=True, text=True, timeout=HANG, env=clean_env(), check=False,
     )
     assert done.returncode == 0, done.stderr
     assert "cco@example.com" in done.stdout and "demo-password" in done.stdout

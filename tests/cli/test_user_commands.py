@@ -208,7 +208,7 @@ def test_the_cco_deactivates_a_member_who_is_then_listed_as_deactivated(installa
                 "--data", installation, *CCO)
     assert result.exit_code == 0, result.output
     assert "Deactivated lead.it@example.com." in result.output
-    line = next(l for l in listing(installation).splitlines() if l.startswith("lead.it@example.com"))
+    line = next(row for row in listing(installation).splitlines() if row.startswith("lead.it@example.com"))
     assert line.endswith("(deactivated)")
     app = open_data(installation)
     assert app.authenticate("lead.it@example.com", PASSWORD) is None

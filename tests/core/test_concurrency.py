@@ -13,6 +13,7 @@ from eventsourcing.persistence import IntegrityError
 
 from tests.conftest import Org, build_org, make_app
 from tests.core.support import decoded_events, event_log, refused
+from tests.waiting import HANG
 from tracker.application import CxTracker
 from tracker.errors import Conflict
 
@@ -114,7 +115,7 @@ def test_racing_writers_lose_no_event_and_record_none_twice(
     commitment = org.commitment()
     start = org.app.commitment(commitment)["version"]
     rounds = 40
-    barrier = threading.Barrier(2, timeout=30)
+    barrier = threading.Barrier(2, timeout=HANG)
     outcomes: dict[str, list[int | None]] = {"first": [], "second": []}
     failures: list[BaseException] = []
 

@@ -10,20 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FAST_HASHER
-from tracker.accounts import Accounts
+from tests.core.support import FIXTURE, commitments, open_store
 from tracker.application import CxTracker
 from tracker.domain import Commitment, Member, Plan, member_id
 
-FIXTURE = Path(__file__).parents[1] / "fixtures" / "events-v1.sqlite3"
 CCO = member_id("cco@example.com")
-
-
-def open_store(path: Path) -> CxTracker:
-    return CxTracker(
-        env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path)},
-        accounts=Accounts(":memory:", hasher=FAST_HASHER),
-    )
 
 
 @pytest.fixture
@@ -47,13 +38,6 @@ def stored_states(path: Path, topic: str) -> list[dict[str, object]]:
     finally:
         db.close()
     return [json.loads(state) for (state,) in rows]
-
-
-def commitments(app: CxTracker) -> dict[str, dict[str, object]]:
-    ids = {n.originator_id for n in app.recorder.select_notifications(start=1, limit=10**6)
-           if n.topic == "cx-tracker/commitment/Made"}
-    found = [app.commitment(i) for i in ids]
-    return {str(c["title"]): c for c in found}
 
 
 def test_the_fixture_holds_kpis_and_commitments_in_their_version_1_shape(store: Path) -> None:

@@ -81,6 +81,7 @@ json_values = st.recursive(
 )
 
 
+@pytest.mark.slow  # 200 generated states
 @settings(max_examples=200, deadline=None)
 @given(state=json_values, spaces=st.sampled_from(["", " ", "\n "]))
 def test_states_parse_as_json_loads_does_and_serialize_as_the_definition_says(state: object, spaces: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from click.testing import CliRunner
 
 from tests.nudges.conftest import Handler, Installation
@@ -65,7 +67,7 @@ def test_the_schedule_runs_reminders_until_stopped(installation: Installation, m
         return _Outcome()
 
     class _Outcome:
-        issued: dict[str, int] = {}
+        issued: ClassVar[dict[str, int]] = {}
 
     monkeypatch.setattr(remind_cli, "run_once", fake_run)
     stop = threading.Event()

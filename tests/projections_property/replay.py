@@ -2,7 +2,7 @@
 `projections` (not even its health rule or its fact decoding), so that a bug there cannot hide
 in the oracle as well.
 
-Generalised from `replay` / `replay_board` in `tests/projections_views_a/test_history.py`:
+Generalised from `replay` / `replay_board` in `tests/projections_views/test_history.py`:
 - the log is decoded once (`read_log`, incrementally with `after=`) and folded as often as needed;
 - the board rows carry every column that `queries.board.board` and `queries.history.board_as_of`
   return (the texts, owner names, who made it and when, the last event's instant), and come out

@@ -10,10 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from projections.view import View
-from projections.views import all_views
-from projections.views.directory import Directory
-from tests.projections_runner.helpers import ApplyLog, build_store, copy_sqlite, sqlite_app
+from tests.projections_runner.helpers import build_store, copy_sqlite, sqlite_app
 from tracker.application import CxTracker
 
 REPO = Path(__file__).resolve().parents[2]
@@ -43,14 +40,6 @@ def store_app(data_dir: Path) -> Iterator[CxTracker]:
     app = sqlite_app(data_dir / "events.sqlite3")
     yield app
     app.close()
-
-
-def mechanics_views() -> list[View]:
-    return [Directory(), ApplyLog()]
-
-
-def product_views() -> list[View]:
-    return [*all_views(), ApplyLog()]
 
 
 def python(*args: str, **kwargs: object) -> subprocess.Popen[str]:

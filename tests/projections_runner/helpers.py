@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import sqlite3
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -11,12 +12,17 @@ from typing import Any
 from eventsourcing.persistence import StoredEvent
 from sqlite_utils import Database
 
+from projections.database import open_views
 from projections.facts import Fact
+from projections.runner import Runner
 from projections.view import View
+from projections.views import all_views
+from projections.views.directory import Directory
 from tests.conftest import NOW, Org, build_org, make_app
 from tracker import clock
 from tracker.accounts import Accounts
 from tracker.application import CxTracker
+from tracker.domain import member_id
 
 Dump = dict[str, list[tuple[Any, ...]]]
 
@@ -30,9 +36,6 @@ class ApplyLog(View):
 
     def create(self, db: Database) -> None:
         db.execute("CREATE TABLE apply_log (position INTEGER NOT NULL, key TEXT NOT NULL)")
-
-    def handles(self, key: str) -> bool:
-        return True
 
     def apply(self, db: Database, fact: Fact) -> None:
         db.execute("INSERT INTO apply_log VALUES (?, ?)", [fact.position, fact.key])
@@ -175,3 +178,33 @@ def copy_sqlite(source: Path, target: Path) -> None:
     finally:
         src.close()
         dst.close()
+
+
+def mechanics_views() -> list[View]:
+    return [Directory(), ApplyLog()]
+
+
+def product_views() -> list[View]:
+    return [*all_views(), ApplyLog()]
+
+
+def clean_dump(app: CxTracker, tmp_path: Path,
+               views_factory: Callable[[], list[View]] = product_views) -> Dump:
+    """The views of one uninterrupted in-process catch-up of `app` to its head."""
+    db = open_views(tmp_path / "clean.sqlite3")
+    try:
+        Runner(app, db, views_factory(), batch_size=100_000).catch_up()
+        return dump(db)
+    finally:
+        db.close()
+
+
+def add_activity_to(app: CxTracker, events: int) -> None:
+    """`events` more events: a commitment of IT's and its progress reports."""
+    lead = member_id("lead.it@example.com")
+    commitment = app.make_commitment(
+        lead, department="it", title="Replace the ticketing tool", due_date="2026-12-01",
+        owner="lead.it@example.com",
+    ).id
+    for i in range(events - 1):
+        app.report_progress(lead, commitment, percent=i % 100)

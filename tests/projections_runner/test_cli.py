@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import signal
-import time
 from pathlib import Path
 
 import pytest
@@ -13,8 +12,8 @@ from projections.database import open_views, positions
 from projections.runner import Runner
 from projections.views import all_views
 from tests.projections_runner.conftest import python, reap
-from tests.projections_runner.helpers import dump, dump_file, sqlite_app
-from tests.projections_runner.test_runner import add_activity_to
+from tests.projections_runner.helpers import add_activity_to, dump, dump_file, sqlite_app
+from tests.waiting import HANG, wait_for
 from tracker.cli.main import cli
 
 
@@ -104,6 +103,7 @@ def test_the_tracker_package_never_imports_the_read_side_or_the_web() -> None:
     assert offenders == []
 
 
+@pytest.mark.slow  # spawns processes
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_run_follows_the_log_until_a_signal_stops_it_cleanly(
     data_dir: Path, tmp_path: Path, stop_signal: signal.Signals
@@ -119,9 +119,9 @@ def test_run_follows_the_log_until_a_signal_stops_it_cleanly(
         add_activity_to(app, 25)
         head = app.head()
         app.close()
-        wait_for(lambda: _position(data_dir) == head)
+        wait_for(lambda: _position(data_dir) == head, progress=lambda: _position(data_dir))
         follower.send_signal(stop_signal)
-        out, err = follower.communicate(timeout=30)
+        out, err = follower.communicate(timeout=HANG)
     finally:
         reap([follower])
 
@@ -139,14 +139,7 @@ def _position(data: Path) -> int:
         db.close()
 
 
-def wait_for(condition, timeout: float = 30) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out")
-        time.sleep(0.05)
-
-
+@pytest.mark.slow  # spawns processes
 def test_run_stops_at_a_batch_boundary_when_signalled_mid_catch_up(
     data_dir: Path, tmp_path: Path
 ) -> None:
@@ -160,7 +153,7 @@ def test_run_stops_at_a_batch_boundary_when_signalled_mid_catch_up(
         follower.stdout.readline()
         wait_for(lambda: _position(data_dir) > 0)
         follower.send_signal(signal.SIGTERM)
-        out, err = follower.communicate(timeout=30)
+        out, err = follower.communicate(timeout=HANG)
     finally:
         reap([follower])
 

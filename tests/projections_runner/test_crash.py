@@ -20,6 +20,7 @@ import os
 import random
 import signal
 import sqlite3
+import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,10 +31,11 @@ from projections.database import LastApplied, set_last_applied, set_position, wr
 from projections.database import open_views
 from projections.facts import read_facts
 from projections.runner import Runner
-from tests.projections_runner.conftest import product_views, python, reap
+from tests.projections_runner.conftest import python, reap
 from tests.projections_runner.helpers import (
-    Dump, applied_positions, build_store, differences, dump, sqlite_app,
+    Dump, applied_positions, build_store, differences, dump, product_views, sqlite_app,
 )
+from tests.waiting import HANG, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -89,7 +91,7 @@ def crash_until_done(
     for target in targets:
         worker = start_worker(store, views, runner, rnd.choice(batch_sizes), until)
         try:
-            wait_until(lambda: position_of(views) >= target or worker.poll() is not None)
+            wait_to_pass(target, worker, views)
         except BaseException:
             reap([worker])
             raise
@@ -101,11 +103,16 @@ def crash_until_done(
         worker.communicate()
         positions.append(position_of(views))
     last = start_worker(store, views, runner, LAST_BATCH_SIZE, until)
-    output, errors = last.communicate(timeout=120)
+    try:
+        wait_to_pass(until + 1, last, views)  # only its end
+    except BaseException:
+        reap([last])
+        raise
+    output, errors = last.communicate()
     return Outcome(positions, time.monotonic() - started, last.returncode, output, errors)
 
 
-def start_worker(store: Store, views: Path, runner: str, batch: int, until: int):  # type: ignore[no-untyped-def]
+def start_worker(store: Store, views: Path, runner: str, batch: int, until: int) -> subprocess.Popen[str]:
     worker = python("-m", "tests.projections_runner.worker", str(store.events), str(views),
                     "--batch", str(batch), "--until", str(until), "--runner", runner)
     assert worker.stdout is not None and worker.stdout.readline() == "ready\n", worker.communicate()
@@ -113,7 +120,7 @@ def start_worker(store: Store, views: Path, runner: str, batch: int, until: int)
 
 
 def position_of(views: Path) -> int:
-    conn = sqlite3.connect(views, timeout=30)
+    conn = sqlite3.connect(views, timeout=HANG)
     try:
         row = conn.execute("SELECT min(position) FROM _positions").fetchone()
         return row[0] or 0
@@ -123,11 +130,10 @@ def position_of(views: Path) -> int:
         conn.close()
 
 
-def wait_until(condition, timeout: float = 60) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.002)
+def wait_to_pass(target: int, worker: subprocess.Popen[str], views: Path) -> None:
+    """Until the views pass `target` or the worker ends; however slowly, as long as it moves."""
+    wait_for(lambda: worker.poll() is not None or position_of(views) >= target,
+             progress=lambda: position_of(views), poll=0.002)
 
 
 def test_catch_ups_killed_at_random_moments_end_with_views_equal_to_a_clean_build(

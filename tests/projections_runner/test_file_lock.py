@@ -8,7 +8,7 @@ from pathlib import Path
 
 from projections.database import open_views
 from projections.runner import Runner
-from tests.projections_runner.conftest import mechanics_views
+from tests.projections_runner.helpers import mechanics_views
 from tracker.application import CxTracker
 
 

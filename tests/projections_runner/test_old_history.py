@@ -11,7 +11,7 @@ from projections.database import open_views
 from projections.queries import accountability, board, kpis
 from projections.runner import Runner
 from projections.views import all_views
-from tests.core.test_upcasting import FIXTURE, commitments, open_store
+from tests.core.support import FIXTURE, commitments, open_store
 
 
 def test_every_view_builds_from_the_version_1_fixture_and_shows_its_commitments(tmp_path: Path) -> None:

@@ -3,16 +3,20 @@
 
 from __future__ import annotations
 
-import time
+import subprocess
 from pathlib import Path
 
+import pytest
+
 from projections.database import open_views
-from tests.projections_runner.conftest import python
+from tests.projections_runner.conftest import python, reap
+from tests.waiting import HANG, start_together
 
 OPENER = """
 import sys, time
 from projections.database import open_views
-start = float(sys.argv[2])
+print("ready", flush=True)
+start = float(sys.stdin.readline())
 while time.time() < start:
     pass
 db = open_views(sys.argv[1])
@@ -20,12 +24,16 @@ print(db.execute("PRAGMA journal_mode").fetchone()[0], sorted(db.table_names()))
 """
 
 
+@pytest.mark.slow  # spawns processes
 def test_processes_opening_one_new_views_file_at_once_all_succeed(tmp_path: Path) -> None:
     for round_ in range(10):
         path = tmp_path / f"views-{round_}.sqlite3"
-        start = time.time() + 1.0  # after every process has imported what it needs
-        openers = [python("-c", OPENER, str(path), str(start)) for _ in range(6)]
-        results = [p.communicate(timeout=60) for p in openers]
+        openers = [python("-c", OPENER, str(path), stdin=subprocess.PIPE) for _ in range(6)]
+        try:
+            start_together(openers)
+            results = [p.communicate(timeout=HANG) for p in openers]
+        finally:
+            reap(openers)
 
         assert [p.returncode for p in openers] == [0] * 6, [err for _, err in results]
         assert {out for out, _ in results} == {"wal ['_last_applied', '_positions']\n"}

@@ -13,9 +13,9 @@ from projections.database import open_views, positions
 from projections.facts import Fact
 from projections.rebuild import RebuildBusy, RebuildReport, _only_one_rebuild, rebuild
 from projections.runner import Runner
-from tests.projections_runner.conftest import mechanics_views, product_views
-from tests.projections_runner.helpers import ApplyLog, applied_positions, dump
-from tests.projections_runner.test_runner import add_activity_to, clean_dump
+from tests.projections_runner.helpers import (
+    ApplyLog, add_activity_to, applied_positions, clean_dump, dump, mechanics_views, product_views,
+)
 from tracker.application import CxTracker
 
 

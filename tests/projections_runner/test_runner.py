@@ -14,21 +14,13 @@ from projections.facts import Fact
 from projections.runner import ProjectionError, Runner
 from projections.views.directory import Directory
 from tests.conftest import Org
-from tests.projections_runner.conftest import mechanics_views, product_views, python, reap
+from tests.projections_runner.conftest import python, reap
 from tests.projections_runner.helpers import (
-    ApplyLog, add_activity, applied_positions, build_store, copy_sqlite, differences, dump,
-    sqlite_app,
+    ApplyLog, add_activity, add_activity_to, applied_positions, build_store, clean_dump,
+    copy_sqlite, dump, mechanics_views, product_views, sqlite_app,
 )
+from tests.waiting import HANG
 from tracker.application import CxTracker
-
-
-def clean_dump(app: CxTracker, tmp_path: Path, views_factory=product_views) -> dict:  # type: ignore[no-untyped-def]
-    db = open_views(tmp_path / "clean.sqlite3")
-    try:
-        Runner(app, db, views_factory(), batch_size=100_000).catch_up()
-        return dump(db)
-    finally:
-        db.close()
 
 
 @pytest.fixture
@@ -222,18 +214,6 @@ def test_views_ahead_of_the_store_are_rebuilt_at_start_up(data_dir: Path, tmp_pa
     assert dump(runner.db) == clean_dump(shorter, tmp_path)
 
 
-def add_activity_to(app: CxTracker, events: int) -> None:
-    from tracker.domain import member_id
-
-    lead = member_id("lead.it@example.com")
-    commitment = app.make_commitment(
-        lead, department="it", title="Replace the ticketing tool", due_date="2026-12-01",
-        owner="lead.it@example.com",
-    ).id
-    for i in range(events - 1):
-        app.report_progress(lead, commitment, percent=i % 100)
-
-
 def test_views_built_from_another_store_as_long_are_rebuilt(
     store_app: CxTracker, tmp_path: Path
 ) -> None:
@@ -360,6 +340,7 @@ def run_in_threads(*targets: object) -> None:
     assert not errors
 
 
+@pytest.mark.slow  # spawns processes
 def test_two_processes_catching_up_at_once_apply_each_batch_once(
     data_dir: Path, store_app: CxTracker, tmp_path: Path
 ) -> None:
@@ -372,12 +353,12 @@ def test_two_processes_catching_up_at_once_apply_each_batch_once(
     try:
         for w in workers:
             assert w.stdout is not None
-            assert w.stdout.readline().strip() == "ready", w.communicate(timeout=60)
+            assert w.stdout.readline().strip() == "ready", w.communicate(timeout=HANG)
         for w in workers:  # both start together
             assert w.stdin is not None
             w.stdin.write("go\n")
             w.stdin.flush()
-        results = [w.communicate(timeout=120) for w in workers]
+        results = [w.communicate(timeout=HANG) for w in workers]
     finally:
         reap(workers)
 

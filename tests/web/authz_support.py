@@ -15,7 +15,7 @@ from uuid import UUID
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import FAST_HASHER, NOW, PASSWORD, Org, build_org
+from tests.conftest import FAST_HASHER, NOW, PASSWORD, Org, build_org, make_app
 from tests.web.conftest import ROLE_EMAILS, csrf_token, sign_in
 from tracker import clock
 from tracker.accounts import Accounts
@@ -42,12 +42,9 @@ Snapshot = tuple[list[tuple[int, str, int, str]], list[str]]
 
 def new_web_app(data_dir: Path, **config: Any) -> Flask:
     """The web app over `data_dir`, with the tests' cheap password hashes."""
-    app = create_app({"DATA_DIR": str(data_dir), "TESTING": True, "SECRET_KEY": "test-secret",
-                      "LOGIN_RATE_LIMIT": "1000 per minute", **config})
-    services = app.extensions["cx"]
-    services.tracker.accounts.close()
-    services.tracker.accounts = Accounts(data_dir / "accounts.sqlite3", hasher=FAST_HASHER)
-    return app
+    return create_app({"DATA_DIR": str(data_dir), "TESTING": True, "SECRET_KEY": "test-secret",
+                       "LOGIN_RATE_LIMIT": "1000 per minute", **config},
+                      tracker=make_app("sqlite", data_dir))
 
 
 def seed(data_dir: Path) -> None:

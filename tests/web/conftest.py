@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import FAST_HASHER, PASSWORD, Org, build_org
+from tests.conftest import FAST_HASHER, PASSWORD, Org, build_org, make_app
 from tracker.accounts import Accounts
 from tracker.application import CxTracker
 from web import create_app
@@ -48,12 +48,12 @@ def web_org(data_dir: Path) -> Iterator[Org]:
 
 
 @pytest.fixture
-def flask_app(web_org: Org, data_dir: Path) -> Flask:
+def flask_app(web_org: Org, data_dir: Path) -> Iterator[Flask]:
+    # The web app's own application service: on the same stores, verifying the cheap test hashes.
     app = create_app({"DATA_DIR": str(data_dir), "TESTING": True, "SECRET_KEY": "test-secret",
-                      "LOGIN_RATE_LIMIT": "1000 per minute"})
-    # The web app's own accounts store must verify the cheap test hashes quickly too.
-    app.extensions["cx"].tracker.accounts = Accounts(data_dir / "accounts.sqlite3", hasher=FAST_HASHER)
-    return app
+                      "LOGIN_RATE_LIMIT": "1000 per minute"}, tracker=make_app("sqlite", data_dir))
+    yield app
+    app.extensions["cx"].close()
 
 
 def csrf_token(client: FlaskClient, path: str = "/login") -> str:

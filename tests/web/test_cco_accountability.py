@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.web.cco_helpers import (  # noqa: F401
+from tests.web.cco_helpers import (
     between, build_scenario, page, table_rows,
 )
 from web.blueprints.accountability import columns
@@ -97,14 +97,13 @@ def test_the_executive_and_the_auditor_see_accountability(client_for, web_org):
 
 
 def test_the_owner_table_shows_its_first_rows_in_order_and_all_of_them_on_asking(cco, monkeypatch):
-    from web.blueprints import accountability as page_module
 
     def owners(html: str) -> list[str]:
         return re.findall(r'<th scope="row">([^<]+)<br>', owners_table(html))
 
     every = owners(page(cco, "/accountability/?sort=name&order=asc"))
     assert len(every) >= 3 and every == sorted(every) and "Show all" not in page(cco, "/accountability/")
-    monkeypatch.setattr(page_module, "OWNERS_SHOWN", 2)
+    monkeypatch.setitem(cco.application.config, "OWNERS_SHOWN", 2)
 
     html = page(cco, "/accountability/?sort=name&order=asc")
     assert owners(html) == every[:2]

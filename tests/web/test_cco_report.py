@@ -9,7 +9,6 @@ import pytest
 from tests.web.cco_helpers import (  # noqa: F401
     between, build_scenario, on, page, table_rows,
 )
-from web.blueprints import celebrations as celebrations_page
 
 
 @pytest.fixture
@@ -85,7 +84,7 @@ def test_the_celebrations_wall_narrows_to_a_department_and_pages(client_for, web
     client = client_for("cco")
     it = page(client, "/celebrations/?department=it")
     assert "Status page is live" in it and "Thirty articles live" not in it
-    monkeypatch.setattr(celebrations_page, "PAGE_SIZE", 2)
+    monkeypatch.setitem(client.application.config, "CELEBRATIONS_PAGE_SIZE", 2)
     first = page(client, "/celebrations/")
     assert first.count('class="card wall-item') == 2 and "page=2" in first
     second = page(client, "/celebrations/?page=2")

@@ -8,7 +8,7 @@ from html import unescape
 
 import pytest
 
-from tests.web.cco_helpers import (  # noqa: F401
+from tests.web.cco_helpers import (
     build_scenario, page,
 )
 

@@ -7,11 +7,11 @@ import os
 import stat
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
+from tests.waiting import HANG, start_together
 from web.settings import _secret_key
 
 REPO = Path(__file__).resolve().parents[2]
@@ -19,7 +19,8 @@ READ_KEY = """
 import sys, time
 from pathlib import Path
 from web.settings import _secret_key
-start = float(sys.argv[2])
+print("ready", flush=True)
+start = float(sys.stdin.readline())
 while time.time() < start:
     pass
 print(_secret_key(Path(sys.argv[1])))
@@ -35,18 +36,26 @@ def test_the_key_is_made_once_private_and_then_reused(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["secret_key"]  # no scratch file left
 
 
+@pytest.mark.slow  # spawns processes
 def test_server_processes_starting_together_share_one_complete_key(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     for round_ in range(3):
         data = tmp_path / f"data-{round_}"
         data.mkdir()
-        start = time.time() + 1.0
         readers = [
-            subprocess.Popen([sys.executable, "-c", READ_KEY, str(data), str(start)], cwd=REPO,
-                             env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            subprocess.Popen([sys.executable, "-c", READ_KEY, str(data)], cwd=REPO, env=env,
+                             text=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
             for _ in range(6)
         ]
-        results = [r.communicate(timeout=60) for r in readers]
+        try:
+            start_together(readers)
+            results = [r.communicate(timeout=HANG) for r in readers]
+        finally:
+            for r in readers:
+                if r.poll() is None:
+                    r.kill()
+                r.communicate()
 
         assert [r.returncode for r in readers] == [0] * 6, [err for _, err in results]
         keys = {out.strip() for out, _ in results}

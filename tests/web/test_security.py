@@ -48,8 +48,7 @@ def another_app(world: World) -> Iterator[Callable[..., Flask]]:
 
     yield make
     for app in made:
-        app.extensions["cx"].tracker.accounts.close()
-        app.extensions["cx"].tracker.close()
+        app.extensions["cx"].close()
 
 
 def _signed_in(world: World, email: str = LEAD) -> FlaskClient:

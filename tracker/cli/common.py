@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 from uuid import UUID
 
 import click
 
 from tracker.application import CxTracker
-from tracker.config import ConfigError, DataDir, open_tracker, resolve_data_dir
+from tracker.config import ConfigError, DataDir, installation, resolve_data_dir
 from tracker.domain import member_id
 from tracker.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound
 
@@ -56,9 +57,12 @@ def reports_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def open_existing(data_dir: str | None) -> tuple[DataDir, CxTracker]:
+@contextmanager
+def open_existing(data_dir: str | None) -> Iterator[tuple[DataDir, CxTracker]]:
+    """The existing installation `--data` names, open for the block (closed after it)."""
     data = resolve_data_dir(data_dir)
-    return data, open_tracker(data)
+    with installation(data) as app:
+        yield data, app
 
 
 def actor_id(app: CxTracker, email: str) -> UUID:

@@ -11,7 +11,7 @@ import click
 from tracker import clock
 from tracker.accounts import check_password
 from tracker.cli.common import data_option, reports_errors
-from tracker.config import ConfigError, DataDir, open_tracker, resolve_data_dir
+from tracker.config import ConfigError, DataDir, installation, resolve_data_dir
 from tracker.demo import DEFAULT_PASSWORD, DemoAccount, seed
 
 
@@ -39,18 +39,15 @@ def demo(data_dir: str | None, host: str, port: int, no_serve: bool, password: s
     if not data.is_empty():
         raise ConfigError(f"{data.path} is not empty: the demo needs a new or empty directory")
     day = today.date() if today else clock.today()
-    app = open_tracker(data, create=True)
-    click.echo(f"Creating the demo organisation in {data.path}")
-    click.echo(f"(about six months of history, up to {day.isoformat()}; hashing the passwords takes a few seconds)")
-    try:
-        accounts = seed(app, password=password, today=day, progress=_progress_line())
-        events = app.head()
-    except (Exception, KeyboardInterrupt):
-        click.echo(f"\nThe demo is incomplete: delete {data.path} and run 'cx-tracker demo' again.", err=True)
-        raise
-    finally:
-        app.close()
-        app.accounts.close()
+    with installation(data, create=True) as app:
+        click.echo(f"Creating the demo organisation in {data.path}")
+        click.echo(f"(about six months of history, up to {day.isoformat()}; hashing the passwords takes a few seconds)")
+        try:
+            accounts = seed(app, password=password, today=day, progress=_progress_line())
+            events = app.head()
+        except (Exception, KeyboardInterrupt):
+            click.echo(f"\nThe demo is incomplete: delete {data.path} and run 'cx-tracker demo' again.", err=True)
+            raise
     click.echo()
     _print_accounts(accounts, password)
     click.echo(f"\n{events} events written; the data is in {data.path}.")

@@ -79,14 +79,12 @@ def seal(data_dir: str | None, fmt: str) -> None:
     recorded in integrity.sqlite3 so that verify can name the first changed event. Refused (exit 1)
     when the log no longer matches what earlier seals recorded.
     """
-    data, app = open_existing(data_dir)
-    ledger, rate = Ledger(data.path / LEDGER_FILE, create=True), Rate("Sealed")
-    try:
-        sealed = seal_store(app, ledger, progress=rate)
-    finally:
-        ledger.close()
-        app.close()
-        app.accounts.close()
+    with open_existing(data_dir) as (data, app):
+        ledger, rate = Ledger(data.path / LEDGER_FILE, create=True), Rate("Sealed")
+        try:
+            sealed = seal_store(app, ledger, progress=rate)
+        finally:
+            ledger.close()
     rate.done()
     append_seal(data.path / SEALS_FILE, sealed)
     click.echo(sealed.as_json() if fmt == "json" else _seal_text(sealed))
@@ -111,18 +109,16 @@ def verify(data_dir: str | None, seals_files: tuple[Path, ...], bundle: Path | N
         rate = Rate("Checked")
         verification = verify_bundle(bundle, seals, rate)
     else:
-        data, app = open_existing(data_dir)
-        default = data.path / SEALS_FILE
-        if not seals_files and default.exists():
-            seals = read_seals(default)
-        ledger, rate = Ledger.open_existing(data.path / LEDGER_FILE), Rate("Checked")
-        try:
-            verification = verify_store(app, seals, ledger, rate)
-        finally:
-            if ledger is not None:
-                ledger.close()
-            app.close()
-            app.accounts.close()
+        with open_existing(data_dir) as (data, app):
+            default = data.path / SEALS_FILE
+            if not seals_files and default.exists():
+                seals = read_seals(default)
+            ledger, rate = Ledger.open_existing(data.path / LEDGER_FILE), Rate("Checked")
+            try:
+                verification = verify_store(app, seals, ledger, rate)
+            finally:
+                if ledger is not None:
+                    ledger.close()
     rate.done()
     for line in report_lines(verification):
         click.echo(line)
@@ -141,13 +137,9 @@ def export(file: Path, data_dir: str | None) -> None:
         fail(f"{file} exists: give the bundle a new file name", EXIT_BAD_INPUT)
     if not file.absolute().parent.is_dir():
         fail(f"cannot write {file}: its directory does not exist", EXIT_BAD_INPUT)
-    data, app = open_existing(data_dir)
     rate = Rate("Exported")
-    try:
+    with open_existing(data_dir) as (data, app):
         sealed = export_bundle(app, data, file, rate)
-    finally:
-        app.close()
-        app.accounts.close()
     rate.done()
     click.echo(f"Wrote {file}: {sealed.events:,} events up to position {sealed.position}, "
                f"sealed. Keep the new seal outside the system:")
@@ -161,14 +153,10 @@ def export(file: Path, data_dir: str | None) -> None:
 def backup(dest: Path, data_dir: str | None) -> None:
     """Copy the data directory into DEST (new or empty) while it stays in use, then check the
     copy: SQLite integrity, its chain against its seals, its log a prefix of the live one."""
-    data, app = open_existing(data_dir)
     rate = Rate("Checked")
-    click.echo(f"Backing up {data.path} into {dest} ...", err=True)
-    try:
+    with open_existing(data_dir) as (data, app):
+        click.echo(f"Backing up {data.path} into {dest} ...", err=True)
         report = copy_data(data, app, dest.absolute(), lambda line: click.echo(line, err=True), rate)
-    finally:
-        app.close()
-        app.accounts.close()
     if report.verification is not None:
         rate.done()
         for line in report_lines(report.verification)[:-1]:

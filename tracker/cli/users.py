@@ -7,7 +7,7 @@ import click
 from tracker.cli.common import (
     actor_id, actor_option, data_option, open_existing, password_option, reports_errors,
 )
-from tracker.config import ConfigError, open_tracker, resolve_data_dir
+from tracker.config import ConfigError, installation, resolve_data_dir
 from tracker.domain.member import ROLES
 
 role_choice = click.Choice(ROLES)
@@ -26,8 +26,9 @@ def init(data_dir: str | None, plan_name: str, vision: str, email: str, name: st
     data = resolve_data_dir(data_dir)
     if not data.is_empty():
         raise ConfigError(f"{data.path} is not empty: choose a new directory")
-    app = open_tracker(data, create=True)
-    receipt = app.initialise(plan_name=plan_name, vision=vision, email=email, name=name, password=password)
+    with installation(data, create=True) as app:
+        receipt = app.initialise(plan_name=plan_name, vision=vision, email=email, name=name,
+                                 password=password)
     click.echo(f"Created the plan {plan_name!r} in {data.path} ({receipt.position} events).")
     click.echo(f"Sign in as {email.lower()} (Chief Customer Officer).")
 
@@ -49,13 +50,13 @@ def user() -> None:
 def add(data_dir: str | None, actor_email: str, email: str, name: str, role: str | None,
         department: str | None, password: str) -> None:
     """Register a member with a password and, optionally, a role."""
-    _, app = open_existing(data_dir)
-    app.register_member(
-        actor_id(app, actor_email), email=email, name=name, password=password,
-        role=role, department=department,
-    )
-    click.echo(f"Added {email.lower()}" + (f" as {role}" if role else "") +
-               (f" of {department}" if department else "") + ".")
+    with open_existing(data_dir) as (_, app):
+        app.register_member(
+            actor_id(app, actor_email), email=email, name=name, password=password,
+            role=role, department=department,
+        )
+        click.echo(f"Added {email.lower()}" + (f" as {role}" if role else "") +
+                   (f" of {department}" if department else "") + ".")
 
 
 @user.command("grant")
@@ -67,9 +68,9 @@ def add(data_dir: str | None, actor_email: str, email: str, name: str, role: str
 @reports_errors
 def grant(data_dir: str | None, actor_email: str, email: str, role: str, department: str | None) -> None:
     """Grant a role (a lead's role names a department)."""
-    _, app = open_existing(data_dir)
-    app.grant_role(actor_id(app, actor_email), email=email, role=role, department=department)
-    click.echo(f"Granted {role}" + (f" of {department}" if department else "") + f" to {email.lower()}.")
+    with open_existing(data_dir) as (_, app):
+        app.grant_role(actor_id(app, actor_email), email=email, role=role, department=department)
+        click.echo(f"Granted {role}" + (f" of {department}" if department else "") + f" to {email.lower()}.")
 
 
 @user.command("revoke")
@@ -81,9 +82,9 @@ def grant(data_dir: str | None, actor_email: str, email: str, role: str, departm
 @reports_errors
 def revoke(data_dir: str | None, actor_email: str, email: str, role: str, department: str | None) -> None:
     """Revoke a role; the member's open sessions end."""
-    _, app = open_existing(data_dir)
-    app.revoke_role(actor_id(app, actor_email), email=email, role=role, department=department)
-    click.echo(f"Revoked {role}" + (f" of {department}" if department else "") + f" from {email.lower()}.")
+    with open_existing(data_dir) as (_, app):
+        app.revoke_role(actor_id(app, actor_email), email=email, role=role, department=department)
+        click.echo(f"Revoked {role}" + (f" of {department}" if department else "") + f" from {email.lower()}.")
 
 
 @user.command("deactivate")
@@ -94,9 +95,9 @@ def revoke(data_dir: str | None, actor_email: str, email: str, role: str, depart
 @reports_errors
 def deactivate(data_dir: str | None, actor_email: str, email: str, reason: str) -> None:
     """Deactivate a member: they can do nothing more and their sessions end."""
-    _, app = open_existing(data_dir)
-    app.deactivate_member(actor_id(app, actor_email), email=email, reason=reason)
-    click.echo(f"Deactivated {email.lower()}.")
+    with open_existing(data_dir) as (_, app):
+        app.deactivate_member(actor_id(app, actor_email), email=email, reason=reason)
+        click.echo(f"Deactivated {email.lower()}.")
 
 
 @user.command("list")
@@ -104,10 +105,10 @@ def deactivate(data_dir: str | None, actor_email: str, email: str, reason: str) 
 @reports_errors
 def list_members(data_dir: str | None) -> None:
     """List members with their roles and status."""
-    _, app = open_existing(data_dir)
-    for email in app.accounts.emails():
-        info = app.member(email)
-        roles = ", ".join(g["role"] + (f":{g['department']}" if g["department"] else "")
-                          for g in info["grants"]) or "-"
-        state = "" if info["active"] else "  (deactivated)"
-        click.echo(f"{info['email']:<45} {info['name']:<28} {roles}{state}")
+    with open_existing(data_dir) as (_, app):
+        for email in app.accounts.emails():
+            info = app.member(email)
+            roles = ", ".join(g["role"] + (f":{g['department']}" if g["department"] else "")
+                              for g in info["grants"]) or "-"
+            state = "" if info["active"] else "  (deactivated)"
+            click.echo(f"{info['email']:<45} {info['name']:<28} {roles}{state}")

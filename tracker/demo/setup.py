@@ -33,10 +33,7 @@ def plan_setup(timeline: Timeline, password: str) -> None:
     for i, (key, name, lead) in enumerate(cat.JOURNEYS):
         timeline.add(cal.at(1, 14, 5 * i), _act("define_journey", key, name, lead))
     for i, kpi in enumerate(cat.KPIS):
-        timeline.add(cal.at(2, 10, 4 * i), lambda c, k=kpi: c.app.define_kpi(
-            c.member(CCO), key=k.key, name=k.name, unit=k.unit, baseline=k.baseline,
-            target=k.target, target_date=_target_date(cal.today, k.months_to_target),
-            direction=k.direction))
+        timeline.add(cal.at(2, 10, 4 * i), _define_kpi(kpi, cal.today))
     for slug, _ in cat.DEPARTMENTS:
         day = cal.day(rng.randint(3, 12))
         timeline.add(cal.instant(day), _endorse(slug))
@@ -64,9 +61,8 @@ def _plan_measurements(timeline: Timeline, rng: Random) -> None:
             note = kpi.note.format(n=rng.randint(*kpi.sample))
             if month in KPI_NOTES_SUFFIX:
                 note += ". " + KPI_NOTES_SUFFIX[month]
-            timeline.add(cal.at(offset, 15, 10 + 3 * i), lambda c, k=kpi.key, v=value, n=note,
-                         on=cal.day(offset): c.app.record_measurement(
-                             c.member(CCO), key=k, value=v, measured_on=on, note=n))
+            timeline.add(cal.at(offset, 15, 10 + 3 * i),
+                         _measure(kpi.key, value, cal.day(offset), note))
 
 
 def _act(command: str, *args: str) -> Action:
@@ -80,6 +76,17 @@ def _register(person: cat.Person, password: str) -> Action:
             c.member(CCO), email=person.email, name=person.name, password=password,
             role=person.role, department=person.department)
     return act
+
+
+def _define_kpi(k: cat.KpiSpec, today: date) -> Action:
+    return lambda c: c.app.define_kpi(
+        c.member(CCO), key=k.key, name=k.name, unit=k.unit, baseline=k.baseline, target=k.target,
+        target_date=_target_date(today, k.months_to_target), direction=k.direction)
+
+
+def _measure(key: str, value: float, on: date, note: str) -> Action:
+    return lambda c: c.app.record_measurement(
+        c.member(CCO), key=key, value=value, measured_on=on, note=note)
 
 
 def _endorse(slug: str) -> Action:

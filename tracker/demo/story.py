@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from random import Random
 
 from tracker.demo import catalogue as cat
@@ -120,12 +121,10 @@ def _plan(timeline: Timeline, p: Pledge) -> None:
         due_date=cal.date(s.dues[0]), owner=owner, journey=p.journey, kpi=p.kpi).id))
     for offset, percent, note in _reports(p, s.made, limit, rng, span):
         actor = owner_at(offset, REPORT)
-        at(offset, REPORT, lambda c, a=actor, pc=percent, n=note: c.app.report_progress(
-            c.member(a), c.commitments[key], percent=pc, note=n))
+        at(offset, REPORT, _report(key, actor, percent, note))
     for i, offset in enumerate(s.moves):
         actor = rng.choice((head, owner_at(offset, MOVE)))
-        at(offset, MOVE, lambda c, a=actor, d=cal.date(s.dues[i + 1]), r=p.slips[i]: c.app.move_due_date(
-            c.member(a), c.commitments[key], due_date=d, reason=r))
+        at(offset, MOVE, _move(key, actor, cal.date(s.dues[i + 1]), p.slips[i]))
     if p.handover and s.handover is not None:
         new_owner, reason = cat.email_of(p.handover[0], p.department), p.handover[1]
         at(s.handover, HANDOVER, lambda c: c.app.hand_over(
@@ -155,6 +154,16 @@ def _plan(timeline: Timeline, p: Pledge) -> None:
     track = timeline.track()
     for offset, _, act in sorted(events, key=lambda e: (e[0], e[1])):
         track.add(offset, act)
+
+
+def _report(key: str, actor: str, percent: int, note: str) -> Action:
+    return lambda c: c.app.report_progress(c.member(actor), c.commitments[key], percent=percent,
+                                           note=note)
+
+
+def _move(key: str, actor: str, due: date, reason: str) -> Action:
+    return lambda c: c.app.move_due_date(c.member(actor), c.commitments[key], due_date=due,
+                                         reason=reason)
 
 
 def _reports(p: Pledge, made: int, limit: int, rng: Random, span: int) -> list[tuple[int, int, str]]:
@@ -205,10 +214,10 @@ def _plan_roadblock(
 
     at(raised, RAISE, raise_)
     head = cat.head_of(p.department)
-    if block.also_ask:
+    if (also_ask := block.also_ask):
         asked = min(raised + rng.randint(1, 4), (resolved or span) - 1)
         at(asked, ASK, lambda c: c.app.request_help(
-            c.member(head), c.commitments[key], roadblock_id=c.roadblocks[key], department=block.also_ask))
+            c.member(head), c.commitments[key], roadblock_id=c.roadblocks[key], department=also_ask))
     if resolved is None:
         return None
     helped_by = (block.help_from or block.also_ask) if block.helped else None

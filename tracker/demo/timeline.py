@@ -16,6 +16,8 @@ from uuid import UUID
 from tracker.application import CxTracker
 from tracker.domain import member_id
 
+Day = date  # `Calendar.date` shadows `date` inside the class
+
 HISTORY_DAYS = 182  # about six months
 DAY_STARTS, DAY_MINUTES = time(8, 30), 9 * 60  # steps happen between 08:30 and 17:30 UTC
 
@@ -58,11 +60,11 @@ class Calendar:
         """The working day `offset` days after the start (weekends move to the next Monday)."""
         return _next_workday(self.start + timedelta(days=offset))
 
-    def day(self, offset: int) -> date:
+    def day(self, offset: int) -> Day:
         """Like `date`, but never later than the last working day before today."""
         return min(self.date(offset), self.last)
 
-    def instant(self, day: date, after: datetime | None = None) -> datetime:
+    def instant(self, day: Day, after: datetime | None = None) -> datetime:
         """A random working-hours instant on `day`, later than `after` when given."""
         minute = self.rng.randrange(DAY_MINUTES)
         at = datetime.combine(day, DAY_STARTS, tzinfo=timezone.utc) + timedelta(minutes=minute)

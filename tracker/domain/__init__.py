@@ -8,5 +8,17 @@ from tracker.domain.plan import Kpi, Plan, plan_id
 
 __all__ = [
     "Commitment", "DateAsISO", "Kpi", "Member", "Notice", "Plan", "Roadblock", "TrackerAggregate",
-    "member_id", "notice_id", "plan_id",
+    "event_keys", "member_id", "notice_id", "plan_id",
 ]
+
+
+def event_keys() -> frozenset[str]:
+    """Every stored event of every aggregate (subclasses of TrackerAggregate) as
+    `aggregate.Event` (the middle and last parts of its topic), e.g. "commitment.ProgressReported":
+    the names the read side knows events by."""
+    return frozenset(
+        cls.TOPIC.split("/", 1)[1].replace("/", ".")
+        for aggregate in TrackerAggregate.__subclasses__()
+        for cls in vars(aggregate).values()
+        if isinstance(cls, type) and issubclass(cls, aggregate.Event) and hasattr(cls, "TOPIC")
+    )

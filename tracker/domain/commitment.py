@@ -132,7 +132,7 @@ class Commitment(TrackerAggregate):
         self, roadblock_id: str, resolution: str, helped_by: str | None, actor: UUID
     ) -> None:
         """Resolving closes a roadblock; it is allowed after completion, to keep the record true."""
-        roadblock = self._open_roadblock(roadblock_id)
+        self._open_roadblock(roadblock_id)  # raises unless it is open
         if helped_by is not None and helped_by == self.department:
             raise Invalid.field("helped_by", "must be another department")
         self._roadblock_resolved(

@@ -44,7 +44,8 @@ class Record(NamedTuple):
 
 _encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
 _decode = json.JSONDecoder().decode
-_scan_once = json.scanner.make_scanner(json.JSONDecoder())
+# typeshed types make_scanner's context as the scanner itself; at run time it is the decoder.
+_scan_once = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
 
 
 def parse_state(text: str) -> Any:

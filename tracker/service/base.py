@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -33,11 +33,16 @@ class RoadblockReceipt(Receipt):
 
 class ServiceBase(Application[UUID]):
     name = "CxTracker"
-    env = {"AGGREGATE_CACHE_MAXSIZE": "5000"}
+    env: ClassVar[dict[str, str]] = {"AGGREGATE_CACHE_MAXSIZE": "5000"}
 
     def __init__(self, env: dict[str, str] | None = None, accounts: Accounts | None = None) -> None:
         super().__init__(env)
         self.accounts = accounts if accounts is not None else Accounts(":memory:")
+
+    def close(self) -> None:
+        """Close the event store and the accounts store (the application owns both)."""
+        super().close()
+        self.accounts.close()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -47,7 +52,7 @@ class ServiceBase(Application[UUID]):
 
     def _get(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: object = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             raise NotFound(what, aggregate_id) from None
         if not isinstance(aggregate, cls):
@@ -57,7 +62,7 @@ class ServiceBase(Application[UUID]):
     def _actor(self, actor_id: UUID) -> Member:
         """The acting member, who must exist and be active."""
         try:
-            member = self.repository.get(actor_id)
+            member: object = self.repository.get(actor_id)
         except AggregateNotFoundError:
             raise NotAllowed("unknown member") from None
         if not isinstance(member, Member):

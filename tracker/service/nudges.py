@@ -7,15 +7,19 @@ comes from its dedup key, so of two processes recording the same notice only one
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 from uuid import UUID
 
 from tracker.authorization import require_cco, require_department_writer
-from tracker.domain import Commitment, Member, Notice, notice_id
+from tracker.domain import Commitment, Member, Notice, TrackerAggregate, notice_id
 from tracker.domain.notice import DIGEST, KINDS, MODES
 from tracker.errors import Conflict, Invalid, NotAllowed
 from tracker.service.base import Receipt, ServiceBase
 from tracker.unsubscribe import verify as verify_link
+
+A = TypeVar("A", bound=TrackerAggregate)
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,7 @@ class NudgeCommands(ServiceBase):
         commitment = self._get(Commitment, commitment_id, "commitment")
         require_department_writer(member, commitment.department)
         self._expect(commitment, expected_version)
-        value = None if days in (None, "") else _days(days)  # type: ignore[arg-type]
+        value = None if days is None or days == "" else _days(days)
         commitment.set_check_in_cadence(value, actor=actor)
         return self._store(commitment)
 
@@ -117,7 +121,7 @@ class NudgeCommands(ServiceBase):
             return None
         return self._retrying_store(notice, lambda n: n.mark_read(actor))
 
-    def _retrying_store(self, aggregate, redo) -> Receipt:  # type: ignore[no-untyped-def]
+    def _retrying_store(self, aggregate: A, redo: Callable[[A], object]) -> Receipt:
         """Store; on a clash with another writer (the sender and the reader of a notice touch
         different facts), reload and apply the same change once more."""
         try:

@@ -1,6 +1,6 @@
 """Accountability per department and per owner: did they do what they said, by when they said?
 Every figure of `projections.queries.accountability`, sortable by `?sort=<figure>&order=asc|desc`;
-`?department=` narrows the per-owner table, which shows its first `OWNERS_SHOWN` rows in that order
+`?department=` narrows the per-owner table, which shows its first OWNERS_SHOWN (app config) rows in that order
 (a large company has thousands of owners) and all of them with `?owners=all`."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from tracker import clock
 from web.access import overseers_only
 from web.render import page_or_fragment
 from web.services import catch_up, views
+from web.settings import shown
 
 bp = Blueprint("accountability", __name__, url_prefix="/accountability")
 
@@ -39,7 +40,6 @@ FIGURES = [
     ("median_days_to_resolve", "Median days to resolve", "median time from raised to resolved"),
 ]
 NAME = {"department": "department_name", "owner": "owner_name"}
-OWNERS_SHOWN = 100
 
 
 def columns(table: str) -> list[tuple[str, str, str]]:
@@ -76,7 +76,7 @@ def index() -> str:
     return page_or_fragment(
         "accountability/index.html", "accountability/_tables.html",
         departments=sorted_rows(accountability.by_department(db, today), "department", sort, descending),
-        owners=owners if all_owners else owners[:OWNERS_SHOWN], owners_total=len(owners),
+        owners=owners if all_owners else owners[:shown("OWNERS_SHOWN")], owners_total=len(owners),
         all_owners=all_owners,
         department_columns=columns("department"), owner_columns=columns("owner"), glossary=FIGURES,
         sort=sort, descending=descending, department=department, today=today,

@@ -14,12 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from functools import wraps
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 from uuid import UUID
 
-from flask import Blueprint, current_app, redirect, request, url_for
-from flask_login import current_user, login_required
+from flask import Blueprint, redirect, request, url_for
 from werkzeug.wrappers import Response
 
 from projections.audit.as_of import ACCOUNTABILITY, DASHBOARD, PlanAsOf, plan_as_of
@@ -32,30 +30,16 @@ from projections.health import HEALTHS
 from projections.queries import board, directory
 from projections.queries.history import board_as_of, closed_counts_as_of, closed_counts_by_department
 from tracker import clock
-from tracker.errors import NotAllowed, NotFound
-from web.blueprints.accountability import OWNERS_SHOWN, columns
-from web.blueprints.dashboard import AT_RISK_SHOWN, ROADBLOCKS_SHOWN
+from tracker.errors import NotFound
+from web.access import auditors_only
+from web.blueprints.accountability import columns
 from web.kinds import kind_labels, kind_options
 from web.render import page_or_fragment, wants_fragment
-from web.services import catch_up, views
+from web.services import views
+from web.settings import shown
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
-P = ParamSpec("P")
-R = TypeVar("R")
 HISTORY_FILTERS = ("department", "commitment", "member", "kind", "since", "until")
-
-
-def auditors_only(view: Callable[P, R]) -> Callable[P, R]:
-    """Sign-in required, auditors and the CCO only (else 403); the views are caught up first."""
-
-    @wraps(view)
-    def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
-        if not current_user.can_audit:
-            raise NotAllowed("only auditors and the chief customer officer see the audit pages")
-        catch_up()
-        return view(*args, **kwargs)
-
-    return login_required(guarded)  # type: ignore[no-any-return]
 
 
 @bp.route("/")
@@ -75,7 +59,7 @@ def history() -> tuple[str, int]:
         filters = check_filters(db, department=given.get("department"), commitment=given.get("commitment"),
                                 actor_id=given.get("member"), kind=given.get("kind"),
                                 since=given.get("since"), until=given.get("until"))
-        page = history_page(db, filters, before=before, limit=current_app.config["TIMELINE_PAGE_SIZE"])
+        page = history_page(db, filters, before=before, limit=shown("TIMELINE_PAGE_SIZE"))
     except BadFilter as e:
         filters, error, page = Filters(), e, Page([], None)
     fragment = "audit/_history_page.html" if before and wants_fragment() else "audit/_history_results.html"
@@ -103,8 +87,8 @@ def story(commitment_id: UUID) -> str:
 @bp.route("/as-of")
 @auditors_only
 def as_of_dashboard() -> tuple[str, int]:
-    return _as_of("audit/as_of_dashboard.html", (DASHBOARD,), at_risk_shown=AT_RISK_SHOWN,
-                  roadblocks_shown=ROADBLOCKS_SHOWN)
+    return _as_of("audit/as_of_dashboard.html", (DASHBOARD,), at_risk_shown=shown("AT_RISK_SHOWN"),
+                  roadblocks_shown=shown("ROADBLOCKS_SHOWN"))
 
 
 @bp.route("/as-of/board")
@@ -132,8 +116,8 @@ def _board_then(plan: PlanAsOf, department: str | None, health: str | None,
     for c in rows:
         per_department.setdefault(c["department"], []).append(c)
     for slug, counts in closed.items():
-        shown = per_department.get(slug, [])
-        older[slug] = {h: n - sum(1 for c in shown if c["health"] == h) for h, n in counts.items()}
+        listed = per_department.get(slug, [])
+        older[slug] = {h: n - sum(1 for c in listed if c["health"] == h) for h, n in counts.items()}
     if health:
         per_department = {d: [c for c in found if c["health"] == health]
                           for d, found in per_department.items()}
@@ -146,7 +130,7 @@ def _board_then(plan: PlanAsOf, department: str | None, health: str | None,
 def as_of_accountability() -> tuple[str, int]:
     return _as_of("audit/as_of_accountability.html", (ACCOUNTABILITY,),
                   department_columns=columns("department"), owner_columns=columns("owner"),
-                  owners_shown=None if request.args.get("owners") == "all" else OWNERS_SHOWN)
+                  owners_shown=None if request.args.get("owners") == "all" else shown("OWNERS_SHOWN"))
 
 
 @bp.route("/diff")

@@ -17,9 +17,9 @@ from projections.health import HEALTHS
 from projections.queries import board, directory
 from tracker import clock
 from tracker.errors import NotAllowed
-from web.access import is_overseer
+from web.access import is_overseer, require_reader
 from web.blueprints.commitments import (
-    card_options, hand_over_choices, open_roadblocks_by_commitment, require_reader, this_page,
+    card_options, hand_over_choices, open_roadblocks_by_commitment, this_page,
 )
 from web.forms import form_value, optional, run_form
 from web.render import page_or_fragment, wants_fragment

@@ -3,6 +3,7 @@ leads). Plain form posts answered with post-redirect-get; the service decides wh
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from uuid import UUID
 
 from flask import Blueprint, flash, redirect, url_for
@@ -11,6 +12,7 @@ from markupsafe import escape
 from werkzeug.wrappers import Response
 
 from tracker.errors import Conflict, Invalid
+from tracker.service.base import Receipt
 from web.forms import expected_version, form_value
 from web.render import wants_fragment
 from web.services import catch_up, tracker
@@ -33,7 +35,7 @@ def commitment_cadence(commitment_id: UUID) -> Response | str:
         url_for("commitments.show", commitment_id=commitment_id), "Check-in cadence set.")
 
 
-def _answer(command, back: str, done: str) -> Response | str:  # type: ignore[no-untyped-def]
+def _answer(command: Callable[[], Receipt], back: str, done: str) -> Response | str:
     """Post-redirect-get with a flash message; an htmx request gets the message alone."""
     try:
         catch_up(command().position)

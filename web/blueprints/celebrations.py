@@ -7,13 +7,13 @@ from flask import Blueprint, request
 from flask_login import login_required
 
 from projections.queries import celebrations, directory
-from web.blueprints.commitments import require_reader
+from web.access import require_reader
 from web.render import page_or_fragment
 from web.services import catch_up, views
+from web.settings import shown
 
 bp = Blueprint("celebrations", __name__, url_prefix="/celebrations")
 
-PAGE_SIZE = 30
 
 
 @bp.route("/")
@@ -27,10 +27,11 @@ def index() -> str:
     if department not in names:
         department = None
     page = max(1, request.args.get("page", 1, type=int) or 1)
+    size = shown("CELEBRATIONS_PAGE_SIZE")
     found = celebrations.wall(db, department=department, include_wins=True,
-                              limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+                              limit=size + 1, offset=(page - 1) * size)
     return page_or_fragment(
         "celebrations/index.html", "celebrations/_wall.html",
-        items=found[:PAGE_SIZE], more=len(found) > PAGE_SIZE, page_number=page, department=department,
+        items=found[:size], more=len(found) > size, page_number=page, department=department,
         department_options=sorted(names.items(), key=lambda kv: kv[1]), department_names=names,
     )

@@ -20,36 +20,23 @@ from projections.queries import board, directory, history, ownership, roadblocks
 from projections.queries.timeline import timeline_page
 from tracker import clock
 from tracker.application import CxTracker
-from tracker.errors import NotAllowed, NotFound
+from tracker.errors import NotFound
 from tracker.service.base import Receipt
+from web.access import require_reader
 from web.forms import expected_version, form_value, optional, run_form
+from web.kinds import kind_labels
 from web.redirects import same_site_path
 from web.render import wants_fragment
 from web.services import catch_up, tracker, views
+from web.settings import shown
 
 bp = Blueprint("commitments", __name__, url_prefix="/commitments")
 
-STORY_LIMIT = 500  # events shown on a commitment's page; the timeline page has the rest
-KIND_LABELS = {
-    "Made": "Made", "ProgressReported": "Progress", "DueDateMoved": "Due date moved",
-    "OwnershipHandedOver": "Handed over", "RoadblockRaised": "Roadblock raised",
-    "HelpRequested": "Help asked", "RoadblockResolved": "Roadblock resolved",
-    "Completed": "Completed", "Withdrawn": "Withdrawn", "Celebrated": "Celebrated",
-    "NoteAdded": "Note", "CheckInCadenceSet": "Check-in cadence set",
-    "Issued": "Reminder", "Sent": "Reminder sent", "SendFailed": "Reminder not delivered",
-    "Read": "Reminder read",
-}
 
 Answer = str | Response | tuple[str, int]
 
 
 # Shared with the board and roadblocks pages
-
-
-def require_reader() -> None:
-    """Every member with a role reads the plan; a member without one reads nothing."""
-    if not current_user.grants:
-        raise NotAllowed("a member without a role cannot read the plan")
 
 
 def card_options(db: Database) -> dict[str, Any]:
@@ -98,7 +85,7 @@ def _commitment(db: Database, commitment_id: UUID) -> dict[str, Any]:
 def _story(db: Database, commitment_id: UUID) -> dict[str, Any]:
     """The commitment's events oldest first, each with the health it left behind; its owners and
     every roadblock."""
-    page = timeline_page(db, commitment=commitment_id, limit=STORY_LIMIT)
+    page = timeline_page(db, commitment=commitment_id, limit=shown("COMMITMENT_STORY_LIMIT"))
     states = {s["valid_from_position"]: s for s in history.commitment_story(db, commitment_id)}
     events = [dict(e, state=states.get(e["position"])) for e in reversed(page.rows)]
     return {
@@ -106,7 +93,7 @@ def _story(db: Database, commitment_id: UUID) -> dict[str, Any]:
         "story_truncated": page.next_before is not None,
         "periods": ownership.periods(db, commitment_id),
         "all_roadblocks": roadblocks.roadblocks(db, clock.today(), commitment_id=str(commitment_id)),
-        "kind_labels": KIND_LABELS,
+        "kind_labels": kind_labels(),
     }
 
 

@@ -15,12 +15,9 @@ from web import charts
 from web.access import overseers_only
 from web.render import page_or_fragment
 from web.services import catch_up, views
+from web.settings import shown
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
-
-AT_RISK_SHOWN = 12
-ROADBLOCKS_SHOWN = 10
-WINS_SHOWN = 6
 
 
 @bp.route("/")
@@ -32,7 +29,7 @@ def index() -> str:
 
 def context(db: Database) -> dict[str, Any]:
     today = clock.today()
-    blocked, blocked_total = roadblocks.oldest_open(db, today, ROADBLOCKS_SHOWN)
+    blocked, blocked_total = roadblocks.oldest_open(db, today, shown("ROADBLOCKS_SHOWN"))
     by_department, by_journey = board.health_overview(db, today)
     return {
         "today": today,
@@ -40,12 +37,12 @@ def context(db: Database) -> dict[str, Any]:
         "plan": directory.plan(db),
         "by_department": by_department,
         "by_journey": by_journey,
-        "at_risk": board.at_risk(db, today, limit=AT_RISK_SHOWN),
+        "at_risk": board.at_risk(db, today, limit=shown("AT_RISK_SHOWN")),
         "at_risk_total": board.count_at_risk(db, today),
         "roadblocks": blocked,
         "roadblocks_total": blocked_total,
         "department_names": directory.department_names(db),
-        "wins": celebrations.wall(db, include_wins=True, limit=WINS_SHOWN),
+        "wins": celebrations.wall(db, include_wins=True, limit=shown("WINS_SHOWN")),
         "kpis": kpi_cards(db),
         "charts": charts,
     }

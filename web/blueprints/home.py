@@ -19,7 +19,7 @@ def favicon() -> Response:
 @bp.route("/")
 @login_required
 def index() -> Response:
-    if not current_user.grants:
+    if not current_user.can_read:
         raise NotAllowed("your account has no role yet: ask the chief customer officer to grant you one")
     if current_user.lead_departments and not current_user.is_cco:
         return redirect(url_for("board.index"))

@@ -11,7 +11,7 @@ from sqlite_utils import Database
 
 from projections.queries import kpis
 from web import charts
-from web.blueprints.commitments import require_reader
+from web.access import require_reader
 from web.render import page_or_fragment
 from web.services import catch_up, views
 

@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from projections.queries import directory
 from tracker.domain.member import ROLE_TITLES, ROLES
-from web.blueprints.commitments import require_reader
+from web.access import require_reader
 from web.forms import form_value, optional, run_form
 from web.services import catch_up, tracker, views
 

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from projections.queries import directory
-from web.blueprints.commitments import require_reader
+from web.access import require_reader
 from web.forms import form_value, optional, run_form
 from web.services import catch_up, tracker, views
 

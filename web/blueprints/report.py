@@ -6,7 +6,6 @@ the print rules in app.css)."""
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
 from flask import Blueprint
 
@@ -19,12 +18,9 @@ from web.access import overseers_only
 from web.blueprints.kpis import kpi_panels
 from web.render import page_or_fragment
 from web.services import catch_up, views
+from web.settings import shown
 
 bp = Blueprint("report", __name__, url_prefix="/report")
-
-TOP_RISKS = 10
-TOP_CROSS_ROADBLOCKS = 15
-RECENT_WINS = 8
 
 
 @bp.route("/")
@@ -40,16 +36,17 @@ def index() -> str:
     health_of = {g.key: g.counts for g in groups}
     summary = [dict(row, health=health_of.get(row["department"], {}))
                for row in accountability.by_department(db, today)]
-    cross, cross_total = roadblocks.oldest_open(db, today, TOP_CROSS_ROADBLOCKS, asking_help=True)
+    cross, cross_total = roadblocks.oldest_open(db, today, shown("REPORT_TOP_CROSS_ROADBLOCKS"),
+                                               asking_help=True)
     counts = burnup.burnup_counts(db)
     points = charts.burnup_series(counts.first, counts.due, counts.completed, counts.kept, today)
     return page_or_fragment(
         "report/index.html", "report/_report.html",
         today=today, plan=directory.plan(db), healths=HEALTHS, overall=overall,
         total=sum(overall.values()), summary=summary, kpis=kpi_panels(db, width=480),
-        risks=board.at_risk(db, today, limit=TOP_RISKS), risks_total=board.count_at_risk(db, today),
+        risks=board.at_risk(db, today, limit=shown("REPORT_TOP_RISKS")), risks_total=board.count_at_risk(db, today),
         cross_roadblocks=cross, cross_total=cross_total,
-        wins=celebrations.wall(db, include_wins=True, limit=RECENT_WINS),
+        wins=celebrations.wall(db, include_wins=True, limit=shown("REPORT_RECENT_WINS")),
         burnup=charts.burnup(points, today),
         department_names=directory.department_names(db), charts=charts,
     )

@@ -15,18 +15,18 @@ from werkzeug.wrappers import Response
 from projections.queries import board
 from projections.queries import roadblocks as queries
 from tracker import clock
-from web.access import is_overseer
+from web.access import is_overseer, require_reader
 from web.blueprints.commitments import (
-    card_options, require_reader, resolve_command, this_page,
+    card_options, resolve_command, this_page,
 )
 from web.forms import run_form
 from web.redirects import same_site_path
 from web.render import page_or_fragment, wants_fragment
 from web.services import catch_up, tracker, views
+from web.settings import shown
 
 bp = Blueprint("roadblocks", __name__, url_prefix="/roadblocks")
 
-RESOLVED_SHOWN = 20  # resolved roadblocks shown after the open ones where help was asked
 
 
 @dataclass
@@ -50,7 +50,7 @@ def _sections(names: dict[str, str]) -> list[Section]:
         asked = queries.roadblocks(db, today, asked=slug)
         open_ = sorted((r for r in asked if r["is_open"]), key=lambda r: -r["days_open"])
         resolved = sorted((r for r in asked if not r["is_open"]), key=lambda r: r["resolved_at"],
-                          reverse=True)[:RESOLVED_SHOWN]
+                          reverse=True)[:shown("RESOLVED_ROADBLOCKS_SHOWN")]
         sections.append(Section(f"asked-{slug}", f"{name}'s help asked",
                                 "Other departments are waiting on you: open ones first, oldest first.",
                                 open_ + resolved))

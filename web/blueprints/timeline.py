@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, request
 from sqlite_utils import Database
 
 from projections.queries import board, directory
@@ -19,18 +19,18 @@ from web.access import overseers_only
 from web.kinds import kind_labels, kind_options
 from web.render import page_or_fragment, wants_fragment
 from web.services import catch_up, views
+from web.settings import shown
 
 bp = Blueprint("timeline", __name__, url_prefix="/timeline")
 
 FILTERS = ("department", "journey", "commitment", "kind", "member", "since", "until")
-CHART_LIMIT = 300  # rows in one commitment timeline chart
 
 
 def read_filters() -> tuple[dict[str, str], dict[str, str]]:
     """The filters given in the query string (empty ones dropped) and a message per bad one."""
     given = {k: request.args.get(k, "").strip() for k in FILTERS}
     given = {k: v for k, v in given.items() if v}
-    errors = {}
+    errors: dict[str, str] = {}
     for bound in ("since", "until"):
         if bound in given:
             try:
@@ -52,7 +52,7 @@ def index() -> str:
         db, department=filters.get("department"), journey=filters.get("journey"),
         commitment=filters.get("commitment"), actor=filters.get("member"), kind=filters.get("kind"),
         since=_day(filters.get("since")), until=_day(filters.get("until")), before=before,
-        limit=current_app.config["TIMELINE_PAGE_SIZE"],
+        limit=shown("TIMELINE_PAGE_SIZE"),
     )
     # An htmx "Load older" wants only the next rows; a filter change wants the results.
     fragment = "timeline/_page.html" if before and wants_fragment() else "timeline/_results.html"
@@ -95,10 +95,10 @@ def chart() -> str:
         department = None
     rows = board.board(db, today=today, department=department)
     rows.sort(key=lambda c: (c["original_due_date"], c["title"]))
-    shown = rows[:CHART_LIMIT]
+    shown_rows = rows[:shown("TIMELINE_CHART_LIMIT")]
     return page_or_fragment(
         "timeline/chart.html", "timeline/_chart.html",
-        chart=charts.commitment_timeline(shown, today), commitments=shown, total=len(rows),
+        chart=charts.commitment_timeline(shown_rows, today), commitments=shown_rows, total=len(rows),
         department=department, department_options=sorted(names.items(), key=lambda kv: kv[1]),
         department_names=names, today=today,
     )

@@ -8,7 +8,7 @@ import pytest
 
 from projections.queries import celebrations as q
 from tests.conftest import Org
-from tests.projections_views_b.conftest import IT, SUPPORT, Views, at, sid
+from tests.projections_views.conftest import IT, SUPPORT, Views, at, sid
 
 
 @pytest.fixture
@@ -27,7 +27,7 @@ def wall_history(org: Org, views: Views) -> dict[str, UUID]:
         org.app.complete(org.it_lead, it, evidence="SSO live")
     with at("2026-03-26"):
         org.app.celebrate(org.cco, it, message="Worth the wait")
-    views.refresh()
+    views.sync()
     return {"support": support, "it": it}
 
 
@@ -84,5 +84,5 @@ def test_the_wall_filters_by_department_and_pages(
 def test_an_open_commitment_can_be_celebrated_without_a_win(org: Org, views: Views) -> None:
     cid = org.commitment()
     org.app.celebrate(org.sales_lead, cid, message="Great start")
-    items = q.wall(views.refresh(), include_wins=True)
+    items = q.wall(views.sync(), include_wins=True)
     assert [(i["kind"], i["who_name"]) for i in items] == [("celebration", "Sales Lead")]

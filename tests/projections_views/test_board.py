@@ -8,7 +8,7 @@ import pytest
 
 from projections.health import HEALTHS, health
 from projections.queries import board as q
-from tests.projections_views_a.conftest import Views, utc
+from tests.projections_views.conftest import Views, utc
 from tracker import clock
 
 IT_LEAD = "lead.it@example.com"

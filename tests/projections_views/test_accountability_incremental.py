@@ -18,8 +18,8 @@ from sqlite_utils import Database
 from projections.facts import Fact
 from projections.views.accountability import ALL, FIGURES, Accountability
 from tests.conftest import Org
-from tests.projections_views_b.conftest import Views, add_member
-from tests.projections_views_b.test_accountability_oracle import generate
+from tests.projections_views.conftest import Views, add_member
+from tests.projections_views.generated import generate
 
 START = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
 OWNERS = [str(uuid5(UUID(int=0), f"owner-{n}")) for n in range(4)]
@@ -83,7 +83,7 @@ def test_every_figures_row_equals_a_recount_of_the_views_facts(
 ) -> None:
     add_member(org, "ann@example.com", "Ann Agent")
     generate(org, seed, steps=150)
-    db = views.refresh()
+    db = views.sync()
     assert stored(db) == recount(db)
 
 

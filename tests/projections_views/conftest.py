@@ -1,4 +1,5 @@
-"""Read models built by the real runner from events recorded through the real application."""
+"""Read models built by the real runner from events recorded through the real application: the
+org, its views, a movable clock."""
 
 from __future__ import annotations
 
@@ -21,23 +22,15 @@ from tracker.domain import member_id
 SUPPORT, IT, SALES = "customer-service", "it", "sales"
 
 
-def at(day: str, time: str = "09:00") -> AbstractContextManager[None]:
-    """Stamp the events recorded inside the block at `day` `time` UTC."""
-    return clock.frozen_at(datetime.fromisoformat(f"{day}T{time}:00+00:00"))
-
-
-def d(day: str) -> date:
-    return date.fromisoformat(day)
-
-
 @dataclass
 class Views:
-    """The read-model database and the runner that keeps it up to date."""
+    """The org and its read models; `sync()` catches the views up with the log."""
 
+    org: Org
     db: Database
     runner: Runner
 
-    def refresh(self) -> Database:
+    def sync(self) -> Database:
         self.runner.catch_up()
         return self.db
 
@@ -45,8 +38,24 @@ class Views:
 @pytest.fixture
 def views(org: Org) -> Iterator[Views]:
     db = open_views(":memory:")
-    yield Views(db, Runner(org.app, db, all_views()))
+    # Small batches, so that events saved together (a roadblock and its help request) straddle
+    # batch boundaries too.
+    yield Views(org, db, Runner(org.app, db, all_views(), batch_size=5))
     db.close()
+
+
+def utc(*parts: int) -> datetime:
+    """A UTC instant: utc(2026, 3, 10, 10) is 2026-03-10 10:00 UTC."""
+    return datetime(*parts, tzinfo=timezone.utc)  # type: ignore[misc]
+
+
+def at(day: str, time: str = "09:00") -> AbstractContextManager[None]:
+    """Stamp the events recorded inside the block at `day` `time` UTC."""
+    return clock.frozen_at(datetime.fromisoformat(f"{day}T{time}:00+00:00"))
+
+
+def d(day: str) -> date:
+    return date.fromisoformat(day)
 
 
 def add_member(org: Org, email: str, name: str) -> UUID:

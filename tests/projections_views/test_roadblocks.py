@@ -8,7 +8,7 @@ import pytest
 
 from projections.queries import roadblocks as q
 from tests.conftest import Org
-from tests.projections_views_b.conftest import IT, SALES, SUPPORT, Views, at, d, sid
+from tests.projections_views.conftest import IT, SALES, SUPPORT, Views, at, d, sid
 
 
 def _blocked_commitment(org: Org) -> UUID:
@@ -27,7 +27,7 @@ def _blocked_commitment(org: Org) -> UUID:
 
 def test_a_resolved_roadblock_records_who_asked_whom_and_who_helped(org: Org, views: Views) -> None:
     cid = _blocked_commitment(org)
-    [row] = q.roadblocks(views.refresh(), d("2026-03-20"))
+    [row] = q.roadblocks(views.sync(), d("2026-03-20"))
     assert row["commitment_id"] == sid(cid)
     assert row["title"] == "Answer within 4 hours"
     assert row["department"] == SUPPORT
@@ -61,7 +61,7 @@ def test_an_open_roadblock_ages_by_calendar_day_as_of_today(
     cid = org.commitment()
     with at("2026-03-03", "23:30"):
         org.app.raise_roadblock(org.support_lead, cid, description="Waiting on a vendor")
-    [row] = q.roadblocks(views.refresh(), d(today))
+    [row] = q.roadblocks(views.sync(), d(today))
     assert (row["is_open"], row["days_open"], row["help_requested"]) == (True, days_open, [])
     assert row["resolved_at"] is None and row["helped_by"] is None
 
@@ -77,7 +77,7 @@ def three_roadblocks(org: Org, views: Views) -> dict[str, tuple[str, str]]:
                         title="Single sign-on")
     with at("2026-03-09"):
         org.app.raise_roadblock(org.it_lead, it, description="Licence pending")
-    views.refresh()
+    views.sync()
     return {"support R1": (sid(support), "R1"), "support R2": (sid(support), "R2"),
             "it R1": (sid(it), "R1")}
 
@@ -120,7 +120,7 @@ def test_roadblocks_of_one_commitment(
 
 def test_an_unknown_state_is_refused(views: Views) -> None:
     with pytest.raises(ValueError):
-        q.roadblocks(views.refresh(), d("2026-03-10"), state="closed")  # type: ignore[arg-type]
+        q.roadblocks(views.sync(), d("2026-03-10"), state="closed")  # type: ignore[arg-type]
 
 
 def test_a_roadblock_resolved_after_completion_counts_as_resolved(org: Org, views: Views) -> None:
@@ -131,14 +131,14 @@ def test_a_roadblock_resolved_after_completion_counts_as_resolved(org: Org, view
         org.app.complete(org.support_lead, cid, evidence="Done anyway")
     with at("2026-03-12"):
         org.app.resolve_roadblock(org.support_lead, cid, roadblock_id="R1", resolution="Replaced")
-    row = q.roadblock(views.refresh(), sid(cid), "R1", d("2026-04-01"))
+    row = q.roadblock(views.sync(), sid(cid), "R1", d("2026-04-01"))
     assert row is not None
     assert (row["is_open"], row["days_open"], row["helped_by"]) == (False, 7, None)
 
 
 def test_a_missing_roadblock_is_none(org: Org, views: Views) -> None:
     cid = org.commitment()
-    assert q.roadblock(views.refresh(), sid(cid), "R1", d("2026-03-02")) is None
+    assert q.roadblock(views.sync(), sid(cid), "R1", d("2026-03-02")) is None
 
 
 def test_oldest_open_are_the_longest_open_first_then_in_the_order_raised(
@@ -149,7 +149,7 @@ def test_oldest_open_are_the_longest_open_first_then_in_the_order_raised(
         org.app.raise_roadblock(org.support_lead, later, description="Old news")
     with at("2026-03-12"):  # after the day we look: 0 days open, like one raised that day
         org.app.raise_roadblock(org.support_lead, later, description="Tomorrow's news")
-    db, today = views.refresh(), d("2026-03-10")
+    db, today = views.sync(), d("2026-03-10")
     everything = sorted(q.roadblocks(db, today, state="open"), key=lambda r: -r["days_open"])
     for shown in (1, 2, 4, 10):
         rows, total = q.oldest_open(db, today, shown)

@@ -11,7 +11,7 @@ import pytest
 from projections.health import health
 from projections.queries import history as q
 from projections.queries.board import board
-from tests.projections_views_a.conftest import Views, utc
+from tests.projections_views.conftest import Views, utc
 from tracker import clock
 from tracker.application import CxTracker
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from projections.queries.timeline import Page, timeline_page
-from tests.projections_views_a.conftest import Views, utc
+from tests.projections_views.conftest import Views, utc
 from tracker import clock
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from projections.queries import ownership as q
 from tests.conftest import Org
-from tests.projections_views_b.conftest import SUPPORT, Views, add_member, at, sid
+from tests.projections_views.conftest import SUPPORT, Views, add_member, at, sid
 
 
 def _handed_over_and_back(org: Org) -> tuple[UUID, UUID]:
@@ -28,7 +28,7 @@ def test_a_new_commitment_has_one_open_ended_period_from_when_it_was_made(
     org: Org, views: Views
 ) -> None:
     cid = org.commitment()
-    assert q.periods(views.refresh(), cid) == [{
+    assert q.periods(views.sync(), cid) == [{
         "commitment_id": sid(cid), "seq": 1, "department": SUPPORT,
         "owner_id": sid(org.support_lead), "owner_name": "Customer Service Lead",
         "owner_email": "lead.customer-service@example.com",
@@ -41,7 +41,7 @@ def test_handed_over_and_back_gives_three_periods_each_with_its_reason(
     org: Org, views: Views
 ) -> None:
     cid, ann = _handed_over_and_back(org)
-    periods = q.periods(views.refresh(), cid)
+    periods = q.periods(views.sync(), cid)
     assert [(p["seq"], p["owner_id"], p["since"], p["until"], p["reason"], p["assigned_by"])
             for p in periods] == [
         (1, sid(org.support_lead), "2026-03-02T09:00:00+00:00", "2026-03-03T09:00:00+00:00",
@@ -67,7 +67,7 @@ def test_handed_over_and_back_gives_three_periods_each_with_its_reason(
 )
 def test_the_owner_at_an_instant(org: Org, views: Views, instant: str, seq: int | None) -> None:
     cid, _ = _handed_over_and_back(org)
-    found = q.owner_at(views.refresh(), cid, datetime.fromisoformat(instant))
+    found = q.owner_at(views.sync(), cid, datetime.fromisoformat(instant))
     assert (found and found["seq"]) == seq
 
 
@@ -75,7 +75,7 @@ def test_a_members_periods_across_commitments(org: Org, views: Views) -> None:
     first, ann = _handed_over_and_back(org)
     with at("2026-03-11"):
         second = org.commitment(owner="ann@example.com", title="Ann's own")
-    periods = q.periods_of(views.refresh(), ann)
+    periods = q.periods_of(views.sync(), ann)
     assert [(p["commitment_id"], p["since"], p["until"]) for p in periods] == [
         (sid(first), "2026-03-03T09:00:00+00:00", "2026-03-10T09:00:00+00:00"),
         (sid(second), "2026-03-11T09:00:00+00:00", None),
@@ -92,9 +92,9 @@ def test_closing_a_commitment_leaves_its_last_owner_answerable(
             org.app.complete(org.support_lead, cid, evidence="Done")
         else:
             org.app.withdraw(org.support_lead, cid, reason="Dropped")
-    [period] = q.periods(views.refresh(), cid)
+    [period] = q.periods(views.sync(), cid)
     assert (period["owner_id"], period["until"]) == (sid(org.support_lead), None)
 
 
 def test_an_unknown_commitment_has_no_periods(org: Org, views: Views) -> None:
-    assert q.periods(views.refresh(), UUID(int=0)) == []
+    assert q.periods(views.sync(), UUID(int=0)) == []

@@ -11,7 +11,7 @@ import pytest
 
 from projections.queries import kpis as q
 from tests.conftest import Org
-from tests.projections_views_b.conftest import Views, at, sid
+from tests.projections_views.conftest import Views, at, sid
 
 
 def _measure(org: Org, day: str, value: float, key: str = "nps", note: str = "") -> None:
@@ -26,7 +26,7 @@ def test_a_series_lists_every_measurement_by_day_measured_with_its_progress(
     with at("2026-04-02"):  # recorded later, measured earlier
         org.app.record_measurement(org.cco, key="nps", value=15, measured_on="2026-03-15")
     _measure(org, "2026-05-01", 10)
-    series = q.kpi_series(views.refresh(), "nps")
+    series = q.kpi_series(views.sync(), "nps")
     assert series is not None
     assert {k: series[k] for k in ("key", "name", "unit", "baseline", "target", "target_date",
                                    "direction", "defined_on")} == {
@@ -63,7 +63,7 @@ def test_on_course_means_at_least_as_far_as_the_straight_line_to_the_target(
     org: Org, views: Views, measured_on: str, value: float, expected: float, on_course: bool
 ) -> None:
     _measure(org, measured_on, value)
-    series = q.kpi_series(views.refresh(), "nps")
+    series = q.kpi_series(views.sync(), "nps")
     assert series is not None
     latest = series["latest"]
     assert latest["expected"] == pytest.approx(expected)
@@ -76,14 +76,14 @@ def test_a_kpi_where_lower_is_better_progresses_as_it_falls(org: Org, views: Vie
                        baseline=48, target=24, target_date="2026-09-02")  # 184 days
     _measure(org, "2026-06-01", 36, key="first-response")  # 91 days: expected 91/184
     _measure(org, "2026-07-01", 40, key="first-response")
-    series = q.kpi_series(views.refresh(), "first-response")
+    series = q.kpi_series(views.sync(), "first-response")
     assert series is not None and series["direction"] == "down"
     assert [p["progress"] for p in series["points"]] == pytest.approx([0.5, 8 / 24])
     assert [p["on_course"] for p in series["points"]] == [True, False]  # 0.33 < 121/184
 
 
 def test_an_unknown_kpi_has_no_series(org: Org, views: Views) -> None:
-    assert q.kpi_series(views.refresh(), "churn") is None
+    assert q.kpi_series(views.sync(), "churn") is None
     assert q.kpi_values(views.db, "churn") == []
 
 
@@ -98,7 +98,7 @@ def test_the_overview_shows_each_kpis_latest_measurement_in_plan_order(
     with at("2026-05-02"):  # recorded last, but measured before the 05-01 value
         org.app.record_measurement(org.cco, key="nps", value=14, measured_on="2026-04-01")
     _measure(org, "2026-04-01", 75, key="csat")
-    overview = q.kpi_overview(views.refresh())
+    overview = q.kpi_overview(views.sync())
     assert [k["key"] for k in overview] == ["nps", "csat", "churn"]
     nps, csat, churn = overview
     assert (nps["measurements"], nps["latest"]["measured_on"], nps["latest"]["value"]) == (

@@ -10,7 +10,7 @@ from projections.runner import Runner
 from projections.views import all_views
 from projections.views.memo import LIMIT, Memo
 from tests.projections_runner.helpers import dump
-from tests.projections_views_a.conftest import Views
+from tests.projections_views.conftest import Views
 
 
 def test_a_memo_keeps_its_rows_only_while_positions_follow_on_one_connection() -> None:

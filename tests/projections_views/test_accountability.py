@@ -10,7 +10,7 @@ import pytest
 
 from projections.queries import accountability as q
 from tests.conftest import NOW, Org
-from tests.projections_views_b.conftest import (
+from tests.projections_views.conftest import (
     IT, SALES, SUPPORT, Views, add_member, at, d, sid,
 )
 from tracker import clock
@@ -21,12 +21,12 @@ FIGURES = ("made", "open", "kept", "kept_on_original", "late", "missed", "withdr
 
 
 def dept(views: Views, today: str, department: str = SUPPORT) -> dict[str, Any]:
-    rows = {r["department"]: r for r in q.by_department(views.refresh(), d(today))}
+    rows = {r["department"]: r for r in q.by_department(views.sync(), d(today))}
     return rows[department]
 
 
 def owner(views: Views, today: str, member: UUID, department: str | None = None) -> dict[str, Any]:
-    rows = {r["owner_id"]: r for r in q.by_owner(views.refresh(), d(today), department)}
+    rows = {r["owner_id"]: r for r in q.by_owner(views.sync(), d(today), department)}
     return rows[sid(member)]
 
 
@@ -38,7 +38,7 @@ def figures(row: dict[str, Any], **expected: Any) -> dict[str, Any]:
 def test_every_department_is_listed_in_plan_order_even_with_nothing_made(
     org: Org, views: Views
 ) -> None:
-    rows = q.by_department(views.refresh(), d("2026-03-02"))
+    rows = q.by_department(views.sync(), d("2026-03-02"))
     assert [(r["department"], r["department_name"]) for r in rows] == [
         (SUPPORT, "Customer Service"), (IT, "IT"), (SALES, "Sales"),
     ]
@@ -228,7 +228,7 @@ def test_help_from_two_departments_counts_for_the_one_that_helped(org: Org, view
         org.app.resolve_roadblock(org.it_lead, cid, roadblock_id="R1", resolution="Restored",
                                   helped_by=IT)
     days = 3 + 23 / 24  # 03-03 10:00 to 03-07 09:00
-    rows = {r["department"]: r for r in q.by_department(views.refresh(), d("2026-03-10"))}
+    rows = {r["department"]: r for r in q.by_department(views.sync(), d("2026-03-10"))}
     assert figures(rows[SUPPORT], roadblocks_raised=1, roadblocks_resolved=1,
                    roadblocks_helped=0) == dict(
         roadblocks_raised=1, roadblocks_resolved=1, roadblocks_helped=0)
