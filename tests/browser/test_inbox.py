@@ -85,3 +85,24 @@ def test_mark_read_works_without_javascript(reminded: LiveServer, open_page: Ope
 
 def inbox_link_count(page):  # type: ignore[no-untyped-def]
     return page.get_by_role("navigation", name="Main").locator("a[href='/inbox/'] .badge")
+
+
+def test_typing_an_at_sign_in_a_note_suggests_members_and_inserts_the_handle(
+    open_page: OpenPage,
+) -> None:
+    from tests.browser.steps import card, make_commitment, open_action, unique_title
+
+    page = open_page("support_lead")
+    title = unique_title("Mention a colleague")
+    make_commitment(page, title)
+    card(page, title).get_by_role("link", name=title).click()
+    expect(page.get_by_role("heading", name=title)).to_be_visible()
+    note = open_action(card(page, title), "Add a note").get_by_label("Note")
+    note.click()
+    note.press_sequentially("Ask @lead.i")
+    suggestions = page.get_by_role("listbox", name="Members to mention")
+    expect(suggestions).to_be_visible()
+    expect(suggestions.get_by_role("option").first).to_contain_text("@lead.it")
+    note.press("Enter")
+    expect(note).to_have_value("Ask @lead.it ")
+    expect(suggestions).to_have_count(0)
