@@ -157,11 +157,13 @@ def unread_count(db: Database, member_id: UUID | str) -> int:
 
 
 def outbox(db: Database, limit: int = INBOX_LIMIT) -> list[dict[str, Any]]:
-    """Messages that went to the outbox (no SMTP configured) or failed, newest first."""
+    """Messages that went to the outbox (no SMTP configured), failed, or were recorded by a run
+    that stopped before sending them (never sent again), newest first."""
     return rows(db, """
         SELECT n.*, m.email, m.name AS recipient_name FROM notices n
           JOIN members m ON m.id = n.recipient_id
-         WHERE n.channel = 'outbox' OR (n.sent_at IS NULL AND n.failed_reason IS NOT NULL)
+         WHERE n.channel = 'outbox'
+            OR (n.sent_at IS NULL AND n.delivery IN ('immediately', 'digest'))
          ORDER BY n.position DESC LIMIT :limit""", {"limit": limit})
 
 

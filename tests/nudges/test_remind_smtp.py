@@ -212,3 +212,24 @@ def test_an_owner_is_reminded_again_each_week_overdue_and_each_cadence_without_a
     assert len([m for m in handler.to(SUPPORT) if "Overdue" in str(m["Subject"])]) == 3
     assert len([m for m in handler.to(SUPPORT) if "Check-in" in str(m["Subject"])]) == 2
     assert subjects(handler, "lead.it@example.com") == ["Check-in due: Replace the phone system"]
+
+
+def test_a_notice_recorded_by_a_run_that_stopped_before_sending_is_never_sent(
+    installation: Installation, smtp: tuple[Handler, SmtpSettings]
+) -> None:
+    """The crash window between recording and sending errs on the side of not sending."""
+    from tracker.application import NoticeSpec
+
+    handler, settings = smtp
+    org = installation.org
+    stopped = org.app.issue_notice(NoticeSpec(  # what the stopped run had recorded
+        key=f"overdue:{installation.overdue}:2026-03-10:{org.support_lead}:1", kind="overdue",
+        recipient_id=org.support_lead, subject="Overdue: tickets", text="t",
+        commitment_id=UUID(installation.overdue)))
+    assert stopped is not None
+    outcome = installation.remind(mailer(settings))
+    assert outcome.already == 1 and outcome.issued["overdue"] == 0
+    assert not [m for m in handler.to(SUPPORT) if "Overdue" in str(m["Subject"])]
+    installation.catch_up()
+    [unsent] = [n for n in q.outbox(installation.db) if n["sent_at"] is None]
+    assert unsent["id"] == str(stopped.id) and unsent["failed_reason"] is None
