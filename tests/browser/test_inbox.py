@@ -66,6 +66,10 @@ def test_a_lead_reads_and_marks_reminders_in_the_inbox(
     expect(inbox_link_count(page)).to_have_text(re.compile(rf"^{unread}"))
     page.get_by_role("button", name=re.compile("^Mark read")).first.click()  # htmx
     expect(page.get_by_role("heading", name=f"{unread - 1} unread")).to_be_visible()
+    if unread > 1:  # the navigation's count follows (an out-of-band swap)
+        expect(inbox_link_count(page)).to_have_text(re.compile(rf"^{unread - 1}"))
+    else:
+        expect(inbox_link_count(page)).to_have_count(0)
     first_link = page.locator(".inbox-list a").first
     if first_link.count():
         href = first_link.get_attribute("href")
