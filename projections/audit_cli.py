@@ -6,7 +6,6 @@ models up with the whole log first, and only read.
 
 from __future__ import annotations
 
-import csv
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,6 +16,8 @@ import click
 from sqlite_utils import Database
 
 from tracker.cli.common import EXIT_BAD_INPUT, data_option, fail, open_existing, reports_errors
+from tracker.cli.output import echo, echo_json
+from tracker.safe_text import csv_writer
 
 INSTANT_HELP = (
     "INSTANT is an ISO date or date-time: a date means the END of that day in UTC "
@@ -80,18 +81,17 @@ def history(data_dir: str | None, department: str | None, commitment: str | None
             fail(str(e), EXIT_BAD_INPUT)
         events = history_stream(db, filters)
         if fmt == "csv":
-            writer = csv.DictWriter(sys.stdout, EXPORT_COLUMNS, lineterminator="\n")
-            writer.writeheader()
+            writer = csv_writer(sys.stdout, EXPORT_COLUMNS)
             for event in events:
                 row = export_row(event)
                 writer.writerow({**row, "changes": dumps(row["changes"])})
         elif fmt == "jsonl":
             for event in events:
-                click.echo(dumps(export_row(event)).replace("\n", "\\n"))
+                echo_json(dumps(export_row(event)))
         else:
             for event in events:
                 for line in event_text(event):
-                    click.echo(line)
+                    echo(line)
 
 
 @click.command("as-of", epilog=INSTANT_HELP)
@@ -111,10 +111,10 @@ def as_of(data_dir: str | None, instant_text: str, fmt: str, bundle: str | None)
     with (bundle_views(bundle) if bundle else caught_up_views(data_dir)) as db:
         plan = plan_as_of(db, moment)
         if fmt == "json":
-            click.echo(dumps(as_of_json(plan)))
+            echo_json(dumps(as_of_json(plan)))
         else:
             for line in as_of_text(plan):
-                click.echo(line)
+                echo(line)
 
 
 @click.command("diff", epilog=INSTANT_HELP)
@@ -135,10 +135,10 @@ def diff(data_dir: str | None, a: str, b: str, fmt: str) -> None:
     with caught_up_views(data_dir) as db:
         found = plan_diff(db, first, second)
         if fmt == "json":
-            click.echo(dumps(diff_json(found)))
+            echo_json(dumps(diff_json(found)))
         else:
             for line in diff_text(found):
-                click.echo(line)
+                echo(line)
 
 
 @contextmanager

@@ -15,6 +15,7 @@ from types import FrameType
 import click
 
 from tracker.cli.common import EXIT_REFUSED, data_option, fail, open_existing, reports_errors
+from tracker.cli.output import echo
 
 batch_size_option = click.option(
     "--batch-size", default=1000, show_default=True, type=click.IntRange(min=1),
@@ -41,11 +42,11 @@ def status(data_dir: str | None) -> None:
         finally:
             runner.close()
     width = max([len("view"), *(len(r.name) for r in rows)])
-    click.echo(f"{'view':<{width}}  {'version':>7}  {'position':>10}  {'head':>10}  {'lag':>10}")
+    echo(f"{'view':<{width}}  {'version':>7}  {'position':>10}  {'head':>10}  {'lag':>10}")
     for r in rows:
-        click.echo(f"{r.name:<{width}}  {r.version:>7}  {r.position:>10,}  {r.head:>10,}  {r.lag:>10,}")
+        echo(f"{r.name:<{width}}  {r.version:>7}  {r.position:>10,}  {r.head:>10,}  {r.lag:>10,}")
     if stale:
-        click.echo(f"Rebuild pending ({stale}): the next catch-up rebuilds the views in place, "
+        echo(f"Rebuild pending ({stale}): the next catch-up rebuilds the views in place, "
                    "or run 'cx-tracker projections rebuild'.")
 
 
@@ -66,14 +67,14 @@ def rebuild(data_dir: str | None, batch_size: int) -> None:
     with open_existing(data_dir) as (data, app):
         def progress(r: RebuildReport) -> None:
             share = f" ({r.events * 100 // r.target}%)" if r.target else ""
-            click.echo(f"  {r.events:,} / {r.target:,} events{share}, {r.rate:,.0f} events/s")
+            echo(f"  {r.events:,} / {r.target:,} events{share}, {r.rate:,.0f} events/s")
 
-        click.echo(f"Rebuilding {data.views} from {app.head():,} events ...")
+        echo(f"Rebuilding {data.views} from {app.head():,} events ...")
         try:
             report = rebuild_views(data, app, batch_size=batch_size, progress=progress)
         except ProjectionError as e:
             fail(str(e), EXIT_REFUSED)
-        click.echo(f"Rebuilt: {report.events:,} events in {report.seconds:.1f} s "
+        echo(f"Rebuilt: {report.events:,} events in {report.seconds:.1f} s "
                    f"({report.rate:,.0f} events/s), swapped in.")
 
 
@@ -99,19 +100,19 @@ def run(data_dir: str | None, poll: float, once: bool, batch_size: int) -> None:
             stale = runner.stale()
             runner.prepare()
             if stale:
-                click.echo(f"Rebuilding the views in place: {stale}.")
+                echo(f"Rebuilding the views in place: {stale}.")
             start = runner.position()
             if once:
                 reached = runner.catch_up()
-                click.echo(f"Caught up: position {reached:,} ({reached - start:,} events applied).")
+                echo(f"Caught up: position {reached:,} ({reached - start:,} events applied).")
                 return
             with _stop_requested() as stop:
-                click.echo(f"Following the event log from position {start:,} "
+                echo(f"Following the event log from position {start:,} "
                            f"(polling every {poll:g} s; Ctrl-C or SIGTERM stops).")
                 reached = runner.follow(poll, stop, progress=_every_second(
-                    lambda p, head: click.echo(f"  position {p:,}, lag {max(head - p, 0):,}")
+                    lambda p, head: echo(f"  position {p:,}, lag {max(head - p, 0):,}")
                 ))
-            click.echo(f"Stopped at position {reached:,} ({reached - start:,} events applied).")
+            echo(f"Stopped at position {reached:,} ({reached - start:,} events applied).")
         except ProjectionError as e:
             fail(str(e), EXIT_REFUSED)
         finally:

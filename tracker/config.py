@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from eventsourcing.persistence import PersistenceError
 
@@ -24,6 +25,18 @@ from tracker.application import CxTracker
 DATA_ENV = "CX_TRACKER_DATA"
 DEFAULT_DATA_DIR = "cx-tracker-data"
 EVENTS_FILE, ACCOUNTS_FILE, VIEWS_FILE = "events.sqlite3", "accounts.sqlite3", "views.sqlite3"
+# A new data directory and the files created in it are private to their owner. (SQLite gives a
+# database's -wal and -shm files the database file's own permissions.)
+PRIVATE_DIR, PRIVATE_FILE, PRIVATE_UMASK = 0o700, 0o600, 0o077
+
+
+def create_private(path: Path) -> None:
+    """Create `path` empty and readable by its owner only, unless it exists (an empty file is an
+    empty SQLite database)."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+    except FileExistsError:
+        pass
 
 
 class ConfigError(Exception):
@@ -45,6 +58,16 @@ class DataDir:
     @property
     def views(self) -> Path:
         return self.path / VIEWS_FILE
+
+    @property
+    def read_only(self) -> bool:
+        """A copy handed over read-only (an auditor's): the commands that only read still work,
+        reading the stores in place and the views from a private scratch copy."""
+        if not self.path.is_dir():
+            return False
+        if not os.access(self.path, os.W_OK):
+            return True
+        return any(f.exists() and not os.access(f, os.W_OK) for f in (self.events, self.accounts))
 
     def is_empty(self) -> bool:
         if self.path.exists() and not self.path.is_dir():
@@ -68,17 +91,24 @@ def prepare(data: DataDir) -> DataDir:
                 f"its parent {data.path.parent} does not exist"
             )
         try:
-            data.path.mkdir()
+            data.path.mkdir(mode=PRIVATE_DIR)
+            data.path.chmod(PRIVATE_DIR)  # whatever the umask: only its owner may read the data
         except OSError as e:
             raise ConfigError(f"cannot create the data directory {data.path}: {e.strerror}") from e
     return data
 
 
-def _check_sqlite_file(path: Path, what: str) -> None:
+def sqlite_uri(path: Path, *, read_only: bool = False) -> str:
+    """The URI SQLite opens `path` by. Read-only files are opened immutable: a WAL database in a
+    directory we may not write cannot be opened otherwise (SQLite would create its -shm file)."""
+    return f"file:{quote(str(path))}?mode=ro" + ("&immutable=1" if read_only else "")
+
+
+def _check_sqlite_file(path: Path, what: str, read_only: bool = False) -> None:
     if not path.exists():
         return
     try:
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        db = sqlite3.connect(sqlite_uri(path, read_only=read_only), uri=True)
         try:
             db.execute("SELECT count(*) FROM sqlite_master").fetchone()
         finally:
@@ -109,21 +139,25 @@ def open_tracker(data: DataDir, *, create: bool = False) -> CxTracker:
     """Open the installation in `data`; with `create`, make the directory and empty stores."""
     if create:
         prepare(data)
+        for store in ([data.events] if uses_sqlite_events() else []) + [data.accounts, data.views]:
+            create_private(store)
     elif not data.path.is_dir():
         raise ConfigError(
             f"no installation at {data.path}: run 'cx-tracker init' or 'cx-tracker demo' first"
         )
     env: dict[str, str] = {}
+    read_only = not create and data.read_only
     if uses_sqlite_events():
         if not create and not data.events.exists():
             raise ConfigError(f"no event store at {data.events}: run 'cx-tracker init' first")
         _refuse_another_sqlite_file(data)
-        _check_sqlite_file(data.events, "event store")
-        env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(data.events)}
+        _check_sqlite_file(data.events, "event store", read_only)
+        events = sqlite_uri(data.events, read_only=True) if read_only else str(data.events)
+        env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": events}
         env = {k: v for k, v in env.items() if k not in os.environ}
-    _check_sqlite_file(data.accounts, "accounts store")
+    _check_sqlite_file(data.accounts, "accounts store", read_only)
     try:
-        return CxTracker(env=env, accounts=Accounts(data.accounts))
+        return CxTracker(env=env, accounts=Accounts(data.accounts, read_only=read_only))
     except (sqlite3.DatabaseError, PersistenceError) as e:
         raise ConfigError(f"cannot open the stores in {data.path}: {e}") from e
 

@@ -12,10 +12,13 @@ from typing import Any
 from urllib.parse import urlsplit
 from uuid import UUID
 
-from flask import Blueprint, Flask, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint, Flask, current_app, flash, redirect, render_template, request, session, url_for,
+)
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from tracker.accounts import SessionLimits
 from tracker.authorization import Roles
 from tracker.errors import NotFound
 from web.redirects import same_site_path
@@ -89,8 +92,10 @@ def init_app(app: Flask) -> None:
     manager.user_loader(_load_member)
     manager.unauthorized_handler(_sign_in_first)
     app.register_blueprint(bp)
+    from web import passwords
     from web.security import rate_limited
 
+    passwords.init_app(app)
     rate_limited(app, "auth.login", app.config["LOGIN_RATE_LIMIT"])
 
 
@@ -107,9 +112,14 @@ def _sign_in_first() -> Response:
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
+def session_limits() -> SessionLimits:
+    config = current_app.config
+    return SessionLimits(idle=config["SESSION_IDLE_TIMEOUT"], absolute=config["SESSION_MAX_AGE"])
+
+
 def _load_member(token: str) -> CurrentMember | None:
     app = tracker()
-    member_id = app.accounts.session_member(token)
+    member_id = app.accounts.session_member(token, session_limits())
     if member_id is None:
         return None
     try:
@@ -121,30 +131,38 @@ def _load_member(token: str) -> CurrentMember | None:
     return CurrentMember(token, info["id"], info["email"], info["name"], Roles.from_rows(info["grants"]))
 
 
+def open_browser_session(member_id: UUID) -> CurrentMember:
+    """A new server-side session for this browser, with a new CSRF secret: nothing of the
+    browser's session from before (signed out, or another session) carries over."""
+    member = _load_member(tracker().accounts.open_session(member_id, session_limits()))
+    assert member is not None
+    session.clear()
+    session.permanent = True
+    return member
+
+
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> str | Response:
+def login() -> tuple[str, int] | Response:
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
-    error = None
+    error, status = None, 200
     email = request.form.get("email", "").strip()
     if request.method == "POST":
         app = tracker()
         member_id = app.authenticate(email, request.form.get("password", ""))
         if member_id is None:
             error = "That e-mail address and password do not match an active account."
+            status = 401
         else:
-            member = _load_member(app.accounts.open_session(member_id))
-            assert member is not None
-            session.permanent = True
-            login_user(member)
+            login_user(open_browser_session(member_id))
             return redirect(same_site_path(request.args.get("next")) or url_for("home.index"))
-    return render_template("auth/login.html", error=error, email=email)
+    return render_template("auth/login.html", error=error, email=email), status
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout() -> Response:
-    tracker().accounts.close_session(current_user.token)
+    tracker().accounts.close_session(current_user.token, session_limits())
     logout_user()
     session.clear()
     flash("You are signed out.", "info")

@@ -20,6 +20,7 @@ MESSAGES = {
     405: ("Not allowed", "This page cannot be used that way."),
     409: ("Changed meanwhile", "Someone else changed this first. Nothing of yours was recorded; "
           "here is the current state."),
+    413: ("Too large", "What was sent is larger than this site accepts. Nothing was recorded."),
     429: ("Slow down", "Too many attempts. Wait a minute and try again."),
     # A failure may come after a command was stored (while the views caught up): never claim
     # that nothing was recorded, or the user repeats it.

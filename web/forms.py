@@ -62,4 +62,12 @@ def run_form(
         return redirect(redirect_to)
     values = {k: v for k, v in request.form.items() if k != "csrf_token"}
     state = dict(context(), errors=errors, values=values, failed_form=form_key, conflict=conflict)
-    return render_template(fragment if wants_fragment() else page, **state)
+    return render_template(fragment if wants_fragment() else page, **state), refusal_status(conflict)
+
+
+def refusal_status(conflict: bool = False) -> int:
+    """A refused form is answered 400 (409 for a conflict) when a plain browser posted it; htmx
+    (a fragment, or a boosted page) gets 200, since it swaps only a 2xx answer into its target."""
+    if request.headers.get("HX-Request"):
+        return 200
+    return 409 if conflict else 400

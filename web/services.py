@@ -12,7 +12,7 @@ from sqlite_utils import Database
 
 from projections.database import open_views
 from projections.runner import Runner
-from projections.setup import rebuild_views
+from projections.setup import discard_broken_views, rebuild_views
 from projections.views import all_views
 from tracker.application import CxTracker
 from tracker.config import DataDir, open_tracker, resolve_data_dir
@@ -62,6 +62,7 @@ def ready_views(data: DataDir, app: CxTracker, log: logging.Logger) -> None:
     """Before the first request: views that are stale (new, of another code version, ahead of
     the store) are rebuilt beside the live file and swapped in, so a server that starts after an
     upgrade never rebuilds inside a request; then the views catch up to the head."""
+    discard_broken_views(data)
     db = open_views(data.views)
     try:
         runner = Runner(app, db, all_views())

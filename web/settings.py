@@ -19,7 +19,10 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_NAME": "cx_session",
-    "PERMANENT_SESSION_LIFETIME": timedelta(days=7),
+    # Server-side sessions end after this long without a request, and this long after sign-in
+    # whatever happens (seconds, or a timedelta); ended ones are pruned at each sign-in and out.
+    "SESSION_IDLE_TIMEOUT": timedelta(hours=12),
+    "SESSION_MAX_AGE": timedelta(days=7),
     # CSRF tokens are bound to the login session and live as long as it does: a CCO may leave
     # a page open all day.
     "WTF_CSRF_TIME_LIMIT": None,
@@ -41,6 +44,11 @@ DEFAULTS: dict[str, Any] = {
     "REPORT_TOP_RISKS": 10,
     "REPORT_TOP_CROSS_ROADBLOCKS": 15,
     "REPORT_RECENT_WINS": 8,
+    # Bounded input: a larger body is refused with 413 before it is parsed (`cx-tracker serve`
+    # gives waitress the same limit, so it refuses it before reading it). Every form is small.
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "MAX_FORM_MEMORY_SIZE": 256 * 1024,  # any one non-file form field
+    "MAX_FORM_PARTS": 200,
 }
 
 
@@ -54,6 +62,10 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
     app.config.from_prefixed_env("CX_TRACKER_WEB")
     if config:
         app.config.update(config)
+    for name in ("SESSION_IDLE_TIMEOUT", "SESSION_MAX_AGE"):
+        if not isinstance(app.config[name], timedelta):
+            app.config[name] = timedelta(seconds=float(app.config[name]))
+    app.config["PERMANENT_SESSION_LIFETIME"] = app.config["SESSION_MAX_AGE"]  # the cookie's life
     data = resolve_data_dir(app.config["DATA_DIR"])
     app.config["DATA_DIR"] = str(data.path)
     if not app.config.get("SECRET_KEY"):

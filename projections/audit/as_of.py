@@ -23,10 +23,11 @@ from sqlite_utils import Database
 
 from projections.audit import accountability
 from projections.audit.instants import log_position
-from projections.health import HEALTHS
 from projections.instants import instant_text
 from projections.queries import celebrations
-from projections.queries.board import ATTENTION, SLIPPING_MOVES, GroupHealth, rows
+from projections.queries.board import (
+    ATTENTION, SLIPPING_MOVES, Counted, GroupHealth, group_health, rows,
+)
 from projections.queries.history import board_as_of, closed_counts_as_of
 
 WINS_SHOWN = 6
@@ -130,9 +131,6 @@ def journeys_as_of(db: Database, p: int) -> list[dict[str, Any]]:
     return list(found.values())
 
 
-Counted = list[tuple[str, str | None, str, int]]  # department, journey, health, how many
-
-
 def health_counted(open_then: list[dict[str, Any]], closed: Counted) -> Counted:
     """The open commitments' health then, counted, and the closed ones (`closed_counts_as_of`)."""
     counted: dict[tuple[str, str | None, str], int] = {}
@@ -144,18 +142,10 @@ def health_counted(open_then: list[dict[str, Any]], closed: Counted) -> Counted:
 
 def health_counts(counted: Counted, groups: list[dict[str, Any]], column: int,
                   key: str) -> list[GroupHealth]:
-    """As `queries.board.health_counts`, per department (`column` 0) or journey (1) then."""
-    per_group: dict[str | None, dict[str, int]] = {}
-    for row in counted:
-        counts = per_group.setdefault(row[0] if column == 0 else row[1], {})
-        counts[row[2]] = counts.get(row[2], 0) + row[3]
-    known = [{"key": g[key], "name": g["name"]} for g in groups]
-    keys = {g["key"] for g in known}
-    extra = [{"key": k, "name": k or "No journey"} for k in per_group if k not in keys]
-    return [
-        GroupHealth(g["key"], g["name"], {h: per_group.get(g["key"], {}).get(h, 0) for h in HEALTHS})
-        for g in known + sorted(extra, key=lambda g: (g["key"] is None, g["key"] or ""))
-    ]
+    """The live board's grouping (`queries.board.group_health`) of the groups then, per
+    department (`column` 0) or journey (1)."""
+    return group_health(counted, [{"key": g[key], "name": g["name"]} for g in groups],
+                        "department" if column == 0 else "journey")
 
 
 def at_risk(open_then: list[dict[str, Any]]) -> list[dict[str, Any]]:

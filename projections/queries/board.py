@@ -146,6 +146,12 @@ def _grouped(db: Database, by: str, counted: Counted) -> list[GroupHealth]:
         groups = rows(db, "SELECT slug AS key, name FROM departments ORDER BY ordinal", {})
     else:
         groups = rows(db, "SELECT key, name FROM journeys ORDER BY ordinal", {})
+    return group_health(counted, groups, by)
+
+
+def group_health(counted: Counted, groups: list[dict[str, Any]], by: str) -> list[GroupHealth]:
+    """`counted` per group (`groups`: key, name, in order) by department or journey, every health
+    counted; groups not in `groups` follow (commitments with no journey last)."""
     per_group: dict[str | None, dict[str, int]] = {}
     for department, journey, health, n in counted:
         found = per_group.setdefault(department if by == "department" else journey, {})

@@ -88,7 +88,7 @@ COMMANDS: dict[str, Command] = {
     "deactivate_member": lambda w, a: w.app.deactivate_member(
         a, email=TARGET_EMAIL, reason="Left the board"),
     "change_own_password": lambda w, a: w.app.change_password(
-        a, email=w.email_of(a), password=NEW_PASSWORD),
+        a, email=w.email_of(a), password=NEW_PASSWORD, current_password=PASSWORD),
     "reset_another_members_password": lambda w, a: w.app.change_password(
         a, email=TARGET_EMAIL, password=NEW_PASSWORD),
 }

@@ -75,12 +75,12 @@ def test_a_password_shorter_than_8_characters_is_refused(accounts: Accounts, pas
 
 def test_a_password_change_through_the_service_needs_8_characters(org: Org) -> None:
     with refused(org.app, Invalid, "password"):
-        org.app.change_password(org.it_lead, email=EMAIL, password="short")
+        org.app.change_password(org.it_lead, email=EMAIL, password="short", current_password=PASSWORD)
     assert org.app.authenticate(EMAIL, PASSWORD) == org.it_lead
 
 
 def test_a_changed_password_replaces_the_old_one(org: Org) -> None:
-    org.app.change_password(org.it_lead, email=EMAIL, password=SECRET)
+    org.app.change_password(org.it_lead, email=EMAIL, password=SECRET, current_password=PASSWORD)
     assert org.app.authenticate(EMAIL, SECRET) == org.it_lead
     assert org.app.authenticate(EMAIL, PASSWORD) is None
 
@@ -101,7 +101,8 @@ SESSION_ENDERS: dict[str, Callable[[Org], object]] = {
     "end_sessions": lambda o: o.app.accounts.end_sessions(member_id(EMAIL)),
     "revoke_role": lambda o: o.app.revoke_role(o.cco, email=EMAIL, role="lead", department="it"),
     "deactivate_member": lambda o: o.app.deactivate_member(o.cco, email=EMAIL, reason="Left"),
-    "change_password": lambda o: o.app.change_password(o.it_lead, email=EMAIL, password=SECRET),
+    "change_password": lambda o: o.app.change_password(o.it_lead, email=EMAIL, password=SECRET,
+                                                       current_password=PASSWORD),
     "reset_password": lambda o: o.app.change_password(o.cco, email=EMAIL, password=SECRET),
 }
 

@@ -154,10 +154,14 @@ WRITES: dict[str, Write] = {
     "cadence.commitment_cadence": Write(
         _on_commitment("check-in-cadence", {"days": "5"}), WRITERS, "CheckInCadenceSet"),
 }
-# Signing in and out change no plan data; tests/web/test_security.py covers them. A member's
-# own inbox and preferences, and the signed unsubscribe link (no sign-in, no CSRF token by
-# design): tests/web/test_inbox.py.
+# Signing in and out change no plan data; tests/web/test_security.py covers them.
 NOT_IN_MATRIX = {"auth.login": "test_security.py", "auth.logout": "test_security.py",
+                 # Passwords change the accounts store, never the log: tests/web/test_passwords.py.
+                 "passwords.change": "test_passwords.py", "passwords.set_with_link": "test_passwords.py",
+                 "members.reset_password": "test_passwords.py",
+                 "members.password_link": "test_passwords.py",
+                 # A member's own inbox and preferences, and the signed unsubscribe link (no
+                 # sign-in, no CSRF token by design): tests/web/test_inbox.py.
                  "inbox.mark_read": "test_inbox.py", "inbox.mark_all_read": "test_inbox.py",
                  "inbox.save_preferences": "test_inbox.py", "inbox.unsubscribe": "test_inbox.py"}
 
@@ -304,6 +308,8 @@ PAGES: dict[str, Page] = {
     "inbox.outbox": Page(_fixed("/inbox/outbox"), _signed_in(
         {**{r: REFUSED for r in READERS}, "cco": OK})),
     "inbox.unsubscribe_page": Page(_fixed("/inbox/unsubscribe/not-a-token"), EVERYONE),
+    "passwords.change": Page(_fixed("/account/password"), _signed_in({**READERS, "no_role": OK})),
+    "passwords.set_with_link": Page(_fixed("/password/set/no-such-link"), {r: 404 for r in ROLES}),
 }
 
 

@@ -60,7 +60,7 @@ def test_preferences_are_saved_per_kind(web_org: Org, client_for) -> None:  # ty
     page = client.get("/inbox/preferences").get_data(as_text=True)
     assert '<option value="weekly" selected>' in page
     bad = post_form(client, "/inbox/preferences", {"overdue": "hourly"}, page="/inbox/preferences")
-    assert bad.status_code == 200 and "mode" in bad.get_data(as_text=True)  # type: ignore[attr-defined]
+    assert bad.status_code == 400 and "mode" in bad.get_data(as_text=True)  # type: ignore[attr-defined]
 
 
 def test_one_click_unsubscribe_needs_no_sign_in_and_refuses_a_forged_link(

@@ -97,7 +97,7 @@ def test_signing_in_opens_a_session_and_lands_on_the_members_work(world):
 def test_a_wrong_password_or_unknown_address_gets_one_message_and_no_session(world, email, password):
     client = world.app.test_client()
     response = _post_login(client, email, password)
-    assert response.status_code == 200
+    assert response.status_code == 401  # a plain form's refusal is a 4xx (the form has no htmx)
     message = "That e-mail address and password do not match an active account."
     assert message in response.get_data(as_text=True)
     assert not _reads_the_board(client)
@@ -168,7 +168,7 @@ def test_a_deactivation_takes_effect_on_the_next_request(client_for, web_org, da
     assert not _reads_the_board(client)
     with unchanged(web_org.app):
         assert is_login_redirect(_progress(client, commitment, token))
-    assert _post_login(client, LEAD, PASSWORD).status_code == 200  # and no way back in
+    assert _post_login(client, LEAD, PASSWORD).status_code == 401  # and no way back in
     assert not _reads_the_board(client)
 
 
@@ -295,7 +295,7 @@ def test_login_is_rate_limited_per_address(another_app):
     app = another_app(LOGIN_RATE_LIMIT="3 per minute")
     client = app.test_client()
     for _ in range(3):
-        assert _post_login(client, LEAD, "wrong-password").status_code == 200
+        assert _post_login(client, LEAD, "wrong-password").status_code == 401
     refused = _post_login(client, LEAD, PASSWORD)  # even the right password waits
     assert refused.status_code == 429
     assert "Too many attempts" in refused.get_data(as_text=True)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import functools
 import os
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 from uuid import UUID
 
 import click
+from eventsourcing.persistence import PersistenceError
 
 from tracker.application import CxTracker
+from tracker.cli.output import echo
 from tracker.config import ConfigError, DataDir, installation, resolve_data_dir
 from tracker.domain import member_id
 from tracker.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound
@@ -32,7 +35,7 @@ actor_option = click.option(
 
 
 def fail(message: str, status: int) -> None:
-    click.echo(f"Error: {message}", err=True)
+    echo(f"Error: {message}", err=True)  # messages may quote what a member typed: made safe
     raise SystemExit(status)
 
 
@@ -45,12 +48,18 @@ def reports_errors(command: F) -> F:
             return command(*args, **kwargs)
         except Invalid as e:
             for field, message in e.errors.items():
-                click.echo(f"Error: {field}: {message}", err=True)
+                echo(f"Error: {field}: {message}", err=True)
             raise SystemExit(EXIT_BAD_INPUT) from None
         except NotFound as e:
             fail(str(e), EXIT_BAD_INPUT)
         except (NotAllowed, Conflict, ConfigError) as e:
             fail(str(e), EXIT_REFUSED)
+        except (PersistenceError, sqlite3.OperationalError, PermissionError) as e:
+            if isinstance(e, PermissionError) or "readonly" in str(e) or "read-only" in str(e):
+                fail(f"cannot write: {e}. A read-only data directory (a copy handed to an auditor) "
+                     "allows only the commands that read: history, as-of, diff, verify, user list, "
+                     "projections status, and backup or export to a writable place", EXIT_REFUSED)
+            raise
         except DomainError as e:  # pragma: no cover - every subclass is handled above
             fail(str(e), EXIT_REFUSED)
 

@@ -11,6 +11,7 @@ import click
 from tracker import clock
 from tracker.accounts import check_password
 from tracker.cli.common import data_option, reports_errors
+from tracker.cli.output import echo
 from tracker.config import ConfigError, DataDir, installation, resolve_data_dir
 from tracker.demo import DEFAULT_PASSWORD, DemoAccount, seed
 
@@ -40,17 +41,17 @@ def demo(data_dir: str | None, host: str, port: int, no_serve: bool, password: s
         raise ConfigError(f"{data.path} is not empty: the demo needs a new or empty directory")
     day = today.date() if today else clock.today()
     with installation(data, create=True) as app:
-        click.echo(f"Creating the demo organisation in {data.path}")
-        click.echo(f"(about six months of history, up to {day.isoformat()}; hashing the passwords takes a few seconds)")
+        echo(f"Creating the demo organisation in {data.path}")
+        echo(f"(about six months of history, up to {day.isoformat()}; hashing the passwords takes a few seconds)")
         try:
             accounts = seed(app, password=password, today=day, progress=_progress_line())
             events = app.head()
         except (Exception, KeyboardInterrupt):
-            click.echo(f"\nThe demo is incomplete: delete {data.path} and run 'cx-tracker demo' again.", err=True)
+            echo(f"\nThe demo is incomplete: delete {data.path} and run 'cx-tracker demo' again.", err=True)
             raise
-    click.echo()
+    echo()
     _print_accounts(accounts, password)
-    click.echo(f"\n{events} events written; the data is in {data.path}.")
+    echo(f"\n{events} events written; the data is in {data.path}.")
     if not no_serve:
         serve_web(data, host, port)
 
@@ -63,10 +64,10 @@ def serve_web(data: DataDir, host: str, port: int) -> None:
     """
     servers = entry_points(group="cx_tracker.server", name="web")
     if not servers:
-        click.echo(f"Web UI: not available in this installation (the data is ready in {data.path}).")
+        echo(f"Web UI: not available in this installation (the data is ready in {data.path}).")
         return
     run_server = next(iter(servers)).load()
-    click.echo(f"Sign in at http://{host}:{port}/ with one of the accounts above.")
+    echo(f"Sign in at http://{host}:{port}/ with one of the accounts above.")
     try:
         run_server(str(data.path), host, port)
     except OSError as e:  # typically: the port is taken
@@ -83,10 +84,10 @@ def _progress_line() -> Callable[[int, int], None]:
     def report(done: int, total: int) -> None:
         tenth = done * 10 // total
         if done == 1:
-            click.echo("Seeding:", nl=False)
+            echo("Seeding:", nl=False)
         if tenth > shown[0]:
             shown[0] = tenth
-            click.echo(f" {tenth * 10}%", nl=done == total)
+            echo(f" {tenth * 10}%", nl=done == total)
 
     return report
 
@@ -97,12 +98,12 @@ def _print_accounts(accounts: list[DemoAccount], password: str) -> None:
         for a in accounts
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    click.echo("Demo accounts:")
+    echo("Demo accounts:")
     for row in rows:
-        click.echo("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[3])
-    click.echo(f"\nPassword for every account: {password}")
+        echo("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[3])
+    echo(f"\nPassword for every account: {password}")
     if not all(a.active for a in accounts):
-        click.echo("Deactivated members cannot sign in; every other account can.")
+        echo("Deactivated members cannot sign in; every other account can.")
 
 
 __all__ = ["demo", "serve_web"]

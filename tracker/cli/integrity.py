@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from tracker.cli.common import EXIT_BAD_INPUT, EXIT_REFUSED, data_option, fail, open_existing, reports_errors
+from tracker.cli.output import echo, echo_json
 from tracker.integrity.backup import BackupError
 from tracker.integrity.backup import backup as copy_data
 from tracker.integrity.bundle import BundleError, verify_bundle
@@ -53,12 +54,12 @@ class Rate:
             self.started = now
         if now - self.last >= 2 and now - self.started >= 2:
             self.last = now
-            click.echo(f"  {count:,} events, {count / (now - self.started):,.0f} events/s", err=True)
+            echo(f"  {count:,} events, {count / (now - self.started):,.0f} events/s", err=True)
 
     def done(self) -> None:
         seconds = time.perf_counter() - self.started
         rate = f" ({self.count / seconds:,.0f} events/s)" if seconds > 0 and self.count else ""
-        click.echo(f"{self.verb} {self.count:,} events in {seconds:.1f} s{rate}", err=True)
+        echo(f"{self.verb} {self.count:,} events in {seconds:.1f} s{rate}", err=True)
 
 
 def _seal_text(seal: Seal) -> str:
@@ -87,9 +88,11 @@ def seal(data_dir: str | None, fmt: str) -> None:
             ledger.close()
     rate.done()
     append_seal(data.path / SEALS_FILE, sealed)
-    click.echo(sealed.as_json() if fmt == "json" else _seal_text(sealed))
     if fmt == "json":
-        click.echo(_seal_text(sealed), err=True)
+        echo_json(sealed.as_json())
+        echo(_seal_text(sealed), err=True)
+    else:
+        echo(_seal_text(sealed))
 
 
 @click.command()
@@ -121,7 +124,7 @@ def verify(data_dir: str | None, seals_files: tuple[Path, ...], bundle: Path | N
                     ledger.close()
     rate.done()
     for line in report_lines(verification):
-        click.echo(line)
+        echo(line)
     if not verification.ok:
         raise SystemExit(EXIT_REFUSED)
 
@@ -141,9 +144,9 @@ def export(file: Path, data_dir: str | None) -> None:
     with open_existing(data_dir) as (data, app):
         sealed = export_bundle(app, data, file, rate)
     rate.done()
-    click.echo(f"Wrote {file}: {sealed.events:,} events up to position {sealed.position}, "
-               f"sealed. Keep the new seal outside the system:")
-    click.echo(sealed.as_json())
+    echo(f"Wrote {file}: {sealed.events:,} events up to position {sealed.position}, "
+         f"sealed. Keep the new seal outside the system:")
+    echo_json(sealed.as_json())
 
 
 @click.command("backup")
@@ -155,15 +158,15 @@ def backup(dest: Path, data_dir: str | None) -> None:
     copy: SQLite integrity, its chain against its seals, its log a prefix of the live one."""
     rate = Rate("Checked")
     with open_existing(data_dir) as (data, app):
-        click.echo(f"Backing up {data.path} into {dest} ...", err=True)
-        report = copy_data(data, app, dest.absolute(), lambda line: click.echo(line, err=True), rate)
+        echo(f"Backing up {data.path} into {dest} ...", err=True)
+        report = copy_data(data, app, dest.absolute(), lambda line: echo(line, err=True), rate)
     if report.verification is not None:
         rate.done()
         for line in report_lines(report.verification)[:-1]:
-            click.echo(line)
+            echo(line)
     for problem in report.problems:
-        click.echo(f"PROBLEM: {problem}")
+        echo(f"PROBLEM: {problem}")
     if not report.ok:
-        click.echo(f"FAILED: the backup in {dest} did not pass its checks.")
+        echo(f"FAILED: the backup in {dest} did not pass its checks.")
         raise SystemExit(EXIT_REFUSED)
-    click.echo(f"OK: backup in {dest} ({len(report.files)} files) checked.")
+    echo(f"OK: backup in {dest} ({len(report.files)} files) checked.")

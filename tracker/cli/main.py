@@ -2,15 +2,42 @@
 
 from __future__ import annotations
 
+import io
+import os
+import sys
+from typing import Any
+
 import click
 
 from tracker import __version__
 from tracker.cli.demo import demo
 from tracker.cli.integrity import backup, export, seal, verify
 from tracker.cli.users import init, user
+from tracker.config import PRIVATE_UMASK
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class CxTrackerGroup(click.Group):
+    """The command group: a reader that stops reading (`cx-tracker history | head -1`) ends the
+    command quietly and successfully, as for any Unix filter, instead of an error and status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            _silence_stdout()
+            ctx.exit(0)
+
+
+def _silence_stdout() -> None:
+    """What is still buffered for the closed pipe goes nowhere (else Python reports it at exit)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):  # not a real file (tests)
+        pass
+
+
+@click.group(cls=CxTrackerGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cx-tracker")
 def cli() -> None:
     """Event-sourced customer-experience action-plan tracker.
@@ -18,6 +45,10 @@ def cli() -> None:
     Every command takes --data DIR (default: $CX_TRACKER_DATA, else ./cx-tracker-data).
     Exit status: 0 done, 1 refused (not allowed, conflict, unusable data), 2 bad input.
     """
+    # Every file a command creates (stores, views, seals, backups, bundles) is its owner's alone.
+    previous = os.umask(PRIVATE_UMASK)
+    os.umask(previous | PRIVATE_UMASK)
+    click.get_current_context().call_on_close(lambda: os.umask(previous))
 
 
 cli.add_command(init)

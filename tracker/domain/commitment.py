@@ -30,6 +30,9 @@ class Roadblock:
 class Commitment(TrackerAggregate):
     TOPIC = topic("commitment", "Commitment")
     check_in_days = None  # None: the plan's cadence
+    # Named so that `Commitment(id=...)` may choose the id: a create form's idempotency key
+    # decides it, so a double submit makes one commitment (see CommitmentCommands).
+    id: UUID
 
     class Created(TrackerAggregate.Created):
         TOPIC = topic("commitment", "Created")

@@ -22,7 +22,9 @@ from eventsourcing.application import Application
 
 from tracker.accounts import Accounts
 from tracker.application import CxTracker
-from tracker.config import ACCOUNTS_FILE, EVENTS_FILE, VIEWS_FILE, DataDir, uses_sqlite_events
+from tracker.config import (
+    ACCOUNTS_FILE, EVENTS_FILE, VIEWS_FILE, DataDir, sqlite_uri, uses_sqlite_events,
+)
 from tracker.integrity.ledger import LEDGER_FILE, Ledger
 from tracker.integrity.seals import SEALS_FILE, SealsError, read_seals
 from tracker.integrity.verify import Progress, Verification, verify_store
@@ -58,7 +60,7 @@ def backup(data: DataDir, live: Application[Any], dest: Path, note: Note,
         report.files.append(path.name)
     for name in SQLITE_FILES:
         if (data.path / name).exists():
-            _copy_sqlite(data.path / name, dest / name, note, report)
+            _copy_sqlite(data.path / name, dest / name, note, report, data.read_only)
     note(f"copied {len(report.files)} files into {dest}; checking the copy ...")
     if uses_sqlite_events() and (dest / EVENTS_FILE).exists():
         _check_events(live, dest, report, progress)
@@ -72,16 +74,22 @@ def _prepare_destination(dest: Path) -> None:
         raise BackupError(f"{dest} is not empty: a backup goes into a new or empty directory")
     if not dest.parent.is_dir():
         raise BackupError(f"cannot create {dest}: its parent {dest.parent} does not exist")
-    dest.mkdir(exist_ok=True)
+    try:
+        dest.mkdir(exist_ok=True)
+    except OSError as e:
+        raise BackupError(f"cannot create {dest}: {e.strerror}") from e
 
 
 def _plain_file(path: Path) -> bool:
     return path.is_file() and path.name not in SQLITE_FILES and not path.name.endswith(SKIPPED)
 
 
-def _copy_sqlite(source: Path, target: Path, note: Note, report: BackupReport) -> None:
+def _copy_sqlite(source: Path, target: Path, note: Note, report: BackupReport,
+                 read_only: bool = False) -> None:
     started = time.perf_counter()
-    src = sqlite3.connect(source, timeout=30)
+    # A read-only copy (an auditor's) is read immutable: SQLite may not make its -shm file there.
+    src = (sqlite3.connect(sqlite_uri(source, read_only=True), uri=True, timeout=30) if read_only
+           else sqlite3.connect(source, timeout=30))
     dst = sqlite3.connect(target)
     try:
         src.backup(dst)  # one step: a consistent snapshot, however busy the writers are

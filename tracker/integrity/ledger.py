@@ -7,6 +7,7 @@ digests, so the ledger is itself checked against the seals.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -37,7 +38,9 @@ class Entry(NamedTuple):
 class Ledger:
     def __init__(self, path: Path, *, create: bool = False) -> None:
         self.path = path
-        uri = f"file:{path}" + ("" if create else "?mode=ro")
+        # A ledger in a directory we may not write (a read-only copy) is opened immutable.
+        unwritable = not create and not os.access(path.parent, os.W_OK)
+        uri = f"file:{path}" + ("" if create else "?mode=ro") + ("&immutable=1" if unwritable else "")
         try:
             self.db = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None)
             if create:

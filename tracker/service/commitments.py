@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from uuid import UUID
+from uuid import UUID, uuid4, uuid5
 
 from tracker import clock
 from tracker.authorization import (
     require_commitment_party, require_department_writer, require_roadblock_party, require_writer,
 )
 from tracker.domain import Commitment, Member, rules
-from tracker.errors import Invalid, NotFound
+from tracker.domain.base import ID_NAMESPACE
+from tracker.errors import Conflict, Invalid, NotFound
 from tracker.service.base import Receipt, RoadblockReceipt, ServiceBase
 
 
@@ -19,9 +20,19 @@ class CommitmentCommands(ServiceBase):
     def make_commitment(
         self, actor: UUID, *, department: str, title: str, due_date: date | str, owner: str,
         description: str = "", journey: str | None = None, kpi: str | None = None,
+        idempotency_key: str | None = None,
     ) -> Receipt:
-        """A department commits to do something by a date; `owner` is a member's e-mail."""
+        """A department commits to do something by a date; `owner` is a member's e-mail.
+
+        With an `idempotency_key` (a create form carries a new one each time it is shown), the
+        same actor making a commitment with the same key again, even at the same instant in
+        another process, gets the first one's receipt and makes nothing: the key decides the
+        commitment's id, and the event store accepts one creation per id.
+        """
         member = self._actor(actor)
+        made_id = _made_id(actor, idempotency_key)
+        if made_id is not None and made_id in self.repository:
+            return self._made_already(made_id)
         plan = self._plan()
         plan.require_department("department", department)
         require_department_writer(member, department)
@@ -33,8 +44,18 @@ class CommitmentCommands(ServiceBase):
             journey=lambda: _optional_key(plan.require_journey, "journey", journey),
             kpi=lambda: _optional_key(plan.require_kpi, "kpi", kpi),
         )
-        commitment = Commitment(plan_id=plan.id, department=department, actor=actor, **values)
-        return self._store(commitment)
+        commitment = Commitment(id=made_id or uuid4(), plan_id=plan.id, department=department,
+                                actor=actor, **values)
+        try:
+            return self._store(commitment)
+        except Conflict:
+            if made_id is None:
+                raise
+            return self._made_already(made_id)  # the twin request stored it first
+
+    def _made_already(self, made_id: UUID) -> Receipt:
+        made = self._commitment(made_id)
+        return Receipt(made.id, made.version, self.head())
 
     def report_progress(
         self, actor: UUID, commitment_id: UUID, *, percent: int | str, note: str = "",
@@ -179,6 +200,15 @@ class CommitmentCommands(ServiceBase):
         if day > clock.today():
             raise Invalid.field(field, "cannot be in the future")
         return day
+
+
+def _made_id(actor: UUID, idempotency_key: str | None) -> UUID | None:
+    """The id a commitment made by `actor` with this key gets (None: no key, a random id)."""
+    if not idempotency_key:
+        return None
+    if len(idempotency_key) > 100:
+        raise Invalid.field("idempotency_key", "must be at most 100 characters")
+    return uuid5(ID_NAMESPACE, f"commitment:{actor}:{idempotency_key}")
 
 
 def _percent(value: int | str) -> int:

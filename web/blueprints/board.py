@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 from itertools import groupby
 from typing import Any
+from uuid import uuid4
 
 from flask import Blueprint, abort, request, url_for
 from flask_login import current_user, login_required
@@ -123,6 +124,9 @@ def _new_context() -> dict[str, Any]:
         "journey_options": [(j["key"], j["name"]) for j in directory.journeys(db)],
         "kpi_options": [(k["key"], k["name"]) for k in directory.kpis(db)],
         "today": clock.today(),
+        # A new one each time the form is shown (a refused form keeps the one it was sent with):
+        # sending the same form twice makes one commitment.
+        "idempotency_key": uuid4().hex,
     }
 
 
@@ -142,6 +146,7 @@ def make_commitment() -> str | Response | tuple[str, int]:
             current_user.id, department=department, title=form_value("title"),
             description=form_value("description"), due_date=form_value("due_date"),
             owner=form_value("owner"), journey=optional("journey"), kpi=optional("kpi"),
+            idempotency_key=optional("idempotency_key"),
         ),
         page="board/new.html", fragment="board/_new.html", context=_new_context,
         done="Commitment made.", redirect_to=url_for("board.index", department=department),

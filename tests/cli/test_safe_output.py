@@ -1,0 +1,221 @@
+"""What members typed never drives an auditor's terminal or spreadsheet: the text output of every
+command shows control and escape characters as visible escapes, no CSV cell starts with a formula
+character, and the JSON exports keep every value exactly."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.cli.support import PASSWORD, cx, open_data
+from tests.test_cli_reference import command_paths
+from tracker import clock
+from tracker.cli.main import cli
+from tracker.domain import member_id
+from tracker.safe_text import FORMULA_START, csv_cell, json_text, terminal_text
+
+# Clears the screen, sets the window title, rings, moves the cursor back, a C1 CSI, a
+# right-to-left override: each would act on a terminal if printed raw.
+ATTACK = "\x1b[2J\x1b]0;owned\x07\x9b31m\u202eevil\r\x08"
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+FORMULAS = ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "=cmd|' /C calc'!A0"]
+CCO = "cco@example.com"
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+
+
+def hostile(label: str) -> str:
+    return f"{label} {ATTACK} end"
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """An installation where every text a member can type carries escape sequences, and some
+    start with a formula."""
+    import tracker.accounts
+    from tests.conftest import FAST_HASHER
+
+    path = tmp_path_factory.mktemp("hostile") / "data"
+    mp = pytest.MonkeyPatch()
+    mp.setattr(tracker.accounts, "PasswordHasher", lambda: FAST_HASHER)
+    with clock.frozen_at(T0):
+        assert cx("init", "--data", path, "--plan", hostile("Plan"), "--vision", hostile("Vision"),
+                  "--email", CCO, "--name", hostile("Cara"), "--password", PASSWORD).exit_code == 0
+        app = open_data(path)
+        cco = member_id(CCO)
+        app.add_department(cco, "support", hostile("Support"))
+        app.add_department(cco, "it", FORMULAS[0])
+        app.register_member(cco, email="lead@example.com", name=hostile("Lead"), password=PASSWORD,
+                            role="lead", department="support")
+        app.register_member(cco, email="other@example.com", name=FORMULAS[1], password=PASSWORD,
+                            role="lead", department="support")
+        app.define_journey(cco, "onboarding", hostile("Journey"), "support")
+        app.define_kpi(cco, key="nps", name=hostile("KPI"), unit="pts", baseline=1, target=2,
+                       target_date="2026-12-31")
+        app.record_measurement(cco, key="nps", value=1.5, note=hostile("Measured"))
+        app.revise_vision(cco, hostile("Vision 2"))
+    with clock.frozen_at(T0 + timedelta(days=1)):
+        first = app.make_commitment(cco, department="support", title=hostile("Title"),
+                                    description=FORMULAS[2], due_date="2026-06-30",
+                                    owner="lead@example.com", journey="onboarding", kpi="nps").id
+        app.report_progress(cco, first, percent=10, note=FORMULAS[3])
+        app.move_due_date(cco, first, due_date="2026-07-31", reason=hostile("Moved"))
+        blocked = app.raise_roadblock(cco, first, description=hostile("Blocked"), help_from="it")
+        app.resolve_roadblock(cco, first, roadblock_id=blocked.roadblock_id, resolution=hostile("Solved"))
+        app.hand_over(cco, first, new_owner="other@example.com", reason=FORMULAS[4])
+        app.add_note(cco, first, text=hostile("Note"))
+        app.complete(cco, first, evidence=hostile("Evidence"), completed_on="2026-03-03")
+        app.celebrate(cco, first, message=hostile("Cheers"))
+        second = app.make_commitment(cco, department="support", title=FORMULAS[0],
+                                     due_date="2026-06-30", owner="lead@example.com").id
+        app.raise_roadblock(cco, second, description=hostile("Still blocked"))
+        app.withdraw(cco, second, reason=hostile("Withdrawn"))
+        app.deactivate_member(cco, email="other@example.com", reason=hostile("Left"))
+    app.close()
+    app.accounts.close()
+    mp.undo()
+    yield path
+
+
+def text_of(*args: Any) -> str:
+    result = cx(*args)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+# Every command, with the text outputs to check (None: it prints nothing a member typed, say why).
+TEXT_RUNS: dict[str, list[list[str]] | None] = {
+    "cx-tracker history": [["history"], ["history", "--kind", "NoteAdded"]],
+    "cx-tracker as-of": [["as-of", "2026-12-31"], ["as-of", "2026-03-02"]],
+    "cx-tracker diff": [["diff", "2026-03-01", "2026-12-31"]],
+    "cx-tracker user list": [["user", "list"]],
+    "cx-tracker projections status": [["projections", "status"]],
+    "cx-tracker projections rebuild": [["projections", "rebuild"]],
+    "cx-tracker projections run": [["projections", "run", "--once"]],
+    "cx-tracker seal": [["seal", "--format", "text"]],
+    "cx-tracker verify": [["verify"]],
+    # Covered by tests of their own below (they need a fresh directory or a member to act on).
+    "cx-tracker init": None, "cx-tracker user add": None, "cx-tracker user grant": None,
+    "cx-tracker user revoke": None, "cx-tracker user deactivate": None, "cx-tracker backup": None,
+    "cx-tracker user password": None,
+    "cx-tracker export": None,
+    # Print only what the product itself wrote: demo accounts, the server's address.
+    "cx-tracker demo": None, "cx-tracker serve": None,
+}
+
+
+def test_every_command_is_considered_for_safe_output() -> None:
+    assert set(command_paths(cli)) <= set(TEXT_RUNS), "a new command: add its text output to TEXT_RUNS"
+
+
+@pytest.mark.parametrize("args", [run for runs in TEXT_RUNS.values() if runs for run in runs],
+                         ids=" ".join)
+def test_text_output_shows_escape_sequences_as_visible_text(data: Path, args: list[str]) -> None:
+    output = text_of(*args, "--data", data)
+    assert not UNSAFE.findall(output)
+
+
+def test_what_members_typed_is_still_there_escaped(data: Path) -> None:
+    output = text_of("history", "--data", data)
+    assert "Note \\x1b[2J\\x1b]0;owned\\x07\\x9b31m\\u202eevil" in output
+    assert terminal_text(hostile("Cara")) in text_of("user", "list", "--data", data)
+    assert terminal_text(hostile("Title")) in text_of("as-of", "2026-12-31", "--data", data)
+
+
+def test_errors_that_quote_a_value_show_it_escaped(data: Path) -> None:
+    result = cx("user", "grant", f"x{ATTACK}@example.com", "auditor", "--as", CCO, "--data", data)
+    assert result.exit_code != 0 and not UNSAFE.findall(result.output)
+
+
+def test_password_command_echoes_safely(data: Path) -> None:
+    result = cx("user", "password", "lead@example.com", "--link", "--as", CCO, "--data", data)
+    assert result.exit_code == 0 and not UNSAFE.findall(result.output), result.output
+
+
+def test_member_commands_echo_safely(data: Path) -> None:
+    result = cx("user", "add", "new@example.com", "--name", hostile("New"), "--as", CCO,
+                "--password", PASSWORD, "--data", data)
+    assert result.exit_code == 0, result.output
+    for args in (["grant", "new@example.com", "auditor"], ["revoke", "new@example.com", "auditor"],
+                 ["deactivate", "new@example.com", "--reason", hostile("Gone")]):
+        result = cx("user", *args, "--as", CCO, "--data", data)
+        assert result.exit_code == 0 and not UNSAFE.findall(result.output), result.output
+
+
+def test_backup_and_export_print_safely(data: Path, tmp_path: Path) -> None:
+    for args in (["backup", tmp_path / "copy"], ["export", tmp_path / "bundle.jsonl"]):
+        output = text_of(*args, "--data", data)
+        assert not UNSAFE.findall(output)
+
+
+def test_init_echoes_the_plan_name_safely(tmp_path: Path) -> None:
+    output = text_of("init", "--data", tmp_path / "d", "--plan", hostile("Plan"), "--email", CCO,
+                     "--name", "Cara", "--password", PASSWORD)
+    assert not UNSAFE.findall(output)
+
+
+def test_no_csv_cell_starts_with_a_formula_character(data: Path) -> None:
+    rows = list(csv.reader(io.StringIO(text_of("history", "--format", "csv", "--data", data))))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert len(rows) > 20
+    assert not [c for c in cells if c.startswith(FORMULA_START)]
+    assert "'" + FORMULAS[0] in cells  # the second commitment's title, shown as text
+
+
+def test_the_json_exports_keep_every_value_exactly(data: Path) -> None:
+    lines = text_of("history", "--format", "jsonl", "--data", data).splitlines()
+    assert not UNSAFE.findall("\n".join(lines))
+    rows = [json.loads(line) for line in lines]
+    assert {r["actor_name"] for r in rows} == {hostile("Cara")}
+    assert hostile("Title") in {r["commitment_title"] for r in rows}
+    assert FORMULAS[0] in {r["commitment_title"] for r in rows}  # not neutralised in JSON
+    summaries = " ".join(r["summary"] for r in rows)  # (summaries fold line breaks into spaces)
+    for label in ("Note", "Moved", "Blocked", "Solved", "Evidence", "Cheers", "Withdrawn"):
+        assert hostile(label).replace("\r", " ") in summaries
+    for args in (["as-of", "2026-12-31", "--format", "json"],
+                 ["diff", "2026-03-01", "2026-12-31", "--format", "json"]):
+        output = text_of(*args, "--data", data)
+        assert not UNSAFE.findall(output)
+        assert hostile("Title") in strings(json.loads(output))
+
+
+def strings(value: Any) -> set[str]:
+    """Every string anywhere in a parsed JSON value."""
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, dict):
+        return set().union(*map(strings, value.values())) if value else set()
+    if isinstance(value, list):
+        return set().union(*map(strings, value)) if value else set()
+    return set()
+
+
+# ---- the helper itself ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@x", "\t=1", "\r=1"])
+def test_a_formula_cell_gets_a_leading_quote(value: str) -> None:
+    assert csv_cell(value) == "'" + value
+
+
+@pytest.mark.parametrize("value", ["plain", "", "1-2", "a=b", 42, -3, None])
+def test_other_cells_are_left_alone(value: object) -> None:
+    assert csv_cell(value) == value
+
+
+def test_terminal_text_keeps_lines_tabs_and_unicode_but_escapes_controls() -> None:
+    assert terminal_text("a\tb\nc — é 🎉") == "a\tb\nc — é 🎉"
+    assert terminal_text("\x1b[2J\x07\x7f\x9b\u202e\r") == "\\x1b[2J\\x07\\x7f\\x9b\\u202e\\x0d"
+
+
+def test_json_text_parses_to_the_same_value() -> None:
+    value = {"note": ATTACK + "\x7f\u2028 é"}
+    text = json_text(json.dumps(value, ensure_ascii=False))
+    assert not UNSAFE.findall(text) and "\u2028" not in text
+    assert json.loads(text) == value
