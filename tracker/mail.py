@@ -8,6 +8,7 @@ start; user and password optional, URL-encoded); `CX_TRACKER_MAIL_FROM`: the sen
 from __future__ import annotations
 
 import os
+import re
 import smtplib
 import ssl
 import time
@@ -17,6 +18,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from urllib.parse import parse_qs, unquote, urlsplit
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 SMTP_URL_ENV, MAIL_FROM_ENV = "CX_TRACKER_SMTP_URL", "CX_TRACKER_MAIL_FROM"
 DEFAULT_FROM = "cx-tracker@localhost"
 ATTEMPTS = 3
@@ -79,7 +81,7 @@ def build_message(mail: Mail, sender: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = mail.to
-    message["Subject"] = mail.subject
+    message["Subject"] = one_line(mail.subject)
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "localhost")
     message["Auto-Submitted"] = "auto-generated"
@@ -89,6 +91,12 @@ def build_message(mail: Mail, sender: str) -> EmailMessage:
     message.set_content(mail.text)
     message.add_alternative(mail.html, subtype="html")
     return message
+
+
+def one_line(text: str) -> str:
+    """A header value from text members typed: control characters and line breaks become
+    spaces (a line break in a header would start another header)."""
+    return " ".join(_CONTROL.sub(" ", text).split())
 
 
 class SmtpMailer:

@@ -16,6 +16,7 @@ import click
 from tracker import clock
 from tracker.cli.common import EXIT_BAD_INPUT, data_option, fail, open_existing, reports_errors
 from tracker.config import DataDir, installation
+from tracker.safe_text import terminal_text
 
 if TYPE_CHECKING:
     from projections.reminders.remind import Outcome
@@ -89,9 +90,9 @@ def remind(data_dir: str | None, dry_run: bool, at_text: str | None, due_within:
     with open_existing(data_dir) as (data, _):  # a clear error when the data is unusable
         pass
     outcome = run_once(data, at, dry_run=dry_run, due_within=due_within,
-                       progress=lambda line: click.echo(line, err=True))
-    for line in outcome.lines:
-        click.echo(line)
+                       progress=lambda line: click.echo(terminal_text(line), err=True))
+    for line in outcome.lines:  # titles and names members typed: shown escaped
+        click.echo(terminal_text(line))
     counts = ", ".join(f"{kind} {n}" for kind, n in sorted(outcome.issued.items())) or "nothing"
     click.echo(f"{'Would send' if dry_run else 'Recorded'}: {counts}"
                + (f"; off by preference: {sum(outcome.skipped_off.values())}"

@@ -101,6 +101,8 @@ TEXT_RUNS: dict[str, list[list[str]] | None] = {
     "cx-tracker projections run": [["projections", "run", "--once"]],
     "cx-tracker seal": [["seal", "--format", "text"]],
     "cx-tracker verify": [["verify"]],
+    # Its real run records notices; test_what_members_typed_is_still_there_escaped makes it.
+    "cx-tracker remind": [["remind", "--dry-run", "--at", "2026-03-05T09:00:00+00:00"]],
     # Covered by tests of their own below (they need a fresh directory or a member to act on).
     "cx-tracker init": None, "cx-tracker user add": None, "cx-tracker user grant": None,
     "cx-tracker user revoke": None, "cx-tracker user deactivate": None, "cx-tracker backup": None,
@@ -127,6 +129,10 @@ def test_what_members_typed_is_still_there_escaped(data: Path) -> None:
     assert "Note \\x1b[2J\\x1b]0;owned\\x07\\x9b31m\\u202eevil" in output
     assert terminal_text(hostile("Cara")) in text_of("user", "list", "--data", data)
     assert terminal_text(hostile("Title")) in text_of("as-of", "2026-12-31", "--data", data)
+    assert terminal_text(hostile("Title")) in text_of(
+        "remind", "--dry-run", "--at", "2026-03-05T09:00:00+00:00", "--data", data)
+    sent = text_of("remind", "--at", "2026-03-05T09:00:00+00:00", "--data", data)
+    assert "2 to the outbox" in sent and not UNSAFE.findall(sent)
 
 
 def test_errors_that_quote_a_value_show_it_escaped(data: Path) -> None:

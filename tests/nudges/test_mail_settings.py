@@ -58,3 +58,10 @@ def test_an_unsubscribe_link_names_its_member_and_kind_and_cannot_be_altered() -
     other = sign("key", UUID(int=8), "overdue").split(".")[0]
     with pytest.raises(Invalid):
         verify("key", f"{other}.{mac}")  # another member's payload under this member's signature
+
+
+def test_a_subject_members_typed_stays_one_header_line() -> None:
+    message = build_message(Mail("a@b.test", "Overdue: x\r\nBcc: evil@x.test\x1b[2J", "t", "<p>t</p>"),
+                            "from@b.test")
+    assert message["Subject"] == "Overdue: x Bcc: evil@x.test [2J"
+    assert message["Bcc"] is None
