@@ -7,15 +7,16 @@ models up with the whole log first, and only read.
 from __future__ import annotations
 
 import sys
+import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import datetime
 from pathlib import Path
 
 import click
 from sqlite_utils import Database
 
-from tracker.cli.common import EXIT_BAD_INPUT, data_option, fail, open_existing, reports_errors
+from tracker.cli.common import EXIT_BAD_INPUT, EXIT_REFUSED, data_option, fail, open_existing, reports_errors
 from tracker.cli.output import echo, echo_json
 from tracker.safe_text import csv_writer
 
@@ -99,19 +100,27 @@ def history(data_dir: str | None, department: str | None, commitment: str | None
 @click.argument("instant_text", metavar="INSTANT")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--bundle", type=click.Path(dir_okay=False), metavar="FILE",
-              help="Read a replay bundle instead of the installation (offline; --data is ignored).")
+              help="Read a replay bundle instead of the installation (offline; --data is ignored). "
+                   "Its chain is verified first: a broken bundle is refused (exit 1).")
+@click.option("--no-verify", "skip_verify", is_flag=True,
+              help="With --bundle: replay it without verifying its chain first (at your own risk).")
 @reports_errors
-def as_of(data_dir: str | None, instant_text: str, fmt: str, bundle: str | None) -> None:
+def as_of(data_dir: str | None, instant_text: str, fmt: str, bundle: str | None,
+          skip_verify: bool) -> None:
     """The whole plan as it stood at INSTANT: the board per department with health, the
     journeys, accountability per department and the open roadblocks."""
     from projections.audit.as_of import plan_as_of
-    from projections.audit.report import as_of_json, as_of_text, dumps
+    from projections.audit.report import as_of_json, as_of_text, dump_chunks
 
     moment = instant(instant_text, "INSTANT")
-    with (bundle_views(bundle) if bundle else caught_up_views(data_dir)) as db:
+    if skip_verify and not bundle:
+        fail("--no-verify goes with --bundle", EXIT_BAD_INPUT)
+    with (bundle_views(bundle, verify=not skip_verify) if bundle else caught_up_views(data_dir)) as db:
         plan = plan_as_of(db, moment)
         if fmt == "json":
-            echo_json(dumps(as_of_json(plan)))
+            for chunk in dump_chunks(as_of_json(plan)):
+                echo_json(chunk, nl=False)
+            echo()
         else:
             for line in as_of_text(plan):
                 echo(line)
@@ -141,22 +150,38 @@ def diff(data_dir: str | None, a: str, b: str, fmt: str) -> None:
                 echo(line)
 
 
+# The views of a bundle live in a temporary file that nobody else reads: no journal, no fsync,
+# and a page cache that is bounded (so peak memory stays flat however long the log).
+BUNDLE_VIEWS_PRAGMAS = ("PRAGMA journal_mode=OFF", "PRAGMA synchronous=OFF", "PRAGMA cache_size=-8192")
+
+
 @contextmanager
-def bundle_views(path: str) -> Iterator[Database]:
-    """Read models built in memory from a replay bundle's events, by the same runner and views."""
+def bundle_views(path: str, *, verify: bool = True) -> Iterator[Database]:
+    """Read models built from a replay bundle's events, by the same runner and views, in a
+    temporary directory (memory stays flat with the log's length). The bundle's chain is
+    verified first unless `verify` is False; a broken bundle is refused."""
+    from projections.audit.bundles import bundle_refusal, replay_failure
     from projections.database import open_views
     from projections.runner import Runner
     from projections.views import all_views
-    from tracker.integrity.bundle import read_bundle
+    from tracker.integrity.bundle import replay_bundle
 
-    try:
-        app = read_bundle(Path(path)).application()
-    except (OSError, ValueError) as e:  # BundleError is a ValueError and names the file
-        fail(str(e), EXIT_BAD_INPUT)
-    db = open_views(":memory:")
-    try:
-        Runner(app, db, all_views()).catch_up()
+    if verify:
+        refusal = bundle_refusal(Path(path))
+        if refusal is not None:
+            fail(refusal.message, refusal.status)
+    with ExitStack() as stack:
+        try:
+            app = stack.enter_context(replay_bundle(Path(path)))
+        except (OSError, ValueError) as e:  # BundleError is a ValueError and names the file
+            fail(str(e), EXIT_BAD_INPUT)
+        views = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="cx-views-")))
+        db = open_views(views / "views.sqlite3")
+        stack.callback(db.close)
+        for pragma in BUNDLE_VIEWS_PRAGMAS:
+            db.execute(pragma)
+        try:
+            Runner(app, db, all_views(), batch_size=2000).catch_up()
+        except Exception as e:  # noqa: BLE001 - an unverified bundle may hold anything: say so, no traceback
+            fail(replay_failure(e, verified=verify), EXIT_REFUSED)
         yield db
-    finally:
-        db.close()
-        app.close()

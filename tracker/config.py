@@ -135,8 +135,45 @@ def _refuse_another_sqlite_file(data: DataDir) -> None:
             )
 
 
-def open_tracker(data: DataDir, *, create: bool = False) -> CxTracker:
-    """Open the installation in `data`; with `create`, make the directory and empty stores."""
+def _check_event_store(data: DataDir, read_only: bool = False) -> None:
+    """An initialised installation's event store is its only record of history: a missing,
+    emptied or table-less file is refused, never silently replaced by a new, empty store."""
+    restore = ("restore it from a backup ('cx-tracker backup' makes one); it is never recreated "
+               "empty, because the event log is the only record of the history")
+    if not data.events.exists():
+        if any(data.path.iterdir()):
+            raise ConfigError(f"the event store {data.events} is missing from this installation: "
+                              + restore)
+        raise ConfigError(f"no event store at {data.events}: run 'cx-tracker init' first")
+    if data.events.stat().st_size == 0:
+        raise ConfigError(f"the event store {data.events} is empty (0 bytes): " + restore)
+    _check_sqlite_file(data.events, "event store", read_only)
+    db = sqlite3.connect(sqlite_uri(data.events, read_only=read_only), uri=True)
+    try:
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    finally:
+        db.close()
+    if "stored_events" not in tables:
+        raise ConfigError(f"the event store {data.events} holds no event log: " + restore)
+
+
+def refuse_rows_outside_the_log(app: CxTracker) -> None:
+    """Rows at position 0 or below are loaded by the repository but read by no view, seal or
+    export: an installation holding any is refused until verified and restored."""
+    first = app.recorder.select_notifications(start=None, limit=1)
+    if first and first[0].id <= 0:
+        raise ConfigError(
+            f"the event store holds an event at position {first[0].id}, outside the log's order "
+            "(the store never writes at 0 or below): the history was tampered with. Run "
+            "'cx-tracker verify' and restore the data directory from a backup"
+        )
+
+
+def open_tracker(data: DataDir, *, create: bool = False, checked: bool = True) -> CxTracker:
+    """Open the installation in `data`; with `create`, make the directory and empty stores.
+
+    `checked=False` opens a log holding rows outside its order (for `verify` and the other
+    integrity commands, which report them)."""
     if create:
         prepare(data)
         for store in ([data.events] if uses_sqlite_events() else []) + [data.accounts, data.views]:
@@ -148,25 +185,32 @@ def open_tracker(data: DataDir, *, create: bool = False) -> CxTracker:
     env: dict[str, str] = {}
     read_only = not create and data.read_only
     if uses_sqlite_events():
-        if not create and not data.events.exists():
-            raise ConfigError(f"no event store at {data.events}: run 'cx-tracker init' first")
         _refuse_another_sqlite_file(data)
+        if not create:
+            _check_event_store(data, read_only)
         _check_sqlite_file(data.events, "event store", read_only)
         events = sqlite_uri(data.events, read_only=True) if read_only else str(data.events)
         env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": events}
         env = {k: v for k, v in env.items() if k not in os.environ}
     _check_sqlite_file(data.accounts, "accounts store", read_only)
     try:
-        return CxTracker(env=env, accounts=Accounts(data.accounts, read_only=read_only))
+        app = CxTracker(env=env, accounts=Accounts(data.accounts, read_only=read_only))
     except (sqlite3.DatabaseError, PersistenceError) as e:
         raise ConfigError(f"cannot open the stores in {data.path}: {e}") from e
+    if checked and not create:
+        try:
+            refuse_rows_outside_the_log(app)
+        except BaseException:
+            app.close()
+            raise
+    return app
 
 
 @contextmanager
-def installation(data: DataDir, *, create: bool = False) -> Iterator[CxTracker]:
+def installation(data: DataDir, *, create: bool = False, checked: bool = True) -> Iterator[CxTracker]:
     """The installation in `data` (see `open_tracker`), open for the block: the application and
     its accounts store are closed after it, however it ends."""
-    app = open_tracker(data, create=create)
+    app = open_tracker(data, create=create, checked=checked)
     try:
         yield app
     finally:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import IO, Any
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -49,12 +49,12 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
-class SafeDictWriter(csv.DictWriter):  # type: ignore[type-arg]
+class SafeDictWriter(csv.DictWriter):
     """`csv.DictWriter` whose every cell passes through `csv_cell`. A row with a carriage return
     in a cell is written with every cell quoted (Python 3.11's writer quotes only line ends it
     writes itself), so it stays one record."""
 
-    def __init__(self, stream: IO[str], columns: list[str]) -> None:
+    def __init__(self, stream: IO[str], columns: Sequence[str]) -> None:
         super().__init__(stream, columns, lineterminator="\n")
         self._quoted = csv.DictWriter(stream, columns, lineterminator="\n", quoting=csv.QUOTE_ALL)
 
@@ -69,7 +69,7 @@ class SafeDictWriter(csv.DictWriter):  # type: ignore[type-arg]
             self.writerow(row)
 
 
-def csv_writer(stream: IO[str], columns: list[str]) -> SafeDictWriter:
+def csv_writer(stream: IO[str], columns: Sequence[str]) -> SafeDictWriter:
     """The one CSV writer of the product: safe cells, a header row, '\\n' line ends."""
     writer = SafeDictWriter(stream, columns)
     writer.writeheader()

@@ -9,7 +9,7 @@ from flask import Flask
 from htmx_flask import Htmx
 
 from tracker.application import CxTracker
-from web import auth, errors, security
+from web import auth, dates, errors, security, wall
 from web.services import Services
 from web.settings import configure
 
@@ -25,6 +25,8 @@ def create_app(config: Mapping[str, Any] | None = None, *, tracker: CxTracker | 
     security.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
+    dates.init_app(app)
+    wall.init_app(app)
     _register_blueprints(app)
     return app
 

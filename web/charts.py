@@ -74,11 +74,11 @@ def _timeline_row(c: Mapping[str, Any], i: int, y0: float, x: Any) -> str:
     parts = [tooltip(_row_story(c, late)),
              f'<rect x="0" y="{y0}" width="{WIDTH}" height="{ROW_HEIGHT}"'
              f' fill="{COLOURS["stripe"] if i % 2 == 0 else "#ffffff"}"/>',
-             text(8, mid + 4, short, fill=COLOURS["withdrawn"] if withdrawn else COLOURS["ink"],
+             text(8, mid + 4, short, fill=COLOURS["muted"] if withdrawn else COLOURS["ink"],
                   text_decoration="line-through" if withdrawn else None,
                   class_="t-faint" if withdrawn else "t-ink")]
     if made is not None:
-        parts.append(line(x(made), mid, x(original), mid, stroke="#c5ccd8", stroke_width=6,
+        parts.append(line(x(made), mid, x(original), mid, stroke=COLOURS["span"], stroke_width=6,
                           stroke_linecap="round"))
     if due != original:
         parts.append(line(x(original), mid, x(due), mid, stroke=COLOURS["overdue"], stroke_width=2,

@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from tracker.errors import Conflict, Invalid, NotAllowed, NotFound
+from tracker.integrity.timeline import ClockBehind
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +23,7 @@ MESSAGES = {
           "here is the current state."),
     413: ("Too large", "What was sent is larger than this site accepts. Nothing was recorded."),
     429: ("Slow down", "Too many attempts. Wait a minute and try again."),
+    503: ("Try again shortly", "This server cannot record anything just now. Nothing was recorded."),
     # A failure may come after a command was stored (while the views caught up): never claim
     # that nothing was recorded, or the user repeats it.
     500: ("Something went wrong", "The error has been logged. If you were saving something, "
@@ -56,6 +58,13 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Invalid)
     def invalid(e: Invalid) -> tuple[str, int]:
         return error_response(400, "; ".join(f"{k}: {v}" for k, v in e.errors.items()))
+
+    @app.errorhandler(ClockBehind)
+    def clock_behind(e: ClockBehind) -> tuple[str, int]:
+        log.error("write refused: %s", e)
+        return error_response(503, "This server's clock is behind the history, so it cannot "
+                                   "record anything until its clock is corrected. Nothing was "
+                                   "recorded; tell the operator.")
 
     @app.errorhandler(CSRFError)
     def csrf_failed(e: CSRFError) -> tuple[str, int]:

@@ -37,13 +37,14 @@ def run_form(
     fragment: str,
     context: Callable[[], dict[str, Any]],
     done: str,
-    redirect_to: str,
+    redirect_to: str | Callable[[Receipt | None], str],
     form_key: str = "",
 ) -> str | Response | tuple[str, int]:
     """Run `command`; on success catch the views up (read-your-writes) and answer.
 
     `context()` is evaluated after the command, so it shows the new state. `form_key` names the
-    form on the page, so its errors and values appear at the right place.
+    form on the page, so its errors and values appear at the right place. `redirect_to` may be a
+    function of the command's receipt (to point at what it made).
     """
     errors: dict[str, str] = {}
     conflict = False
@@ -59,7 +60,7 @@ def run_form(
         if wants_fragment():
             return render_template(fragment, **context(), done=done)
         flash(done, "success")
-        return redirect(redirect_to)
+        return redirect(redirect_to(receipt) if callable(redirect_to) else redirect_to)
     values = {k: v for k, v in request.form.items() if k != "csrf_token"}
     state = dict(context(), errors=errors, values=values, failed_form=form_key, conflict=conflict)
     return render_template(fragment if wants_fragment() else page, **state), refusal_status(conflict)

@@ -24,6 +24,23 @@ def dumps(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
+
+
+def dump_chunks(value: Any, size: int = 1 << 16) -> Iterator[str]:
+    """`dumps(value)` in pieces of about `size` characters, never the whole text at once (the
+    plan as of an instant can be megabytes long)."""
+    pending: list[str] = []
+    length = 0
+    for piece in _ENCODER.iterencode(value):
+        pending.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(pending)
+            pending, length = [], 0
+    yield "".join(pending)
+
+
 def export_row(event: dict[str, Any]) -> dict[str, Any]:
     """One event as the JSON Lines and CSV exports write it."""
     return {

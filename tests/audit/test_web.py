@@ -75,7 +75,7 @@ def test_the_history_shows_each_change_before_and_after_and_filters_by_kind(clie
     html = page(client("auditor"), "/audit/history?kind=DueDateMoved")
     assert html.count('class="audit-event"') == 2
     assert ('<dt>due date</dt>\n        <dd><span class="before">2026-03-20</span> <span class="arrow"'
-            ' aria-label="became">→</span> <span class="after">2026-04-30</span></dd>') in html
+            ' aria-hidden="true">→</span><span class="visually-hidden">became</span> <span class="after">2026-04-30</span></dd>') in html
     assert "Load older" not in html
 
 

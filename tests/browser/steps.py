@@ -35,6 +35,15 @@ def make_commitment(page: Page, title: str, *, due_date: str | None = None) -> N
     expect(card(page, title)).to_be_visible()
 
 
+def navigate(page: Page, label: str) -> None:
+    """Follow the main navigation's link `label`, opening the menu that holds it if need be."""
+    nav = page.get_by_role("navigation", name="Main")
+    menu = nav.locator("details.nav-menu").filter(has=page.locator("a", has_text=label))
+    if menu.count() and menu.get_attribute("open") is None:
+        menu.locator("summary").click()
+    nav.get_by_role("link", name=label, exact=True).click()
+
+
 def card(page: Page, title: str) -> Locator:
     """The commitment card whose heading is `title`."""
     return page.locator("article.commitment").filter(has=page.get_by_role("heading", name=title, exact=True))

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import TIMELINE_PAGE_SIZE, OpenPage
-from tests.browser.steps import today
+from tests.browser.steps import navigate, today
 
 pytestmark = pytest.mark.browser
 
@@ -23,7 +23,7 @@ def choose(page: Page, change: Callable[[], object]) -> None:
 
 def test_the_cco_filters_the_timeline_pages_back_in_place_and_opens_the_report(open_page: OpenPage) -> None:
     page = open_page("cco")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Timeline").click()
+    navigate(page, "Timeline")
     expect(page.get_by_role("heading", name="Progress timeline")).to_be_visible()
     page.evaluate("window.__sameDocument = 'yes'")
     since, until = today() - timedelta(days=150), today()
@@ -50,7 +50,7 @@ def test_the_cco_filters_the_timeline_pages_back_in_place_and_opens_the_report(o
     assert positions == sorted(positions, reverse=True) and len(set(positions)) == len(positions)
     assert page.evaluate("window.__sameDocument") == "yes", "the page was reloaded"
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Report").click()
+    navigate(page, "Report")
     expect(page.get_by_text("Customer experience progress report")).to_be_visible()
     expect(page.get_by_role("heading", name=re.compile("Overall health"))).to_be_visible()
     expect(page.get_by_role("button", name="Print this report")).to_be_visible()

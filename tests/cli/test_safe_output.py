@@ -84,6 +84,14 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     yield path
 
 
+@pytest.fixture(autouse=True)
+def after_the_history() -> Iterator[None]:
+    """Commands the tests run write after the fixture's history (a backdated event would be
+    refused by `verify` and `backup`, rightly)."""
+    with clock.frozen_at(T0 + timedelta(days=2)):
+        yield
+
+
 def text_of(*args: Any) -> str:
     result = cx(*args)
     assert result.exit_code == 0, result.output

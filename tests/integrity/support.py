@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import datetime, time, timezone
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
-from tests.cli.support import cx
+from tests.cli.support import DEMO_DAY, cx
 from tests.conftest import FAST_HASHER
 from tracker.accounts import Accounts
 from tracker.application import CxTracker
+from tracker.domain import member_id
+
+# The demo's history ends before DEMO_DAY; events appended later in a test must not be stamped
+# before it (tests run at conftest.NOW, months earlier), or verify rightly calls them backdated.
+AFTER_DEMO = datetime.combine(DEMO_DAY, time(12), tzinfo=timezone.utc)
 
 
 def sqlite_app(data: Path) -> CxTracker:
@@ -52,3 +59,22 @@ def head(data: Path) -> int:
         return db.execute("SELECT max(rowid) FROM stored_events").fetchone()[0]
     finally:
         db.close()
+
+
+def first_commitment(data: Path) -> UUID:
+    db = sqlite3.connect(data / "events.sqlite3")
+    try:
+        found = db.execute("SELECT originator_id FROM stored_events WHERE topic = ? ORDER BY rowid"
+                           " LIMIT 1", ("cx-tracker/commitment/Made",)).fetchone()[0]
+    finally:
+        db.close()
+    return UUID(found)
+
+
+def note_something(data: Path, text: str = "Checked by the auditors") -> None:
+    """Append one legitimate event (a CCO's note) through the application."""
+    app = sqlite_app(data)
+    try:
+        app.add_note(member_id("cco@example.com"), first_commitment(data), text=text)
+    finally:
+        app.close()

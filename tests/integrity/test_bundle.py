@@ -13,7 +13,7 @@ import pytest
 
 from tests.cli.support import cx, refused_cleanly
 from tests.conftest import NOW
-from tests.integrity.support import seal, sqlite_app
+from tests.integrity.support import AFTER_DEMO, note_something, seal, sqlite_app
 from tracker import clock
 from tracker.integrity.bundle import read_bundle
 from tracker.integrity.chain import GENESIS, next_link
@@ -34,8 +34,10 @@ def lines(bundle: Path) -> list[str]:
 
 def test_a_bundle_verifies_offline_after_the_data_directory_is_gone(demo: Path, tmp_path: Path) -> None:
     earlier = seal(demo)
+    with clock.frozen_at(AFTER_DEMO):
+        note_something(demo)
     bundle = tmp_path / "bundle.jsonl"
-    with clock.frozen_at(NOW + timedelta(hours=1)):
+    with clock.frozen_at(AFTER_DEMO + timedelta(hours=1)):
         new = export(demo, bundle)
     kept = tmp_path / "kept.jsonl"
     kept.write_text(json.dumps(new) + "\n")
@@ -48,13 +50,16 @@ def test_a_bundle_verifies_offline_after_the_data_directory_is_gone(demo: Path, 
 
 
 def test_the_bundle_holds_a_header_every_event_with_its_link_then_the_seals(demo: Path, tmp_path: Path) -> None:
-    seal(demo)
+    earlier = seal(demo)
+    with clock.frozen_at(AFTER_DEMO):  # one more event, so the export's seal is a new one
+        note_something(demo)
     bundle = tmp_path / "bundle.jsonl"
     new = export(demo, bundle)
     text = lines(bundle)
     header = json.loads(text[0])
     assert header["format"] == "cx-tracker-bundle" and header["version"] == 1
-    assert header["events"] == new["events"] and len(text) == 1 + new["events"] + 2
+    assert header["events"] == new["events"] == earlier["events"] + 1
+    assert len(text) == 1 + new["events"] + 2 and json.loads(text[-2]) == {"seal": earlier}
     records = [json.loads(line) for line in text[1:-2]]
     assert set(records[0]) == {"position", "originator_id", "originator_version", "topic", "state", "link"}
     link = GENESIS
@@ -64,6 +69,18 @@ def test_the_bundle_holds_a_header_every_event_with_its_link_then_the_seals(demo
         assert r["link"] == link.hex()
     assert json.loads(text[-1]) == {"seal": new} and new["chain"] == link.hex()
     assert (demo / "seals.jsonl").read_text().splitlines()[-1] == json.dumps(new)
+
+
+def test_an_export_with_no_new_events_since_the_last_seal_repeats_no_seal(demo: Path, tmp_path: Path) -> None:
+    earlier = seal(demo)
+    seals_before = (demo / "seals.jsonl").read_text()
+    bundle = tmp_path / "bundle.jsonl"
+    with clock.frozen_at(NOW + timedelta(hours=2)):
+        new = export(demo, bundle)
+    assert new == earlier  # the last seal, not a second one at the same position
+    assert (demo / "seals.jsonl").read_text() == seals_before
+    text = lines(bundle)
+    assert len(text) == 1 + earlier["events"] + 1 and json.loads(text[-1]) == {"seal": earlier}
 
 
 def tampered(bundle: Path, tmp_path: Path, change) -> Path:  # type: ignore[no-untyped-def]
@@ -106,14 +123,16 @@ def test_a_consistently_rewritten_bundle_fails_against_a_seal_kept_outside(demo:
     def rewrite(text: list[str]) -> list[str]:
         """Change one event, then recompute every link and the embedded seals, as a forger would."""
         out, link = [text[0]], GENESIS
-        for line in text[1:-2]:
+        records = [line for line in text[1:] if not line.startswith('{"seal"')]
+        seals = [line for line in text[1:] if line.startswith('{"seal"')]
+        for line in records:
             r = json.loads(line)
             if r["position"] == 90:
-                r["state"]["timestamp"]["_data_"] = "2026-01-01T00:00:00+00:00"
+                r["state"]["actor"]["_data_"] = "0" * 32  # someone else did it
             record = Record(r["position"], r["originator_id"], r["originator_version"], r["topic"], r["state"])
             link = next_link(link, hashlib.sha256(canonical(record)).digest())
             out.append(json.dumps({**r, "link": link.hex()}))
-        for line in text[-2:]:
+        for line in seals:
             s = json.loads(line)
             s["seal"]["chain"] = link.hex()
             out.append(json.dumps(s))

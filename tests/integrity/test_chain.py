@@ -97,3 +97,27 @@ def test_states_parse_as_json_loads_does_and_serialize_as_the_definition_says(st
 def test_a_state_that_is_not_json_is_refused_as_json_loads_refuses_it(text: str) -> None:
     with pytest.raises(ValueError):
         parse_state(text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(gaps=st.lists(st.integers(min_value=1, max_value=4), min_size=1, max_size=60),
+       cuts=st.sets(st.integers(min_value=0, max_value=60)),
+       wanted=st.lists(st.integers(min_value=-2, max_value=250), max_size=6),
+       start=st.integers(min_value=-3, max_value=2))
+def test_a_chain_kept_at_wanted_positions_reads_there_as_the_whole_chain_does(
+        gaps: list[int], cuts: set[int], wanted: list[int], start: int) -> None:
+    """Compacted after any batches, the chain still answers at the wanted positions and its end."""
+    whole, kept = Chain(), Chain(wanted)
+    position, link = start, GENESIS
+    for i, gap in enumerate(gaps):
+        position += gap
+        link = next_link(link, bytes([i % 256]) * 32)
+        whole.append(position, link)
+        kept.append(position, link)
+        if i in cuts:
+            kept.compact()
+    kept.compact()
+    assert len(kept) == len(whole) and kept.head == whole.head and kept.last() == whole.last()
+    for where in wanted:
+        assert kept.at(where) == whole.at(where)
+    assert len(kept.positions) == 1  # nothing else is held

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from tests.cli.support import cx, refused_cleanly
 from tests.conftest import NOW
-from tests.integrity.support import seal
+from tests.integrity.support import tamper, seal
 
 
 def test_seal_prints_one_json_line_and_keeps_a_copy_in_the_data_directory(demo: Path) -> None:
@@ -29,10 +30,19 @@ def test_seal_as_text_prints_the_human_line(demo: Path) -> None:
     assert result.stdout.startswith("Sealed position ") and "chain " in result.stdout
 
 
-def test_verify_without_any_seal_says_that_nothing_was_checked(demo: Path) -> None:
+def test_verify_without_any_evidence_says_so_and_exits_3(demo: Path) -> None:
+    seal(demo)
+    change = "UPDATE stored_events SET topic = topic || 'x' WHERE rowid = 12"
+    tamper(demo, change)
+    (demo / "seals.jsonl").unlink()
+    (demo / "integrity.sqlite3").unlink()
     result = cx("verify", "--data", demo)
-    assert result.exit_code == 0
-    assert "No seals to check against" in result.stdout
+    assert result.exit_code == 3
+    assert "No seals to check against: integrity.sqlite3 and seals.jsonl are both missing" in result.stdout
+    assert "NOT VERIFIED: there is nothing to check against" in result.stdout
+    assert "OK" not in result.stdout
+    head = len(sqlite3.connect(demo / "events.sqlite3").execute("SELECT rowid FROM stored_events").fetchall())
+    assert f"any seal made at a position up to {head} can be checked here with --seals FILE" in result.stdout
 
 
 def test_verify_uses_the_given_seals_files_instead_of_the_data_directorys(demo: Path, tmp_path: Path) -> None:
@@ -112,5 +122,7 @@ def test_verify_with_the_ledger_but_no_seals_says_what_it_compared(demo: Path) -
     seal(demo)
     (demo / "seals.jsonl").unlink()
     result = cx("verify", "--data", demo)
-    assert result.exit_code == 0
-    assert "No seals to check against: each event was compared with integrity.sqlite3 only" in result.stdout
+    assert result.exit_code == 3  # no seal: not evidence, whatever the ledger says
+    assert ("No seals to check against: each event was compared with integrity.sqlite3, which no "
+            "seal backs") in result.stdout
+    assert "NOT VERIFIED" in result.stdout and "OK" not in result.stdout

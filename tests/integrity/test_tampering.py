@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sqlite3
+from datetime import datetime, time, timezone
 from pathlib import Path
 from uuid import UUID
 
 import pytest
 
-from tests.cli.support import cx, refused_cleanly
+from tests.cli.support import DEMO_DAY, cx, refused_cleanly
 from tests.integrity.support import head, seal, sqlite_app, stored_row, tamper
+from tracker import clock
 from tracker.domain import member_id
-from tracker.integrity.records import stored_records
+from tracker.integrity.records import canonical, stored_records
 from tracker.integrity.seals import Seal
 from tracker.integrity.walk import Walk
 
 PROGRESS = "cx-tracker/commitment/ProgressReported"
+AFTER_DEMO = datetime.combine(DEMO_DAY, time(12), tzinfo=timezone.utc)  # after the demo's history
 
 
 def first_position(data: Path, topic: str, after: int = 0) -> int:
@@ -121,7 +125,8 @@ def test_an_untouched_store_still_passes_after_later_events_and_a_second_seal(de
     app = sqlite_app(demo)
     commitment = next(r.originator_id for batch in stored_records(app) for r in batch
                       if r.topic == "cx-tracker/commitment/Made")
-    app.add_note(member_id("cco@example.com"), UUID(commitment), text="Checked by the auditors")
+    with clock.frozen_at(AFTER_DEMO):
+        app.add_note(member_id("cco@example.com"), UUID(commitment), text="Checked by the auditors")
     app.close()
     second = seal(demo)
     assert second["position"] == first["position"] + 1 and second["events"] == first["events"] + 1
@@ -197,3 +202,62 @@ def test_an_aggregate_id_rewritten_in_another_spelling_is_found(demo: Path) -> N
     tamper(demo, f"UPDATE stored_events SET originator_id = '{dashed}' WHERE rowid = 40")
     result = verify(demo)
     assert result.exit_code == 1 and divergence_at(result.stdout) == 40
+
+
+def ledger_digest(data: Path, position: int) -> bytes:
+    db = sqlite3.connect(data / "integrity.sqlite3")
+    try:
+        return db.execute("SELECT digest FROM sealed_events WHERE position = ?", (position,)).fetchone()[0]
+    finally:
+        db.close()
+
+
+def patch_ledger(data: Path, position: int, digest: bytes) -> None:
+    db = sqlite3.connect(data / "integrity.sqlite3")
+    with db:
+        db.execute("UPDATE sealed_events SET digest = ? WHERE position = ?", (digest, position))
+    db.close()
+
+
+def digest_now(data: Path, position: int) -> bytes:
+    app = sqlite_app(data)
+    try:
+        record = next(r for batch in stored_records(app, stop=position) for r in batch if r.position == position)
+    finally:
+        app.close()
+    return hashlib.sha256(canonical(record)).digest()
+
+
+def test_a_ledger_altered_with_the_log_never_names_an_intact_event(demo: Path) -> None:
+    """The adversary patches the ledger where the log changed, and spoils it further on."""
+    sealed = seal(demo)
+    position = first_position(demo, PROGRESS, after=100)
+    change_one_byte(demo, position)
+    patch_ledger(demo, position, digest_now(demo, position))
+    patch_ledger(demo, position + 60, bytes(32))
+    result = verify(demo)
+    assert result.exit_code == 1
+    assert f"DIVERGENCE at position {position + 60}" not in result.stdout
+    assert "DIVERGENCE" not in result.stdout  # nothing the seals can back
+    assert (f"FAILS: the chain differs from the sealed one; the first change lies at or before "
+            f"position {sealed['position']}") in result.stdout
+    assert "LEDGER: integrity.sqlite3 was altered after position 0" in result.stdout
+
+
+def test_a_ledger_altered_with_the_log_still_names_what_an_earlier_seal_backs(demo: Path, tmp_path: Path) -> None:
+    early = seal_at(demo, 200)
+    final = seal(demo)
+    kept = tmp_path / "kept.jsonl"
+    kept.write_text(early.as_json() + "\n" + json.dumps(final) + "\n")
+    changed = first_position(demo, PROGRESS, after=100)
+    assert changed < 200
+    change_one_byte(demo, changed)  # the ledger still has this one right
+    later = first_position(demo, PROGRESS, after=250)
+    change_one_byte(demo, later)
+    patch_ledger(demo, later, digest_now(demo, later))  # ... and is patched to hide this one
+    patch_ledger(demo, later + 20, bytes(32))
+    result = verify(demo, "--seals", kept)
+    assert result.exit_code == 1
+    assert divergence_at(result.stdout) == changed  # the seal at 200 backs the ledger up to there
+    assert f"also at position {later + 20}" not in result.stdout
+    assert "Seal at position 200 (200 events" in result.stdout and "FAILS" in result.stdout

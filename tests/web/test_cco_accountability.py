@@ -36,7 +36,7 @@ def row_of(table: str, name: str) -> list[str]:
 
 
 def test_every_figure_of_the_query_has_a_column(cco):
-    html = page(cco, "/accountability/")
+    html = page(cco, "/accountability/?columns=all")
     for table, which in ((departments_table(html), "department"), (owners_table(html), "owner")):
         for _, label, _ in columns(which):
             assert f">{label}<" in table, label
@@ -44,7 +44,7 @@ def test_every_figure_of_the_query_has_a_column(cco):
 
 def test_the_department_figures_are_those_of_the_query(cco):
     support = dict(zip([k for k, _, _ in columns("department")],
-                       row_of(departments_table(page(cco, "/accountability/")), "Customer Service")))
+                       row_of(departments_table(page(cco, "/accountability/?columns=all")), "Customer Service")))
     assert support["made"] == "2" and support["open"] == "1" and support["kept"] == "1"
     assert support["due_date_moves"] == "2" and support["days_slipped"] == "74"
     assert support["say_do"] == "50%" and support["median_days_to_resolve"] == "–"
@@ -52,7 +52,7 @@ def test_the_department_figures_are_those_of_the_query(cco):
 
 def test_owner_figures_include_handovers_and_roadblocks(cco):
     it = dict(zip([k for k, _, _ in columns("owner")],
-                  row_of(owners_table(page(cco, "/accountability/")), "lead.it@example.com")))
+                  row_of(owners_table(page(cco, "/accountability/?columns=all")), "lead.it@example.com")))
     assert it["made"] == "2" and it["late"] == "1" and it["roadblocks_raised"] == "1"
     assert it["handovers_in"] == "0" and it["say_do"] == "0%"
 
@@ -102,7 +102,7 @@ def test_the_owner_table_shows_its_first_rows_in_order_and_all_of_them_on_asking
         return re.findall(r'<th scope="row">([^<]+)<br>', owners_table(html))
 
     every = owners(page(cco, "/accountability/?sort=name&order=asc"))
-    assert len(every) >= 3 and every == sorted(every) and "Show all" not in page(cco, "/accountability/")
+    assert len(every) >= 3 and every == sorted(every) and "Show all" not in page(cco, "/accountability/?columns=all")
     monkeypatch.setitem(cco.application.config, "OWNERS_SHOWN", 2)
 
     html = page(cco, "/accountability/?sort=name&order=asc")
@@ -114,3 +114,21 @@ def test_the_owner_table_shows_its_first_rows_in_order_and_all_of_them_on_asking
     everything = page(cco, link.group(1).replace("&amp;", "&"))
     assert owners(everything) == every and "Show all" not in everything
     assert 'name="owners" value="all"' in everything  # the department filter keeps showing all
+
+
+def test_by_default_the_tables_show_the_key_figures_and_the_rest_on_demand(cco):
+    from web.blueprints.accountability import KEY_FIGURES
+
+    html = page(cco, "/accountability/")
+    headings = re.findall(r'title="[^"]*">([^<]+)</a>', between(html, 'id="by-department"', "</thead>"))
+    assert headings == ["Department"] + [label for key, label, _ in columns("department") if key in KEY_FIGURES]
+    more = re.search(r'href="([^"]*columns=all[^"]*)">Show every figure', html)
+    assert more, "no link to every figure"
+    every = page(cco, more.group(1).replace("&amp;", "&"))
+    assert len(table_rows(departments_table(every))[0].split("<td")) - 1 == len(columns("department")) == 16
+
+
+def test_sorting_by_a_figure_off_the_default_shows_that_figure(cco):
+    html = page(cco, "/accountability/?sort=handovers_in")
+    assert ">Handed in" in owners_table(html) and "Date moves" not in owners_table(html)
+    assert "columns=all" not in between(html, 'id="by-owner"', "</thead>")

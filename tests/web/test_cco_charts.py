@@ -134,3 +134,18 @@ def test_date_labels_never_run_together_however_narrow_the_chart(width):
 
     assert len(xs) >= (2 if width < 480 else 4)
     assert all(b - a >= svg_module.DATE_LABEL_MIN_GAP for a, b in zip(xs, xs[1:]))
+
+
+LABEL_CHAR_WIDTH = 6.2  # a generous width per character at the charts' 11px labels
+
+
+@pytest.mark.parametrize("today", [date(2026, 3, 1), date(2026, 3, 3), date(2026, 3, 20)])
+def test_every_month_label_of_the_burn_up_fits_inside_the_chart(today: date) -> None:
+    points = [charts.BurnupPoint(date(2025, 10, 2), 1, 0, 0), charts.BurnupPoint(today, 4, 2, 1)]
+    chart = str(charts.burnup(points, today, width=600))
+    labels = re.findall(r'<text x="([\d.]+)" y="[\d.]+"(?: text-anchor="(\w+)")?>(\w{3} \d{4})</text>', chart)
+    assert labels, chart
+    for x, anchor, label in labels:
+        width = len(label) * LABEL_CHAR_WIDTH
+        start = float(x) - {"end": width, "middle": width / 2}.get(anchor, 0)
+        assert 0 <= start and start + width <= 600, f"{label} at {x} ({anchor}) is cut off"

@@ -9,6 +9,7 @@ import pytest
 from tests.web.cco_helpers import (  # noqa: F401
     between, build_scenario, on, page, table_rows,
 )
+from web.blueprints import kpis as kpis_page
 
 
 @pytest.fixture
@@ -62,7 +63,10 @@ def test_the_kpi_page_has_one_chart_per_kpi_and_its_measurements(client_for, web
     web_org.app.define_kpi(web_org.cco, key="csat", name="CSAT", unit="%", baseline=70, target=85,
                            target_date="2026-12-31")
     html = page(client_for("auditor"), "/kpis/")
-    assert html.count("<svg") == 2 and 'id="kpi-chart-nps"' in html and 'id="kpi-chart-csat"' in html
+    assert html.count("<svg") == 4 and 'id="kpi-chart-nps"' in html and 'id="kpi-chart-csat"' in html
+    # each KPI has its chart for a narrow screen and a wide one drawn for a wide card (CSS shows one)
+    assert 'viewBox="0 0 640 260"' in html and f'viewBox="0 0 {kpis_page.WIDE_CHART} 260"' in html
+    assert html.count('class="chart-wide"') == 2
     nps = between(html, 'id="kpi-nps"', "</section>")
     rows = table_rows(nps)
     assert len(rows) == 2 and "2026-02-28" in rows[0] and "2026-01-31" in rows[1]
@@ -89,3 +93,33 @@ def test_the_celebrations_wall_narrows_to_a_department_and_pages(client_for, web
     assert first.count('class="card wall-item') == 2 and "page=2" in first
     second = page(client, "/celebrations/?page=2")
     assert second.count('class="card wall-item') == 1 and "Thirty articles live" in second
+
+
+def test_the_reports_charts_each_have_a_table_alternative(report):
+    kpis = between(report, 'id="r-kpis"', "</section>")
+    measurements = table_rows(between(kpis, 'class="data-table"', "</details>"))
+    assert len(measurements) >= 1 and all("<td" in row for row in measurements)
+    burnup = between(report, 'id="r-burnup"', "</section>")
+    months = table_rows(between(burnup, 'aria-label="Burn-up table"', "</table>"))
+    assert months, "the burn-up chart has no table"
+    kept = [int(re.findall(r'<td class="num">(\d+)</td>', row)[2]) for row in months]
+    assert kept == sorted(kept), "kept commitments only ever add up"
+
+
+def test_a_celebrated_win_shows_once_with_its_evidence_and_its_celebration(client_for, web_org):
+    build_scenario(web_org)  # "Publish help articles": kept on 2026-02-18, celebrated the next day
+    wall = page(client_for("support_lead"), "/celebrations/")
+    assert wall.count(">Publish help articles</a>") == 1
+    item = between(wall, "Publish help articles", "</li>")
+    assert "Great work on the help centre" in item and "Thirty articles live" in item
+    assert "kept on time" in wall[wall.rindex("<li", 0, wall.index("Publish help articles")):wall.index("Publish help articles")]
+
+
+def test_the_wall_folds_later_items_into_a_commitments_first():
+    from web.wall import one_per_commitment
+
+    items = [{"commitment_id": "a", "kind": "celebration"}, {"commitment_id": "b", "kind": "win"},
+             {"commitment_id": "a", "kind": "win"}]
+    folded = one_per_commitment(items)
+    assert [(i["commitment_id"], i["kind"], [a["kind"] for a in i["also"]]) for i in folded] == [
+        ("a", "celebration", ["win"]), ("b", "win", [])]

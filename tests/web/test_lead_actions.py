@@ -254,3 +254,22 @@ def test_a_closed_commitment_offers_only_a_celebration_and_a_note(client_for, we
         assert f"/commitments/{commitment}/{gone}\"" not in page
     for kept in ("celebrations", "notes", "roadblocks/R1/resolution"):
         assert f"/commitments/{commitment}/{kept}\"" in page
+
+
+def test_a_server_whose_clock_is_behind_the_history_refuses_the_write_with_503_and_records_nothing(
+    client_for, web_org, commitment
+):
+    from datetime import timedelta
+
+    from tracker import clock
+
+    lead, before = client_for("support_lead"), head(web_org)
+    back = f"/commitments/{commitment}"
+    note = ACTIONS["note"]
+    # The fixture's history is stamped on a fixed day: thirty years before it is far behind.
+    with clock.skewed(timedelta(days=-365 * 30)):
+        response = post_form(lead, f"/commitments/{commitment}/{note.path}",
+                             form_data(web_org, commitment, note.valid, next=back), page=back)
+    assert response.status_code == 503
+    assert "clock is behind" in response.get_data(as_text=True)
+    assert head(web_org) == before

@@ -198,14 +198,22 @@ def test_readers_may_not_open_the_new_commitment_form(role, client_for, web_org)
 
 
 def test_making_a_commitment_redirects_to_the_board_where_it_appears(client_for, web_org):
+    web_org.commitment(title="Due sooner, on track", due_date="2026-08-01")
     lead = client_for("support_lead")
     before = head(web_org)
     response = post_form(lead, "/commitments/new", NEW, page="/commitments/new")
     assert response.status_code == 302
-    assert response.headers["Location"] == "/board/?department=customer-service"
+    location = response.headers["Location"]
+    made = re.fullmatch(r"/board/\?department=customer-service&made=([0-9a-f-]{36})#card-\1", location)
+    assert made, location
     assert head(web_org) == before + 1
-    html = html_of(lead, response.headers["Location"])
+    html = html_of(lead, location)
     assert "Commitment made." in html and "Call back every detractor" in html
+    # It heads its group, though others in it fall due sooner.
+    group = html[html.rindex('<section class="board-column', 0, html.index(f'id="card-{made.group(1)}"')):]
+    group = group[: group.index("</section>")]
+    assert group.count("<article") >= 2, "the test needs another commitment in the group"
+    assert group.index("<article") == group.index(f'<article id="card-{made.group(1)}"')
 
 
 def test_an_invalid_commitment_is_refused_field_by_field_and_the_input_kept(client_for, web_org):

@@ -60,17 +60,18 @@ def reports_errors(command: F) -> F:
                      "allows only the commands that read: history, as-of, diff, verify, user list, "
                      "projections status, and backup or export to a writable place", EXIT_REFUSED)
             raise
-        except DomainError as e:  # pragma: no cover - every subclass is handled above
+        except DomainError as e:  # e.g. ClockBehind: this server's clock is behind the log
             fail(str(e), EXIT_REFUSED)
 
     return wrapper  # type: ignore[return-value]
 
 
 @contextmanager
-def open_existing(data_dir: str | None) -> Iterator[tuple[DataDir, CxTracker]]:
-    """The existing installation `--data` names, open for the block (closed after it)."""
+def open_existing(data_dir: str | None, *, checked: bool = True) -> Iterator[tuple[DataDir, CxTracker]]:
+    """The existing installation `--data` names, open for the block (closed after it);
+    `checked=False` for the integrity commands (see `open_tracker`)."""
     data = resolve_data_dir(data_dir)
-    with installation(data) as app:
+    with installation(data, checked=checked) as app:
         yield data, app
 
 

@@ -13,6 +13,7 @@ import click
 
 from tracker.cli.common import EXIT_BAD_INPUT, EXIT_REFUSED, data_option, fail, open_existing, reports_errors
 from tracker.cli.output import echo, echo_json
+from tracker.config import uses_sqlite_events
 from tracker.integrity.backup import BackupError
 from tracker.integrity.backup import backup as copy_data
 from tracker.integrity.bundle import BundleError, verify_bundle
@@ -20,10 +21,11 @@ from tracker.integrity.export import export_bundle
 from tracker.integrity.ledger import LEDGER_FILE, Ledger
 from tracker.integrity.report import report_lines
 from tracker.integrity.sealing import Diverged, seal_store
-from tracker.integrity.seals import SEALS_FILE, Seal, SealsError, append_seal, read_seals
+from tracker.integrity.seals import SEALS_FILE, Seal, SealsError, append_new_seal, read_seals
 from tracker.integrity.verify import verify_store
 
 F = TypeVar("F", bound=Callable[..., Any])
+EXIT_UNCHECKED = 3  # verify found nothing wrong, but had no seal to check against
 
 
 def integrity_errors(command: F) -> F:
@@ -80,14 +82,16 @@ def seal(data_dir: str | None, fmt: str) -> None:
     recorded in integrity.sqlite3 so that verify can name the first changed event. Refused (exit 1)
     when the log no longer matches what earlier seals recorded.
     """
-    with open_existing(data_dir) as (data, app):
+    with open_existing(data_dir, checked=False) as (data, app):
         ledger, rate = Ledger(data.path / LEDGER_FILE, create=True), Rate("Sealed")
         try:
             sealed = seal_store(app, ledger, progress=rate)
         finally:
             ledger.close()
     rate.done()
-    append_seal(data.path / SEALS_FILE, sealed)
+    if not append_new_seal(data.path / SEALS_FILE, sealed):
+        echo(f"No new events since the last seal at position {sealed.position}: "
+             f"nothing appended to {SEALS_FILE}", err=True)
     if fmt == "json":
         echo_json(sealed.as_json())
         echo(_seal_text(sealed), err=True)
@@ -105,14 +109,15 @@ def seal(data_dir: str | None, fmt: str) -> None:
 def verify(data_dir: str | None, seals_files: tuple[Path, ...], bundle: Path | None) -> None:
     """Recompute the hash chain and check it against the seals; report the first divergence.
 
-    Exit status 0 when everything matches, 1 on any divergence, 2 for unreadable seals or bundles.
+    Exit status 0 when everything matches, 1 on any divergence, 2 for unreadable seals or
+    bundles, 3 when nothing was found but there was no seal to check against (not evidence).
     """
     seals = [s for path in seals_files for s in read_seals(path)]
     if bundle is not None:
         rate = Rate("Checked")
         verification = verify_bundle(bundle, seals, rate)
     else:
-        with open_existing(data_dir) as (data, app):
+        with open_existing(data_dir, checked=False) as (data, app):
             default = data.path / SEALS_FILE
             if not seals_files and default.exists():
                 seals = read_seals(default)
@@ -127,6 +132,8 @@ def verify(data_dir: str | None, seals_files: tuple[Path, ...], bundle: Path | N
         echo(line)
     if not verification.ok:
         raise SystemExit(EXIT_REFUSED)
+    if verification.unchecked:
+        raise SystemExit(EXIT_UNCHECKED)
 
 
 @click.command()
@@ -141,7 +148,7 @@ def export(file: Path, data_dir: str | None) -> None:
     if not file.absolute().parent.is_dir():
         fail(f"cannot write {file}: its directory does not exist", EXIT_BAD_INPUT)
     rate = Rate("Exported")
-    with open_existing(data_dir) as (data, app):
+    with open_existing(data_dir, checked=False) as (data, app):
         sealed = export_bundle(app, data, file, rate)
     rate.done()
     echo(f"Wrote {file}: {sealed.events:,} events up to position {sealed.position}, "
@@ -155,9 +162,18 @@ def export(file: Path, data_dir: str | None) -> None:
 @integrity_errors
 def backup(dest: Path, data_dir: str | None) -> None:
     """Copy the data directory into DEST (new or empty) while it stays in use, then check the
-    copy: SQLite integrity, its chain against its seals, its log a prefix of the live one."""
+    copy: SQLite integrity, its chain against its seals, its log a prefix of the live one.
+
+    Refused when the event store is not SQLite (PostgreSQL): the copy would not hold the events.
+    """
+    if not uses_sqlite_events():
+        fail("the event store is not a SQLite file in the data directory (PERSISTENCE_MODULE "
+             "selects another store, such as PostgreSQL), so a backup of the data directory would "
+             "not hold the events, the only record of the history; nothing was copied. Back the "
+             "event store up with its own tools (for PostgreSQL: pg_dump), or write a verified "
+             "bundle with 'cx-tracker export FILE'", EXIT_REFUSED)
     rate = Rate("Checked")
-    with open_existing(data_dir) as (data, app):
+    with open_existing(data_dir, checked=False) as (data, app):
         echo(f"Backing up {data.path} into {dest} ...", err=True)
         report = copy_data(data, app, dest.absolute(), lambda line: echo(line, err=True), rate)
     if report.verification is not None:

@@ -16,6 +16,7 @@ def echo(message: Any = "", *, err: bool = False, nl: bool = True) -> None:
     click.echo(terminal_text(str(message)), err=err, nl=nl)
 
 
-def echo_json(text: str) -> None:
-    """Print JSON text exactly (the same value when parsed), escaping what a terminal acts on."""
-    click.echo(json_text(text))
+def echo_json(text: str, *, nl: bool = True) -> None:
+    """Print JSON text exactly (the same value when parsed), escaping what a terminal acts on.
+    The escaping goes character by character, so a long text may be printed in pieces."""
+    click.echo(json_text(text), nl=nl)

@@ -12,11 +12,14 @@ follows a removed one) is named precisely; the seals tie the whole to checkpoint
 from __future__ import annotations
 
 import json
+import sqlite3
 import string
+import tempfile
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, StoredEvent
@@ -50,7 +53,7 @@ class BundleReader:
     def __init__(self, path: Path) -> None:
         self.path = path
         try:
-            self._file: TextIO = path.open("r", encoding="utf-8")
+            self._file: BinaryIO = path.open("rb")
         except OSError as e:
             raise BundleError(f"cannot read the bundle {path}: {e.strerror or e}") from None
         self._line = 0
@@ -104,15 +107,21 @@ class BundleReader:
         return BundleHeader(value["created_at"], value["events"])
 
     def _values(self) -> Iterator[Any]:
-        try:
-            for line in self._file:
-                self._line += 1
-                if line.strip():
-                    yield json.loads(line)
-        except UnicodeDecodeError:
-            raise BundleError(f"{self.path}: not UTF-8 text (near line {self._line + 1})") from None
-        except ValueError:
-            raise BundleError(f"{self._where()}: not JSON") from None
+        """Each line's JSON value; bytes are decoded line by line, so an error names its line."""
+        for raw in self._file:
+            self._line += 1
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as e:
+                raise BundleError(f"{self._where()}: not UTF-8 text (byte {e.start + 1} of the "
+                                  "line)") from None
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except ValueError:
+                raise BundleError(f"{self._where()}: not JSON") from None
+            yield value
 
     def _where(self) -> str:
         return f"{self.path}, line {self._line}"
@@ -135,9 +144,10 @@ class BundleReader:
 
 def verify_bundle(path: Path, seals: Sequence[Seal] = (), progress: Progress | None = None) -> Verification:
     """Recompute the chain from the bundle alone; check its own seals and any others given."""
+    wanted = [*seal_positions(path), *(seal.position for seal in seals)]
     reader = BundleReader(path)
     try:
-        walk = walk_batches(reader.batches(), Walk(), progress)
+        walk = walk_batches(reader.batches(), Walk(wanted=wanted), progress)
     finally:
         reader.close()
     verification = verify_walk(str(path), walk, [*reader.seals, *seals])
@@ -147,6 +157,25 @@ def verify_bundle(path: Path, seals: Sequence[Seal] = (), progress: Progress | N
             f"{reader.header.events:,}: records were removed or added"
         )
     return verification
+
+
+def seal_positions(path: Path) -> list[int]:
+    """The positions of the bundle's seal lines, read ahead so that the chain keeps its links
+    there only. Unreadable lines are left to the reader, which names them."""
+    found = []
+    try:
+        with path.open("rb") as f:
+            for line in f:
+                if line.startswith(b'{"seal"'):
+                    try:
+                        position = json.loads(line)["seal"]["position"]
+                    except (ValueError, KeyError, TypeError):
+                        continue
+                    if type(position) is int:
+                        found.append(position)
+    except OSError:
+        pass
+    return found
 
 
 @dataclass(frozen=True)
@@ -174,8 +203,48 @@ class Bundle:
         return app
 
 
+@contextmanager
+def replay_bundle(path: Path) -> Iterator[CxTracker]:
+    """A CxTracker on a temporary SQLite event store holding the bundle's events at their own
+    positions, read and written in batches: memory stays flat however long the log. The records
+    are not verified here (see `verify_bundle`); the store is deleted on leaving."""
+    from tracker.integrity.backup import open_sqlite_events
+
+    with tempfile.TemporaryDirectory(prefix="cx-bundle-") as tmp:
+        events = Path(tmp) / "events.sqlite3"
+        open_sqlite_events(events).close()  # the library creates its table
+        _copy_records(path, events)
+        app = open_sqlite_events(events)
+        try:
+            yield app
+        finally:
+            app.close()
+
+
+def _copy_records(path: Path, events: Path) -> None:
+    reader, db = BundleReader(path), sqlite3.connect(events)
+    try:
+        with db:
+            for batch in reader.batches():
+                db.executemany("INSERT INTO stored_events (rowid, originator_id, "
+                               "originator_version, topic, state) VALUES (?, ?, ?, ?, ?)",
+                               [_row(record) for record in batch])
+    except sqlite3.IntegrityError as e:
+        raise BundleError(f"{reader._where()}: the bundle records an event twice ({e})") from None
+    finally:
+        db.close()
+        reader.close()
+
+
+def _row(record: Record) -> tuple[int, str, int, str, bytes]:
+    stored = _stored(record)
+    return (record.position, UUID(str(stored.originator_id)).hex, stored.originator_version,
+            stored.topic, stored.state)
+
+
 def read_bundle(path: Path) -> Bundle:
-    """The whole bundle in memory (its records are not verified: see `verify_bundle`)."""
+    """The whole bundle in memory (its records are not verified: see `verify_bundle`); for long
+    logs, `replay_bundle` keeps memory flat."""
     reader = BundleReader(path)
     try:
         records = [record for batch in reader.batches() for record in batch]

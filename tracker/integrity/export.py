@@ -19,7 +19,7 @@ from tracker.integrity.bundle import FORMAT, VERSION
 from tracker.integrity.ledger import LEDGER_FILE, Ledger
 from tracker.integrity.records import Record
 from tracker.integrity.sealing import seal_store
-from tracker.integrity.seals import SEALS_FILE, Seal, append_seal, read_seals
+from tracker.integrity.seals import SEALS_FILE, Seal, append_new_seal, read_seals
 from tracker.integrity.verify import Progress
 
 HEADER_WIDTH = 160
@@ -41,10 +41,12 @@ def export_bundle(app: Application[Any], data: DataDir, path: Path,
                 out.write(body[:-1] + b',"link":"' + link.hex().encode() + b'"}\n')
 
             seal = seal_store(app, ledger, on_event=write, progress=progress)
-            for each in (*earlier, seal):
+            if earlier and _same_events(earlier[-1], seal):
+                seal = earlier[-1]  # no new events since the last seal: no duplicate
+            for each in dict.fromkeys((*earlier, seal)):
                 out.write(json.dumps({"seal": each.as_dict()}).encode() + b"\n")
             _rewrite_header(out, created_at, seal.events)
-        append_seal(seals_file, seal)
+        append_new_seal(seals_file, seal)
         os.replace(partial, path)
     except BaseException:
         partial.unlink(missing_ok=True)
@@ -63,3 +65,7 @@ def _header(created_at: str, events: int) -> bytes:
 def _rewrite_header(out: BinaryIO, created_at: str, events: int) -> None:
     out.seek(0)
     out.write(_header(created_at, events))
+
+
+def _same_events(a: Seal, b: Seal) -> bool:
+    return (a.position, a.events, a.chain) == (b.position, b.events, b.chain)

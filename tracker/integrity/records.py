@@ -27,10 +27,11 @@ MEMBER_REGISTERED = "cx-tracker/member/Registered"
 
 
 class Unreadable(NamedTuple):
-    """A stored state that is not JSON: the chain cannot cover it, verify reports it."""
+    """A stored event that cannot be read as the application stores it (a state that is not JSON,
+    a column in another SQLite storage class): the chain cannot cover it, verify reports it."""
 
     raw: bytes
-    reason: str
+    reason: str  # the whole problem, as verify reports it
 
 
 class Record(NamedTuple):
@@ -78,32 +79,64 @@ def require_plain_json(app: Application[Any]) -> None:
 
 def stored_records(app: Application[Any], *, stop: int | None = None,
                    batch: int = BATCH) -> Iterator[list[Record]]:
-    """The log in position order, `batch` records at a time, up to position `stop` if given."""
+    """The log in position order, `batch` records at a time, up to position `stop` if given.
+
+    Every row the application's repository can load is read, from the lowest position the store
+    holds: rows at position 0 or below (which the store never writes, but an aggregate still
+    loads) come first, so verify can flag them."""
     require_plain_json(app)
     select = _sqlite_rows(app.recorder) or _notification_rows(app.recorder)
-    after, new, parse = 0, tuple.__new__, parse_state
+    after: int | None = None
+    new, parse = tuple.__new__, parse_state
     while True:
         rows = select(after, stop, batch)
         if not rows:
             return
         records = []
-        for position, originator_id, version, topic, stored in rows:
+        for row in rows:
+            position, originator_id, version, topic, stored = row
+            if type(stored) is not bytes or type(topic) is not str or type(version) is not int \
+                    or type(originator_id) is not str:
+                records.append(odd_record(row))
+                continue
             try:
                 state = parse(stored.decode("utf-8"))
             except ValueError as e:  # not JSON, or not UTF-8
-                state = Unreadable(stored, str(e))
+                state = Unreadable(stored, f"the stored state is not JSON ({e})")
             records.append(new(Record, (position, originator_id, version, topic, state, None)))
         yield records
         after = rows[-1][0]
 
 
-Rows = Callable[[int, "int | None", int], Sequence[Sequence[Any]]]  # (after, stop, limit) -> rows
+STORAGE_CLASSES = {int: "INTEGER", float: "REAL", str: "TEXT", bytes: "BLOB", type(None): "NULL"}
+_EXPECTED = (("originator_id", str), ("originator_version", int), ("topic", str), ("state", bytes))
+
+
+def odd_record(row: Sequence[Any]) -> Record:
+    """A row with a column in another SQLite storage class than the recorder writes: reported,
+    never decoded (the application could not load it as it was sealed)."""
+    position, originator_id, version, topic, state = row
+    odd = [f"{name} is stored as SQLite {STORAGE_CLASSES.get(type(value), type(value).__name__)}"
+           f" (the store writes {STORAGE_CLASSES[kind]})"
+           for (name, kind), value in zip(_EXPECTED, row[1:]) if type(value) is not kind]
+    raw = repr(tuple(row[1:])).encode("utf-8", "backslashreplace")
+    return Record(position, _printable(originator_id), version if type(version) is int else 0,
+                  _printable(topic), Unreadable(raw, "; ".join(odd)), None)
+
+
+def _printable(value: Any) -> str:
+    if isinstance(value, bytes):
+        return f"x'{value.hex()}'"
+    return value if isinstance(value, str) else repr(value)
+
+
+Rows = Callable[["int | None", "int | None", int], Sequence[Sequence[Any]]]  # (after, stop, limit)
 
 
 def _notification_rows(recorder: Any) -> Rows:
-    def rows(after: int, stop: int | None, limit: int) -> list[tuple[Any, ...]]:
+    def rows(after: int | None, stop: int | None, limit: int) -> list[tuple[Any, ...]]:
         found = recorder.select_notifications(start=after, limit=limit, stop=stop,
-                                              inclusive_of_start=False)
+                                              inclusive_of_start=after is None)
         return [(n.id, str(n.originator_id), n.originator_version, n.topic, n.state) for n in found]
 
     return rows
@@ -115,21 +148,26 @@ def _sqlite_rows(recorder: Any) -> Rows | None:
     if not isinstance(recorder, SQLiteApplicationRecorder):
         return None
     as_uuid = recorder.datastore.originator_id_type == "uuid"
-    sql = (f"SELECT rowid, originator_id, originator_version, topic, state FROM "
-           f"{recorder.events_table_name} WHERE rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ?")
+    select = (f"SELECT rowid, originator_id, originator_version, topic, state FROM "
+              f"{recorder.events_table_name} WHERE rowid ")
+    first = select + ">= ? AND rowid <= ? ORDER BY rowid LIMIT ?"  # from the lowest rowid
+    more = select + "> ? AND rowid <= ? ORDER BY rowid LIMIT ?"
 
-    def rows(after: int, stop: int | None, limit: int) -> list[tuple[Any, ...]]:
+    def rows(after: int | None, stop: int | None, limit: int) -> list[tuple[Any, ...]]:
         with recorder.datastore.transaction(commit=False) as c:
-            c.execute(sql, (after, _MAX_ROWID if stop is None else stop, limit))
+            c.execute(first if after is None else more,
+                      (_MIN_ROWID if after is None else after,
+                       _MAX_ROWID if stop is None else stop, limit))
             found = c.fetchall()
         if not as_uuid:
             return [tuple(row) for row in found]
-        return [(r[0], _uuid_text(r[1]), r[2], r[3], r[4]) for r in found]
+        return [(r[0], _uuid_text(r[1]) if type(r[1]) is str else r[1], r[2], r[3], r[4])
+                for r in found]
 
     return rows
 
 
-_MAX_ROWID = 2**63 - 1
+_MIN_ROWID, _MAX_ROWID = -(2**63), 2**63 - 1
 _LOWER_HEX_32 = re.compile("[0-9a-f]{32}")
 
 

@@ -17,16 +17,37 @@ def report_lines(v: Verification) -> list[str]:
     lines += [f"LEDGER: integrity.sqlite3 does not agree with the seal at position "
               f"{c.seal.position}: {c.problem}; its recorded events were altered"
               for c in v.ledger_seals if not c.ok]
+    if v.ledger_untrusted_after is not None:
+        lines.append(f"LEDGER: integrity.sqlite3 was altered after position "
+                     f"{v.ledger_untrusted_after}, so it cannot name the changed event there: "
+                     "the failing seal above brackets the first change")
     if not v.seals:
-        checked = ("each event was compared with integrity.sqlite3 only" if v.ledger_used
-                   else "only the chain was computed")
-        lines.append(f"No seals to check against: {checked} (give --seals FILE, or run "
-                     "'cx-tracker seal' and keep its output)")
+        lines += _no_seal_lines(v)
     lines.append(_verdict(v))
     return lines
 
 
+def _no_seal_lines(v: Verification) -> list[str]:
+    if v.ledger_used:
+        checked = ("each event was compared with integrity.sqlite3, which no seal backs (whoever "
+                   "can rewrite the log can rewrite it too)")
+    elif v.source == "the store":
+        checked = ("integrity.sqlite3 and seals.jsonl are both missing, so only the log's own "
+                   "order and timestamps were checked")
+    else:
+        checked = "only the bundle's own links and order were checked"
+    return [
+        f"No seals to check against: {checked}.",
+        f"A seal kept outside the system would reach as far as its own position: any seal made "
+        f"at a position up to {v.head} can be checked here with --seals FILE (the chain now ends "
+        f"at position {v.head} with {v.chain}); events after a seal's position are not covered.",
+    ]
+
+
 def _verdict(v: Verification) -> str:
+    if v.unchecked:
+        return ("NOT VERIFIED: there is nothing to check against (no seal), so this is no "
+                "evidence that the history is intact.")
     if v.ok:
         return "OK: everything matches."
     if not v.divergence_count and not v.problems and all(c.ok for c in v.seals):

@@ -45,7 +45,7 @@ def seal_store(app: Application[Any], ledger: Ledger, *, on_event: OnEvent | Non
             if on_event is not None:
                 on_event(record, body, digest, link)
 
-        walk = Walk(ledger.entries(until=last), note)
+        walk = Walk(ledger.entries(until=last), note, wanted=())  # only the head is read
         for batch in stored_records(app, stop=head):
             walk.feed(batch)
             ledger.add(pending)

@@ -78,3 +78,19 @@ def read_seals(path: Path) -> list[Seal]:
 def append_seal(path: Path, seal: Seal) -> None:
     with path.open("a", encoding="utf-8") as f:
         f.write(seal.as_json() + "\n")
+
+
+def append_new_seal(path: Path, seal: Seal) -> bool:
+    """Append the seal unless the file's last seal already seals the same events (no duplicate);
+    True when it was appended."""
+    if path.exists():
+        try:
+            earlier = read_seals(path)
+        except SealsError:
+            earlier = []
+        last = earlier[-1] if earlier else None
+        if last is not None and (last.position, last.events, last.chain) == (
+                seal.position, seal.events, seal.chain):
+            return False
+    append_seal(path, seal)
+    return True

@@ -42,11 +42,17 @@ class Verification:
     ledger_seals: list[SealCheck] = field(default_factory=list)  # the ledger's own chain
     ledger_used: bool = False  # each event was compared with the ledger's record of it
     problems: list[str] = field(default_factory=list)  # about the source as a whole
+    ledger_untrusted_after: int | None = None  # the ledger's entries after this were not used
 
     @property
     def ok(self) -> bool:
         checks = self.seals + self.ledger_seals
         return not self.divergence_count and not self.problems and all(c.ok for c in checks)
+
+    @property
+    def unchecked(self) -> bool:
+        """Nothing was found, but there was no seal to check against: not evidence of anything."""
+        return self.ok and not self.seals
 
     @property
     def first(self) -> Divergence | None:
@@ -93,21 +99,27 @@ def verify_store(app: Application[Any], seals: Sequence[Seal], ledger: Ledger | 
     # (unless removed); events written meanwhile wait for the next verification.
     sealed = ledger.last_position() if ledger is not None else 0
     head = app.recorder.max_notification_id() or 0
-    walk = Walk(ledger.entries(until=sealed) if ledger is not None else ())
+    wanted = [seal.position for seal in seals]
+    walk = Walk(ledger.entries(until=sealed) if ledger is not None else (), wanted=wanted)
     walk_batches(stored_records(app, stop=head), walk, progress)
-    # Only when the log and the ledger disagree does it matter which of them the seals back.
-    backed = ledger_chain(ledger) if ledger is not None and walk.ledger_divergence_count else None
+    # The ledger names events only where a seal backs it. That matters when the log and the
+    # ledger disagree, or when the log fails a seal (the ledger may have been altered with it).
+    suspect = walk.ledger_divergence_count or not all(c.ok for c in check_seals(walk.chain, seals))
+    backed = ledger_chain(ledger, wanted) if ledger is not None and suspect else None
     verification = verify_walk("the store", walk, seals, ledger=backed)
     verification.ledger_used = ledger is not None
     return verification
 
 
-def ledger_chain(ledger: Ledger) -> Chain:
-    """The chain over the digests the ledger recorded."""
-    chain, link = Chain(), GENESIS
-    for position, _, _, digest in ledger.entries():
+def ledger_chain(ledger: Ledger, wanted: Iterable[int] | None = None) -> Chain:
+    """The chain over the digests the ledger recorded (kept at the `wanted` positions)."""
+    chain, link = Chain(wanted), GENESIS
+    for count, (position, _, _, digest) in enumerate(ledger.entries(), start=1):
         link = next_link(link, digest)
         chain.append(position, link)
+        if count % 10_000 == 0:
+            chain.compact()
+    chain.compact()
     return chain
 
 
@@ -122,9 +134,21 @@ def verify_walk(source: str, walk: Walk, seals: Sequence[Seal], *,
     )
     if _ledger_altered(verification):
         # The log matches every seal but the ledger does not: the ledger is what changed.
-        verification.divergences = [d for d in walk.divergences if not d.against_ledger]
-        verification.divergence_count -= walk.ledger_divergence_count
+        _drop_ledger_divergences(verification, walk, after=0)
+    elif ledger is not None and seals and not all(c.ok for c in verification.ledger_seals):
+        # The ledger was altered too: it may name an intact event, or hide the changed one.
+        # Its entries count only up to the last seal it matches; beyond, the seals bracket.
+        trusted = max((c.seal.position for c in verification.ledger_seals if c.ok), default=0)
+        _drop_ledger_divergences(verification, walk, after=trusted)
+        verification.ledger_untrusted_after = trusted
     return verification
+
+
+def _drop_ledger_divergences(v: Verification, walk: Walk, after: int) -> None:
+    dropped = [d for d in walk.divergences if d.against_ledger and d.position > after]
+    v.divergences = [d for d in walk.divergences if d not in dropped]
+    hidden = walk.ledger_divergence_count - sum(d.against_ledger for d in walk.divergences)
+    v.divergence_count -= len(dropped) + (hidden if after == 0 else 0)
 
 
 def _ledger_altered(v: Verification) -> bool:

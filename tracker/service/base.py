@@ -9,10 +9,12 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
+from tracker import clock
 from tracker.accounts import Accounts
 from tracker.authorization import require_active
 from tracker.domain import DateAsISO, Member, Plan, TrackerAggregate, member_id, plan_id
 from tracker.errors import Conflict, NotAllowed, NotFound
+from tracker.integrity.timeline import check_not_backdated
 
 A = TypeVar("A", bound=TrackerAggregate)
 
@@ -88,7 +90,11 @@ class ServiceBase(Application[UUID]):
             raise Conflict()
 
     def _store(self, *aggregates: TrackerAggregate) -> Receipt:
-        """Save all pending events in one atomic write; a version clash becomes `Conflict`."""
+        """Save all pending events in one atomic write; a version clash becomes `Conflict`.
+        On the real clock, events stamped too far before the log's latest are refused."""
+        if not clock.is_frozen():
+            check_not_backdated(self.recorder, (e.timestamp for a in aggregates
+                                                for e in a.pending_events))
         try:
             recordings = self.save(*aggregates)
         except IntegrityError:

@@ -44,8 +44,9 @@ class CommitmentCommands(ServiceBase):
             journey=lambda: _optional_key(plan.require_journey, "journey", journey),
             kpi=lambda: _optional_key(plan.require_kpi, "kpi", kpi),
         )
-        commitment = Commitment(id=made_id or uuid4(), plan_id=plan.id, department=department,
-                                actor=actor, **values)
+        # `id` is the library's own keyword (see Commitment.id), which mypy cannot see.
+        commitment = Commitment(id=made_id or uuid4(), plan_id=plan.id,  # type: ignore[call-arg]
+                                department=department, actor=actor, **values)
         try:
             return self._store(commitment)
         except Conflict:

@@ -137,8 +137,7 @@ class MemberCommands(ServiceBase):
         """Each member's current version, for forms that refuse a stale change (Conflict)."""
         found: dict[UUID, int] = {}
         for ident in ids:
-            member = self.repository.get(ident)
-            found[ident] = member.version
+            found[ident] = self.repository.get(ident).version
         return found
 
     def authenticate(self, email: str, password: str) -> UUID | None:

@@ -1,7 +1,8 @@
 """Accountability per department and per owner: did they do what they said, by when they said?
 Every figure of `projections.queries.accountability`, sortable by `?sort=<figure>&order=asc|desc`;
 `?department=` narrows the per-owner table, which shows its first OWNERS_SHOWN (app config) rows in that order
-(a large company has thousands of owners) and all of them with `?owners=all`."""
+(a large company has thousands of owners) and all of them with `?owners=all`. The tables show the
+key figures (`KEY_FIGURES`, and the one sorted by) unless `?columns=all` asks for every one."""
 
 from __future__ import annotations
 
@@ -39,12 +40,14 @@ FIGURES = [
     ("roadblocks_helped", "Helped others", "other departments' (members') roadblocks resolved"),
     ("median_days_to_resolve", "Median days to resolve", "median time from raised to resolved"),
 ]
+KEY_FIGURES = ("say_do", "made", "open", "kept", "late", "missed", "days_slipped", "roadblocks_raised")
 NAME = {"department": "department_name", "owner": "owner_name"}
 
 
-def columns(table: str) -> list[tuple[str, str, str]]:
+def columns(table: str, every: bool = True, sort: str | None = None) -> list[tuple[str, str, str]]:
+    """The table's figures: all of them, or the key ones and the one sorted by."""
     skip = {"handovers_in", "handovers_out"} if table == "department" else {"handovers"}
-    return [f for f in FIGURES if f[0] not in skip]
+    return [f for f in FIGURES if f[0] not in skip and (every or f[0] in KEY_FIGURES or f[0] == sort)]
 
 
 def sorted_rows(rows: list[dict[str, Any]], table: str, sort: str | None, descending: bool
@@ -72,13 +75,15 @@ def index() -> str:
     sort = request.args.get("sort") or None
     descending = request.args.get("order", "desc" if sort != "name" else "asc") != "asc"
     all_owners = request.args.get("owners") == "all"
+    every = request.args.get("columns") == "all"
     owners = sorted_rows(accountability.by_owner(db, today, department), "owner", sort, descending)
     return page_or_fragment(
         "accountability/index.html", "accountability/_tables.html",
         departments=sorted_rows(accountability.by_department(db, today), "department", sort, descending),
         owners=owners if all_owners else owners[:shown("OWNERS_SHOWN")], owners_total=len(owners),
         all_owners=all_owners,
-        department_columns=columns("department"), owner_columns=columns("owner"), glossary=FIGURES,
+        department_columns=columns("department", every, sort), owner_columns=columns("owner", every, sort),
+        all_columns=every, glossary=FIGURES,
         sort=sort, descending=descending, department=department, today=today,
         department_options=sorted(names.items(), key=lambda kv: kv[1]), department_names=names,
     )

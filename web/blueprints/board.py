@@ -78,6 +78,9 @@ def _context() -> dict[str, Any]:
         rows = [r for r in rows if r["health"] == chosen["health"]]
     roadblocks = open_roadblocks_by_commitment(db, department=chosen["department"]) if rows else {}
     cards = {h: list(g) for h, g in groupby(rows, key=lambda r: r["health"])}  # board's order
+    made = request.args.get("made")  # a commitment just made heads its group, where it is seen
+    for group in cards.values():
+        group.sort(key=lambda r: r["id"] != made)
     return {
         **options, **chosen, "rows": rows, "counts": counts, "total": sum(counts.values()),
         "groups": [(h, g) for h, g in cards.items() if h not in CLOSED or chosen["health"]],
@@ -149,6 +152,8 @@ def make_commitment() -> str | Response | tuple[str, int]:
             idempotency_key=optional("idempotency_key"),
         ),
         page="board/new.html", fragment="board/_new.html", context=_new_context,
-        done="Commitment made.", redirect_to=url_for("board.index", department=department),
+        done="Commitment made.", redirect_to=lambda made: url_for(
+            "board.index", department=department, made=made.id if made else None,
+            _anchor=f"card-{made.id}" if made else None),
         form_key="new",
     )

@@ -18,14 +18,20 @@ from web.services import catch_up, views
 bp = Blueprint("kpis", __name__, url_prefix="/kpis")
 
 
-def kpi_panels(db: Database, width: int = 640) -> list[dict[str, Any]]:
-    """Every KPI in the plan's order: its series (with `latest`, `on_course`) and its chart."""
+WIDE_CHART = 1120  # the KPI page's chart on a wide screen: the card's width at about 1:1
+
+
+def kpi_panels(db: Database, width: int = 640, wide: int | None = None) -> list[dict[str, Any]]:
+    """Every KPI in the plan's order: its series (with `latest`, `on_course`) and its chart, and
+    with `wide` a second, wider one that a wide screen shows instead (CSS picks one)."""
     panels = []
     for overview in kpis.kpi_overview(db):
         series = kpis.kpi_series(db, overview["key"])
         if series is None:
             continue
         series["chart"] = charts.kpi_trend(series, chart_id=f"kpi-chart-{series['key']}", width=width)
+        if wide:
+            series["wide_chart"] = charts.kpi_trend(series, chart_id=f"kpi-wide-{series['key']}", width=wide)
         panels.append(series)
     return panels
 
@@ -35,4 +41,4 @@ def kpi_panels(db: Database, width: int = 640) -> list[dict[str, Any]]:
 def index() -> str:
     require_reader()
     catch_up()
-    return page_or_fragment("kpis/index.html", "kpis/_kpis.html", kpis=kpi_panels(views()))
+    return page_or_fragment("kpis/index.html", "kpis/_kpis.html", kpis=kpi_panels(views(), wide=WIDE_CHART))

@@ -47,6 +47,6 @@ def index() -> str:
         risks=board.at_risk(db, today, limit=shown("REPORT_TOP_RISKS")), risks_total=board.count_at_risk(db, today),
         cross_roadblocks=cross, cross_total=cross_total,
         wins=celebrations.wall(db, include_wins=True, limit=shown("REPORT_RECENT_WINS")),
-        burnup=charts.burnup(points, today),
+        burnup=charts.burnup(points, today), burnup_months=charts.burnup_by_month(points),
         department_names=directory.department_names(db), charts=charts,
     )
