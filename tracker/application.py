@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from tracker.importing import ImportCommands
 from tracker.service.base import Receipt, RoadblockReceipt
 from tracker.service.commitments import CommitmentCommands
 from tracker.service.members import MemberCommands
 from tracker.service.nudges import NoticeSpec, NudgeCommands
 from tracker.service.plan import PlanCommands
 from tracker.service.reads import Reads
+from tracker.service.tokens import TokenCommands
 
 
-class CxTracker(PlanCommands, CommitmentCommands, MemberCommands, NudgeCommands, Reads):
+class CxTracker(
+    PlanCommands, CommitmentCommands, MemberCommands, NudgeCommands, TokenCommands, ImportCommands,
+    Reads,
+):
     """Every write in the product goes through here: the web, the CLI, the demo and the tests."""
 
 

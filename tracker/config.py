@@ -21,6 +21,7 @@ from eventsourcing.persistence import PersistenceError
 
 from tracker.accounts import Accounts
 from tracker.application import CxTracker
+from tracker.tokens import TokenStore
 
 DATA_ENV = "CX_TRACKER_DATA"
 DEFAULT_DATA_DIR = "cx-tracker-data"
@@ -195,6 +196,8 @@ def open_tracker(data: DataDir, *, create: bool = False, checked: bool = True) -
     _check_sqlite_file(data.accounts, "accounts store", read_only)
     try:
         app = CxTracker(env=env, accounts=Accounts(data.accounts, read_only=read_only))
+        if not read_only:  # a read-only opening (an audit copy) has no API to serve
+            app.attach_tokens(TokenStore(data.accounts))  # its own table in the accounts file
     except (sqlite3.DatabaseError, PersistenceError) as e:
         raise ConfigError(f"cannot open the stores in {data.path}: {e}") from e
     if checked and not create:

@@ -9,7 +9,7 @@ from flask import Flask
 from htmx_flask import Htmx
 
 from tracker.application import CxTracker
-from web import auth, dates, errors, security, wall
+from web import api, auth, dates, errors, security, wall
 from web.services import Services
 from web.settings import configure
 
@@ -28,6 +28,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, tracker: CxTracker | 
     dates.init_app(app)
     wall.init_app(app)
     _register_blueprints(app)
+    api.init_app(app)
     return app
 
 

@@ -49,6 +49,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     "MAX_FORM_MEMORY_SIZE": 256 * 1024,  # any one non-file form field
     "MAX_FORM_PARTS": 200,
+    "API_RATE_LIMIT": "600 per minute",  # per token
 }
 
 

@@ -85,6 +85,7 @@ def test_the_ccos_pages_and_their_updates_pass_axe(open_page: OpenPage, axe: Axe
         ("timeline", "/timeline/"), ("timeline chart", "/timeline/chart"),
         ("accountability", "/accountability/"), ("KPIs", "/kpis/"), ("report", "/report/"),
         ("celebrations", "/celebrations/"), ("plan", "/plan/"), ("members", "/members/"),
+        ("import", "/import/"), ("API tokens", "/account/tokens/"),
     ])
     page.goto("/board/")
     with page.expect_response(lambda r: r.request.headers.get("hx-request") == "true"):

@@ -21,7 +21,7 @@ PAGES = {
     None: ["/login"],
     "cco": ["/dashboard/", "/board/", "/roadblocks/", "/timeline/", "/timeline/chart", "/accountability/",
             "/accountability/?columns=all", "/kpis/", "/report/", "/celebrations/", "/plan/", "/members/",
-            "/commitments/new"],
+            "/commitments/new", "/import/", "/account/tokens/"],
     "support_lead": ["/board/", "/roadblocks/", "/commitments/new", "/celebrations/"],
     "auditor": ["/audit/history", "/audit/as-of?day=2026-10-01", "/audit/as-of/board?day=2026-10-01",
                 "/audit/as-of/accountability?day=2026-10-01", "/audit/diff?fromday=2026-09-01&today=2026-10-01"],

@@ -233,3 +233,16 @@ def test_the_installed_console_script_creates_the_demo_end_to_end(tmp_path: Path
     listed = cx("user", "list", "--data", data)
     assert listed.exit_code == 0 and "lead.hr@example.com" in listed.output
     assert PASSWORD not in listed.output
+
+
+def test_demo_prints_a_read_only_api_token_for_the_executive(tmp_path: Path) -> None:
+    result = run_demo(tmp_path / "demo")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    at = lines.index("Read-only REST API token for ceo@example.com (shown once):")
+    secret = lines[at + 1].strip()
+    app = open_data(tmp_path / "demo")
+    used = app.use_token(secret)
+    assert used is not None and not used.may_write
+    assert app.member(used.member_id)["email"] == "ceo@example.com"
+    app.close()

@@ -156,6 +156,15 @@ WRITES: dict[str, Write] = {
 }
 # Signing in and out change no plan data; tests/web/test_security.py covers them.
 NOT_IN_MATRIX = {"auth.login": "test_security.py", "auth.logout": "test_security.py",
+                 # API tokens are no plan data; the API takes bearer tokens, not sessions.
+                 "tokens.create": "tests/api/test_token_page.py",
+                 "tokens.revoke": "tests/api/test_token_page.py",
+                 "importing.preview": "tests/importing/test_import_page.py",
+                 "importing.confirm": "tests/importing/test_import_page.py",
+                 "api.make_commitment": "tests/api/test_api.py",
+                 "api.report_progress": "tests/api/test_api.py",
+                 "api.add_note": "tests/api/test_api.py",
+                 "api.record_measurement": "tests/api/test_api.py",
                  # Passwords change the accounts store, never the log: tests/web/test_passwords.py.
                  "passwords.change": "test_passwords.py", "passwords.set_with_link": "test_passwords.py",
                  "members.reset_password": "test_passwords.py",
@@ -308,6 +317,25 @@ PAGES: dict[str, Page] = {
     "inbox.outbox": Page(_fixed("/inbox/outbox"), _signed_in(
         {**{r: REFUSED for r in READERS}, "cco": OK})),
     "inbox.unsubscribe_page": Page(_fixed("/inbox/unsubscribe/not-a-token"), EVERYONE),
+    "exports.history_csv": Page(_fixed("/exports/history.csv"), _signed_in(AUDITORS)),
+    "exports.history_jsonl": Page(_fixed("/exports/history.jsonl"), _signed_in(AUDITORS)),
+    "exports.board_csv": Page(_fixed("/exports/board.csv"), _signed_in(READERS)),
+    "exports.accountability_departments": Page(_fixed("/exports/accountability-departments.csv"),
+                                               _signed_in(OVERSEERS)),
+    "exports.accountability_owners": Page(_fixed("/exports/accountability-owners.csv"),
+                                          _signed_in(OVERSEERS)),
+    "tokens.index": Page(_fixed("/account/tokens/"), _signed_in({r: OK for r in READERS})),
+    "importing.index": Page(_fixed("/import/"), _signed_in({**{r: REFUSED for r in READERS}, "cco": OK})),
+    "importing.template": Page(_fixed("/import/template.xlsx"), _signed_in({r: OK for r in READERS})),
+    "importing.template_as_csv": Page(_fixed("/import/template.csv"), _signed_in({r: OK for r in READERS})),
+    # The API takes bearer tokens only: a browser session, signed in or not, gets 401.
+    "api.openapi": Page(_fixed("/api/v1/openapi.json"), EVERYONE),
+    "api.list_commitments": Page(_fixed("/api/v1/commitments"), {r: 401 for r in ROLES}),
+    "api.get_commitment": Page(lambda w: f"/api/v1/commitments/{_commitment(w)}", {r: 401 for r in ROLES}),
+    "api.timeline": Page(_fixed("/api/v1/timeline"), {r: 401 for r in ROLES}),
+    "api.accountability_figures": Page(_fixed("/api/v1/accountability"), {r: 401 for r in ROLES}),
+    "api.list_kpis": Page(_fixed("/api/v1/kpis"), {r: 401 for r in ROLES}),
+    "api.get_kpi": Page(_fixed("/api/v1/kpis/nps"), {r: 401 for r in ROLES}),
     "passwords.change": Page(_fixed("/account/password"), _signed_in({**READERS, "no_role": OK})),
     "passwords.set_with_link": Page(_fixed("/password/set/no-such-link"), {r: 404 for r in ROLES}),
 }
@@ -326,7 +354,7 @@ def test_each_role_reads_exactly_the_pages_its_role_allows(world, endpoint, role
     expected = page.status[role]
     path = page.path(world)
     with unchanged(world.tracker), world.clients[role].get(path) as response:  # reading records nothing
-        html = response.get_data(as_text=True)
+        html = response.get_data().decode(errors="replace")  # the .xlsx template is binary
     assert_strict_csp(response)
     if expected == LOGIN:
         assert is_login_redirect(response), response.status_code

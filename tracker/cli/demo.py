@@ -14,6 +14,9 @@ from tracker.cli.common import data_option, reports_errors
 from tracker.cli.output import echo
 from tracker.config import ConfigError, DataDir, installation, resolve_data_dir
 from tracker.demo import DEFAULT_PASSWORD, DemoAccount, seed
+from tracker.domain import member_id
+
+EXECUTIVE_EMAIL = "ceo@example.com"
 
 
 @click.command()
@@ -46,11 +49,14 @@ def demo(data_dir: str | None, host: str, port: int, no_serve: bool, password: s
         try:
             accounts = seed(app, password=password, today=day, progress=_progress_line())
             events = app.head()
+            api_token = app.create_token(member_id(EXECUTIVE_EMAIL), name="demo: read-only", scope="read")
         except (Exception, KeyboardInterrupt):
             echo(f"\nThe demo is incomplete: delete {data.path} and run 'cx-tracker demo' again.", err=True)
             raise
     echo()
     _print_accounts(accounts, password)
+    echo(f"\nRead-only REST API token for {EXECUTIVE_EMAIL} (shown once):\n  {api_token['token']}")
+    echo(f"  curl -H 'Authorization: Bearer {api_token['token']}' http://{host}:{port}/api/v1/commitments")
     echo(f"\n{events} events written; the data is in {data.path}.")
     if not no_serve:
         serve_web(data, host, port)

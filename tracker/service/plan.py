@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from uuid import UUID
 
@@ -80,6 +81,18 @@ class PlanCommands(ServiceBase):
         member = self._actor(actor)
         require_cco(member, "define KPIs")
         plan = self._plan()
+        self._define_kpi_on(
+            lambda kpi: plan.define_kpi(kpi, actor=actor), key=key, name=name, unit=unit,
+            baseline=baseline, target=target, target_date=target_date, direction=direction,
+        )
+        return self._store(plan)
+
+    @staticmethod
+    def _define_kpi_on(
+        define: Callable[[Kpi], None], *, key: str, name: str, unit: str, baseline: float | str,
+        target: float | str, target_date: date | str, direction: str | None = None,
+    ) -> None:
+        """Check a KPI's definition and hand it to `define` (a plan's, or an import's)."""
         values = rules.collect(
             key=lambda: rules.slug("key", key),
             name=lambda: rules.text("name", name, maximum=100),
@@ -99,8 +112,7 @@ class PlanCommands(ServiceBase):
             raise Invalid.field(
                 "direction", f"contradicts baseline and target (the target is {'higher' if implied == 'up' else 'lower'})"
             )
-        plan.define_kpi(Kpi(direction=direction, **values), actor=actor)
-        return self._store(plan)
+        define(Kpi(direction=direction, **values))
 
     def record_measurement(
         self, actor: UUID, *, key: str, value: float | str, measured_on: date | str | None = None,

@@ -1,0 +1,96 @@
+"""Who is calling: a bearer token only (no cookies, no session), re-checked on every request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from flask import g, request
+
+from tracker.errors import NotAllowed
+from tracker.service.tokens import TokenUse
+from web.api.problems import ApiProblem
+from web.services import tracker
+
+CHALLENGE = 'Bearer realm="cx-tracker"'
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The member a token acts for: their roles read afresh for this request."""
+
+    use: TokenUse
+    grants: list[dict[str, Any]]
+
+    @property
+    def id(self) -> UUID:
+        return self.use.member_id
+
+    def has(self, role: str) -> bool:
+        return any(g["role"] == role for g in self.grants)
+
+    @property
+    def is_overseer(self) -> bool:
+        return self.has("cco") or self.has("executive") or self.has("auditor")
+
+
+def bearer_secret() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        return None
+    return secret.strip()
+
+
+def authenticate() -> None:
+    """Before every API request but the OpenAPI document: a valid token, or 401."""
+    secret = bearer_secret()
+    if secret is None:
+        raise ApiProblem(401, "Send a personal access token: Authorization: Bearer TOKEN.",
+                         {"WWW-Authenticate": CHALLENGE})
+    app = tracker()
+    use = app.use_token(secret)
+    if use is None:
+        raise ApiProblem(401, "This token is unknown, expired or revoked, or its member is "
+                              "deactivated.",
+                         {"WWW-Authenticate": CHALLENGE + ', error="invalid_token"'})
+    g.api_caller = Caller(use, app.member(use.member_id)["grants"])
+
+
+def caller() -> Caller:
+    found: Caller = g.api_caller
+    return found
+
+
+def require_reader() -> Caller:
+    who = caller()
+    if not who.grants:
+        raise NotAllowed("a member without a role cannot read the plan")
+    return who
+
+
+def require_overseer() -> Caller:
+    who = caller()
+    if not who.is_overseer:
+        raise NotAllowed("only the chief customer officer, executive viewers and auditors read this")
+    return who
+
+
+def require_write_scope() -> Caller:
+    """A read-write token; the application service then decides what the member may do."""
+    who = caller()
+    if not who.use.may_write:
+        raise ApiProblem(403, "This token's scope is read; writing needs a read-write token.",
+                         {"WWW-Authenticate": CHALLENGE + ', error="insufficient_scope"'})
+    return who
+
+
+def rate_key() -> str:
+    """The rate limit counts per token (per address for requests without one)."""
+    secret = bearer_secret()
+    if secret:
+        from tracker.tokens import digest
+
+        return "token:" + digest(secret)
+    return "addr:" + (request.remote_addr or "?")
