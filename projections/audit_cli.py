@@ -57,8 +57,10 @@ def instant(value: str, name: str) -> datetime:
 @click.option("--commitment", metavar="ID", help="Only this commitment's events.")
 @click.option("--actor", metavar="EMAIL", help="Only events caused by this member.")
 @click.option("--kind", metavar="KIND", help="Only events of this kind, e.g. DueDateMoved.")
-@click.option("--since", metavar="T", help="From this instant (a date: from the start of that day, UTC).")
-@click.option("--until", metavar="T", help="Up to this instant (a date: to the end of that day, UTC).")
+@click.option("--since", metavar="T", help="From this instant, inclusive (a date: from the start of "
+              "that day, 00:00 UTC; a date-time without an offset is UTC).")
+@click.option("--until", metavar="T", help="Up to this instant, inclusive (a date: through the end "
+              "of that day, 23:59:59.999999 UTC; a date-time without an offset is UTC).")
 @click.option("--format", "fmt", type=click.Choice(["text", "jsonl", "csv"]), default="text",
               show_default=True, help="jsonl and csv are the exports: one event per line / row.")
 @reports_errors

@@ -17,8 +17,9 @@ import click
 from tracker.cli.common import EXIT_REFUSED, data_option, fail, open_existing, reports_errors
 from tracker.cli.output import echo
 
+BATCH_MAX = 1_000_000  # events per transaction; more is no faster and SQLite's LIMIT is 64-bit
 batch_size_option = click.option(
-    "--batch-size", default=1000, show_default=True, type=click.IntRange(min=1),
+    "--batch-size", default=1000, show_default=True, type=click.IntRange(1, BATCH_MAX),
     help="Events applied per transaction.",
 )
 
@@ -52,7 +53,7 @@ def status(data_dir: str | None) -> None:
 
 @projections_group.command("rebuild")
 @data_option
-@click.option("--batch-size", default=2000, show_default=True, type=click.IntRange(min=1),
+@click.option("--batch-size", default=2000, show_default=True, type=click.IntRange(1, BATCH_MAX),
               help="Events applied per transaction.")
 @reports_errors
 def rebuild(data_dir: str | None, batch_size: int) -> None:
@@ -78,10 +79,18 @@ def rebuild(data_dir: str | None, batch_size: int) -> None:
                    f"({report.rate:,.0f} events/s), swapped in.")
 
 
+def _a_number(value: float) -> float:
+    """FloatRange lets "nan" through (no comparison with NaN is false... nor true)."""
+    if value != value:
+        raise click.BadParameter("must be a number of seconds from 0.01 to 3600")
+    return value
+
+
 @projections_group.command("run")
 @data_option
 @click.option("--poll", default=1.0, show_default=True, metavar="SECONDS",
-              type=click.FloatRange(min=0.01), help="How long to wait when the log has nothing new.")
+              type=click.FloatRange(0.01, 3600), callback=lambda _c, _p, v: _a_number(v),
+              help="How long to wait when the log has nothing new.")
 @click.option("--once", is_flag=True, help="Catch up to the head, then exit.")
 @batch_size_option
 @reports_errors

@@ -9,12 +9,13 @@ from tracker.service.members import MemberCommands
 from tracker.service.nudges import NoticeSpec, NudgeCommands
 from tracker.service.plan import PlanCommands
 from tracker.service.reads import Reads
+from tracker.service.reorganise import ReorganisationCommands
 from tracker.service.tokens import TokenCommands
 
 
 class CxTracker(
-    PlanCommands, CommitmentCommands, MemberCommands, NudgeCommands, TokenCommands, ImportCommands,
-    Reads,
+    PlanCommands, ReorganisationCommands, CommitmentCommands, MemberCommands, NudgeCommands,
+    TokenCommands, ImportCommands, Reads,
 ):
     """Every write in the product goes through here: the web, the CLI, the demo and the tests."""
 

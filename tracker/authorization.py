@@ -101,6 +101,12 @@ def require_department_writer(member: Member, department: str) -> None:
         raise NotAllowed(f"only a lead of {department!r} or the CCO may do this")
 
 
+def can_act_for(member: Member, department: str) -> bool:
+    """Whether this member may write for the department: active, and its lead or the CCO (so an
+    owner can always update what they own)."""
+    return Roles.of(member).writes_for(department)
+
+
 def require_roadblock_party(member: Member, commitment: Commitment, roadblock_id: str) -> None:
     """The commitment's department, or a department whose help was asked on this roadblock."""
     if is_cco(member) or commitment.department in member.lead_departments():
@@ -143,7 +149,7 @@ def require_auditor(roles: Roles) -> None:
 
 
 __all__ = [
-    "AUDITOR", "CCO", "EXECUTIVE", "LEAD", "Roles", "is_cco", "require_active",
+    "AUDITOR", "CCO", "EXECUTIVE", "LEAD", "Roles", "can_act_for", "is_cco", "require_active",
     "require_auditor", "require_cco", "require_commitment_party", "require_department_writer",
     "require_overseer", "require_reader", "require_roadblock_party", "require_writer",
 ]

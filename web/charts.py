@@ -21,7 +21,7 @@ from markupsafe import Markup
 from projections.health import HEALTHS
 from web.svg import (
     COLOURS, HEALTH_COLOURS, attrs, date_axis, date_label, date_scale, day, frame, line, linear,
-    nice_ticks, number, padded, polyline, required_day, text, tooltip,
+    nice_ticks, number, padded, plottable, polyline, required_day, text, tooltip,
 )
 
 WIDTH = 960
@@ -108,12 +108,15 @@ KPI_MARKERS_MAX = 60  # a KPI chart marks each measurement up to this many
 def kpi_trend(kpi: Mapping[str, Any], chart_id: str, width: int = 640, height: int = 260) -> Markup:
     """A KPI (from `kpi_series`) over time: measurements, baseline, target and planned course."""
     left, right, top, bottom = 52, width - 86, 16, height - 30
-    points = [(required_day(p["measured_on"]), float(p["value"])) for p in kpi["points"]]
+    # Values beyond what a chart can place (older events could store up to +-1.8e308) are drawn
+    # at its edge, not-a-number ones left out; the page's table lists them as stored.
+    points = [(required_day(p["measured_on"]), v) for p in kpi["points"]
+              if (v := plottable(p["value"])) is not None]
     target_date = required_day(kpi["target_date"])
     start = day(kpi.get("defined_on")) or min([d for d, _ in points] + [target_date])
     first = min([start] + [d for d, _ in points])
     last = max([target_date] + [d for d, _ in points])
-    baseline, target = float(kpi["baseline"]), float(kpi["target"])
+    baseline, target = plottable(kpi["baseline"]) or 0.0, plottable(kpi["target"]) or 0.0
     ticks = nice_ticks(min([baseline, target] + [v for _, v in points]),
                        max([baseline, target] + [v for _, v in points]))
     x = date_scale(first, last, left, right)
@@ -154,6 +157,8 @@ def kpi_trend(kpi: Mapping[str, Any], chart_id: str, width: int = 640, height: i
 def sparkline(values: Sequence[float], target: float, label: str, chart_id: str,
               width: int = 120, height: int = 32) -> Markup:
     """A tiny trend line with the target as a dashed line."""
+    values = [v for v in map(plottable, values) if v is not None]
+    target = plottable(target) or 0.0
     ticks = [*values, target]
     y = linear(min(ticks), max(ticks), height - 4, 4)
     x = linear(0, max(1, len(values) - 1), 3, width - 5)

@@ -49,7 +49,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(NotFound)
     def not_found(e: NotFound) -> tuple[str, int]:
-        return error_response(404, f"No such {e.what}.")
+        named = f" {e.key}" if isinstance(e.key, str) else ""  # an e-mail address, not an id
+        return error_response(404, f"No such {e.what}{named}.")
 
     @app.errorhandler(Conflict)
     def conflict(e: Conflict) -> tuple[str, int]:

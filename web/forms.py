@@ -27,7 +27,11 @@ def optional(name: str) -> str | None:
 def expected_version() -> int | None:
     """The aggregate version the user saw when the form was rendered (for optimistic concurrency)."""
     raw = form_value("expected_version")
-    return int(raw) if raw.isdigit() else None
+    if not (raw.isascii() and raw.isdecimal()):  # not "²", which isdigit
+        return None
+    if len(raw) > 19:  # no aggregate reaches 10^19 versions (and int() refuses 4301 digits)
+        raise Invalid.field("expected_version", "is not a version this page could have shown")
+    return int(raw)
 
 
 def run_form(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from markupsafe import Markup, escape
 
@@ -37,6 +37,27 @@ def day(value: str | date | None) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
+# Values a chart can place: larger ones (older events could store up to +-1.8e308) are drawn at
+# this bound, so no difference or step overflows; not-a-number values are left out.
+CHART_LIMIT = 1e300
+
+
+def plottable(value: object) -> float | None:
+    """A value a chart can draw: clamped to +-`CHART_LIMIT`; None for NaN or non-numbers."""
+    try:
+        found = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if math.isnan(found):
+        return None
+    return max(-CHART_LIMIT, min(CHART_LIMIT, found))
+
+
+def shift(d: date, days: int) -> date:
+    """`d` moved by `days`, held at the calendar's first and last day instead of overflowing."""
+    return date.fromordinal(max(1, min(date.max.toordinal(), d.toordinal() + days)))
+
+
 def required_day(value: str | date | None) -> date:
     """`day` of a value that must be there (a missing date is a bug, not an empty cell)."""
     found = day(value)
@@ -46,11 +67,13 @@ def required_day(value: str | date | None) -> date:
 
 
 def linear(lo: float, hi: float, out_lo: float, out_hi: float) -> Callable[[float], float]:
-    """Map [lo, hi] onto [out_lo, out_hi] (rounded to tenths of a pixel)."""
+    """Map [lo, hi] onto [out_lo, out_hi] (rounded to tenths of a pixel). Values are held within
+    +-`CHART_LIMIT`, so no difference overflows; an empty range is widened around its value."""
+    lo, hi = plottable(lo) or 0.0, plottable(hi) or 0.0
     if hi == lo:
-        hi = lo + 1
+        hi = lo + max(1.0, abs(lo) / 1e6)
     factor = (out_hi - out_lo) / (hi - lo)
-    return lambda v: round(out_lo + (v - lo) * factor, 1)
+    return lambda v: round(out_lo + (max(-CHART_LIMIT, min(CHART_LIMIT, v)) - lo) * factor, 1)
 
 
 def date_scale(first: date, last: date, x0: float, x1: float) -> Callable[[date], float]:
@@ -60,10 +83,12 @@ def date_scale(first: date, last: date, x0: float, x1: float) -> Callable[[date]
 
 def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
     """Round tick values covering [lo, hi] (the first and last ticks bound the axis)."""
+    lo, hi = plottable(lo) or 0.0, plottable(hi) or 0.0
     if hi < lo:
         lo, hi = hi, lo
     if hi == lo:
-        lo, hi = lo - 1, hi + 1
+        pad = max(1.0, abs(lo) / 1e6)
+        lo, hi = lo - pad, hi + pad
     raw = (hi - lo) / max(1, count - 1)
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
@@ -72,17 +97,15 @@ def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
 
 
 def month_ticks(first: date, last: date, most: int = 8) -> list[date]:
-    """First days of months within [first, last], thinned out to at most `most`."""
-    months = []
-    current = date(first.year, first.month, 1)
-    while current <= last:
-        if current >= first:
-            months.append(current)
-        current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
-    if len(months) < 2:
+    """First days of months within [first, last], thinned out to at most `most` (computed, not
+    walked: a span of centuries costs no more than one of weeks)."""
+    start = first.year * 12 + first.month - 1 + (first.day > 1)  # the first month starting >= first
+    end = last.year * 12 + last.month - 1
+    count = end - start + 1
+    if count < 2:
         return [first, last] if first != last else [first]
-    step = math.ceil(len(months) / most)
-    return months[::step]
+    step = math.ceil(count / max(1, most))
+    return [date(m // 12, m % 12 + 1, 1) for m in range(start, end + 1, step)]
 
 
 def date_label(d: date) -> str:
@@ -91,12 +114,14 @@ def date_label(d: date) -> str:
 
 def number(value: float) -> str:
     """A measurement as people write it: 4 significant digits, no trailing zeros."""
-    return f"{value:.4g}" if abs(value) < 10000 else f"{value:,.0f}"
+    if not math.isfinite(value) or not 10000 <= abs(value) < 1e15:
+        return f"{value:.4g}"
+    return f"{value:,.0f}"
 
 
 def padded(days: Iterable[date], before: int = 7, after: int = 7) -> tuple[date, date]:
     found = list(days)
-    return min(found) - timedelta(days=before), max(found) + timedelta(days=after)
+    return shift(min(found), -before), shift(max(found), after)
 
 
 def attrs(**values: object) -> str:

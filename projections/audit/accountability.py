@@ -46,6 +46,7 @@ class Facts:
                           " WHERE kind = 'OwnershipHandedOver' AND position <= :p", {"p": p})
         ]
         owners = {c["commitment_id"]: c["owner_id"] for c in self.commitments}
+        held_by = {c["commitment_id"]: c["department"] for c in self.commitments}
         # Stored instants compare as text (UTC; a stored instant without microseconds still
         # sorts correctly against `t`, which always has them).
         self.roadblocks = rows(
@@ -55,6 +56,7 @@ class Facts:
         )
         for r in self.roadblocks:
             r["owner_id"] = owners[r["commitment_id"]]
+            r["department"] = held_by[r["commitment_id"]]  # roadblocks follow a moved commitment
             if r["days_to_resolve"] is None:
                 r["resolved_by"] = r["helped_by"] = None
 

@@ -23,6 +23,7 @@ from sqlite_utils import Database
 
 from projections.audit import accountability
 from projections.audit.instants import log_position
+from projections.audit.kpis_as_of import kpis_as_of
 from projections.instants import instant_text
 from projections.queries import celebrations
 from projections.queries.board import (
@@ -56,6 +57,8 @@ class PlanAsOf:
     # ACCOUNTABILITY
     accountability_departments: list[dict[str, Any]] | None
     accountability_owners: list[dict[str, Any]] | None
+    # Every KPI defined by then, as revised and measured (corrections applied) by then.
+    kpis: list[dict[str, Any]] | None = None
 
     @property
     def department_names(self) -> dict[str, str]:
@@ -70,8 +73,7 @@ def plan_as_of(db: Database, moment: datetime, parts: Collection[str] = EVERYTHI
     default), with their total."""
     t, today = instant_text(moment), moment.date()
     p = log_position(db, moment)
-    departments = rows(db, "SELECT slug, name FROM departments WHERE added_at <= :t"
-                       " ORDER BY ordinal", {"t": t})
+    departments = departments_as_of(db, t, p)
     journeys = journeys_as_of(db, p)
     found: dict[str, Any] = dict.fromkeys(
         ("board", "by_department", "by_journey", "at_risk", "roadblocks", "roadblocks_total", "wins",
@@ -98,7 +100,8 @@ def plan_as_of(db: Database, moment: datetime, parts: Collection[str] = EVERYTHI
         found.update(accountability_departments=accountability.by_department(facts, departments),
                      accountability_owners=accountability.by_owner(facts, members))
     return PlanAsOf(instant=moment, today=today, position=p, plan=plan_at(db, t, p),
-                    departments=departments, journeys=journeys, **found)
+                    departments=departments, journeys=journeys,
+                    kpis=kpis_as_of(db, p) if BOARD in parts else None, **found)
 
 
 def plan_at(db: Database, t: str, p: int) -> dict[str, Any] | None:
@@ -111,23 +114,48 @@ def plan_at(db: Database, t: str, p: int) -> dict[str, Any] | None:
                    " AND position <= :p ORDER BY position", {"p": p})
     plan["vision"] = json.loads(visions[-1]["details"])["vision"]
     plan["vision_revision"] = len(visions)
+    plan["version"] = db.execute("SELECT version FROM plan_versions WHERE position <= ?"
+                                 " ORDER BY position DESC LIMIT 1", [p]).fetchone()[0]
     plan["endorsements"] = rows(
-        db, "SELECT e.department, d.name, e.endorsed_at FROM endorsements e"
-        " JOIN departments d ON d.slug = e.department WHERE e.revision = :r AND e.endorsed_at <= :t"
-        " ORDER BY d.ordinal", {"r": len(visions), "t": t},
+        db, f"SELECT e.department, {name_then('e.department')} AS name, e.endorsed_at"
+        " FROM endorsements e JOIN departments d ON d.slug = e.department"
+        " WHERE e.revision = :r AND e.endorsed_at <= :t"
+        " ORDER BY d.ordinal", {"r": len(visions), "t": t, "p": p},
     )
     return plan
 
 
+def name_then(column: str, kind: str = "department") -> str:
+    """SQL for the name the department (journey, KPI) in `column` had at log position :p."""
+    return (f"(SELECT n.name FROM names n WHERE n.kind = '{kind}' AND n.key = {column}"
+            " AND n.position <= :p ORDER BY n.position DESC LIMIT 1)")
+
+
+def departments_as_of(db: Database, t: str, p: int) -> list[dict[str, Any]]:
+    """Departments added by then, in the plan's order, with the name they had then and whether
+    they had been retired (or merged) by then."""
+    return [dict(d, retired=bool(d["retired"])) for d in rows(db, f"""
+        SELECT d.slug, {name_then("d.slug")} AS name,
+            (d.retired_at IS NOT NULL AND d.retired_at <= :t) AS retired
+        FROM departments d WHERE d.added_at <= :t ORDER BY d.ordinal""", {"t": t, "p": p})]
+
+
 def journeys_as_of(db: Database, p: int) -> list[dict[str, Any]]:
-    """Journeys defined by position `p`, with the lead department they had then."""
+    """Journeys defined by position `p`, with the name and lead department they had then."""
     found: dict[str, dict[str, Any]] = {}
     for row in rows(db, "SELECT kind, details FROM timeline WHERE kind IN ('JourneyDefined',"
-                    " 'JourneyLeadChanged') AND position <= :p ORDER BY position", {"p": p}):
+                    " 'JourneyLeadChanged', 'JourneyRenamed', 'JourneyRetired')"
+                    " AND position <= :p ORDER BY position", {"p": p}):
         d = json.loads(row["details"])
         if row["kind"] == "JourneyDefined":
-            found[d["key"]] = {"key": d["key"], "name": d["name"]}
-        found[d["key"]]["lead_department"] = d["lead_department"]
+            found[d["key"]] = {"key": d["key"], "name": d["name"], "retired": False}
+        if row["kind"] == "JourneyRenamed":
+            found[d["key"]]["name"] = d["to_name"]
+        elif row["kind"] == "JourneyRetired":
+            found[d["key"]]["retired"] = True
+        else:
+            found[d["key"]]["lead_department"] = d.get("lead_department",
+                                                       found[d["key"]].get("lead_department"))
     return list(found.values())
 
 
@@ -195,5 +223,12 @@ def open_roadblocks(db: Database, t: str, p: int, today: date,
 
 
 def wins(db: Database, p: int, limit: int = WINS_SHOWN) -> list[dict[str, Any]]:
-    """The celebrations wall's latest wins and celebrations recorded by position `p`."""
-    return celebrations.wall(db, include_wins=True, limit=limit, until=p)
+    """The celebrations wall's latest wins and celebrations recorded by position `p`, each
+    department named as it was then."""
+    found = celebrations.wall(db, include_wins=True, limit=limit, until=p)
+    sql = f"SELECT {name_then(':slug')}"
+    for row in found:
+        named = db.execute(sql, {"slug": row["department"], "p": p}).fetchone()
+        if named is not None and named[0] is not None:
+            row["department_name"] = named[0]
+    return found

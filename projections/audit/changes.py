@@ -22,7 +22,7 @@ Change = dict[str, Any]
 
 # The commitment fields compared, in the order shown. `owner` is the owner's name (compared by id).
 FIELDS = (
-    "title", "department", "owner", "journey", "kpi", "original_due_date", "due_date",
+    "title", "description", "department", "owner", "journey", "kpi", "original_due_date", "due_date",
     "due_date_moves", "days_slipped", "progress", "status", "completed_on", "due_at_completion",
     "evidence", "withdrawn_reason", "open_roadblocks", "open_help_requests",
 )
@@ -30,7 +30,7 @@ MADE_FIELDS = ("title", "department", "owner", "journey", "kpi", "due_date", "st
 
 # kind -> (kinds that set the same values, the detail naming the subject or None, fields)
 _EARLIER: dict[str, tuple[tuple[str, ...], str | None, tuple[str, ...]]] = {
-    "VisionRevised": (("Started", "VisionRevised"), None, ("vision",)),
+    "VisionRevised": (("Started", "VisionRevised"), None, ("vision", "reason")),
     "JourneyLeadChanged": (("JourneyDefined", "JourneyLeadChanged"), "key", ("lead_department",)),
     "KpiDefined": (("KpiDefined",), "key",
                    ("name", "unit", "baseline", "target", "target_date", "direction")),
@@ -76,10 +76,13 @@ def commitment_changes(
         found = [_change(f, None, _value(after, f)) for f in MADE_FIELDS]
         found.insert(1, _change("description", None, details.get("description")))
         return _real(found)
-    return [
+    found = [
         _change(f, _value(before, f), _value(after, f)) for f in FIELDS
         if (_key(before, f) != _key(after, f))
     ]
+    if details.get("changes") is not None or "to_department" in details:
+        found.append(_change("reason", None, details.get("reason")))
+    return found
 
 
 def detail_changes(db: Database, event: dict[str, Any]) -> list[Change]:
@@ -92,6 +95,9 @@ def detail_changes(db: Database, event: dict[str, Any]) -> list[Change]:
             _change(f, earlier.get(f) if earlier else None, details.get(f)) for f in fields
             if earlier is None or earlier.get(f) != details.get(f)
         ])
+    corrected = _corrections(kind, details)
+    if corrected is not None:
+        return _real(corrected + [_change("reason", None, details.get("reason"))])
     if kind == "RoleGranted":
         return [_change("role", None, _role(details))]
     if kind == "RoleRevoked":
@@ -100,6 +106,24 @@ def detail_changes(db: Database, event: dict[str, Any]) -> list[Change]:
         return [_change("active", True, False), _change("reason", None, details.get("reason"))]
     return [_change(f, None, details.get(f)) for f in _SET_ONLY.get(kind, ())
             if details.get(f) is not None]
+
+
+def _corrections(kind: str, d: dict[str, Any]) -> list[Change] | None:
+    """Corrections and reorganisations carry their own before and after (None: another kind)."""
+    if kind in ("DepartmentRenamed", "JourneyRenamed"):
+        return [_change("name", d["from_name"], d["to_name"])]
+    if kind == "KpiRevised":
+        return [_change(f, before, after) for f, (before, after) in d["changes"].items()]
+    if kind == "MeasurementCorrected":
+        return [_change("value", d["from_value"], d["to_value"]),
+                _change("note", None, d.get("note"))]
+    if kind == "MeasurementWithdrawn":
+        return [_change("value", d["value"], None)]
+    if kind in ("DepartmentRetired", "JourneyRetired", "KpiRetired"):
+        return [_change("retired", False, True)]
+    if kind == "DepartmentMerged":
+        return [_change("merged_into", None, d["into"]), _change("retired", False, True)]
+    return None
 
 
 def _earlier_details(

@@ -11,17 +11,23 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 from uuid import UUID
 
 from sqlite_utils import Database
 
 from projections.audit.changes import commitment_changes, detail_changes, states_around
-from projections.audit.instants import FORMS, parse_audit_instant
+from projections.audit.instants import OUTSIDE, parse_audit_instant, parse_day
 from projections.instants import end_of, instant_text, start_of
 from projections.views.timeline import SUMMARIES
 
+# How a period's bounds are written: a date alone means the whole of that day.
+PERIOD_FORMS = {
+    "since": "YYYY-MM-DD (from the start of that day, UTC), YYYY-MM-DDTHH:MM[:SS] (UTC) or with"
+             " an offset",
+    "until": "YYYY-MM-DD (to the end of that day, UTC), YYYY-MM-DDTHH:MM[:SS] (UTC) or with"
+             " an offset",
+}
 KINDS = tuple(key.split(".", 1)[1] for key in SUMMARIES)
 MAX_LIMIT = 500
 
@@ -170,11 +176,14 @@ def _bound(field: str, value: str | None, *, lower: bool) -> Any:
     text = value.strip()
     try:
         if len(text) == 10:
-            day = date.fromisoformat(text)
+            day = parse_day(text)
             return start_of(day) if lower else end_of(day)
         moment = parse_audit_instant(text)
-    except ValueError:
-        raise BadFilter(field, f"{value!r} is not a date or date-time: use {FORMS}") from None
+    except ValueError as e:
+        if OUTSIDE in str(e):
+            raise BadFilter(field, str(e)) from None
+        raise BadFilter(field, f"{value!r} is not a date or date-time: use "
+                               f"{PERIOD_FORMS['since' if lower else 'until']}") from None
     return instant_text(moment) if lower else (instant_text(moment), True)
 
 

@@ -14,9 +14,15 @@ from datetime import date, datetime, time, timezone
 from sqlite_utils import Database
 
 from projections.instants import instant_text
+from tracker.domain.rules import DATE_RANGE, EARLIEST_DATE, LATEST_DATE
 
 END_OF_DAY = time(23, 59, 59, 999999)
 FORMS = "YYYY-MM-DD (end of that day, UTC), YYYY-MM-DDTHH:MM[:SS] (UTC) or with an offset"
+# The instants an auditor may ask about: the domain's window of business dates (UTC), so that
+# every day arithmetic of an as-of page or a period bound stays within the calendar.
+FIRST_INSTANT = datetime.combine(EARLIEST_DATE, time(), timezone.utc)
+LAST_INSTANT = datetime.combine(LATEST_DATE, END_OF_DAY, timezone.utc)
+OUTSIDE = f"is outside the instants this product keeps ({DATE_RANGE}, UTC)"
 
 
 def parse_audit_instant(value: str) -> datetime:
@@ -24,13 +30,34 @@ def parse_audit_instant(value: str) -> datetime:
     text = value.strip()
     try:
         if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), END_OF_DAY, timezone.utc)
-        moment = datetime.fromisoformat(text.replace("z", "Z"))
+            moment = datetime.combine(date.fromisoformat(text), END_OF_DAY, timezone.utc)
+        else:
+            moment = datetime.fromisoformat(text.replace("z", "Z"))
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=timezone.utc)
+            moment = moment.astimezone(timezone.utc)
     except ValueError:
         raise ValueError(f"{value!r} is not an instant: use {FORMS}") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+    except OverflowError:  # an offset that moves the instant off the calendar
+        raise ValueError(f"{value!r} {OUTSIDE}") from None
+    return within_window(value, moment)
+
+
+def parse_day(value: str) -> date:
+    """A date (YYYY-MM-DD) within the window, or ValueError."""
+    try:
+        day = date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise ValueError(f"{value!r} {OUTSIDE}")
+    return day
+
+
+def within_window(value: str, moment: datetime) -> datetime:
+    if not FIRST_INSTANT <= moment <= LAST_INSTANT:
+        raise ValueError(f"{value!r} {OUTSIDE}")
+    return moment
 
 
 def log_position(db: Database, moment: datetime) -> int:

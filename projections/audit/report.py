@@ -84,6 +84,7 @@ def as_of_json(plan: PlanAsOf) -> dict[str, Any]:
         "at_risk": [c["id"] for c in plan.at_risk],
         "open_roadblocks": plan.roadblocks,
         "wins": plan.wins,
+        "kpis": plan.kpis,
         "accountability": {"departments": plan.accountability_departments,
                            "owners": plan.accountability_owners},
     }
@@ -113,6 +114,14 @@ def as_of_text(plan: PlanAsOf) -> Iterator[str]:
         yield "Journeys"
         for group in plan.by_journey:
             yield f"  {group.name}: {_count(group.total, 'commitment')}{_health_line(group.counts)}"
+    if plan.kpis:
+        yield ""
+        yield "KPIs"
+        for k in plan.kpis:
+            latest = (f"; latest {k['latest']['value']:g} on {k['latest']['measured_on']}"
+                      if k["latest"] else "; not measured")
+            yield (f"  {k['name']}: {k['baseline']:g} → {k['target']:g} {k['unit']} by"
+                   f" {k['target_date']}{latest}" + (" [retired]" if k["retired"] else ""))
     yield ""
     yield "Accountability per department"
     yield "  " + "  ".join(f"{label:>9}" for _, label in SUMMARY_FIGURES) + "     say/do  department"

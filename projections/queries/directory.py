@@ -28,7 +28,13 @@ def plan(db: Database) -> dict[str, Any] | None:
 
 
 def departments(db: Database) -> list[dict[str, Any]]:
-    return _rows(db, "SELECT slug, name FROM departments ORDER BY name")
+    """Every department, retired ones too (`retired_at`, `merged_into`), by name."""
+    return _rows(db, "SELECT slug, name, retired_at, merged_into FROM departments ORDER BY name")
+
+
+def in_use(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The departments, journeys or KPIs of `found` not retired: what a new thing may name."""
+    return [row for row in found if not row.get("retired_at")]
 
 
 def department_names(db: Database) -> dict[str, str]:
@@ -37,7 +43,8 @@ def department_names(db: Database) -> dict[str, str]:
 
 def journeys(db: Database) -> list[dict[str, Any]]:
     return _rows(
-        db, "SELECT j.key, j.name, j.lead_department, d.name AS lead_department_name"
+        db, "SELECT j.key, j.name, j.lead_department, d.name AS lead_department_name,"
+        " j.retired_at"
         " FROM journeys j LEFT JOIN departments d ON d.slug = j.lead_department ORDER BY j.ordinal",
     )
 

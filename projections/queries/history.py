@@ -26,7 +26,7 @@ from projections.views.history import STATE
 # The board's columns, as of a past state: the state itself, the immutable texts from
 # `commitments`, and the event that produced the state as the last one.
 AS_OF_COLUMNS = ", ".join(
-    ["h.commitment_id AS id", *(f"h.{c}" for c in STATE), "c.description", "c.made_at",
+    ["h.commitment_id AS id", *(f"h.{c}" for c in STATE), "c.made_at",
      "c.made_by", "h.valid_from AS last_event_at", "h.version"]
 )
 

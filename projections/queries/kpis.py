@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -66,10 +67,16 @@ def kpi_overview(db: Database) -> list[dict[str, Any]]:
 
 
 def progress(baseline: float, target: float, value: float) -> float | None:
-    """Fraction of the way from baseline to target; None when they coincide."""
-    if target == baseline:
+    """Fraction of the way from baseline to target; None when they coincide or when it is not a
+    finite number (values stored before the domain bounded them reach +-1.8e308: halved, their
+    differences stay finite)."""
+    if not all(map(math.isfinite, (baseline, target, value))) or target == baseline:
         return None
-    return (value - baseline) / (target - baseline)
+    span, gain = target - baseline, value - baseline
+    if not (math.isfinite(span) and math.isfinite(gain)):
+        span, gain = target / 2 - baseline / 2, value / 2 - baseline / 2
+    found = gain / span
+    return found if math.isfinite(found) else None
 
 
 def expected(defined_on: date, target_date: date, on: date) -> float:

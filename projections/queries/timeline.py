@@ -59,8 +59,20 @@ def timeline_page(
         db, f"SELECT * FROM timeline WHERE {' AND '.join(where)}"
         " ORDER BY position DESC LIMIT :limit", params,
     )
+    current = {slug: name for slug, name in db.execute(
+        "SELECT slug, name FROM departments")} if any(r["department"] for r in found) else {}
     for row in found:
         row["details"] = json.loads(row["details"])
+        row["department_label"] = department_label(
+            current.get(row["department"]), row["department_name"]) if row["department"] else None
     more = len(found) > limit
     found = found[:limit]
     return Page(found, found[-1]["position"] if more else None)
+
+
+def department_label(now: str | None, then: str | None) -> str:
+    """A department as a row about the past names it: "Customer Care (then Customer Service)"
+    when it has been renamed since, else its one name."""
+    if now is None or then is None or now == then:
+        return now or then or ""
+    return f"{now} (then {then})"

@@ -53,7 +53,7 @@ Key = tuple[str, str]  # (department, owner_id), either may be ALL
 
 class Accountability(View):
     name = "accountability"
-    version = 3
+    version = 4  # 4: commitments moved between departments
     tables = (COMMITMENTS, HANDOVERS, ROADBLOCKS, FIGURES)
     lookup_indexes = frozenset(index for index, _ in MEDIAN_INDEXES.values())  # the cursors
 
@@ -159,6 +159,35 @@ class Accountability(View):
              **moved)
         _add(db, [(department, ALL)], handovers_in=1)
 
+    def on_commitment_MovedToDepartment(self, db: Database, fact: Fact) -> None:
+        """The commitment's own figures (made, due-date moves and days slipped, roadblocks raised
+        and their time to resolve) go with it to its new department; what people did (handovers,
+        help given) stays where it happened. Only an open commitment moves, so its outcome is
+        counted where it is when it is due or completed: never twice."""
+        commitment_id, to_department = fact.aggregate_text, fact.data["to_department"]
+        from_department, owner, moves, slipped = _one(db.execute(
+            f"SELECT department, owner_id, moves, days_slipped FROM {COMMITMENTS}"
+            " WHERE commitment_id = ?", [commitment_id]), fact)
+        db.execute(f"UPDATE {COMMITMENTS} SET department = ? WHERE commitment_id = ?",
+                   [to_department, commitment_id])
+        raised = 0
+        for rowid, days in db.execute(
+            f"SELECT rowid, days_to_resolve FROM {ROADBLOCKS} WHERE commitment_id = ?",
+            [commitment_id],
+        ).fetchall():
+            raised += 1
+            db.execute(f"UPDATE {ROADBLOCKS} SET department = ? WHERE rowid = ?",
+                       [to_department, rowid])
+            if days is None:
+                continue
+            for key in _department_keys(from_department, owner):
+                _remove_resolved(db, key, (days, rowid))
+            for key in _department_keys(to_department, owner):
+                _insert_resolved(db, key, (days, rowid))
+        share = dict(made=1, moves=moves, days_slipped=slipped, raised=raised)
+        _add(db, _department_keys(from_department, owner), **{k: -v for k, v in share.items()})
+        _add(db, _department_keys(to_department, owner), **share)
+
     def on_commitment_Completed(self, db: Database, fact: Fact) -> None:
         # Kept: on or before the due date in force; kept on the original date: kept, and not
         # after the original due date either (so a pulled-in date that was missed is not kept).
@@ -219,6 +248,11 @@ class Accountability(View):
 def _keys(department: str, owner: str) -> list[Key]:
     """The figures rows a commitment counts in: its department, its owner, both."""
     return [(department, ALL), *_owner_keys(department, owner)]
+
+
+def _department_keys(department: str, owner: str) -> list[Key]:
+    """The figures rows that change with a commitment's department (the owner's total does not)."""
+    return [(department, ALL), (department, owner)]
 
 
 def _owner_keys(department: str, owner: str) -> list[Key]:

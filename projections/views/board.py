@@ -32,7 +32,7 @@ from projections.view import View
 
 class Board(View):
     name = "board"
-    version = 4
+    version = 5  # 5: corrections and moves between departments
     tables = ("commitments", "board_roadblocks", "board_closed_counts")
 
     def create(self, db: Database) -> None:
@@ -131,6 +131,18 @@ class Board(View):
         self._update(db, fact, "status = 'withdrawn', withdrawn_reason = ?", [fact.data["reason"]])
         self._count_closed(db, fact)
 
+    def on_commitment_DetailsCorrected(self, db: Database, fact: Fact) -> None:
+        changes = {f: after for f, (_, after) in fact.data["changes"].items() if f in CORRECTED}
+        closed = "journey" in changes and self._is_closed(db, fact)
+        if closed:  # a closed one is counted under its journey: count it under the new one
+            self._count_closed(db, fact, -1)
+        self._update(db, fact, ", ".join(f"{f} = ?" for f in changes), list(changes.values()))
+        if closed:
+            self._count_closed(db, fact)
+
+    def on_commitment_MovedToDepartment(self, db: Database, fact: Fact) -> None:
+        self._update(db, fact, "department = ?", [fact.data["to_department"]])
+
     def on_commitment_Celebrated(self, db: Database, fact: Fact) -> None:
         self._update(db, fact)
 
@@ -160,15 +172,22 @@ class Board(View):
             raise LookupError(f"board: no roadblock {fact.data['roadblock_id']} for {fact.key}")
 
     @staticmethod
-    def _count_closed(db: Database, fact: Fact) -> None:
-        """Count the just-closed commitment under its final health (which never changes again)."""
+    def _count_closed(db: Database, fact: Fact, n: int = 1) -> None:
+        """Count the just-closed commitment under its final health (which never changes again);
+        `n` -1 takes it out again (before a correction moves it to another journey)."""
         db.execute(
             "INSERT INTO board_closed_counts (department, journey, health, n)"
-            f" SELECT department, COALESCE(journey, ''), {health_sql('NULL')}, 1"
+            f" SELECT department, COALESCE(journey, ''), {health_sql('NULL')}, ?"
             " FROM commitments WHERE id = ?"
-            " ON CONFLICT (department, journey, health) DO UPDATE SET n = n + 1",
-            [str(fact.aggregate_id)],
+            " ON CONFLICT (department, journey, health) DO UPDATE SET n = n + excluded.n",
+            [n, str(fact.aggregate_id)],
         )
+
+    @staticmethod
+    def _is_closed(db: Database, fact: Fact) -> bool:
+        row = db.execute("SELECT status FROM commitments WHERE id = ?",
+                         [str(fact.aggregate_id)]).fetchone()
+        return row is not None and row[0] != "open"
 
     def _update_roadblocks(self, db: Database, fact: Fact) -> None:
         cid = str(fact.aggregate_id)
@@ -180,6 +199,9 @@ class Board(View):
             "  WHERE commitment_id = ? AND resolved = 0 AND help_requested = 1)",
             [cid, cid],
         )
+
+
+CORRECTED = ("title", "description", "journey", "kpi")  # the board columns a correction sets
 
 
 def _text(value: object) -> str | None:

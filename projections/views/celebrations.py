@@ -16,7 +16,7 @@ from projections.view import View
 
 class Celebrations(View):
     name = "celebrations"
-    version = 1
+    version = 2  # 2: corrections and moves
     tables = ("celebrations", "wins", "celebration_commitments")
 
     def create(self, db: Database) -> None:
@@ -49,6 +49,20 @@ class Celebrations(View):
         _expect_one(db.execute(
             "UPDATE celebration_commitments SET due_date = ? WHERE commitment_id = ?",
             [fact.data["to_date"].isoformat(), fact.aggregate_text],
+        ), fact)
+
+    def on_commitment_DetailsCorrected(self, db: Database, fact: Fact) -> None:
+        """A corrected title is the title everywhere; a win stays with its department."""
+        if "title" in fact.data["changes"]:
+            title = fact.data["changes"]["title"][1]
+            for table in ("celebration_commitments", "celebrations", "wins"):
+                db.execute(f"UPDATE {table} SET title = ? WHERE commitment_id = ?",
+                           [title, fact.aggregate_text])
+
+    def on_commitment_MovedToDepartment(self, db: Database, fact: Fact) -> None:
+        _expect_one(db.execute(
+            "UPDATE celebration_commitments SET department = ? WHERE commitment_id = ?",
+            [fact.data["to_department"], fact.aggregate_text],
         ), fact)
 
     def on_commitment_Celebrated(self, db: Database, fact: Fact) -> None:

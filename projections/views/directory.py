@@ -13,20 +13,27 @@ from projections.view import View
 
 class Directory(View):
     name = "directory"
-    version = 1
-    tables = ("plan", "departments", "journeys", "kpis", "members", "endorsements")
+    version = 3  # 2: renames (with `names`, every name each thing ever had), retirements,
+    # revisions; 3: the plan's version now and after each plan event (`plan_versions`)
+    tables = ("plan", "departments", "journeys", "kpis", "members", "endorsements", "names",
+              "plan_versions")
 
     def create(self, db: Database) -> None:
         db.executescript(
             """
             CREATE TABLE plan (id TEXT PRIMARY KEY, name TEXT, vision TEXT,
-                vision_revision INTEGER, started_at TEXT);
+                vision_revision INTEGER, started_at TEXT, version INTEGER);
             CREATE TABLE departments (slug TEXT PRIMARY KEY, name TEXT NOT NULL,
-                added_at TEXT, ordinal INTEGER);
+                added_at TEXT, ordinal INTEGER, retired_at TEXT, merged_into TEXT);
             CREATE TABLE journeys (key TEXT PRIMARY KEY, name TEXT NOT NULL,
-                lead_department TEXT NOT NULL, ordinal INTEGER);
+                lead_department TEXT NOT NULL, ordinal INTEGER, retired_at TEXT);
             CREATE TABLE kpis (key TEXT PRIMARY KEY, name TEXT, unit TEXT, baseline REAL,
-                target REAL, target_date TEXT, direction TEXT, ordinal INTEGER);
+                target REAL, target_date TEXT, direction TEXT, ordinal INTEGER, retired_at TEXT);
+            -- Every name a department, journey or KPI took, from the event that gave it.
+            -- The plan's version after each plan event (what it was as of any position).
+            CREATE TABLE plan_versions (position INTEGER PRIMARY KEY, version INTEGER NOT NULL);
+            CREATE TABLE names (kind TEXT NOT NULL, key TEXT NOT NULL, position INTEGER NOT NULL,
+                at TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY (kind, key, position));
             CREATE TABLE members (id TEXT PRIMARY KEY, email TEXT UNIQUE, name TEXT,
                 active INTEGER NOT NULL DEFAULT 1, roles TEXT NOT NULL DEFAULT '[]',
                 registered_at TEXT);
@@ -35,9 +42,18 @@ class Directory(View):
             """
         )
 
+    def apply(self, db: Database, fact: Fact) -> None:
+        """Every plan event also stamps the plan's version (what the plan forms carry)."""
+        super().apply(db, fact)
+        if fact.aggregate == "plan":
+            db.execute("UPDATE plan SET version = ? WHERE id = ?",
+                       [fact.version, fact.aggregate_text])
+            db.execute("INSERT INTO plan_versions VALUES (?, ?)", [fact.position, fact.version])
+
     def on_plan_Started(self, db: Database, fact: Fact) -> None:
         db.execute(
-            "INSERT INTO plan VALUES (?, ?, ?, 1, ?)",
+            "INSERT INTO plan (id, name, vision, vision_revision, started_at)"
+            " VALUES (?, ?, ?, 1, ?)",
             [fact.aggregate_text, fact.data["name"], fact.data["vision"], fact.timestamp.isoformat()],
         )
 
@@ -55,16 +71,47 @@ class Directory(View):
 
     def on_plan_DepartmentAdded(self, db: Database, fact: Fact) -> None:
         db.execute(
-            "INSERT INTO departments VALUES (?, ?, ?, (SELECT count(*) FROM departments))",
+            "INSERT INTO departments (slug, name, added_at, ordinal)"
+            " VALUES (?, ?, ?, (SELECT count(*) FROM departments))",
             [fact.data["slug"], fact.data["name"], fact.timestamp.isoformat()],
         )
+        _named(db, fact, "department", fact.data["slug"], fact.data["name"])
+
+    def on_plan_DepartmentRenamed(self, db: Database, fact: Fact) -> None:
+        _set(db, "departments", "slug", fact.data["slug"], name=fact.data["to_name"])
+        _named(db, fact, "department", fact.data["slug"], fact.data["to_name"])
+
+    def on_plan_DepartmentRetired(self, db: Database, fact: Fact) -> None:
+        _set(db, "departments", "slug", fact.data["slug"], retired_at=fact.timestamp.isoformat())
+
+    def on_plan_DepartmentMerged(self, db: Database, fact: Fact) -> None:
+        _set(db, "departments", "slug", fact.data["slug"], retired_at=fact.timestamp.isoformat(),
+             merged_into=fact.data["into"])
 
     def on_plan_JourneyDefined(self, db: Database, fact: Fact) -> None:
         d = fact.data
         db.execute(
-            "INSERT INTO journeys VALUES (?, ?, ?, (SELECT count(*) FROM journeys))",
+            "INSERT INTO journeys (key, name, lead_department, ordinal)"
+            " VALUES (?, ?, ?, (SELECT count(*) FROM journeys))",
             [d["key"], d["name"], d["lead_department"]],
         )
+        _named(db, fact, "journey", d["key"], d["name"])
+
+    def on_plan_JourneyRenamed(self, db: Database, fact: Fact) -> None:
+        _set(db, "journeys", "key", fact.data["key"], name=fact.data["to_name"])
+        _named(db, fact, "journey", fact.data["key"], fact.data["to_name"])
+
+    def on_plan_JourneyRetired(self, db: Database, fact: Fact) -> None:
+        _set(db, "journeys", "key", fact.data["key"], retired_at=fact.timestamp.isoformat())
+
+    def on_plan_KpiRevised(self, db: Database, fact: Fact) -> None:
+        after = {f: v[1] for f, v in fact.data["changes"].items()}
+        _set(db, "kpis", "key", fact.data["key"], **after)
+        if "name" in after:
+            _named(db, fact, "kpi", fact.data["key"], after["name"])
+
+    def on_plan_KpiRetired(self, db: Database, fact: Fact) -> None:
+        _set(db, "kpis", "key", fact.data["key"], retired_at=fact.timestamp.isoformat())
 
     def on_plan_JourneyLeadChanged(self, db: Database, fact: Fact) -> None:
         db.execute(
@@ -75,10 +122,12 @@ class Directory(View):
     def on_plan_KpiDefined(self, db: Database, fact: Fact) -> None:
         d = fact.data
         db.execute(
-            "INSERT INTO kpis VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT count(*) FROM kpis))",
+            "INSERT INTO kpis (key, name, unit, baseline, target, target_date, direction, ordinal)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT count(*) FROM kpis))",
             [d["key"], d["name"], d["unit"], d["baseline"], d["target"],
              d["target_date"].isoformat(), d["direction"]],
         )
+        _named(db, fact, "kpi", d["key"], d["name"])
 
     def on_member_Registered(self, db: Database, fact: Fact) -> None:
         db.execute(
@@ -108,3 +157,22 @@ class Directory(View):
         db.execute(
             "UPDATE members SET roles = ? WHERE id = ?", [json.dumps(roles), fact.aggregate_text]
         )
+
+
+REVISED_COLUMNS = ("name", "unit", "target", "target_date", "retired_at", "merged_into")
+
+
+def _set(db: Database, table: str, key_column: str, key: str, **values: object) -> None:
+    """Set code-named columns of one row; a fact that matches no row stops the runner."""
+    assert set(values) <= set(REVISED_COLUMNS), values
+    cursor = db.execute(
+        f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in values)} WHERE {key_column} = ?",
+        [*values.values(), key],
+    )
+    if cursor.rowcount != 1:
+        raise LookupError(f"directory: no {table} row {key!r}")
+
+
+def _named(db: Database, fact: Fact, kind: str, key: str, name: str) -> None:
+    db.execute("INSERT INTO names VALUES (?, ?, ?, ?, ?)",
+               [kind, key, fact.position, fact.timestamp.isoformat(), name])

@@ -17,7 +17,8 @@ one department's ~5 ms via (department, valid_to, valid_from). An index on (vali
 degrades as t moves later (~150 ms at the end, scanning every earlier state). The positional
 variant uses (valid_to_position, valid_from_position) or the position primary key.
 
-Immutable fields (description, made_at, made_by) are read from `commitments` by the queries.
+Immutable fields (made_at, made_by) are read from `commitments` by the queries; the description
+can be corrected, so each state keeps its own.
 
 `commitment_spans` keeps one row per commitment for the board as the board page shows it (open
 ones, and closed ones only when recently closed; `queries.history.board_as_of(closed_since=...)`),
@@ -50,7 +51,7 @@ from projections.views.memo import Memo
 
 # The board columns that make up a commitment's state (all of them but the immutable texts).
 STATE = (
-    "department", "title", "owner_id", "owner_name", "journey", "kpi", "original_due_date",
+    "department", "title", "description", "owner_id", "owner_name", "journey", "kpi", "original_due_date",
     "due_date", "due_date_moves", "days_slipped", "progress", "status", "completed_on",
     "due_at_completion", "evidence", "withdrawn_reason", "open_roadblocks", "open_help_requests",
 )
@@ -60,7 +61,7 @@ class History(View):
     """Reads `commitments`, so it must come after the board in `all_views()`."""
 
     name = "history"
-    version = 2
+    version = 3  # 3: spans follow moves and journey corrections
     tables = ("commitment_history", "commitment_spans")
     lookup_indexes = frozenset({"history_commitment"})
 
@@ -127,12 +128,18 @@ class History(View):
         )
         if cursor.rowcount != 1:
             raise LookupError(f"history: no board row for commitment {cid} at {fact.key}")
+        if fact.kind == "DetailsCorrected" and "journey" in fact.data["changes"]:
+            db.execute("UPDATE commitment_spans SET journey = ? WHERE commitment_id = ?",
+                       [fact.data["changes"]["journey"][1], cid])
         if fact.kind == "Made":
             db.execute(
                 "INSERT INTO commitment_spans (commitment_id, department, journey, made_at)"
                 " VALUES (?, ?, ?, ?)",
                 [cid, fact.data["department"], fact.data["journey"], valid_from],
             )
+        elif fact.kind == "MovedToDepartment":
+            db.execute("UPDATE commitment_spans SET department = ? WHERE commitment_id = ?",
+                       [fact.data["to_department"], cid])
         elif fact.kind in CLOSING:
             status = CLOSING[fact.kind]
             db.execute(_CLOSE_SPAN, [fact.position, cid])

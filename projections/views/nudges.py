@@ -119,6 +119,13 @@ class Nudges(View):
                       detail=fact.data["resolution"])
         self._mentions(db, fact, fact.data["resolution"])
 
+    def on_commitment_MovedToDepartment(self, db: Database, fact: Fact) -> None:
+        self._set(db, fact, "department = ?", fact.data["to_department"])
+
+    def on_commitment_DetailsCorrected(self, db: Database, fact: Fact) -> None:
+        if "title" in fact.data["changes"]:
+            self._set(db, fact, "title = ?", fact.data["changes"]["title"][1])
+
     def on_commitment_Completed(self, db: Database, fact: Fact) -> None:
         self._set(db, fact, "status = ?", "completed")
 

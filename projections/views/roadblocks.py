@@ -13,7 +13,7 @@ from projections.view import View
 
 class Roadblocks(View):
     name = "roadblocks"
-    version = 2
+    version = 3  # 3: corrections and moves
     tables = ("roadblocks", "roadblock_help", "roadblock_commitments")
 
     def create(self, db: Database) -> None:
@@ -45,6 +45,20 @@ class Roadblocks(View):
             "INSERT INTO roadblock_commitments VALUES (?, ?, ?)",
             [fact.aggregate_text, fact.data["department"], fact.data["title"]],
         )
+
+    def on_commitment_DetailsCorrected(self, db: Database, fact: Fact) -> None:
+        """A corrected title is the title everywhere (it was wrong, not changed)."""
+        if "title" in fact.data["changes"]:
+            title = fact.data["changes"]["title"][1]
+            for table in ("roadblock_commitments", "roadblocks"):
+                db.execute(f"UPDATE {table} SET title = ? WHERE commitment_id = ?",
+                           [title, fact.aggregate_text])
+
+    def on_commitment_MovedToDepartment(self, db: Database, fact: Fact) -> None:
+        """Its roadblocks, open or resolved, go with the commitment to its new department."""
+        for table in ("roadblock_commitments", "roadblocks"):
+            db.execute(f"UPDATE {table} SET department = ? WHERE commitment_id = ?",
+                       [fact.data["to_department"], fact.aggregate_text])
 
     def on_commitment_RoadblockRaised(self, db: Database, fact: Fact) -> None:
         cursor = db.execute(

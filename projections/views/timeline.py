@@ -27,7 +27,7 @@ TEXT_LIMIT = 160  # free text longer than this is cut short in the summary (deta
 
 class Timeline(View):
     name = "timeline"
-    version = 2  # 2: the (department, kind, at) index
+    version = 3  # 3: department_name (as it was then); corrections and reorganisations
     tables = ("timeline", "timeline_commitments")
 
     def __init__(self) -> None:
@@ -44,7 +44,8 @@ class Timeline(View):
             """
             CREATE TABLE timeline (
                 position INTEGER PRIMARY KEY, at TEXT NOT NULL, actor_id TEXT, actor_name TEXT,
-                department TEXT, commitment_id TEXT, commitment_title TEXT, journey TEXT,
+                department TEXT, department_name TEXT, commitment_id TEXT,
+                commitment_title TEXT, journey TEXT,
                 kind TEXT NOT NULL, aggregate TEXT NOT NULL, summary TEXT NOT NULL,
                 details TEXT NOT NULL);
             CREATE INDEX timeline_department ON timeline (department, position);
@@ -63,6 +64,9 @@ class Timeline(View):
 
     def apply(self, db: Database, fact: Fact) -> None:
         memo = self._memo.follow(db, fact.position)
+        renamed = RENAMES.get(fact.key)
+        if renamed is not None:  # the directory (applied first) holds the new name now
+            memo.pop((renamed[0], fact.data[renamed[1]]), None)
         look = _Lookup(db, memo)
         d = fact.data
         department = journey = commitment_id = title = None
@@ -73,6 +77,8 @@ class Timeline(View):
         elif fact.aggregate == "plan":
             subject = {}
             department = d.get("slug") or d.get("department") or d.get("lead_department")
+            if fact.key == "plan.DepartmentRenamed":
+                subject = {"name": d["from_name"]}  # the row is filed under the old name
             journey = d.get("key") if fact.kind.startswith("Journey") else None
         elif fact.aggregate == "notice":  # told about a commitment: part of its story
             subject = _notice_subject(db, fact, look)
@@ -83,16 +89,23 @@ class Timeline(View):
         describe = SUMMARIES.get(fact.key)
         summary = describe(look, d, subject) if describe is not None else fact.kind
         db.execute(
-            "INSERT INTO timeline VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO timeline VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [fact.position, fact.instant, fact.actor_text,
              look.member(fact.actor) if fact.actor is not None else None, department,
-             commitment_id, title, journey, fact.kind, fact.aggregate, _one_line(summary),
+             subject.get("name") if fact.key == "plan.DepartmentRenamed"
+             else look.department(department) if department else None, commitment_id, title, journey, fact.kind, fact.aggregate, _one_line(summary),
              json.dumps(d, default=_json, sort_keys=True, ensure_ascii=False)],
         )
         if fact.key == "commitment.ProgressReported":
             self._remember(db, fact, subject, "progress", d["percent"])
         elif fact.key == "commitment.DueDateMoved":
             self._remember(db, fact, subject, "due_date", d["to_date"].isoformat())
+        elif fact.key == "commitment.MovedToDepartment":
+            self._remember(db, fact, subject, "department", d["to_department"])
+        elif fact.key == "commitment.DetailsCorrected":
+            for column in ("title", "journey"):
+                if column in d["changes"]:
+                    self._remember(db, fact, subject, column, d["changes"][column][1])
 
     @staticmethod
     def _subject(db: Database, fact: Fact, memo: dict[object, Any]) -> dict[str, Any]:
@@ -142,8 +155,9 @@ def _notice_subject(db: Database, fact: Fact, look: _Lookup) -> dict[str, Any]:
 
 
 class _Lookup:
-    """Names from the directory's tables (applied before this view), falling back to the key.
-    A name found is remembered: the directory never renames anything."""
+    """Names from the directory's tables (applied before this view), falling back to the key:
+    the name as it is when the event is applied, i.e. as it was then. A name found is remembered
+    until an event renames it (`RENAMES`)."""
 
     def __init__(self, db: Database, memo: dict[object, Any]) -> None:
         self.db = db
@@ -165,13 +179,24 @@ class _Lookup:
         return self._name("SELECT name FROM members WHERE id = ?", member_id)
 
     def department(self, slug: object) -> str:
-        return self._name("SELECT name FROM departments WHERE slug = ?", slug)
+        return self._name(DEPARTMENT_NAME, slug)
 
     def journey(self, key: object) -> str:
-        return self._name("SELECT name FROM journeys WHERE key = ?", key)
+        return self._name(JOURNEY_NAME, key)
 
     def kpi(self, key: object) -> str:
-        return self._name("SELECT name FROM kpis WHERE key = ?", key)
+        return self._name(KPI_NAME, key)
+
+
+DEPARTMENT_NAME = "SELECT name FROM departments WHERE slug = ?"
+JOURNEY_NAME = "SELECT name FROM journeys WHERE key = ?"
+KPI_NAME = "SELECT name FROM kpis WHERE key = ?"
+# Events after which a remembered name is stale: (its look-up, the data field naming the key).
+RENAMES = {
+    "plan.DepartmentRenamed": (DEPARTMENT_NAME, "slug"),
+    "plan.JourneyRenamed": (JOURNEY_NAME, "key"),
+    "plan.KpiRevised": (KPI_NAME, "key"),
+}
 
 
 Describe = Callable[[_Lookup, dict[str, Any], dict[str, Any]], str]
@@ -221,7 +246,9 @@ SUMMARIES: dict[str, Describe] = {
     "commitment.Celebrated": lambda look, d, s: f"Celebrated: {_cut(d['message'])}",
     "commitment.NoteAdded": lambda look, d, s: f"Note: {_cut(d['text'])}",
     "plan.Started": lambda look, d, s: f"Plan started: {_cut(d['name'])}",
-    "plan.VisionRevised": lambda look, d, s: f"Vision revised: {_cut(d['vision'])}",
+    "plan.VisionRevised": lambda look, d, s: (
+        f"Vision revised: {_cut(d['vision'])}"
+        + (f" (why: {_cut(d['reason'])})" if d.get("reason") else "")),
     "plan.DepartmentAdded": lambda look, d, s: f"Department added: {d['name']}",
     "plan.VisionEndorsed": lambda look, d, s: (
         f"{look.department(d['department'])} endorsed the vision (revision {d['revision']})"),
@@ -248,12 +275,52 @@ SUMMARIES: dict[str, Describe] = {
         f" {_cut(s['about'])}"),
     "notice.SendFailed": lambda look, d, s: f"Not delivered to {s['to']}: {_cut(d['reason'])}",
     "notice.Read": lambda look, d, s: f"{s['to']} read: {_cut(s['about'])}",
+    "plan.DepartmentRenamed": lambda look, d, s: (
+        f"Department renamed: {d['from_name']} → {d['to_name']}: {_cut(d['reason'])}"),
+    "plan.DepartmentRetired": lambda look, d, s: (
+        f"Department retired: {look.department(d['slug'])}: {_cut(d['reason'])}"),
+    "plan.DepartmentMerged": lambda look, d, s: (
+        f"Department {look.department(d['slug'])} merged into {look.department(d['into'])}:"
+        f" {_cut(d['reason'])}"),
+    "plan.JourneyRenamed": lambda look, d, s: (
+        f"Journey renamed: {d['from_name']} → {d['to_name']}: {_cut(d['reason'])}"),
+    "plan.JourneyRetired": lambda look, d, s: (
+        f"Journey retired: {look.journey(d['key'])}: {_cut(d['reason'])}"),
+    "plan.KpiRevised": lambda look, d, s: (
+        f"KPI {look.kpi(d['key'])} revised: {_changes(d['changes'])}: {_cut(d['reason'])}"),
+    "plan.KpiRetired": lambda look, d, s: (
+        f"KPI retired: {look.kpi(d['key'])}: {_cut(d['reason'])}"),
+    "plan.MeasurementCorrected": lambda look, d, s: (
+        f"{look.kpi(d['key'])} measurement of {d['measured_on'].isoformat()} corrected"
+        f" {d['from_value']:g} → {d['to_value']:g}: {_cut(d['reason'])}"),
+    "plan.MeasurementWithdrawn": lambda look, d, s: (
+        f"{look.kpi(d['key'])} measurement of {d['measured_on'].isoformat()}"
+        f" ({d['value']:g}) withdrawn: {_cut(d['reason'])}"),
+    "commitment.DetailsCorrected": lambda look, d, s: (
+        f"Details corrected: {_changes(d['changes'], look)}: {_cut(d['reason'])}"),
+    "commitment.MovedToDepartment": lambda look, d, s: (
+        f"Moved from {look.department(d['from_department'])} to"
+        f" {look.department(d['to_department'])}: {_cut(d['reason'])}"),
     "member.Registered": lambda look, d, s: f"Member registered: {d['name']} ({d['email']})",
     "member.RoleGranted": lambda look, d, s: f"{s['name']} granted the role {_role(look, d)}",
     "member.RoleRevoked": lambda look, d, s: (
         f"{s['name']} no longer holds the role {_role(look, d)}"),
     "member.Deactivated": lambda look, d, s: f"{s['name']} deactivated: {_cut(d['reason'])}",
 }
+
+
+def _changes(changes: dict[str, list[Any]], look: _Lookup | None = None) -> str:
+    """"target 30 → 40; target date 2026-12-31 → 2027-06-30", names for journey and KPI keys."""
+    def shown(field: str, value: object) -> str:
+        if value is None or value == "":
+            return "none"
+        if look is not None and field == "journey":
+            return look.journey(value)
+        if look is not None and field == "kpi":
+            return look.kpi(value)
+        return f"{value:g}" if isinstance(value, float) else _cut(str(value))
+    return "; ".join(f"{f.replace('_', ' ')} {shown(f, a)} → {shown(f, b)}"
+                     for f, (a, b) in changes.items())
 
 
 def _days(n: int) -> str:

@@ -97,12 +97,31 @@ def test_history_filters_combine(installation) -> None:  # type: ignore[no-untyp
     (["as-of", "soon"], "is not an instant"),
     (["diff", "2026-03-01", "yesterday"], "INSTANT_B"),
     (["diff", "2026-03-01", "2026-02-01"], "must not be later"),
+    # The edges of the calendar and beyond the window (issue 10): a message, never a traceback.
+    (["history", "--until", "9999-12-31"], "is outside the instants this product keeps"),
+    (["history", "--since", "0001-01-01"], "is outside the instants this product keeps"),
+    (["history", "--since", "0001-01-01T00:00+01:00"], "is outside the instants"),
+    (["history", "--until", "9999-12-31T23:59:59-01:00"], "is outside the instants"),
+    (["history", "--until", "2199-13-01"], "to the end of that day"),
+    (["history", "--since", "nonsense"], "from the start of that day"),
+    (["as-of", "9999-12-31"], "is outside the instants"),
+    (["as-of", "0001-01-01T00:00+01:00"], "is outside the instants"),
+    (["diff", "0001-01-01", "9999-12-31"], "INSTANT_A"),
 ])
 def test_malformed_input_is_told_clearly_with_exit_status_2(installation, args, message) -> None:  # type: ignore[no-untyped-def]
     data, _ = installation
     result = cx(*args, "--data", data)
     assert refused_cleanly(result, 2), result.output
     assert message in result.output
+
+
+@pytest.mark.parametrize("args", [
+    ["history", "--since", "1900-01-01", "--until", "2199-12-31"],
+    ["as-of", "2199-12-31"], ["as-of", "1900-01-01"], ["diff", "1900-01-01", "2199-12-31"],
+])
+def test_the_first_and_last_days_of_the_window_work(installation, args) -> None:  # type: ignore[no-untyped-def]
+    data, _ = installation
+    assert run(*args, "--data", data).strip()
 
 
 def test_as_of_shows_the_board_that_a_replay_of_the_log_gives(installation) -> None:  # type: ignore[no-untyped-def]
@@ -163,3 +182,17 @@ def test_as_of_an_unreadable_bundle_is_bad_input(installation, tmp_path) -> None
     for path in (tmp_path / "bad.jsonl", tmp_path / "missing.jsonl"):
         result = cx("as-of", "2026-02-19", "--bundle", path)
         assert refused_cleanly(result, 2) and str(path) in result.output
+
+
+@pytest.mark.parametrize("args", [
+    ["projections", "rebuild", "--batch-size", "99999999999999999999"],
+    ["projections", "rebuild", "--batch-size", "0"],
+    ["projections", "run", "--once", "--batch-size", str(2**63)],
+    ["projections", "run", "--once", "--poll", "nan"],
+    ["projections", "run", "--once", "--poll", "inf"],
+])
+def test_numeric_options_out_of_range_exit_2_with_a_message(installation, args) -> None:  # type: ignore[no-untyped-def]
+    data, _ = installation
+    result = cx(*args, "--data", data)
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    assert "Invalid value" in result.output

@@ -27,7 +27,7 @@ def story(small: Org):  # type: ignore[no-untyped-def]
     with on("2026-03-05"):
         app.raise_roadblock(lead, cid, description="Need IT to set up routing", help_from="it")
     with on("2026-03-06"):
-        app.hand_over(lead, cid, new_owner="lead.it@example.com", reason="IT runs it now")
+        app.hand_over(lead, cid, new_owner="cco@example.com", reason="IT runs it now")
     with on("2026-03-07"):
         app.resolve_roadblock(small.it_lead, cid, roadblock_id="R1", resolution="Routing live",
                               helped_by="it")
@@ -62,7 +62,7 @@ def test_each_commitment_event_shows_the_fields_it_changed_before_and_after(stor
                      "days_slipped": (0, 15)}
     assert raised == {"open_roadblocks": (0, 1)}
     assert asked == {"open_help_requests": (0, 1)}
-    assert handed == {"owner": ("Customer Service Lead", "IT Lead")}
+    assert handed == {"owner": ("Customer Service Lead", "Cara Cole")}
     assert resolved == {"open_roadblocks": (1, 0), "open_help_requests": (1, 0)}
     assert completed == {"progress": (40, 100), "status": ("open", "completed"),
                          "completed_on": (None, "2026-03-08"), "due_at_completion": (None, "2026-05-15"),

@@ -72,6 +72,8 @@ def test_a_roadblock_raised_for_another_department_is_resolved_by_its_lead(open_
     asked = it.get_by_role("region", name=re.compile("IT's help asked"))
     item = asked.locator("li.roadblock").filter(has=it.get_by_role("link", name=title))
     expect(item).to_contain_text("The refund screen times out for large orders.")
+    count = asked.locator("#open-count-asked-it")
+    open_before = int(count.inner_text().split()[0])
     item.locator("summary", has_text="Resolve").click()
     item.get_by_label("What cleared it").fill("Raised the gateway timeout; large refunds go through.")
     expect(item.get_by_label("Which department helped")).to_have_value("it")
@@ -79,6 +81,7 @@ def test_a_roadblock_raised_for_another_department_is_resolved_by_its_lead(open_
     resolved = asked.locator("li.roadblock").filter(has=it.get_by_role("link", name=title))
     expect(resolved.get_by_role("status")).to_have_text("Roadblock resolved.")
     expect(resolved).to_contain_text("with help from IT")
+    expect(count).to_have_text(f"{open_before - 1} open")  # the htmx answer updates the count
 
     support.reload()
     expect(card(support, title).locator(".badge").first).not_to_have_text("blocked")

@@ -111,11 +111,21 @@ TEXT_RUNS: dict[str, list[list[str]] | None] = {
     "cx-tracker verify": [["verify"]],
     # Its real run records notices; test_what_members_typed_is_still_there_escaped makes it.
     "cx-tracker remind": [["remind", "--dry-run", "--at", "2026-03-05T09:00:00+00:00"]],
+    "cx-tracker plan show": [["plan", "show"]],
     # Covered by tests of their own below (they need a fresh directory or a member to act on).
     "cx-tracker init": None, "cx-tracker user add": None, "cx-tracker user grant": None,
     "cx-tracker user revoke": None, "cx-tracker user deactivate": None, "cx-tracker backup": None,
     "cx-tracker user password": None,
     "cx-tracker export": None,
+    "cx-tracker token create": None, "cx-tracker token list": None, "cx-tracker token revoke": None,
+    "cx-tracker import": None,
+    # The plan's set-up and corrections print only keys the service accepted (slugs, KPI keys)
+    # and event positions; their errors go through the shared error handler.
+    **{f"cx-tracker plan {path}": None for path in (
+        "vision", "endorse", "department add", "department rename", "department retire",
+        "department merge", "journey add", "journey lead", "journey rename", "journey retire",
+        "kpi add", "kpi revise", "kpi retire", "measure record", "measure correct",
+        "measure withdraw", "commitment correct", "commitment move")},
     # Print only what the product itself wrote: demo accounts, the server's address.
     "cx-tracker demo": None, "cx-tracker serve": None,
 }
@@ -151,6 +161,33 @@ def test_errors_that_quote_a_value_show_it_escaped(data: Path) -> None:
 def test_password_command_echoes_safely(data: Path) -> None:
     result = cx("user", "password", "lead@example.com", "--link", "--as", CCO, "--data", data)
     assert result.exit_code == 0 and not UNSAFE.findall(result.output), result.output
+
+
+def test_token_commands_echo_safely(data: Path) -> None:
+    made = cx("token", "create", "--name", hostile("Survey"), "--as", CCO, "--data", data)
+    assert not UNSAFE.findall(made.output), made.output
+    if made.exit_code != 0:  # a name with control characters may be refused: say so safely
+        made = cx("token", "create", "--name", "Survey", "--as", CCO, "--data", data)
+        assert made.exit_code == 0, made.output
+    listed = cx("token", "list", "--as", CCO, "--data", data)
+    assert listed.exit_code == 0 and "Survey" in listed.output and not UNSAFE.findall(listed.output)
+    token_id = listed.output.split()[0]
+    revoked = cx("token", "revoke", token_id, "--as", CCO, "--data", data)
+    assert revoked.exit_code == 0 and not UNSAFE.findall(revoked.output), revoked.output
+
+
+def test_import_echoes_safely(data: Path, tmp_path: Path) -> None:
+    sheet = tmp_path / "plan.csv"
+    with sheet.open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["department", "title", "owner_email", "owner_name", "due_date", "journey",
+                         "kpi", "description"])
+        writer.writerow(["support", hostile("Imported"), "lead@example.com", hostile("Lead"),
+                         "2026-09-30", "", "", hostile("Described")])
+        writer.writerow(["support", "=1+1", "lead@example.com", "Lead", "not a date", "", "", ""])
+    result = cx("import", str(sheet), "--dry-run", "--as", CCO, "--data", data)
+    assert result.exit_code != 0, result.output  # the second row's date is refused
+    assert "row" in result.output and not UNSAFE.findall(result.output), result.output
 
 
 def test_member_commands_echo_safely(data: Path) -> None:

@@ -258,8 +258,8 @@ def test_the_new_owner_is_an_existing_active_member(
 
 
 def test_handing_over_changes_the_owner(org: Org, commitment: UUID) -> None:
-    org.app.hand_over(org.support_lead, commitment, new_owner="lead.it@example.com", reason="Reorg")
-    assert org.app.commitment(commitment)["owner_id"] == org.it_lead
+    org.app.hand_over(org.support_lead, commitment, new_owner="cco@example.com", reason="Reorg")
+    assert org.app.commitment(commitment)["owner_id"] == org.cco
 
 
 # Roadblocks and help

@@ -132,7 +132,7 @@ def test_a_kpi_is_defined_with_a_slug_a_name_finite_distinct_numbers_a_date_and_
 def test_a_kpi_direction_is_derived_from_baseline_and_target_when_not_given(
     org: Org, baseline: object, target: object, direction: str
 ) -> None:
-    org.app.define_kpi(org.cco, **{**KPI, "baseline": baseline, "target": target})
+    org.app.define_kpi(org.cco, **{**KPI, "unit": "points", "baseline": baseline, "target": target})
     assert org.app.plan()["kpis"]["csat"]["direction"] == direction
 
 

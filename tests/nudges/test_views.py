@@ -62,3 +62,10 @@ def test_a_notice_about_a_commitment_is_part_of_its_story(installation: Installa
     assert story[0]["kind"] == "Sent" and story[1]["kind"] == "Issued"
     assert story[1]["summary"] == "Customer Service Lead told (overdue): Overdue: tickets"
     assert story[0]["summary"] == "E-mailed lead.customer-service@example.com: Overdue: tickets"
+
+
+def test_a_commitment_moved_to_another_department_is_counted_there(installation: Installation) -> None:
+    inst, org = installation, installation.org
+    org.app.move_commitment(org.cco, UUID(inst.quiet), department="it", reason="IT runs the page")
+    inst.catch_up()
+    assert q.check_in_due_counts(inst.db, date(2026, 3, 17)) == {"customer-service": 1, "it": 1}

@@ -97,3 +97,4 @@ class OrganisationRules(CommandHarness):
     ) -> None:
         self.attempt(self.app.record_measurement, member_id(actor), key=key, value=value,
                      measured_on=self.day(measured), note=note)
+

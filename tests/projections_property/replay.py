@@ -122,6 +122,10 @@ def fold(entries: Iterable[Entry], keep: Callable[[Entry], bool]) -> dict[str, d
                      due_at_completion=c["due_date"], evidence=e["evidence"])
         elif kind == "Withdrawn":
             c.update(status="withdrawn", withdrawn_reason=e["reason"])
+        elif kind == "DetailsCorrected":
+            c.update({field: after for field, (_, after) in e["changes"].items()})
+        elif kind == "MovedToDepartment":
+            c["department"] = e["to_department"]
     return state
 
 

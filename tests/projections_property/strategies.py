@@ -55,7 +55,10 @@ SUBJECTS = weighted(
 # For revoking roles: mostly members who hold some.
 HOLDERS = weighted((4, PAT), (2, SAM), (2, EXECUTIVE), (2, AUDITOR), (1, LEADS[2]), (1, CCO),
                    (1, NEWCOMERS[0]), (1, NOBODY))
-NEW_OWNERS = mostly(st.sampled_from([OWN_LEAD, CCO, *LEADS, PAT, SAM]), NOBODY, "not-an-email")
+# New owners: mostly ones who can act for the department (the CCO; Pat for customer-service and
+# IT), since the current owner is usually its own lead and another department's lead is refused.
+NEW_OWNERS = mostly(weighted((3, CCO), (2, PAT), (1, OWN_LEAD), *((1, lead) for lead in LEADS),
+                             (1, SAM)), NOBODY, "not-an-email")
 NEW_EMAILS = mostly(st.sampled_from(NEWCOMERS), SAM, "not-an-email")
 
 # Roles: a (role, department) grant; only a lead's names a department.
@@ -77,8 +80,15 @@ ANY_DEPARTMENT = weighted((2, "customer-service"), (2, "it"), (2, "sales"), (1, 
 RELATIVE = ("own", "first other", "second other")
 HELPERS = mostly(st.sampled_from(RELATIVE[1:]), "own", "marketing", "nowhere", odds=3)
 MAYBE_HELPERS = st.one_of(st.none(), HELPERS)
+# Where a commitment moves: another of DEPARTMENTS (whose lead can go on acting), or refused.
+MOVES = mostly(st.sampled_from(RELATIVE[1:]), "own", "nowhere", odds=3)
 NEW_DEPARTMENTS = mostly(st.sampled_from(["marketing", "legal", "finance"]), "it", "Bad Slug")
 JOURNEY_KEYS = mostly(st.sampled_from(["onboarding", "billing", "returns"]), "support", "Bad Key")
+# Renames: mostly a new name, sometimes a clash (another department's) or nothing.
+RENAMES = mostly(st.sampled_from(["Customer Care", "Technology", "Revenue", "Élan ✓"]), "Sales", "")
+# What a merge or retirement retires: mostly a department added on the way, sometimes one with
+# commitments (then they move or the retirement is refused), or one that does not exist.
+RETIRING = weighted((4, "marketing"), (2, "legal"), (1, "finance"), (2, "sales"), (1, "nowhere"))
 KNOWN_JOURNEYS = mostly(st.just("support"), "onboarding", "nowhere")  # onboarding: if defined
 JOURNEY_LEADS = mostly(st.sampled_from(DEPARTMENTS), "marketing", "nowhere")
 

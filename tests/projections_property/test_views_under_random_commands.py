@@ -3,7 +3,7 @@ every step, views caught up incrementally equal views rebuilt from scratch, and 
 each earlier instant (from the temporal view) equals a replay of the log up to that instant.
 
 The state machine is in `machine.py` (its rules in `commitment_rules.py` and
-`organisation_rules.py`, what they draw in `strategies.py`), the replay oracle in `replay.py`.
+`organisation_rules.py`, with corrections and reorganisations in `reorganisation_rules.py`, what they draw in `strategies.py`), the replay oracle in `replay.py`.
 The first test also checks that every command was both carried out and refused; the last tests
 break a view on purpose (in a subclass, production code untouched) and check that the property
 catches it: it is not vacuous.
@@ -21,6 +21,7 @@ from projections.view import View
 from projections.views import all_views
 from projections.views.board import Board
 from tests.projections_property.machine import ViewsUnderCommands
+from tests.projections_property.reorganisation_rules import ReorganisationRules
 from tracker.application import CxTracker
 
 pytestmark = pytest.mark.slow
@@ -46,6 +47,11 @@ COMMANDS = {
     "define_kpi", "record_measurement", "endorse_vision", "revise_vision", "define_journey",
     "change_journey_lead",
 }
+REORGANISING = {
+    "correct_commitment", "move_commitment", "rename_department", "merge_departments",
+    "retire_department", "rename_journey", "retire_journey", "revise_kpi", "retire_kpi",
+    "correct_measurement", "withdraw_measurement",
+}
 
 
 def test_random_valid_and_refused_commands_keep_views_equal_to_a_rebuild_and_history_equal_to_a_replay() -> None:
@@ -59,6 +65,20 @@ def test_random_valid_and_refused_commands_keep_views_equal_to_a_rebuild_and_his
     assert {c for c, outcome in tally if outcome != "accepted"} == COMMANDS
     assert {outcome for _, outcome in tally} == {
         "accepted", "NotAllowed", "Invalid", "NotFound", "Conflict"}
+
+
+class ViewsUnderReorganisation(ReorganisationRules, ViewsUnderCommands):
+    """The same checks, with corrections and reorganisations among the commands."""
+
+
+def test_corrections_and_reorganisations_keep_views_equal_to_a_rebuild_and_as_of_to_a_replay() -> None:
+    ViewsUnderCommands.tally.clear()
+    run_state_machine_as_test(ViewsUnderReorganisation,
+                              settings=settings(PROFILE, max_examples=100))
+    tally = ViewsUnderCommands.tally
+    print(sorted(tally.items()))
+    assert {c for c, outcome in tally if outcome == "accepted"} >= REORGANISING
+    assert {c for c, outcome in tally if outcome != "accepted"} >= REORGANISING
 
 
 class OnSqliteFiles(ViewsUnderCommands):

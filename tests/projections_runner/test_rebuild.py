@@ -25,7 +25,7 @@ def live(store_app: CxTracker, tmp_path: Path) -> Path:
     path = tmp_path / "views.sqlite3"
     runner = Runner(store_app, open_views(path), product_views(), batch_size=50)
     runner.catch_up(until=store_app.head() // 2)
-    runner.db.execute("INSERT INTO departments VALUES ('stray', 'Stray', NULL, 99)")
+    runner.db.execute("INSERT INTO departments (slug, name, added_at, ordinal) VALUES ('stray', 'Stray', NULL, 99)")
     runner.close()
     return path
 

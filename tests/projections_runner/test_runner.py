@@ -108,7 +108,7 @@ def test_a_failing_handler_rolls_back_its_whole_batch_and_the_error_propagates(
 
     assert "at position 57 to view apply_log" in "".join(failure.value.__notes__)
     assert runner.position() == 40  # the batches before it committed
-    assert positions(db) == {"directory": (1, 40), "apply_log": (1, 40)}
+    assert positions(db) == {"directory": (Directory.version, 40), "apply_log": (1, 40)}
     assert applied_positions(db) == list(range(1, 41))  # nothing of 41..57 stayed
     assert not db.conn.in_transaction
     view.at = -1
@@ -232,21 +232,22 @@ def test_views_built_from_another_store_as_long_are_rebuilt(
     assert dump(runner.db) == clean_dump(other, tmp_path)
 
 
-class DirectoryV2(Directory):
-    version = 2
+class DirectoryNext(Directory):
+    version = Directory.version + 1
 
 
 def test_a_changed_view_version_rebuilds_every_view(store_app: CxTracker, tmp_path: Path) -> None:
     db = open_views(tmp_path / "views.sqlite3")
     Runner(store_app, db, [Directory(), ApplyLog()]).catch_up()
-    runner = Runner(store_app, db, [DirectoryV2(), ApplyLog()])
+    runner = Runner(store_app, db, [DirectoryNext(), ApplyLog()])
+    old, new = Directory.version, DirectoryNext.version
 
-    assert runner.stale() == "view directory changed from version 1 to 2"
+    assert runner.stale() == f"view directory changed from version {old} to {new}"
     assert runner.prepare() == ["directory", "apply_log"]
     assert runner.position() == 0
     runner.catch_up()
     assert applied_positions(db) == list(range(1, store_app.head() + 1))
-    assert positions(db)["directory"] == (2, store_app.head())
+    assert positions(db)["directory"] == (new, store_app.head())
 
 
 def test_views_at_different_positions_are_rebuilt(store_app: CxTracker, tmp_path: Path) -> None:
@@ -268,7 +269,7 @@ def test_a_runner_refuses_views_another_runner_reset_for_other_code(
 ) -> None:
     old = Runner(store_app, open_views(tmp_path / "views.sqlite3"), mechanics_views())
     old.catch_up(until=50)
-    Runner(store_app, open_views(tmp_path / "views.sqlite3"), [DirectoryV2(), ApplyLog()]).prepare()
+    Runner(store_app, open_views(tmp_path / "views.sqlite3"), [DirectoryNext(), ApplyLog()]).prepare()
 
     with pytest.raises(ProjectionError, match="no longer match"):
         old.catch_up()
@@ -290,8 +291,9 @@ def test_status_reports_each_views_version_position_the_head_and_the_lag(
     runner.catch_up()
 
     assert [(s.name, s.version, s.position, s.head, s.lag, s.stored_version) for s in before] == [
-        ("directory", 1, 0, head, head, None), ("apply_log", 1, 0, head, head, None)]
-    assert [(s.position, s.lag, s.stored_version) for s in during] == [(100, head - 100, 1)] * 2
+        ("directory", Directory.version, 0, head, head, None), ("apply_log", 1, 0, head, head, None)]
+    assert [(s.position, s.lag, s.stored_version) for s in during] == [
+        (100, head - 100, Directory.version), (100, head - 100, 1)]
     assert [(s.position, s.lag) for s in runner.status()] == [(head, 0)] * 2
     assert runner.stale() is None
 

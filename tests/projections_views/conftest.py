@@ -58,9 +58,11 @@ def d(day: str) -> date:
     return date.fromisoformat(day)
 
 
-def add_member(org: Org, email: str, name: str) -> UUID:
-    """A member without a role: enough to own commitments."""
-    org.app.register_member(org.cco, email=email, name=name, password=PASSWORD)
+def add_member(org: Org, email: str, name: str, role: str = "lead",
+               department: str | None = "customer-service") -> UUID:
+    """A member who can own commitments: by default a second lead of customer service."""
+    org.app.register_member(org.cco, email=email, name=name, password=PASSWORD, role=role,
+                            department=department if role == "lead" else None)
     return member_id(email)
 
 

@@ -81,7 +81,7 @@ def stored(db: Database) -> dict[tuple[str, str], dict[str, Any]]:
 def test_every_figures_row_equals_a_recount_of_the_views_facts(
     org: Org, views: Views, seed: int
 ) -> None:
-    add_member(org, "ann@example.com", "Ann Agent")
+    add_member(org, "ann@example.com", "Ann Agent", role="cco")
     generate(org, seed, steps=150)
     db = views.sync()
     assert stored(db) == recount(db)

@@ -54,7 +54,7 @@ def expected_figures(
 def test_figures_per_department_and_per_owner_match_an_independent_count(
     org: Org, views: Views, seed: int
 ) -> None:
-    add_member(org, "ann@example.com", "Ann Agent")
+    add_member(org, "ann@example.com", "Ann Agent", role="cco")
     model = generate(org, seed)
     everything = [(c, r) for c in model.commitments for r in c.roadblocks.values()]
     views.sync()

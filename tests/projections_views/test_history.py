@@ -101,7 +101,7 @@ def build_story(views: Views) -> dict[str, object]:
         c3 = org.commitment(title="Win-back calls", department="sales", actor=sales,
                             owner="lead.sales@example.com", due_date="2026-03-25")
     with clock.frozen_at(utc(2026, 4, 1, 9)):
-        app.hand_over(lead, c1, new_owner="lead.it@example.com", reason="parental leave")
+        app.hand_over(lead, c1, new_owner="cco@example.com", reason="parental leave")
         app.resolve_roadblock(sales, c2, roadblock_id="R1", resolution="budget found",
                               helped_by="sales")
     with clock.frozen_at(utc(2026, 4, 15, 9)):

@@ -52,7 +52,7 @@ def _dump(db: Database) -> dict[str, list[tuple[object, ...]]]:
 
 
 def test_batching_and_incremental_catch_up_give_the_same_rows(org: Org) -> None:
-    add_member(org, "ann@example.com", "Ann Agent")
+    add_member(org, "ann@example.com", "Ann Agent", role="cco")
     generate(org, seed=11, steps=40)
     middle = org.app.head()
     generate(org, seed=12, steps=40)

@@ -29,7 +29,7 @@ def story(views: Views) -> dict[str, Any]:
         app.report_progress(lead, c, percent=60, note="integrations done")
     with clock.frozen_at(utc(2026, 3, 5, 9)):
         app.move_due_date(lead, c, due_date="2026-07-31", reason="vendor delay")
-        app.hand_over(lead, c, new_owner="lead.it@example.com", reason="parental leave")
+        app.hand_over(lead, c, new_owner="cco@example.com", reason="parental leave")
         app.raise_roadblock(lead, c, description="No API access", help_from="it")
     with clock.frozen_at(utc(2026, 3, 6, 9)):
         app.resolve_roadblock(org.it_lead, c, roadblock_id="R1", resolution="keys issued",
@@ -62,7 +62,7 @@ def test_summaries_read_as_one_line_sentences(views: Views) -> None:
         "Progress 0% → 40%: queues mapped",
         "Progress 40% → 60%: integrations done",
         "Due date moved 2026-06-30 → 2026-07-31 (+31 days): vendor delay",
-        "Handed over from Customer Service Lead to IT Lead: parental leave",
+        "Handed over from Customer Service Lead to Cara Cole: parental leave",
         "Roadblock R1 raised: No API access",
         "Roadblock R1: help asked of IT",
         "Roadblock R1 resolved with help from IT: keys issued",

@@ -79,6 +79,21 @@ def _new_department(w: World) -> Prepared:
     return "/plan/departments", {"slug": f"dept-{n}", "name": f"Department {n}"}
 
 
+def _added_department(w: World) -> str:
+    n = next(_serial)
+    w.tracker.add_department(w.org.cco, f"dept-{n}", f"Department {n}")
+    return f"dept-{n}"
+
+
+def _new_kpi(w: World, measured: bool = False) -> str:
+    key = f"kpi-{next(_serial)}"
+    w.tracker.define_kpi(w.org.cco, key=key, name="CSAT", unit="%", baseline=70, target=85,
+                         target_date="2026-12-31")
+    if measured:
+        w.tracker.record_measurement(w.org.cco, key=key, value=71, measured_on="2026-03-01")
+    return key
+
+
 def _resolution_from_roadblocks_page(w: World) -> Prepared:
     return f"/roadblocks/{_commitment(w)}/R1/resolution", {"resolution": "IT added the fields"}
 
@@ -104,7 +119,7 @@ WRITES: dict[str, Write] = {
         _on_commitment("due-date", {"due_date": "2026-09-30", "reason": "Vendor late"}), WRITERS,
         "DueDateMoved"),
     "commitments.hand_over": Write(
-        _on_commitment("owner", {"new_owner": "lead.it@example.com", "reason": "IT runs it"}), WRITERS,
+        _on_commitment("owner", {"new_owner": "cco@example.com", "reason": "IT runs it"}), WRITERS,
         "OwnershipHandedOver"),
     "commitments.raise_roadblock": Write(
         _on_commitment("roadblocks", {"description": "Budget frozen"}), WRITERS, "RoadblockRaised"),
@@ -136,8 +151,32 @@ WRITES: dict[str, Write] = {
         "key": f"kpi-{next(_serial)}", "name": "CSAT", "unit": "%", "baseline": "70", "target": "85",
         "target_date": "2026-12-31"}), CCO, "KpiDefined"),
     "plan.record_measurement": Write(
-        lambda w: ("/plan/kpis/nps/measurements", {"value": "18", "measured_on": "2026-03-01"}), CCO,
+        lambda w: (f"/plan/kpis/{_new_kpi(w)}/measurements",
+                   {"value": "18", "measured_on": "2026-03-01", "note": "300 answers"}), CCO,
         "KpiMeasured"),
+    "plan.rename_department": Write(lambda w: (
+        f"/plan/departments/{_added_department(w)}/rename",
+        {"name": f"Renamed {next(_serial)}", "reason": "New org chart"}), CCO, "DepartmentRenamed"),
+    "plan.merge_department": Write(lambda w: (
+        f"/plan/departments/{_added_department(w)}/merge", {"into": "sales", "reason": "One team"}),
+        CCO, "DepartmentMerged"),
+    "plan.retire_department": Write(lambda w: (
+        f"/plan/departments/{_added_department(w)}/retire", {"reason": "Outsourced"}), CCO,
+        "DepartmentRetired"),
+    "plan.rename_journey": Write(lambda w: (
+        f"/plan/journeys/{_new_journey(w)}/rename", {"name": "Get help", "reason": "Words"}), CCO,
+        "JourneyRenamed"),
+    "plan.retire_journey": Write(lambda w: (
+        f"/plan/journeys/{_new_journey(w)}/retire", {"reason": "Folded in"}), CCO, "JourneyRetired"),
+    "plan.revise_kpi": Write(lambda w: (
+        f"/plan/kpis/{_new_kpi(w)}/revise", {"target": "90", "reason": "Board agreed"}), CCO,
+        "KpiRevised"),
+    "plan.retire_kpi": Write(lambda w: (
+        f"/plan/kpis/{_new_kpi(w)}/retire", {"reason": "Replaced"}), CCO, "KpiRetired"),
+    "plan.correct_measurement": Write(lambda w: (
+        f"/plan/kpis/{_new_kpi(w, measured=True)}/measurements/correct",
+        {"measured_on": "2026-03-01", "value": "17", "reason": "Typo"}), CCO,
+        "MeasurementCorrected"),
     "members.add": Write(lambda w: ("/members/", {
         "email": f"added.{next(_serial)}@example.com", "name": "New Person",
         "password": "long-password"}), CCO, "Registered"),

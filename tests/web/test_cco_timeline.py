@@ -122,7 +122,7 @@ def test_filter_by_commitment_shows_its_story_and_a_way_back(cco, web_org):
 
 def test_a_mistyped_date_is_reported_and_left_out(cco):
     html = page(cco, "/timeline/?since=yesterday")
-    assert "From: is not a date (YYYY-MM-DD)" in html and rows(html)
+    assert "From: must be a date as YYYY-MM-DD" in html and rows(html)
 
 
 def test_the_commitment_timeline_chart_has_one_row_per_commitment_and_a_title(cco):

@@ -17,7 +17,7 @@ def storied(web_org: Org) -> UUID:
                              kpi="nps")
     app.report_progress(lead, cid, percent=25, note="Rota agreed")
     app.move_due_date(lead, cid, due_date="2026-08-31", reason="Peak season")
-    app.hand_over(lead, cid, new_owner="lead.it@example.com", reason="The bot does the work now")
+    app.hand_over(lead, cid, new_owner="cco@example.com", reason="The bot does the work now")
     app.raise_roadblock(lead, cid, description="No API for the bot", help_from="it")
     app.resolve_roadblock(web_org.it_lead, cid, roadblock_id="R1", resolution="API opened",
                           helped_by="it")
@@ -40,7 +40,7 @@ def test_the_story_tells_every_event_oldest_first_with_the_health_it_left(client
     html = page(client_for("support_lead"), storied)
     story = html[html.index('id="story"'):]
     summaries = ["Commitment made", "Progress 0% → 25%: Rota agreed",
-                 "Due date moved 2026-06-30 → 2026-08-31", "Handed over from Customer Service Lead to IT Lead",
+                 "Due date moved 2026-06-30 → 2026-08-31", "Handed over from Customer Service Lead to Cara Cole",
                  "Roadblock R1 raised: No API for the bot", "Roadblock R1: help asked of IT",
                  "Note: Weekly check-in on Mondays"]
     positions = [story.index(s) for s in summaries]
@@ -51,7 +51,7 @@ def test_the_story_tells_every_event_oldest_first_with_the_health_it_left(client
 def test_the_page_shows_the_owners_over_time_with_the_reason_for_each_handover(client_for, storied):
     html = page(client_for("cco"), storied)
     owners = html[html.index('id="owners-title"'):html.index('id="roadblocks-title"')]
-    assert owners.index("Customer Service Lead") < owners.index("IT Lead")
+    assert owners.index("Customer Service Lead") < owners.index("Cara Cole")
     assert "The bot does the work now" in owners and "<td>now</td>" in owners
 
 

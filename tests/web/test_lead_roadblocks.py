@@ -152,3 +152,18 @@ def test_the_same_roadblock_in_two_sections_keeps_distinct_ids(client_for, web_o
     web_org.app.grant_role(web_org.cco, email="cco@example.com", role="lead", department="it")
     html = page(client_for("cco"))
     assert f'id="rb-all-{asked}-R1"' in html and f'id="{ITEM.format(cid=asked)}"' in html
+
+
+def test_the_htmx_answer_to_a_resolution_brings_every_sections_open_count_up_to_date(
+    client_for, web_org, asked
+):
+    it = client_for("it_lead")
+    before = page(it)
+    assert '<span id="open-count-asked-it" class="muted small">1 open</span>' in before
+    response = post_form(it, RESOLVE.format(cid=asked), {
+        "resolution": "Fields added to the CRM", "helped_by": "it", "section": "asked-it",
+        "expected_version": version(web_org, asked)}, htmx=True, page="/roadblocks/")
+    html = response.get_data(as_text=True)
+    assert '<span id="open-count-asked-it" class="muted small" hx-swap-oob="true">0 open</span>' in html
+    assert '<span id="open-count-own-it" class="muted small" hx-swap-oob="true">0 open</span>' in html
+    assert '<span id="open-count-asked-it" class="muted small">0 open</span>' in page(it)

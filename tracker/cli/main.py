@@ -12,6 +12,7 @@ import click
 from tracker import __version__
 from tracker.cli.demo import demo
 from tracker.cli.integrity import backup, export, seal, verify
+from tracker.cli.plan import plan
 from tracker.cli.tokens import token
 from tracker.cli.users import init, user
 from tracker.config import PRIVATE_UMASK
@@ -55,6 +56,7 @@ def cli() -> None:
 cli.add_command(init)
 cli.add_command(user)
 cli.add_command(demo)
+cli.add_command(plan)
 cli.add_command(token)
 for _command in (seal, verify, export, backup):
     cli.add_command(_command)

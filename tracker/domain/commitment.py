@@ -14,6 +14,7 @@ from tracker.domain.plan import check_cadence
 from tracker.errors import Invalid
 
 OPEN, COMPLETED, WITHDRAWN = "open", "completed", "withdrawn"
+CORRECTABLE = ("title", "description", "journey", "kpi")
 
 
 @dataclass
@@ -135,9 +136,13 @@ class Commitment(TrackerAggregate):
         self, roadblock_id: str, resolution: str, helped_by: str | None, actor: UUID
     ) -> None:
         """Resolving closes a roadblock; it is allowed after completion, to keep the record true."""
-        self._open_roadblock(roadblock_id)  # raises unless it is open
+        roadblock = self._open_roadblock(roadblock_id)  # raises unless it is open
         if helped_by is not None and helped_by == self.department:
             raise Invalid.field("helped_by", "must be another department")
+        if helped_by is not None and helped_by not in roadblock.help_requested_from:
+            raise Invalid.field(
+                "helped_by", "only a department asked for help on this roadblock can be credited"
+            )
         self._roadblock_resolved(
             roadblock_id=roadblock_id, resolution=resolution, helped_by=helped_by, actor=actor
         )
@@ -193,6 +198,39 @@ class Commitment(TrackerAggregate):
     @event("CheckInCadenceSet", topic=topic("commitment", "CheckInCadenceSet"))
     def _check_in_cadence_set(self, days: int | None, actor: UUID) -> None:
         self.check_in_days = days
+    def correct_details(self, changes: dict[str, Any], reason: str, actor: UUID) -> None:
+        """Correct the title, description, journey or KPI link; the original stays in the story."""
+        unknown = set(changes) - set(CORRECTABLE)
+        if unknown:
+            raise Invalid.field(sorted(unknown)[0], "cannot be corrected")
+        if not reason:
+            raise Invalid.field("reason", "a reason is required to correct a commitment")
+        diff = {f: [getattr(self, f), v] for f, v in changes.items() if getattr(self, f) != v}
+        if not diff:
+            raise Invalid.field("changes", "nothing to correct: every value is as it is")
+        self._details_corrected(changes=diff, reason=reason, actor=actor)
+
+    @event("DetailsCorrected", topic=topic("commitment", "DetailsCorrected"))
+    def _details_corrected(self, changes: dict[str, list[Any]], reason: str, actor: UUID) -> None:
+        for name, (_, after) in changes.items():
+            setattr(self, name, after)
+
+    def move_to_department(self, department: str, reason: str, actor: UUID) -> None:
+        """Move an open commitment to another department (the plan checks the department)."""
+        self._require_open()
+        if not reason:
+            raise Invalid.field("reason", "a reason is required to move a commitment")
+        if department == self.department:
+            raise Invalid.field("department", "already holds this commitment")
+        self._moved_to_department(
+            from_department=self.department, to_department=department, reason=reason, actor=actor
+        )
+
+    @event("MovedToDepartment", topic=topic("commitment", "MovedToDepartment"))
+    def _moved_to_department(
+        self, from_department: str, to_department: str, reason: str, actor: UUID
+    ) -> None:
+        self.department = to_department
 
     @event("Celebrated", topic=topic("commitment", "Celebrated"))
     def celebrate(self, message: str, actor: UUID) -> None:

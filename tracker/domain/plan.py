@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 from uuid import UUID, uuid5
@@ -50,19 +50,19 @@ class Plan(TrackerAggregate):
         self.departments: dict[str, str] = {}
         self.journeys: dict[str, dict[str, str]] = {}
         self.kpis: dict[str, Kpi] = {}
-        self.measurements: dict[str, list[tuple[date, float]]] = {}
+        self.measurements: dict[str, dict[date, float]] = {}  # KPI -> day -> value
         self.endorsements: dict[str, int] = {}  # department -> vision revision endorsed
+        self.retired: set[tuple[str, str]] = set()  # ("department" | "journey" | "kpi", key)
 
     @event("VisionRevised", topic=topic("plan", "VisionRevised"))
-    def revise_vision(self, vision: str, actor: UUID) -> None:
+    def revise_vision(self, vision: str, actor: UUID, reason: str = "") -> None:
         self.vision = vision
         self.vision_revision += 1
 
     def add_department(self, slug: str, name: str, actor: UUID) -> None:
         if slug in self.departments:
             raise Invalid.field("slug", f"department {slug!r} already exists")
-        if name.casefold() in (n.casefold() for n in self.departments.values()):
-            raise Invalid.field("name", f"a department is already called {name!r}")
+        self._require_free_department_name("name", name)
         self._department_added(slug=slug, name=name, actor=actor)
 
     @event("DepartmentAdded", topic=topic("plan", "DepartmentAdded"))
@@ -105,6 +105,8 @@ class Plan(TrackerAggregate):
             raise Invalid.field("key", f"KPI {kpi.key!r} already exists in this plan")
         if kpi.direction not in DIRECTIONS:
             raise Invalid.field("direction", "must be 'up' or 'down'")
+        check_value(kpi.unit, "baseline", kpi.baseline)
+        check_value(kpi.unit, "target", kpi.target)
         self._kpi_defined(
             key=kpi.key, name=kpi.name, unit=kpi.unit, baseline=kpi.baseline,
             target=kpi.target, target_date=kpi.target_date, direction=kpi.direction, actor=actor,
@@ -116,19 +118,24 @@ class Plan(TrackerAggregate):
         target_date: date, direction: str, actor: UUID,
     ) -> None:
         self.kpis[key] = Kpi(key, name, unit, baseline, target, target_date, direction)
-        self.measurements[key] = []
+        self.measurements[key] = {}
 
     def record_measurement(
         self, key: str, value: float, measured_on: date, note: str, actor: UUID
     ) -> None:
         self.require_kpi("key", key)
+        check_value(self.kpis[key].unit, "value", value)
+        if measured_on in self.measurements[key]:
+            raise Invalid.field(
+                "measured_on", "this KPI already has a measurement on this day: correct it instead"
+            )
         self._kpi_measured(key=key, value=value, measured_on=measured_on, note=note, actor=actor)
 
     @event("KpiMeasured", topic=topic("plan", "KpiMeasured"))
     def _kpi_measured(
         self, key: str, value: float, measured_on: date, note: str, actor: UUID
     ) -> None:
-        self.measurements[key].append((measured_on, value))
+        self.measurements[key][measured_on] = value
 
     def set_check_in_cadence(self, days: int, actor: UUID) -> None:
         """Every open commitment without its own cadence wants a progress report this often."""
@@ -141,26 +148,196 @@ class Plan(TrackerAggregate):
     def _check_in_cadence_set(self, days: int, actor: UUID) -> None:
         self.check_in_days = days
 
-    # Guards used by this aggregate and by the application service.
+    # Corrections and reorganisations: each one an event with its actor and reason.
+
+    def rename_department(self, slug: str, name: str, reason: str, actor: UUID) -> None:
+        self.require_department("slug", slug)
+        if self.departments[slug] == name:
+            raise Invalid.field("name", "is already the department's name")
+        if self.departments[slug].casefold() != name.casefold():
+            self._require_free_department_name("name", name)
+        self._department_renamed(
+            slug=slug, from_name=self.departments[slug], to_name=name, reason=reason, actor=actor
+        )
+
+    @event("DepartmentRenamed", topic=topic("plan", "DepartmentRenamed"))
+    def _department_renamed(
+        self, slug: str, from_name: str, to_name: str, reason: str, actor: UUID
+    ) -> None:
+        self.departments[slug] = to_name
+
+    def retire_department(self, slug: str, reason: str, actor: UUID) -> None:
+        """Retire a department. The service checks it has no open commitments left."""
+        self._check_retirable(slug)
+        self._department_retired(slug=slug, reason=reason, actor=actor)
+
+    @event("DepartmentRetired", topic=topic("plan", "DepartmentRetired"))
+    def _department_retired(self, slug: str, reason: str, actor: UUID) -> None:
+        self.retired.add(("department", slug))
+
+    def merge_department(self, slug: str, into: str, reason: str, actor: UUID) -> None:
+        """Merge `slug` into `into`: `slug` is retired; the service moves its open commitments."""
+        self._check_retirable(slug)
+        self.require_department("into", into)
+        if into == slug:
+            raise Invalid.field("into", "a department cannot be merged into itself")
+        self._department_merged(slug=slug, into=into, reason=reason, actor=actor)
+
+    @event("DepartmentMerged", topic=topic("plan", "DepartmentMerged"))
+    def _department_merged(self, slug: str, into: str, reason: str, actor: UUID) -> None:
+        self.retired.add(("department", slug))
+
+    def _check_retirable(self, slug: str) -> None:
+        self.require_department("slug", slug)
+        led = [k for k, j in self.journeys.items()
+               if j["lead_department"] == slug and ("journey", k) not in self.retired]
+        if led:
+            raise Invalid.field(
+                "slug", f"leads the journey {led[0]!r}: give it another lead department first"
+            )
+
+    def rename_journey(self, key: str, name: str, reason: str, actor: UUID) -> None:
+        self.require_journey("key", key)
+        if self.journeys[key]["name"] == name:
+            raise Invalid.field("name", "is already the journey's name")
+        self._journey_renamed(
+            key=key, from_name=self.journeys[key]["name"], to_name=name, reason=reason, actor=actor
+        )
+
+    @event("JourneyRenamed", topic=topic("plan", "JourneyRenamed"))
+    def _journey_renamed(
+        self, key: str, from_name: str, to_name: str, reason: str, actor: UUID
+    ) -> None:
+        self.journeys[key] = {**self.journeys[key], "name": to_name}
+
+    def retire_journey(self, key: str, reason: str, actor: UUID) -> None:
+        self.require_journey("key", key)
+        self._journey_retired(key=key, reason=reason, actor=actor)
+
+    @event("JourneyRetired", topic=topic("plan", "JourneyRetired"))
+    def _journey_retired(self, key: str, reason: str, actor: UUID) -> None:
+        self.retired.add(("journey", key))
+
+    def revise_kpi(self, key: str, changes: dict[str, Any], reason: str, actor: UUID) -> None:
+        """Revise a KPI's name, unit, target or target date; `changes` holds the new values."""
+        self.require_kpi("key", key)
+        kpi = self.kpis[key]
+        unknown = set(changes) - set(REVISABLE)
+        if unknown:
+            raise Invalid.field(sorted(unknown)[0], "cannot be revised")
+        revised = replace(kpi, **changes)
+        if revised.target == revised.baseline:
+            raise Invalid.field("target", "must differ from the baseline")
+        if ("up" if revised.target > revised.baseline else "down") != kpi.direction:
+            raise Invalid.field("target", f"must stay on the {kpi.direction} side of the baseline")
+        for day, value in self.measurements[key].items():
+            check_value(revised.unit, "unit", value, f"the measurement of {day} ({value:g}) ")
+        diff = {f: [_plain(getattr(kpi, f)), _plain(getattr(revised, f))]
+                for f in REVISABLE if getattr(kpi, f) != getattr(revised, f)}
+        if not diff:
+            raise Invalid.field("changes", "nothing to revise: every value is as it is")
+        self._kpi_revised(key=key, changes=diff, reason=reason, actor=actor)
+
+    @event("KpiRevised", topic=topic("plan", "KpiRevised"))
+    def _kpi_revised(
+        self, key: str, changes: dict[str, list[Any]], reason: str, actor: UUID
+    ) -> None:
+        after: dict[str, Any] = {f: (date.fromisoformat(v[1]) if f == "target_date" else v[1])
+                                 for f, v in changes.items()}
+        self.kpis[key] = replace(self.kpis[key], **after)
+
+    def retire_kpi(self, key: str, reason: str, actor: UUID) -> None:
+        self.require_kpi("key", key)
+        self._kpi_retired(key=key, reason=reason, actor=actor)
+
+    @event("KpiRetired", topic=topic("plan", "KpiRetired"))
+    def _kpi_retired(self, key: str, reason: str, actor: UUID) -> None:
+        self.retired.add(("kpi", key))
+
+    def correct_measurement(
+        self, key: str, measured_on: date, value: float, note: str, reason: str, actor: UUID
+    ) -> None:
+        before = self._require_measurement(key, measured_on)
+        check_value(self.kpis[key].unit, "value", value)
+        if value == before:
+            raise Invalid.field("value", "is already the measured value")
+        self._measurement_corrected(
+            key=key, measured_on=measured_on, from_value=before, to_value=value, note=note,
+            reason=reason, actor=actor,
+        )
+
+    @event("MeasurementCorrected", topic=topic("plan", "MeasurementCorrected"))
+    def _measurement_corrected(
+        self, key: str, measured_on: date, from_value: float, to_value: float, note: str,
+        reason: str, actor: UUID,
+    ) -> None:
+        self.measurements[key][measured_on] = to_value
+
+    def withdraw_measurement(self, key: str, measured_on: date, reason: str, actor: UUID) -> None:
+        value = self._require_measurement(key, measured_on)
+        self._measurement_withdrawn(
+            key=key, measured_on=measured_on, value=value, reason=reason, actor=actor
+        )
+
+    @event("MeasurementWithdrawn", topic=topic("plan", "MeasurementWithdrawn"))
+    def _measurement_withdrawn(
+        self, key: str, measured_on: date, value: float, reason: str, actor: UUID
+    ) -> None:
+        del self.measurements[key][measured_on]
+
+    # Guards used by this aggregate and by the application service. `require_*` refuses what is
+    # unknown or retired (nothing new may name it); `known_*` accepts the retired too.
 
     def require_department(self, field: str, slug: str) -> None:
+        self.known_department(field, slug)
+        if ("department", slug) in self.retired:
+            raise Invalid.field(field, f"department {slug!r} is retired")
+
+    def known_department(self, field: str, slug: str) -> None:
         if slug not in self.departments:
             raise Invalid.field(field, f"no department {slug!r} in this plan")
 
     def require_journey(self, field: str, key: str) -> None:
         if key not in self.journeys:
             raise Invalid.field(field, f"no journey {key!r} in this plan")
+        if ("journey", key) in self.retired:
+            raise Invalid.field(field, f"journey {key!r} is retired")
 
     def require_kpi(self, field: str, key: str) -> None:
         if key not in self.kpis:
             raise Invalid.field(field, f"no KPI {key!r} in this plan")
+        if ("kpi", key) in self.retired:
+            raise Invalid.field(field, f"KPI {key!r} is retired")
 
+    def is_retired(self, kind: str, key: str) -> bool:
+        return (kind, key) in self.retired
+
+    def active_departments(self) -> dict[str, str]:
+        return {s: n for s, n in self.departments.items() if ("department", s) not in self.retired}
+
+    def _require_free_department_name(self, field: str, name: str) -> None:
+        if name.casefold() in (n.casefold() for n in self.active_departments().values()):
+            raise Invalid.field(field, f"a department is already called {name!r}")
+
+    def _require_measurement(self, key: str, measured_on: date) -> float:
+        if key not in self.kpis:
+            raise Invalid.field("key", f"no KPI {key!r} in this plan")
+        if measured_on not in self.measurements[key]:
+            raise Invalid.field("measured_on", f"no measurement of {key!r} on {measured_on}")
+        return self.measurements[key][measured_on]
 
 def _upcast_kpi_defined_v1_v2(state: dict[str, Any]) -> None:
     """Version 1 had no direction: a target above the baseline meant "higher is better"."""
     state["direction"] = "up" if state["target"] >= state["baseline"] else "down"
 
 
+def _upcast_vision_revised_v1_v2(state: dict[str, Any]) -> None:
+    """Version 1 recorded no reason for a revised vision."""
+    state["reason"] = ""
+
+
+Plan.VisionRevised.class_version = 2  # type: ignore[attr-defined]
+Plan.VisionRevised.upcast_v1_v2 = staticmethod(_upcast_vision_revised_v1_v2)  # type: ignore[attr-defined]
 Plan.KpiDefined.class_version = 2  # type: ignore[attr-defined]
 Plan.KpiDefined.upcast_v1_v2 = staticmethod(_upcast_kpi_defined_v1_v2)  # type: ignore[attr-defined]
 
@@ -168,6 +345,23 @@ Plan.KpiDefined.upcast_v1_v2 = staticmethod(_upcast_kpi_defined_v1_v2)  # type: 
 def check_cadence(days: int) -> None:
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_CHECK_IN_DAYS:
         raise Invalid.field("days", f"must be a whole number of days from 1 to {MAX_CHECK_IN_DAYS}")
+REVISABLE = ("name", "unit", "target", "target_date")
+PERCENT_UNITS = ("%", "percent", "percentage")
+
+
+def is_percentage(unit: str) -> bool:
+    """A unit such as "%", "% satisfied" or "percent": its values lie within 0..100."""
+    words = unit.strip().lower().split()
+    return bool(words) and (words[0] in PERCENT_UNITS or words[0].startswith("%"))
+
+
+def check_value(unit: str, field: str, value: float, subject: str = "") -> None:
+    if is_percentage(unit) and not 0 <= value <= 100:
+        raise Invalid.field(field, f"{subject}must be a percentage from 0 to 100 ({unit})")
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def plan_id() -> UUID:

@@ -12,6 +12,20 @@ from tracker.errors import Invalid
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# NUL and lone surrogates: never part of a text a person typed, and a surrogate cannot even be
+# stored as UTF-8. (Other control characters are kept as typed; every text output strips them.)
+UNTYPABLE = re.compile("[\x00\ud800-\udfff]")
+
+# The bounds of every business date and number the domain accepts (docs/architecture.md,
+# "Bounds"). A plan's dates lie within two centuries around today: far enough for any KPI
+# baseline or target, near enough that day arithmetic (padding a chart, the day after an
+# `until`) never leaves the calendar. Numbers are finite and at most 10^15 in size: a large
+# company's yearly revenue in cents still fits, every integer in range is exact in a float,
+# and a difference of two of them stays finite.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2199, 12, 31)
+LARGEST_NUMBER = 1e15
+DATE_RANGE = f"{EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}"
 
 
 def text(field: str, value: object, *, minimum: int = 1, maximum: int = 2000) -> str:
@@ -24,6 +38,8 @@ def text(field: str, value: object, *, minimum: int = 1, maximum: int = 2000) ->
         )
     if len(value) > maximum:
         raise Invalid.field(field, f"must be at most {maximum} characters")
+    if UNTYPABLE.search(value):
+        raise Invalid.field(field, "must not contain NUL or unpaired surrogate characters")
     return value
 
 
@@ -43,18 +59,25 @@ def slug(field: str, value: object) -> str:
 def iso_date(field: str, value: object) -> date:
     """Accept a `date` or an ISO 8601 date string (YYYY-MM-DD)."""
     if isinstance(value, date) and not hasattr(value, "hour"):
-        return value
+        return within_window(field, value)
     if isinstance(value, str) and value.strip():
         try:
-            return date.fromisoformat(value.strip())
+            day = date.fromisoformat(value.strip())
         except ValueError:
-            pass
-        raise Invalid.field(field, "must be a date as YYYY-MM-DD")
+            raise Invalid.field(field, "must be a date as YYYY-MM-DD") from None
+        return within_window(field, day)
     raise Invalid.field(field, "is required (YYYY-MM-DD)")
 
 
+def within_window(field: str, day: date) -> date:
+    """A business date within the supported window (`EARLIEST_DATE` .. `LATEST_DATE`)."""
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise Invalid.field(field, f"must be a date from {DATE_RANGE}")
+    return day
+
+
 def number(field: str, value: object) -> float:
-    """A finite number; numeric strings are accepted (forms send strings)."""
+    """A finite number within +-`LARGEST_NUMBER`; numeric strings are accepted (forms send strings)."""
     if isinstance(value, bool):
         raise Invalid.field(field, "must be a number")
     if isinstance(value, str):
@@ -62,9 +85,15 @@ def number(field: str, value: object) -> float:
             value = float(value.strip())
         except ValueError:
             raise Invalid.field(field, "must be a number") from None
-    if not isinstance(value, (int, float)) or not math.isfinite(value):
+    if isinstance(value, int):
+        if abs(value) > LARGEST_NUMBER:  # compared exactly: no overflow converting to float
+            raise Invalid.field(field, "must be a number from -10^15 to 10^15")
+        value = float(value)
+    if not isinstance(value, float) or not math.isfinite(value):
         raise Invalid.field(field, "must be a number")
-    return float(value)
+    if abs(value) > LARGEST_NUMBER:
+        raise Invalid.field(field, "must be a number from -10^15 to 10^15")
+    return value
 
 
 def email(field: str, value: object) -> str:

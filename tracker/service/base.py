@@ -73,7 +73,11 @@ class ServiceBase(Application[UUID]):
         return member
 
     def _member_by_email(self, email: str) -> Member:
-        return self._get(Member, member_id(email), "member")
+        """The member with this e-mail address; NotFound names the address, not its id."""
+        try:
+            return self._get(Member, member_id(email), "member")
+        except NotFound:
+            raise NotFound("member", email) from None
 
     def _plan(self) -> Plan:
         return self._get(Plan, plan_id(), "plan")

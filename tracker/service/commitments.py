@@ -8,7 +8,8 @@ from uuid import UUID, uuid4, uuid5
 
 from tracker import clock
 from tracker.authorization import (
-    require_commitment_party, require_department_writer, require_roadblock_party, require_writer,
+    can_act_for, require_cco, require_commitment_party, require_department_writer,
+    require_roadblock_party, require_writer,
 )
 from tracker.domain import Commitment, Member, rules
 from tracker.domain.base import ID_NAMESPACE
@@ -40,7 +41,7 @@ class CommitmentCommands(ServiceBase):
             title=lambda: rules.text("title", title, minimum=3, maximum=200),
             description=lambda: rules.optional_text("description", description, maximum=4000),
             due_date=lambda: self._future_date("due_date", due_date),
-            owner_id=lambda: self._active_member("owner", owner).id,
+            owner_id=lambda: self._owner("owner", owner, department).id,
             journey=lambda: _optional_key(plan.require_journey, "journey", journey),
             kpi=lambda: _optional_key(plan.require_kpi, "kpi", kpi),
         )
@@ -86,7 +87,7 @@ class CommitmentCommands(ServiceBase):
     ) -> Receipt:
         commitment = self._writable(actor, commitment_id, expected_version)
         values = rules.collect(
-            new_owner=lambda: self._active_member("new_owner", new_owner).id,
+            new_owner=lambda: self._owner("new_owner", new_owner, commitment.department).id,
             reason=lambda: rules.text("reason", reason, maximum=1000),
         )
         commitment.hand_over(values["new_owner"], values["reason"], actor=actor)
@@ -153,6 +154,44 @@ class CommitmentCommands(ServiceBase):
         commitment.withdraw(rules.text("reason", reason, maximum=1000), actor=actor)
         return self._store(commitment)
 
+    def correct_commitment(
+        self, actor: UUID, commitment_id: UUID, *, reason: str, title: str | None = None,
+        description: str | None = None, journey: str | None = None, kpi: str | None = None,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        """Correct what is given of the title, description, journey and KPI link ('' unlinks a
+        journey or KPI); the original stays in the commitment's story."""
+        commitment = self._writable(actor, commitment_id, expected_version)
+        plan = self._plan()
+        checks: dict[str, Callable[[], object]] = {
+            "reason": lambda: rules.text("reason", reason, maximum=1000)}
+        if title is not None:
+            checks["title"] = lambda: rules.text("title", title, minimum=3, maximum=200)
+        if description is not None:
+            checks["description"] = lambda: rules.optional_text("description", description, maximum=4000)
+        if journey is not None:
+            checks["journey"] = lambda: _optional_key(plan.require_journey, "journey", journey)
+        if kpi is not None:
+            checks["kpi"] = lambda: _optional_key(plan.require_kpi, "kpi", kpi)
+        values = rules.collect(**checks)
+        why = values.pop("reason")
+        commitment.correct_details(values, why, actor=actor)
+        return self._store(commitment)
+
+    def move_commitment(
+        self, actor: UUID, commitment_id: UUID, *, department: str, reason: str,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        """The CCO moves an open commitment to another department."""
+        require_cco(self._actor(actor), "move commitments between departments")
+        commitment = self._commitment(commitment_id)
+        self._expect(commitment, expected_version)
+        self._plan().require_department("department", department)
+        commitment.move_to_department(
+            department, rules.text("reason", reason, maximum=1000), actor=actor
+        )
+        return self._store(commitment)
+
     def celebrate(self, actor: UUID, commitment_id: UUID, *, message: str) -> Receipt:
         member = self._actor(actor)
         commitment = self._commitment(commitment_id)
@@ -179,13 +218,21 @@ class CommitmentCommands(ServiceBase):
         self._expect(commitment, expected_version)
         return commitment
 
-    def _active_member(self, field: str, email: str) -> Member:
+    def _owner(self, field: str, email: str, department: str) -> Member:
+        """An owner must be able to update what they own: an active lead of its department or
+        the CCO."""
+        address = rules.email(field, email)
         try:
-            member = self._member_by_email(rules.email(field, email))
+            member = self._member_by_email(address)
         except NotFound:
-            raise Invalid.field(field, "no member with this e-mail address") from None
+            raise Invalid.field(field, f"no member with the e-mail address {address}") from None
         if not member.active:
-            raise Invalid.field(field, "is deactivated")
+            raise Invalid.field(field, f"{address} is deactivated")
+        if not can_act_for(member, department):
+            raise Invalid.field(
+                field, f"{address} cannot own a commitment of {department!r}: only a lead of"
+                " that department or the CCO can update it"
+            )
         return member
 
     @staticmethod
@@ -214,7 +261,7 @@ def _made_id(actor: UUID, idempotency_key: str | None) -> UUID | None:
 
 def _percent(value: int | str) -> int:
     if isinstance(value, str):
-        if not value.strip().isdecimal() or not value.strip().isascii():
+        if not value.strip().isdecimal() or not value.strip().isascii() or len(value.strip()) > 3:
             raise Invalid.field("percent", "must be a whole number from 0 to 100")
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:

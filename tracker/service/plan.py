@@ -37,50 +37,73 @@ class PlanCommands(ServiceBase):
         self.accounts.set_password(cco.id, cco.email, password)
         return receipt
 
-    def revise_vision(self, actor: UUID, vision: str) -> Receipt:
+    def revise_vision(
+        self, actor: UUID, vision: str, *, reason: str = "", expected_version: int | None = None
+    ) -> Receipt:
+        """Revise the vision; the reason (why it changed) is recorded with it."""
         member = self._actor(actor)
         require_cco(member, "revise the vision")
         plan = self._plan()
-        plan.revise_vision(rules.text("vision", vision, maximum=4000), actor=actor)
+        self._expect(plan, expected_version)
+        values = rules.collect(
+            vision=lambda: rules.text("vision", vision, maximum=4000),
+            reason=lambda: rules.optional_text("reason", reason, maximum=1000),
+        )
+        plan.revise_vision(values["vision"], actor=actor, reason=values["reason"])
         return self._store(plan)
 
-    def add_department(self, actor: UUID, slug: str, name: str) -> Receipt:
+    def add_department(
+        self, actor: UUID, slug: str, name: str, *, expected_version: int | None = None
+    ) -> Receipt:
         member = self._actor(actor)
         require_cco(member, "add departments")
         plan = self._plan()
+        self._expect(plan, expected_version)
         plan.add_department(rules.slug("slug", slug), rules.text("name", name, maximum=100), actor=actor)
         return self._store(plan)
 
-    def endorse_vision(self, actor: UUID, department: str) -> Receipt:
+    def endorse_vision(
+        self, actor: UUID, department: str, *, expected_version: int | None = None
+    ) -> Receipt:
         member = self._actor(actor)
         require_department_writer(member, department)
         plan = self._plan()
+        self._expect(plan, expected_version)
         plan.endorse_vision(department, actor=actor)
         return self._store(plan)
 
-    def define_journey(self, actor: UUID, key: str, name: str, lead_department: str) -> Receipt:
+    def define_journey(
+        self, actor: UUID, key: str, name: str, lead_department: str, *,
+        expected_version: int | None = None,
+    ) -> Receipt:
         member = self._actor(actor)
         require_cco(member, "define journeys")
         plan = self._plan()
+        self._expect(plan, expected_version)
         plan.define_journey(
             rules.slug("key", key), rules.text("name", name, maximum=100), lead_department, actor=actor
         )
         return self._store(plan)
 
-    def change_journey_lead(self, actor: UUID, key: str, lead_department: str) -> Receipt:
+    def change_journey_lead(
+        self, actor: UUID, key: str, lead_department: str, *, expected_version: int | None = None
+    ) -> Receipt:
         member = self._actor(actor)
         require_cco(member, "change a journey's lead department")
         plan = self._plan()
+        self._expect(plan, expected_version)
         plan.change_journey_lead(key, lead_department, actor=actor)
         return self._store(plan)
 
     def define_kpi(
         self, actor: UUID, *, key: str, name: str, unit: str, baseline: float | str,
         target: float | str, target_date: date | str, direction: str | None = None,
+        expected_version: int | None = None,
     ) -> Receipt:
         member = self._actor(actor)
         require_cco(member, "define KPIs")
         plan = self._plan()
+        self._expect(plan, expected_version)
         self._define_kpi_on(
             lambda kpi: plan.define_kpi(kpi, actor=actor), key=key, name=name, unit=unit,
             baseline=baseline, target=target, target_date=target_date, direction=direction,
@@ -116,11 +139,12 @@ class PlanCommands(ServiceBase):
 
     def record_measurement(
         self, actor: UUID, *, key: str, value: float | str, measured_on: date | str | None = None,
-        note: str = "",
+        note: str = "", expected_version: int | None = None,
     ) -> Receipt:
         member = self._actor(actor)
         require_cco(member, "record KPI measurements")
         plan = self._plan()
+        self._expect(plan, expected_version)
         values = rules.collect(
             value=lambda: rules.number("value", value),
             measured_on=lambda: rules.iso_date("measured_on", measured_on or clock.today()),

@@ -25,7 +25,7 @@ from projections.audit.diff import plan_diff
 from projections.audit.history import (
     BadFilter, Filters, Page, check_filters, history_page, history_stream,
 )
-from projections.audit.instants import parse_audit_instant
+from projections.audit.instants import OUTSIDE, parse_audit_instant
 from projections.health import HEALTHS
 from projections.queries import board, directory
 from projections.queries.history import board_as_of, closed_counts_as_of, closed_counts_by_department
@@ -34,6 +34,7 @@ from tracker.errors import NotFound
 from web.access import auditors_only
 from web.blueprints.accountability import columns
 from web.kinds import kind_labels, kind_options
+from web.params import whole_number
 from web.render import page_or_fragment, wants_fragment
 from web.services import views
 from web.settings import shown
@@ -53,7 +54,7 @@ def index() -> Response:
 def history() -> tuple[str, int]:
     db = views()
     given = {k: v for k in HISTORY_FILTERS if (v := request.args.get(k, "").strip())}
-    before = request.args.get("before", type=int)
+    before = whole_number("before")
     error = None
     try:
         filters = check_filters(db, department=given.get("department"), commitment=given.get("commitment"),
@@ -157,8 +158,9 @@ def _as_of(template: str, parts: tuple[str, ...],
     plan = None if error else plan_as_of(views(), moment, parts, roadblocks_shown=roadblocks_shown)
     if plan is not None and more is not None:
         context.update(more(plan))
+    future = plan is not None and plan.instant > clock.now()  # a projection of today's plan
     html = page_or_fragment(template, template, plan=plan, error=error, picked=_picked(""),
-                            healths=HEALTHS, **_labels(views()), **context)
+                            healths=HEALTHS, future=future, **_labels(views()), **context)
     return html, 400 if error else 200
 
 
@@ -170,7 +172,9 @@ def _instant(prefix: str) -> tuple[datetime, str | None]:
         return clock.now(), ("Choose a day." if time else None)
     try:
         return parse_audit_instant(f"{day}T{time}" if time else day), None
-    except ValueError:
+    except ValueError as e:
+        if OUTSIDE in str(e):
+            return clock.now(), f"{(day + ' ' + time).strip()} {OUTSIDE}."
         return clock.now(), f"{(day + ' ' + time).strip()} is not a date and time (YYYY-MM-DD, HH:MM)."
 
 

@@ -109,8 +109,8 @@ def index() -> str:
 
 
 def _writable_departments() -> list[tuple[str, str]]:
-    names = directory.department_names(views())
-    return [(s, n) for s, n in sorted(names.items(), key=lambda d: d[1]) if current_user.writes_for(s)]
+    found = directory.in_use(directory.departments(views()))
+    return [(d["slug"], d["name"]) for d in found if current_user.writes_for(d["slug"])]
 
 
 def _new_context() -> dict[str, Any]:
@@ -124,8 +124,8 @@ def _new_context() -> dict[str, Any]:
         "department_options": departments,
         "default_department": asked if asked in slugs else slugs[0],
         "member_options": [(m["email"], m["name"]) for m in directory.members(db, active_only=True)],
-        "journey_options": [(j["key"], j["name"]) for j in directory.journeys(db)],
-        "kpi_options": [(k["key"], k["name"]) for k in directory.kpis(db)],
+        "journey_options": [(j["key"], j["name"]) for j in directory.in_use(directory.journeys(db))],
+        "kpi_options": [(k["key"], k["name"]) for k in directory.in_use(directory.kpis(db))],
         "today": clock.today(),
         # A new one each time the form is shown (a refused form keeps the one it was sent with):
         # sending the same form twice makes one commitment.

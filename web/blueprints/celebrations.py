@@ -8,6 +8,7 @@ from flask_login import login_required
 
 from projections.queries import celebrations, directory
 from web.access import require_reader
+from web.params import PAGE_MAX, whole_number
 from web.render import page_or_fragment
 from web.services import catch_up, views
 from web.settings import shown
@@ -26,7 +27,7 @@ def index() -> str:
     department = request.args.get("department") or None
     if department not in names:
         department = None
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = whole_number("page", maximum=PAGE_MAX) or 1
     size = shown("CELEBRATIONS_PAGE_SIZE")
     found = celebrations.wall(db, department=department, include_wins=True,
                               limit=size + 1, offset=(page - 1) * size)

@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response
 from projections.queries import board, directory, history, ownership, roadblocks
 from projections.queries.timeline import timeline_page
 from tracker import clock
+from tracker.authorization import CCO, LEAD
 from tracker.application import CxTracker
 from tracker.errors import NotFound
 from tracker.service.base import Receipt
@@ -46,17 +47,23 @@ def card_options(db: Database) -> dict[str, Any]:
     return {
         "today": clock.today(),
         "department_names": {d["slug"]: d["name"] for d in departments},
-        "department_options": [(d["slug"], d["name"]) for d in departments],
+        "department_options": [(d["slug"], d["name"]) for d in directory.in_use(departments)],
         "journey_names": {j["key"]: j["name"] for j in directory.journeys(db)},
         "kpi_names": {k["key"]: k["name"] for k in directory.kpis(db)},
     }
 
 
+OWNER_ROLES = (CCO, LEAD)
+
+
 def hand_over_choices(db: Database) -> dict[str, Any]:
-    """The active members, for the one `<datalist>` a page with cards holds (see
-    `_members_datalist.html`); every card's hand-over field suggests from it. At thousands of
-    members, rendering them into each card's own `<select>` cost ~20 ms per card answer."""
-    return {"member_options": [(m["email"], m["name"]) for m in directory.members(db, active_only=True)]}
+    """The active members who can own a commitment (department leads and the CCO: an owner
+    must be able to update it), for the one `<datalist>` a page with cards holds (see
+    `_members_datalist.html`); every card's hand-over field suggests from it, and the service
+    refuses one who cannot act for that card's department, saying why. At thousands of members,
+    rendering them into each card's own `<select>` cost ~20 ms per card answer."""
+    return {"member_options": [(m["email"], m["name"]) for m in directory.members(db, active_only=True)
+                               if any(r["role"] in OWNER_ROLES for r in m["roles"])]}
 
 
 def open_roadblocks_by_commitment(db: Database, **filters: Any) -> dict[str, list[dict[str, Any]]]:

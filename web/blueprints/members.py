@@ -34,7 +34,7 @@ def _context() -> dict[str, Any]:
     return {
         "members": members,
         "department_names": {d["slug"]: d["name"] for d in departments},
-        "department_options": [(d["slug"], d["name"]) for d in departments],
+        "department_options": [(d["slug"], d["name"]) for d in directory.in_use(departments)],
         "role_options": [(r, ROLE_TITLES[r]) for r in ROLES],
         "role_titles": ROLE_TITLES,
     }

@@ -94,8 +94,11 @@ def _item_context(commitment_id: UUID, roadblock_id: str, section: str) -> dict[
     if r is None:
         abort(404)
     back = same_site_path(request.form.get("next")) or url_for("roadblocks.index")
-    return {**card_options(db), "r": r, "section": section, "back": back, "view": "",
-            "versions": _versions([r])}
+    options = card_options(db)
+    counts = {s.key: sum(1 for i in s.items if i["is_open"])
+              for s in _sections(options["department_names"])}
+    return {**options, "r": r, "section": section, "back": back, "view": "",
+            "versions": _versions([r]), "open_counts": counts}
 
 
 @bp.route("/<uuid:commitment_id>/<roadblock_id>/resolution", methods=["POST"])
@@ -107,7 +110,7 @@ def resolve(commitment_id: UUID, roadblock_id: str) -> str | Response | tuple[st
     back = same_site_path(request.form.get("next")) or url_for("roadblocks.index")
     return run_form(
         lambda: resolve_command(commitment_id, roadblock_id)(tracker(), current_user.id),
-        page="roadblocks/index.html", fragment="roadblocks/_item.html",
+        page="roadblocks/index.html", fragment="roadblocks/_resolved.html",
         context=lambda: _item_context(commitment_id, roadblock_id, section)
         if wants_fragment() else _context(back),
         done="Roadblock resolved.", redirect_to=back,

@@ -17,6 +17,7 @@ from tracker import clock
 from web import charts
 from web.access import overseers_only
 from web.kinds import kind_labels, kind_options
+from web.params import day_error, whole_number
 from web.render import page_or_fragment, wants_fragment
 from web.services import catch_up, views
 from web.settings import shown
@@ -32,12 +33,9 @@ def read_filters() -> tuple[dict[str, str], dict[str, str]]:
     given = {k: v for k, v in given.items() if v}
     errors: dict[str, str] = {}
     for bound in ("since", "until"):
-        if bound in given:
-            try:
-                date.fromisoformat(given[bound])
-            except ValueError:
-                errors[bound] = "is not a date (YYYY-MM-DD)"
-                del given[bound]
+        if bound in given and (error := day_error(bound, given[bound])):
+            errors[bound] = error
+            del given[bound]
     return given, errors
 
 
@@ -47,7 +45,7 @@ def index() -> str:
     catch_up()
     db = views()
     filters, errors = read_filters()
-    before = request.args.get("before", type=int)
+    before = whole_number("before")
     page = timeline_page(
         db, department=filters.get("department"), journey=filters.get("journey"),
         commitment=filters.get("commitment"), actor=filters.get("member"), kind=filters.get("kind"),
