@@ -6,6 +6,7 @@ from tracker.importing import ImportCommands
 from tracker.service.base import Receipt, RoadblockReceipt
 from tracker.service.commitments import CommitmentCommands
 from tracker.service.members import MemberCommands
+from tracker.service.nudges import NoticeSpec, NudgeCommands
 from tracker.service.plan import PlanCommands
 from tracker.service.reads import Reads
 from tracker.service.reorganise import ReorganisationCommands
@@ -13,10 +14,10 @@ from tracker.service.tokens import TokenCommands
 
 
 class CxTracker(
-    PlanCommands, ReorganisationCommands, CommitmentCommands, MemberCommands, TokenCommands,
-    ImportCommands, Reads
+    PlanCommands, ReorganisationCommands, CommitmentCommands, MemberCommands, NudgeCommands,
+    TokenCommands, ImportCommands, Reads,
 ):
     """Every write in the product goes through here: the web, the CLI, the demo and the tests."""
 
 
-__all__ = ["CxTracker", "Receipt", "RoadblockReceipt"]
+__all__ = ["CxTracker", "NoticeSpec", "Receipt", "RoadblockReceipt"]

@@ -53,13 +53,23 @@ def _check_port_free(host: str, port: int) -> None:
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
               help="Worker threads of the WSGI server.")
+@click.option("--remind-every", metavar="MINUTES", default=None, type=click.FloatRange(min=1),
+              help="Also run `cx-tracker remind` every MINUTES (default: never; use cron instead).")
 @reports_errors
-def serve(data_dir: str | None, host: str, port: int, threads: int) -> None:
+def serve(data_dir: str | None, host: str, port: int, threads: int,
+          remind_every: float | None) -> None:
     """Serve the web UI with a production WSGI server (waitress)."""
     data = resolve_data_dir(data_dir)
     from tracker.config import open_tracker
 
     open_tracker(data).close()  # a clear error before the server starts when the data is unusable
+    if remind_every:
+        import threading
+
+        from projections.reminders.cli import start_schedule
+
+        start_schedule(str(data.path), remind_every, threading.Event())
+        click.echo(f"Sending reminders every {remind_every:g} minutes.")
     try:
         run_server(str(data.path), host, port, threads)
     except OSError as e:  # typically: the port is taken, or a privileged one

@@ -9,6 +9,7 @@ from projections.views.celebrations import Celebrations
 from projections.views.directory import Directory
 from projections.views.history import History
 from projections.views.kpis import Kpis
+from projections.views.nudges import Nudges
 from projections.views.ownership import Ownership
 from projections.views.roadblocks import Roadblocks
 from projections.views.timeline import Timeline
@@ -16,7 +17,7 @@ from projections.views.timeline import Timeline
 
 def all_views() -> list[View]:
     return [
-        Directory(),
+        Directory(), Nudges(),
         Board(), History(), Timeline(),
         Roadblocks(), Accountability(), Ownership(), Kpis(), Celebrations(),
     ]

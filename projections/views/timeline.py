@@ -80,6 +80,10 @@ class Timeline(View):
             if fact.key == "plan.DepartmentRenamed":
                 subject = {"name": d["from_name"]}  # the row is filed under the old name
             journey = d.get("key") if fact.kind.startswith("Journey") else None
+        elif fact.aggregate == "notice":  # told about a commitment: part of its story
+            subject = _notice_subject(db, fact, look)
+            commitment_id = subject.get("commitment_id")
+            department, title = subject.get("department"), subject.get("title")
         else:
             subject = {"name": look.member(fact.aggregate_id)}
         describe = SUMMARIES.get(fact.key)
@@ -135,6 +139,19 @@ class Timeline(View):
 
 
 _SUBJECT = ("title", "department", "journey", "progress", "due_date")
+
+
+def _notice_subject(db: Database, fact: Fact, look: _Lookup) -> dict[str, Any]:
+    """A notice's recipient, kind and commitment (from the nudges view, applied before this)."""
+    row = db.execute(
+        "SELECT n.kind, n.recipient_id, n.commitment_id, n.subject, c.department, c.title"
+        " FROM notices n LEFT JOIN timeline_commitments c ON c.id = n.commitment_id"
+        " WHERE n.id = ?", [fact.aggregate_text]).fetchone()
+    if row is None:
+        raise LookupError(f"timeline: no notice {fact.aggregate_id} for {fact.key}")
+    kind, recipient, commitment_id, about, department, title = row
+    return {"kind": kind, "to": look.member(recipient), "commitment_id": commitment_id,
+            "about": about, "department": department, "title": title}
 
 
 class _Lookup:
@@ -245,6 +262,19 @@ SUMMARIES: dict[str, Describe] = {
     "plan.KpiMeasured": lambda look, d, s: (
         f"{look.kpi(d['key'])} measured {d['value']:g} on {d['measured_on'].isoformat()}"
         + (f": {_cut(d['note'])}" if d["note"] else "")),
+    "plan.CheckInCadenceSet": lambda look, d, s: f"Check-in cadence set to every {_days(d['days'])}",
+    "commitment.CheckInCadenceSet": lambda look, d, s: (
+        f"Check-in cadence set to every {_days(d['days'])}" if d["days"] is not None
+        else "Check-in cadence back to the plan's"),
+    "member.NoticePreferenceSet": lambda look, d, s: (
+        f"{s['name']} hears of {d['kind'].replace('_', ' ')}: {d['mode']}"),
+    "notice.Issued": lambda look, d, s: (
+        f"{s['to']} told ({d['kind'].replace('_', ' ')}): {_cut(d['subject'])}"),
+    "notice.Sent": lambda look, d, s: (
+        f"{'E-mailed' if d['channel'] == 'email' else 'Put in the outbox for'} {d['address']}:"
+        f" {_cut(s['about'])}"),
+    "notice.SendFailed": lambda look, d, s: f"Not delivered to {s['to']}: {_cut(d['reason'])}",
+    "notice.Read": lambda look, d, s: f"{s['to']} read: {_cut(s['about'])}",
     "plan.DepartmentRenamed": lambda look, d, s: (
         f"Department renamed: {d['from_name']} → {d['to_name']}: {_cut(d['reason'])}"),
     "plan.DepartmentRetired": lambda look, d, s: (

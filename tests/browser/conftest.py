@@ -54,6 +54,7 @@ expect.set_options(timeout=BROWSER_HANG_MS)
 @dataclass
 class LiveServer:
     url: str
+    data: Path | None = None  # the data directory it serves
 
     def __call__(self, path: str) -> str:
         return self.url + path
@@ -76,7 +77,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4, ident="cx-tracker-tests")
     thread = threading.Thread(target=server.run, name="waitress", daemon=True)
     thread.start()
-    yield LiveServer(f"http://127.0.0.1:{server.effective_port}")
+    yield LiveServer(f"http://127.0.0.1:{server.effective_port}", data)
     # Close every channel from inside the server's own loop, which then ends.
     server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
     thread.join(timeout=10)

@@ -109,6 +109,8 @@ TEXT_RUNS: dict[str, list[list[str]] | None] = {
     "cx-tracker projections run": [["projections", "run", "--once"]],
     "cx-tracker seal": [["seal", "--format", "text"]],
     "cx-tracker verify": [["verify"]],
+    # Its real run records notices; test_what_members_typed_is_still_there_escaped makes it.
+    "cx-tracker remind": [["remind", "--dry-run", "--at", "2026-03-05T09:00:00+00:00"]],
     "cx-tracker plan show": [["plan", "show"]],
     # Covered by tests of their own below (they need a fresh directory or a member to act on).
     "cx-tracker init": None, "cx-tracker user add": None, "cx-tracker user grant": None,
@@ -145,6 +147,10 @@ def test_what_members_typed_is_still_there_escaped(data: Path) -> None:
     assert "Note \\x1b[2J\\x1b]0;owned\\x07\\x9b31m\\u202eevil" in output
     assert terminal_text(hostile("Cara")) in text_of("user", "list", "--data", data)
     assert terminal_text(hostile("Title")) in text_of("as-of", "2026-12-31", "--data", data)
+    assert terminal_text(hostile("Title")) in text_of(
+        "remind", "--dry-run", "--at", "2026-03-05T09:00:00+00:00", "--data", data)
+    sent = text_of("remind", "--at", "2026-03-05T09:00:00+00:00", "--data", data)
+    assert "2 to the outbox" in sent and not UNSAFE.findall(sent)
 
 
 def test_errors_that_quote_a_value_show_it_escaped(data: Path) -> None:
@@ -218,7 +224,8 @@ def test_the_json_exports_keep_every_value_exactly(data: Path) -> None:
     lines = text_of("history", "--format", "jsonl", "--data", data).splitlines()
     assert not UNSAFE.findall("\n".join(lines))
     rows = [json.loads(line) for line in lines]
-    assert {r["actor_name"] for r in rows} == {hostile("Cara")}
+    # (the reminder service's notices, recorded by `remind` above, have no acting member)
+    assert {r["actor_name"] for r in rows if r["kind"] not in ("Issued", "Sent")} == {hostile("Cara")}
     assert hostile("Title") in {r["commitment_title"] for r in rows}
     assert FORMULAS[0] in {r["commitment_title"] for r in rows}  # not neutralised in JSON
     summaries = " ".join(r["summary"] for r in rows)  # (summaries fold line breaks into spaces)

@@ -187,6 +187,11 @@ WRITES: dict[str, Write] = {
         "RoleRevoked"),
     "members.deactivate": Write(
         lambda w: (f"/members/{_new_member(w)}/deactivation", {"reason": "Left"}), CCO, "Deactivated"),
+    "cadence.plan_cadence": Write(
+        lambda w: ("/plan/check-in-cadence", {"days": str(2 + next(_serial) % 300)}), CCO,
+        "CheckInCadenceSet"),
+    "cadence.commitment_cadence": Write(
+        _on_commitment("check-in-cadence", {"days": "5"}), WRITERS, "CheckInCadenceSet"),
 }
 # Signing in and out change no plan data; tests/web/test_security.py covers them.
 NOT_IN_MATRIX = {"auth.login": "test_security.py", "auth.logout": "test_security.py",
@@ -202,7 +207,11 @@ NOT_IN_MATRIX = {"auth.login": "test_security.py", "auth.logout": "test_security
                  # Passwords change the accounts store, never the log: tests/web/test_passwords.py.
                  "passwords.change": "test_passwords.py", "passwords.set_with_link": "test_passwords.py",
                  "members.reset_password": "test_passwords.py",
-                 "members.password_link": "test_passwords.py"}
+                 "members.password_link": "test_passwords.py",
+                 # A member's own inbox and preferences, and the signed unsubscribe link (no
+                 # sign-in, no CSRF token by design): tests/web/test_inbox.py.
+                 "inbox.mark_read": "test_inbox.py", "inbox.mark_all_read": "test_inbox.py",
+                 "inbox.save_preferences": "test_inbox.py", "inbox.unsubscribe": "test_inbox.py"}
 
 
 def _routes(app, methods: set[str]) -> set[str]:  # type: ignore[no-untyped-def]
@@ -342,6 +351,11 @@ PAGES: dict[str, Page] = {
     "home.index": Page(_fixed("/"), _signed_in({**{r: 302 for r in READERS}, "no_role": REFUSED})),
     "home.favicon": Page(_fixed("/favicon.ico"), {r: 301 for r in ROLES}),
     "static": Page(_fixed("/static/app.css"), EVERYONE),
+    "inbox.index": Page(_fixed("/inbox/"), _signed_in({**READERS, "no_role": OK})),
+    "inbox.preferences": Page(_fixed("/inbox/preferences"), _signed_in({**READERS, "no_role": OK})),
+    "inbox.outbox": Page(_fixed("/inbox/outbox"), _signed_in(
+        {**{r: REFUSED for r in READERS}, "cco": OK})),
+    "inbox.unsubscribe_page": Page(_fixed("/inbox/unsubscribe/not-a-token"), EVERYONE),
     "exports.history_csv": Page(_fixed("/exports/history.csv"), _signed_in(AUDITORS)),
     "exports.history_jsonl": Page(_fixed("/exports/history.jsonl"), _signed_in(AUDITORS)),
     "exports.board_csv": Page(_fixed("/exports/board.csv"), _signed_in(READERS)),

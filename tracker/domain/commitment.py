@@ -10,6 +10,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from tracker.domain.base import TrackerAggregate, topic
+from tracker.domain.plan import check_cadence
 from tracker.errors import Invalid
 
 OPEN, COMPLETED, WITHDRAWN = "open", "completed", "withdrawn"
@@ -29,6 +30,7 @@ class Roadblock:
 
 class Commitment(TrackerAggregate):
     TOPIC = topic("commitment", "Commitment")
+    check_in_days = None  # None: the plan's cadence
     # Named so that `Commitment(id=...)` may choose the id: a create form's idempotency key
     # decides it, so a double submit makes one commitment (see CommitmentCommands).
     id: UUID
@@ -184,6 +186,18 @@ class Commitment(TrackerAggregate):
     def _withdrawn(self, reason: str, actor: UUID) -> None:
         self.status = WITHDRAWN
 
+    def set_check_in_cadence(self, days: int | None, actor: UUID) -> None:
+        """This commitment's own check-in cadence in days; None goes back to the plan's."""
+        self._require_open()
+        if days is not None:
+            check_cadence(days)
+        if days == self.check_in_days:
+            raise Invalid.field("days", "is already this commitment's check-in cadence")
+        self._check_in_cadence_set(days=days, actor=actor)
+
+    @event("CheckInCadenceSet", topic=topic("commitment", "CheckInCadenceSet"))
+    def _check_in_cadence_set(self, days: int | None, actor: UUID) -> None:
+        self.check_in_days = days
     def correct_details(self, changes: dict[str, Any], reason: str, actor: UUID) -> None:
         """Correct the title, description, journey or KPI link; the original stays in the story."""
         unknown = set(changes) - set(CORRECTABLE)

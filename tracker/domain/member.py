@@ -7,6 +7,7 @@ from uuid import UUID, uuid5
 from eventsourcing.domain import event
 
 from tracker.domain.base import ID_NAMESPACE, TrackerAggregate, topic
+from tracker.domain.notice import KINDS, MODES
 from tracker.errors import Invalid
 
 CCO, LEAD, EXECUTIVE, AUDITOR = "cco", "lead", "executive", "auditor"
@@ -73,6 +74,27 @@ class Member(TrackerAggregate):
     @event("Deactivated", topic=topic("member", "Deactivated"))
     def _deactivated(self, reason: str, actor: UUID) -> None:
         self.active = False
+
+    def set_notice_preference(self, kind: str, mode: str, actor: UUID) -> None:
+        """How this member hears of one kind of notice: immediately, daily, weekly or off."""
+        if kind not in KINDS:
+            raise Invalid.field("kind", f"must be one of {', '.join(KINDS)}")
+        if mode not in MODES:
+            raise Invalid.field("mode", f"must be one of {', '.join(MODES)}")
+        if self.notice_preference(kind) == mode:
+            return
+        self._notice_preference_set(kind=kind, mode=mode, actor=actor)
+
+    @event("NoticePreferenceSet", topic=topic("member", "NoticePreferenceSet"))
+    def _notice_preference_set(self, kind: str, mode: str, actor: UUID) -> None:
+        self.notice_preferences = {**self._preferences(), kind: mode}
+
+    def notice_preference(self, kind: str) -> str:
+        return self._preferences().get(kind, "immediately")
+
+    def _preferences(self) -> dict[str, str]:
+        # Members registered before preferences existed have none (the default: immediately).
+        return getattr(self, "notice_preferences", {})
 
     def _require_active(self) -> None:
         if not self.active:

@@ -12,6 +12,8 @@ from eventsourcing.domain import event
 from tracker.domain.base import ID_NAMESPACE, TrackerAggregate, topic
 from tracker.errors import Invalid
 
+DEFAULT_CHECK_IN_DAYS = 14  # a plan's check-in cadence until the CCO sets one
+MAX_CHECK_IN_DAYS = 365
 DIRECTIONS = ("up", "down")  # whether a higher KPI value is better ("up") or worse ("down")
 
 
@@ -30,6 +32,7 @@ class Plan(TrackerAggregate):
     """One organisation's collaborative CX plan."""
 
     TOPIC = topic("plan", "Plan")
+    check_in_days = DEFAULT_CHECK_IN_DAYS  # plans started before cadences existed
 
     class Created(TrackerAggregate.Created):
         TOPIC = topic("plan", "Created")
@@ -133,6 +136,17 @@ class Plan(TrackerAggregate):
         self, key: str, value: float, measured_on: date, note: str, actor: UUID
     ) -> None:
         self.measurements[key][measured_on] = value
+
+    def set_check_in_cadence(self, days: int, actor: UUID) -> None:
+        """Every open commitment without its own cadence wants a progress report this often."""
+        check_cadence(days)
+        if days == self.check_in_days:
+            raise Invalid.field("days", "is already the plan's check-in cadence")
+        self._check_in_cadence_set(days=days, actor=actor)
+
+    @event("CheckInCadenceSet", topic=topic("plan", "CheckInCadenceSet"))
+    def _check_in_cadence_set(self, days: int, actor: UUID) -> None:
+        self.check_in_days = days
 
     # Corrections and reorganisations: each one an event with its actor and reason.
 
@@ -328,6 +342,9 @@ Plan.KpiDefined.class_version = 2  # type: ignore[attr-defined]
 Plan.KpiDefined.upcast_v1_v2 = staticmethod(_upcast_kpi_defined_v1_v2)  # type: ignore[attr-defined]
 
 
+def check_cadence(days: int) -> None:
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_CHECK_IN_DAYS:
+        raise Invalid.field("days", f"must be a whole number of days from 1 to {MAX_CHECK_IN_DAYS}")
 REVISABLE = ("name", "unit", "target", "target_date")
 PERCENT_UNITS = ("%", "percent", "percentage")
 

@@ -17,6 +17,7 @@ from tracker.domain.member import ROLE_TITLES, ROLES
 from tracker.errors import Invalid
 from web.access import require_reader
 from web.forms import expected_version, form_value, optional, refusal_status, run_form
+from web.mail_links import email_password_link
 from web.render import wants_fragment
 from web.services import catch_up, tracker, views
 
@@ -103,6 +104,8 @@ def _with_link(command: Callable[[], str], email: str, form_key: str, what: str
     link = url_for("passwords.set_with_link", token=token, _external=True)
     done = (f"{what}. Pass this one-time link to {email.lower()} so they set their own password "
             f"(it works once, for {PASSWORD_LINK_LIFETIME.days} days): {link}")
+    done += email_password_link(email.lower(), tracker().member(email)["name"], link,
+                                PASSWORD_LINK_LIFETIME.days)
     return render_template(template, **_context(), done=done, password_link=link)
 
 
