@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, timedelta
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -177,8 +178,9 @@ def store_extremes_through_the_service(
                                           baseline=baseline, target=target,
                                           target_date=target_date)) is None:
             key = "nps"
-        for value in values:
-            app.record_measurement(org.cco, key=key, value=value, measured_on=measured_on)
+        for back, value in enumerate(values):  # one measurement a day (a second one corrects)
+            day = max(measured_on - timedelta(days=back), rules.EARLIEST_DATE)
+            attempt(partial(app.record_measurement, org.cco, key=key, value=value, measured_on=day))
     return [cid] if cid is not None else []
 
 
