@@ -41,9 +41,13 @@ def test_on_a_phone_the_bar_is_at_most_two_rows_and_a_menu_fits_the_screen(open_
     page.goto("/dashboard/")
     assert rows_of(page, ".nav > a, .nav > details > summary") <= 2
     nav = page.get_by_role("navigation", name="Main")
+    menu_item_of = {"Commitments": "Roadblocks", "Progress": "Timeline", "Set-up": "Members"}
     for menu in ("Commitments", "Progress", "Set-up"):
         nav.locator("summary", has_text=menu).click()
+        # Opening one closes the others on the toggle event, which comes a moment later.
+        expect(nav.locator("details[open]")).to_have_count(1)
         items = nav.locator("details[open] .nav-menu-items")
+        expect(items).to_contain_text(menu_item_of[menu])
         box = items.bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE_320["width"], f"{menu}: {box}"
     expect(nav.locator("details[open]")).to_have_count(1)  # opening one closed the others
