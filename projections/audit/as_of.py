@@ -202,7 +202,8 @@ def open_roadblocks(db: Database, t: str, p: int, today: date,
         "r.position IN (SELECT r.position FROM roadblocks r"
         f" WHERE {_OPEN_THEN} ORDER BY substr(r.raised_at, 1, 10), r.position LIMIT :limit)")
     found = rows(db, f"""
-        SELECT r.commitment_id, r.title, r.department, r.roadblock_id, r.description,
+        SELECT r.commitment_id, coalesce(state_then.title, r.title) AS title,
+            coalesce(state_then.department, r.department) AS department, r.roadblock_id, r.description,
             r.raised_at, r.raised_by, raiser.name AS raised_by_name,
             NULL AS resolved_at, NULL AS resolved_by, NULL AS resolved_by_name,
             NULL AS resolution, NULL AS helped_by,
@@ -213,6 +214,11 @@ def open_roadblocks(db: Database, t: str, p: int, today: date,
                    AND h.roadblock_id = r.roadblock_id AND h.position <= :p
                    ORDER BY h.position) h) AS help_requested
         FROM roadblocks r LEFT JOIN members raiser ON raiser.id = r.raised_by
+        -- the commitment's title and department as they were then (a later correction or move
+        -- must not rename the past)
+        LEFT JOIN commitment_history state_then ON state_then.valid_from_position = (
+            SELECT max(h.valid_from_position) FROM commitment_history h
+            WHERE h.commitment_id = r.commitment_id AND h.valid_from_position <= :p)
         WHERE {where}
         ORDER BY r.position""", {"p": p, "t": t, "limit": limit})
     for r in found:

@@ -137,3 +137,19 @@ def test_as_of_shows_the_kpis_as_revised_and_measured_by_then(org: Org, views: V
     assert (then["target"], then["latest"]["value"], then["retired"]) == (30.0, 41.0, False)
     [now] = plan_as_of(db, datetime(2026, 3, 11, tzinfo=timezone.utc)).kpis
     assert (now["target"], now["latest"]["value"], now["retired"]) == (40.0, 14.0, True)
+
+
+def test_as_of_before_a_move_lists_an_open_roadblock_under_its_department_and_title_then(
+    org: Org, views: Views
+) -> None:
+    with at("2026-03-02"):
+        cid = org.commitment(title="Route chats by topic")
+        org.app.raise_roadblock(org.support_lead, cid, description="No topic data")
+    with at("2026-03-10"):
+        org.app.correct_commitment(org.cco, cid, title="Route chats by intent", reason="Wording")
+        org.app.move_commitment(org.cco, cid, department=IT, reason="IT owns routing")
+    db = views.sync()
+    [then] = plan_as_of(db, BEFORE).roadblocks or []
+    assert (then["department"], then["title"]) == (SUPPORT, "Route chats by topic")
+    [now] = plan_as_of(db, datetime(2026, 3, 11, tzinfo=timezone.utc)).roadblocks or []
+    assert (now["department"], now["title"]) == (IT, "Route chats by intent")
