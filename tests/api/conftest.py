@@ -15,6 +15,12 @@ from tracker.domain import member_id
 # The web tests' fixtures: the app over the small organisation, signed-in clients.
 client_for, data_dir, flask_app, web_org = web.client_for, web.data_dir, web.flask_app, web.web_org
 
+
+@pytest.fixture
+def web_store() -> tuple[str, None]:
+    """These tests run on the SQLite event store only (the web tests cover PostgreSQL)."""
+    return "sqlite", None
+
 EMAILS = {
     "cco": "cco@example.com", "support_lead": "lead.customer-service@example.com",
     "it_lead": "lead.it@example.com", "executive": "ceo@example.com",
