@@ -161,6 +161,17 @@ def test_progress_with_a_stale_if_match_is_refused_and_nothing_recorded(
     assert conflict.status_code == 409 and web_org.app.head() == head
 
 
+@pytest.mark.parametrize("tag", ['"²"', '"' + "9" * 5000 + '"', '"-1"', "*"])
+def test_an_if_match_that_is_no_version_is_a_400_problem_and_nothing_recorded(
+    api: FlaskClient, token_for: Token, commitment: str, web_org, tag: str
+) -> None:  # type: ignore[no-untyped-def]
+    head = web_org.app.head()
+    response = api.post(f"/api/v1/commitments/{commitment}/progress", json={"percent": 10},
+                        headers={**token_for("support_lead"), "If-Match": tag})
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"
+    assert web_org.app.head() == head
+
+
 def test_a_measurement_pushed_through_the_api_appears_on_the_kpi_page(
     api: FlaskClient, token_for: Token, client_for
 ) -> None:  # type: ignore[no-untyped-def]

@@ -76,6 +76,20 @@ def within_window(field: str, day: date) -> date:
     return day
 
 
+def whole_number(field: str, value: object, *, minimum: int, maximum: int) -> int:
+    """A whole number given or typed (ASCII digits), within [minimum, maximum]. Text longer than
+    the maximum's digits is refused before conversion (Python will not convert 4,301 digits)."""
+    message = f"must be a whole number from {minimum} to {maximum}"
+    if isinstance(value, str):
+        text = value.strip()
+        if not (text.isascii() and text.isdecimal()) or len(text) > len(str(maximum)):
+            raise Invalid.field(field, message)
+        value = int(text)
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+        raise Invalid.field(field, message)
+    return value
+
+
 def number(field: str, value: object) -> float:
     """A finite number within +-`LARGEST_NUMBER`; numeric strings are accepted (forms send strings)."""
     if isinstance(value, bool):

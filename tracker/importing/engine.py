@@ -405,10 +405,7 @@ def _known_kpi(plan: Plan, key: str) -> str:
 def _percent(value: str) -> int | None:
     if not value.strip():
         return None
-    text = value.strip().rstrip("%").strip()
-    if not text.isdecimal() or not 0 <= int(text) <= 100:
-        raise Invalid.field("progress", "must be a whole number from 0 to 100")
-    return int(text)
+    return rules.whole_number("progress", value.strip().rstrip("%"), minimum=0, maximum=100)
 
 
 def _status(value: str) -> str:

@@ -266,13 +266,7 @@ def _made_id(actor: UUID, idempotency_key: str | None) -> UUID | None:
 
 
 def _percent(value: int | str) -> int:
-    if isinstance(value, str):
-        if not value.strip().isdecimal() or not value.strip().isascii() or len(value.strip()) > 3:
-            raise Invalid.field("percent", "must be a whole number from 0 to 100")
-        value = int(value.strip())
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
-        raise Invalid.field("percent", "must be a whole number from 0 to 100")
-    return value
+    return rules.whole_number("percent", value, minimum=0, maximum=100)
 
 
 

@@ -13,7 +13,8 @@ from typing import TypeVar
 from uuid import UUID
 
 from tracker.authorization import require_cco, require_department_writer
-from tracker.domain import Commitment, Member, Notice, TrackerAggregate, notice_id
+from tracker.domain import Commitment, Member, Notice, TrackerAggregate, notice_id, rules
+from tracker.domain.plan import MAX_CHECK_IN_DAYS
 from tracker.domain.notice import DIGEST, KINDS, MODES
 from tracker.errors import Conflict, Invalid, NotAllowed
 from tracker.service.base import Receipt, ServiceBase
@@ -133,9 +134,4 @@ class NudgeCommands(ServiceBase):
 
 
 def _days(value: int | str) -> int:
-    if isinstance(value, str):
-        text = value.strip()
-        if not text.isdecimal() or not text.isascii():
-            raise Invalid.field("days", "must be a whole number of days")
-        return int(text)
-    return value
+    return rules.whole_number("days", value, minimum=1, maximum=MAX_CHECK_IN_DAYS)
