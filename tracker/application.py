@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tracker.importing import ImportCommands
 from tracker.service.base import Receipt, RoadblockReceipt
+from tracker.service.collaboration import CollaborationCommands
 from tracker.service.commitments import CommitmentCommands
 from tracker.service.members import MemberCommands
 from tracker.service.nudges import NoticeSpec, NudgeCommands
@@ -15,7 +16,7 @@ from tracker.service.tokens import TokenCommands
 
 class CxTracker(
     PlanCommands, ReorganisationCommands, CommitmentCommands, MemberCommands, NudgeCommands,
-    TokenCommands, ImportCommands, Reads,
+    TokenCommands, ImportCommands, CollaborationCommands, Reads,
 ):
     """Every write in the product goes through here: the web, the CLI, the demo and the tests."""
 

@@ -4,14 +4,20 @@ these before it acts, and the web asks `Roles` what to show and which pages to s
 - CCO: everything in the plan, members and roles included.
 - Department lead: writes for the departments granted to them; resolves and notes roadblocks
   where their department's help was asked; celebrates anyone's win.
-- Executive viewer and auditor: read only; with the CCO, they see the plan-wide overview pages.
-  Auditors and the CCO see the audit pages.
+- Executive viewer and auditor: read only. Auditors and the CCO see the audit pages.
+- The plan-wide overview pages (dashboard, timeline, accountability, report) are shared
+  understanding: every member with a role reads them, unless the CCO has closed them to some
+  roles (`Plan.OverviewAccessChanged`; the CCO always reads them).
+- Cross-functional commitments: the CCO or a lead of the owning department names contributing
+  departments and keeps the milestone checklist. A lead of a contributing department ticks and
+  unticks milestones and adds notes; reporting progress, moving due dates, handing over,
+  roadblocks, completing and withdrawing stay with the owning department.
 - A member without a role reads nothing. A deactivated member can do nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from tracker.domain.commitment import Commitment
@@ -67,6 +73,17 @@ class Roles:
         """The CCO, an executive viewer or an auditor: the plan-wide overview pages are theirs."""
         return self.is_cco or self.has(EXECUTIVE) or self.has(AUDITOR)
 
+    def reads_overview(self, readers: Collection[str]) -> bool:
+        """The overview pages: the CCO always; any other member holding one of the roles the
+        plan opens them to (`readers`, every role by default)."""
+        if self.is_cco:
+            return True
+        return self.active and any(r in readers for r, _ in self.grants)
+
+    def contributes_to(self, commitment_departments: Collection[str]) -> bool:
+        """A lead of one of these (contributing) departments."""
+        return bool(self.lead_departments & set(commitment_departments))
+
     @property
     def can_audit(self) -> bool:
         return self.is_cco or self.has(AUDITOR)
@@ -118,12 +135,27 @@ def require_roadblock_party(member: Member, commitment: Commitment, roadblock_id
 
 
 def require_commitment_party(member: Member, commitment: Commitment) -> None:
-    """The commitment's department, a department asked for help on one of its roadblocks, or the CCO."""
+    """The commitment's department, a contributing department, a department asked for help on
+    one of its roadblocks, or the CCO."""
     if is_cco(member) or commitment.department in member.lead_departments():
         return
     asked = {d for r in commitment.roadblocks.values() for d in r.help_requested_from}
-    if not asked & member.lead_departments():
-        raise NotAllowed("only the commitment's department, a department asked for help, or the CCO")
+    if not (asked | set(commitment.contributors)) & member.lead_departments():
+        raise NotAllowed("only the commitment's department, a contributing department, a department"
+                         " asked for help, or the CCO")
+
+
+def require_milestone_ticker(member: Member, commitment: Commitment) -> None:
+    """Ticking a milestone: the commitment's department, a contributing department, or the CCO."""
+    roles = Roles.of(member)
+    if not (roles.writes_for(commitment.department) or roles.contributes_to(commitment.contributors)):
+        raise NotAllowed("only a lead of the commitment's department or of a contributing"
+                         " department, or the CCO, ticks its milestones")
+
+
+def require_overview_reader(roles: Roles, readers: Collection[str]) -> None:
+    if not roles.reads_overview(readers):
+        raise NotAllowed("the chief customer officer has not opened the overview pages to your role")
 
 
 def require_writer(member: Member) -> None:
@@ -151,5 +183,5 @@ def require_auditor(roles: Roles) -> None:
 __all__ = [
     "AUDITOR", "CCO", "EXECUTIVE", "LEAD", "Roles", "can_act_for", "is_cco", "require_active",
     "require_auditor", "require_cco", "require_commitment_party", "require_department_writer",
-    "require_overseer", "require_reader", "require_roadblock_party", "require_writer",
+    "require_milestone_ticker", "require_overseer", "require_overview_reader", "require_reader", "require_roadblock_party", "require_writer",
 ]

@@ -25,6 +25,7 @@ FIELDS = (
     "title", "description", "department", "owner", "journey", "kpi", "original_due_date", "due_date",
     "due_date_moves", "days_slipped", "progress", "status", "completed_on", "due_at_completion",
     "evidence", "withdrawn_reason", "open_roadblocks", "open_help_requests",
+    "contributors", "milestones_total", "milestones_ticked",
 )
 MADE_FIELDS = ("title", "department", "owner", "journey", "kpi", "due_date", "status")
 
@@ -82,6 +83,9 @@ def commitment_changes(
     ]
     if details.get("changes") is not None or "to_department" in details:
         found.append(_change("reason", None, details.get("reason")))
+    if details.get("milestone_id"):  # which milestone (its text when it was added)
+        named = details["milestone_id"] + (f": {details['text']}" if details.get("text") else "")
+        found.append(_change("milestone", None, named))
     return found
 
 

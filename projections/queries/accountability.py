@@ -19,6 +19,8 @@ Figures (every row carries all of them; `today` is the day you look):
 - median_days_to_resolve: median of (resolved instant - raised instant) in fractional days over
   the resolved roadblocks counted above (mean of the two middle values for an even count); None
   when none is resolved.
+- contributed (per department only): commitments of other departments this department contributes
+  to now (named a contributing department beside the owning one), open or closed.
 - roadblocks_helped: per department, roadblocks on other departments' commitments resolved with
   this department named as `helped_by`; per owner, roadblocks this member resolved on commitments
   owned by somebody else.
@@ -60,7 +62,7 @@ _FIGURES = """
         AS due_so_far,
     coalesce(f.moves, 0) AS due_date_moves, coalesce(f.days_slipped, 0) AS days_slipped, {handovers},
     coalesce(f.raised, 0) AS roadblocks_raised, coalesce(f.resolved, 0) AS roadblocks_resolved,
-    coalesce(f.helped, 0) AS roadblocks_helped, f.median_days_to_resolve
+    coalesce(f.helped, 0) AS roadblocks_helped, f.median_days_to_resolve{contributed}
 """
 _JOINS = "LEFT JOIN o ON o.k = {key} LEFT JOIN w ON w.k = {key}"
 # A member is listed with the commitments they own, their handovers either way, or their help.
@@ -68,7 +70,8 @@ _LISTED = "(f.made OR f.handovers_in OR f.handovers_out OR f.helped)"
 _BY_DEPARTMENT = (
     _DATED.format(key="department", only="")
     + "SELECT d.slug AS department, d.name AS department_name, "
-    + _FIGURES.format(handovers="coalesce(f.handovers_in, 0) AS handovers")
+    + _FIGURES.format(handovers="coalesce(f.handovers_in, 0) AS handovers",
+                     contributed=", coalesce(f.contributed, 0) AS contributed")
     + " FROM departments d LEFT JOIN accountability_figures f"
     " ON f.department = d.slug AND f.owner_id = :all "
     + _JOINS.format(key="d.slug") + " ORDER BY d.ordinal"
@@ -76,7 +79,7 @@ _BY_DEPARTMENT = (
 _BY_OWNER = {
     scoped: _DATED.format(key="owner_id", only=" AND department = :department" if scoped else "")
     + "SELECT f.owner_id, m.name AS owner_name, m.email AS owner_email, "
-    + _FIGURES.format(handovers="f.handovers_in, f.handovers_out")
+    + _FIGURES.format(handovers="f.handovers_in, f.handovers_out", contributed="")
     + " FROM accountability_figures f LEFT JOIN members m ON m.id = f.owner_id "
     + _JOINS.format(key="f.owner_id")
     + f" WHERE f.department = :department AND f.owner_id <> :all AND {_LISTED}"

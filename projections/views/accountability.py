@@ -10,6 +10,9 @@ look). The semantics of each figure are documented in `projections.queries.accou
 - `accountability_roadblocks`: every roadblock with its commitment's department and owner (kept in
   step with handovers), its time to resolve in days (NULL while open), who resolved it and the
   department that helped.
+- `accountability_contributors`: which departments contribute to which commitment (beside the
+  owning one); `contributed` in a department's figures row counts the commitments it contributes
+  to now (+1 named, -1 removed or when the commitment moves to it).
 - `accountability_figures`: every figure that does not depend on the day you look, kept per
   department and owner (`owner_id` ''), per owner (`department` '') and per department and
   owner, updated in place by each event (+1/-1, a handover moves its commitment's share from one
@@ -33,6 +36,7 @@ from projections.facts import Fact
 from projections.view import View
 
 COMMITMENTS = "accountability_commitments"
+CONTRIBUTORS = "accountability_contributors"
 HANDOVERS = "accountability_handovers"
 ROADBLOCKS = "accountability_roadblocks"
 FIGURES = "accountability_figures"
@@ -40,7 +44,7 @@ SECONDS_PER_DAY = 86400
 ALL = ""  # the department or owner of a figures row that counts every department or owner
 # The columns of `accountability_figures` that events add to (the median's are kept apart).
 COUNTED = ("made", "kept", "kept_on_original", "late", "withdrawn", "moves", "days_slipped",
-           "handovers_in", "handovers_out", "raised", "helped")
+           "handovers_in", "handovers_out", "raised", "helped", "contributed")
 # The indexes the median cursors walk, per kind of key, and the WHERE that selects the key's
 # roadblocks; the handlers look up through them, so a rebuild keeps them during the load.
 MEDIAN_INDEXES = {
@@ -53,8 +57,8 @@ Key = tuple[str, str]  # (department, owner_id), either may be ALL
 
 class Accountability(View):
     name = "accountability"
-    version = 4  # 4: commitments moved between departments
-    tables = (COMMITMENTS, HANDOVERS, ROADBLOCKS, FIGURES)
+    version = 5  # 4: commitments moved between departments; 5: contributing departments
+    tables = (COMMITMENTS, HANDOVERS, ROADBLOCKS, FIGURES, CONTRIBUTORS)
     lookup_indexes = frozenset(index for index, _ in MEDIAN_INDEXES.values())  # the cursors
 
     def create(self, db: Database) -> None:
@@ -76,6 +80,9 @@ class Accountability(View):
             CREATE INDEX {COMMITMENTS}_withdrawn
                 ON {COMMITMENTS} (original_due_date, department, owner_id, status)
                 WHERE status = 'withdrawn';
+            CREATE TABLE {CONTRIBUTORS} (
+                commitment_id TEXT NOT NULL, department TEXT NOT NULL,
+                PRIMARY KEY (commitment_id, department)) WITHOUT ROWID;
             CREATE TABLE {HANDOVERS} (
                 position INTEGER PRIMARY KEY, commitment_id TEXT NOT NULL,
                 department TEXT NOT NULL, from_owner TEXT NOT NULL, to_owner TEXT NOT NULL,
@@ -187,6 +194,21 @@ class Accountability(View):
         share = dict(made=1, moves=moves, days_slipped=slipped, raised=raised)
         _add(db, _department_keys(from_department, owner), **{k: -v for k, v in share.items()})
         _add(db, _department_keys(to_department, owner), **share)
+        # A contributing department that now owns it no longer contributes (as Commitment does).
+        if db.execute(f"DELETE FROM {CONTRIBUTORS} WHERE commitment_id = ? AND department = ?",
+                      [commitment_id, to_department]).rowcount:
+            _add(db, [(to_department, ALL)], contributed=-1)
+
+    def on_commitment_ContributorAdded(self, db: Database, fact: Fact) -> None:
+        db.execute(f"INSERT INTO {CONTRIBUTORS} VALUES (?, ?)",
+                   [fact.aggregate_text, fact.data["department"]])
+        _add(db, [(fact.data["department"], ALL)], contributed=1)
+
+    def on_commitment_ContributorRemoved(self, db: Database, fact: Fact) -> None:
+        if not db.execute(f"DELETE FROM {CONTRIBUTORS} WHERE commitment_id = ? AND department = ?",
+                          [fact.aggregate_text, fact.data["department"]]).rowcount:
+            raise LookupError(f"accountability view: {fact.key} at {fact.position}: no contributor")
+        _add(db, [(fact.data["department"], ALL)], contributed=-1)
 
     def on_commitment_Completed(self, db: Database, fact: Fact) -> None:
         # Kept: on or before the due date in force; kept on the original date: kept, and not

@@ -12,6 +12,11 @@ Health is not stored (it depends on the day you look): queries derive it with
 - `open_roadblocks` / `open_help_requests`: unresolved roadblocks / those on which another
   department's help was asked; `board_roadblocks` keeps the per-roadblock facts behind them.
 - `version`: the aggregate's version, for the web's optimistic concurrency (`expected_version`).
+- `contributors`: the contributing departments' slugs, comma-separated in the order named ('' for
+  none); `board_contributors` has a row per (commitment, department) for a department's board.
+- `milestones_total` / `milestones_ticked`: the current milestones (`board_milestones` keeps
+  each, removed ones flagged); while there are any, `progress` is `100 * ticked / total`
+  (integer division, as `Commitment` computes it).
 
 `board_closed_counts` counts completed and withdrawn commitments per department, journey ('' for
 none) and final health, so the dashboard derives health only for the open ones, from the
@@ -32,8 +37,10 @@ from projections.view import View
 
 class Board(View):
     name = "board"
-    version = 5  # 5: corrections and moves between departments
-    tables = ("commitments", "board_roadblocks", "board_closed_counts")
+    version = 6  # 5: corrections and moves between departments; 6: contributors, milestones
+    tables = ("commitments", "board_roadblocks", "board_closed_counts", "board_contributors",
+              "board_milestones")
+    lookup_indexes = frozenset({"board_contributors_department"})
 
     def create(self, db: Database) -> None:
         script = (
@@ -48,6 +55,9 @@ class Board(View):
                 completed_on TEXT, due_at_completion TEXT, evidence TEXT, withdrawn_reason TEXT,
                 open_roadblocks INTEGER NOT NULL DEFAULT 0,
                 open_help_requests INTEGER NOT NULL DEFAULT 0,
+                contributors TEXT NOT NULL DEFAULT '',
+                milestones_total INTEGER NOT NULL DEFAULT 0,
+                milestones_ticked INTEGER NOT NULL DEFAULT 0,
                 last_event_at TEXT NOT NULL, version INTEGER NOT NULL);
             CREATE INDEX commitments_department ON commitments (department, due_date);
             CREATE INDEX commitments_owner ON commitments (owner_id, due_date);
@@ -63,6 +73,15 @@ class Board(View):
                 commitment_id TEXT NOT NULL, roadblock_id TEXT NOT NULL,
                 help_requested INTEGER NOT NULL DEFAULT 0, resolved INTEGER NOT NULL DEFAULT 0,
                 PRIMARY KEY (commitment_id, roadblock_id));
+            CREATE TABLE board_contributors (
+                commitment_id TEXT NOT NULL, department TEXT NOT NULL, added_at TEXT NOT NULL,
+                PRIMARY KEY (commitment_id, department));
+            CREATE INDEX board_contributors_department ON board_contributors (department);
+            CREATE TABLE board_milestones (
+                commitment_id TEXT NOT NULL, milestone_id TEXT NOT NULL, ordinal INTEGER NOT NULL,
+                text TEXT NOT NULL, ticked INTEGER NOT NULL DEFAULT 0,
+                removed INTEGER NOT NULL DEFAULT 0, ticked_at TEXT, ticked_by TEXT,
+                PRIMARY KEY (commitment_id, milestone_id));
             CREATE TABLE board_closed_counts (
                 department TEXT NOT NULL, journey TEXT NOT NULL, health TEXT NOT NULL,
                 n INTEGER NOT NULL, PRIMARY KEY (department, journey, health));
@@ -141,7 +160,41 @@ class Board(View):
             self._count_closed(db, fact)
 
     def on_commitment_MovedToDepartment(self, db: Database, fact: Fact) -> None:
-        self._update(db, fact, "department = ?", [fact.data["to_department"]])
+        to = fact.data["to_department"]
+        # A contributing department that now owns it no longer contributes (as Commitment does).
+        db.execute("DELETE FROM board_contributors WHERE commitment_id = ? AND department = ?",
+                   [fact.aggregate_text, to])
+        self._update(db, fact, f"department = ?, contributors = {_CONTRIBUTORS}",
+                     [to, fact.aggregate_text])
+
+    def on_commitment_ContributorAdded(self, db: Database, fact: Fact) -> None:
+        db.execute("INSERT INTO board_contributors VALUES (?, ?, ?)",
+                   [fact.aggregate_text, fact.data["department"], instant_text(fact.timestamp)])
+        self._update(db, fact, f"contributors = {_CONTRIBUTORS}", [fact.aggregate_text])
+
+    def on_commitment_ContributorRemoved(self, db: Database, fact: Fact) -> None:
+        db.execute("DELETE FROM board_contributors WHERE commitment_id = ? AND department = ?",
+                   [fact.aggregate_text, fact.data["department"]])
+        self._update(db, fact, f"contributors = {_CONTRIBUTORS}", [fact.aggregate_text])
+
+    def on_commitment_MilestoneAdded(self, db: Database, fact: Fact) -> None:
+        db.execute(
+            "INSERT INTO board_milestones (commitment_id, milestone_id, ordinal, text)"
+            " VALUES (?, ?, (SELECT count(*) FROM board_milestones WHERE commitment_id = ?), ?)",
+            [fact.aggregate_text, fact.data["milestone_id"], fact.aggregate_text,
+             fact.data["text"]],
+        )
+        self._follow_milestones(db, fact)
+
+    def on_commitment_MilestoneTicked(self, db: Database, fact: Fact) -> None:
+        self._milestone(db, fact, "ticked = 1, ticked_at = ?, ticked_by = ?",
+                        [instant_text(fact.timestamp), _text(fact.actor)])
+
+    def on_commitment_MilestoneUnticked(self, db: Database, fact: Fact) -> None:
+        self._milestone(db, fact, "ticked = 0, ticked_at = NULL, ticked_by = NULL", [])
+
+    def on_commitment_MilestoneRemoved(self, db: Database, fact: Fact) -> None:
+        self._milestone(db, fact, "removed = 1", [])
 
     def on_commitment_Celebrated(self, db: Database, fact: Fact) -> None:
         self._update(db, fact)
@@ -161,6 +214,27 @@ class Board(View):
         )
         if cursor.rowcount != 1:
             raise LookupError(f"board: no commitment {fact.aggregate_id} for {fact.key}")
+
+    def _milestone(self, db: Database, fact: Fact, sets: str, params: list[Any]) -> None:
+        cursor = db.execute(
+            f"UPDATE board_milestones SET {sets} WHERE commitment_id = ? AND milestone_id = ?",
+            [*params, fact.aggregate_text, fact.data["milestone_id"]],
+        )
+        if cursor.rowcount != 1:
+            raise LookupError(f"board: no milestone {fact.data['milestone_id']} for {fact.key}")
+        self._follow_milestones(db, fact)
+
+    def _follow_milestones(self, db: Database, fact: Fact) -> None:
+        """Recount the commitment's current milestones (a short checklist: O(1) per event) and,
+        while there are any, set its progress from them."""
+        total, ticked = db.execute(
+            "SELECT count(*), coalesce(sum(ticked), 0) FROM board_milestones"
+            " WHERE commitment_id = ? AND removed = 0", [fact.aggregate_text]).fetchone()
+        progress = "progress = ?, " if total else ""
+        self._update(
+            db, fact, f"{progress}milestones_total = ?, milestones_ticked = ?",
+            ([100 * ticked // total] if total else []) + [total, ticked],
+        )
 
     @staticmethod
     def _roadblock(db: Database, fact: Fact, sets: str) -> None:
@@ -201,6 +275,9 @@ class Board(View):
         )
 
 
+# The contributing departments in the order named, as the `contributors` column keeps them.
+_CONTRIBUTORS = ("(SELECT coalesce(group_concat(department, ','), '') FROM (SELECT department"
+                 " FROM board_contributors WHERE commitment_id = ? ORDER BY rowid))")
 CORRECTED = ("title", "description", "journey", "kpi")  # the board columns a correction sets
 
 

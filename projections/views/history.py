@@ -54,6 +54,7 @@ STATE = (
     "department", "title", "description", "owner_id", "owner_name", "journey", "kpi", "original_due_date",
     "due_date", "due_date_moves", "days_slipped", "progress", "status", "completed_on",
     "due_at_completion", "evidence", "withdrawn_reason", "open_roadblocks", "open_help_requests",
+    "contributors", "milestones_total", "milestones_ticked",
 )
 
 
@@ -61,7 +62,7 @@ class History(View):
     """Reads `commitments`, so it must come after the board in `all_views()`."""
 
     name = "history"
-    version = 3  # 3: spans follow moves and journey corrections
+    version = 4  # 3: spans follow moves and journey corrections; 4: contributors, milestones
     tables = ("commitment_history", "commitment_spans")
     lookup_indexes = frozenset({"history_commitment"})
 

@@ -15,6 +15,8 @@ from tracker.errors import Invalid
 
 OPEN, COMPLETED, WITHDRAWN = "open", "completed", "withdrawn"
 CORRECTABLE = ("title", "description", "journey", "kpi")
+MAX_MILESTONES = 20  # a short checklist, not a project plan
+MAX_CONTRIBUTORS = 10
 
 
 @dataclass
@@ -26,6 +28,22 @@ class Roadblock:
     resolved: bool = False
     resolution: str = ""
     helped_by: str | None = None
+
+
+@dataclass
+class Milestone:
+    """One step of a commitment's checklist. A removed one keeps its id (ids are never reused)."""
+
+    id: str
+    text: str
+    ticked: bool = False
+    removed: bool = False
+
+
+def milestone_progress(ticked: int, total: int) -> int:
+    """Progress that follows the milestones: the whole percent ticked, rounded down (the views
+    compute the same in SQL, `100 * ticked / total` in integers)."""
+    return 100 * ticked // total
 
 
 class Commitment(TrackerAggregate):
@@ -56,6 +74,8 @@ class Commitment(TrackerAggregate):
         self.status = OPEN
         self.completed_on: date | None = None
         self.roadblocks: dict[str, Roadblock] = {}
+        self.contributors: list[str] = []  # departments contributing beside the owning one
+        self.milestones: dict[str, Milestone] = {}
 
     @property
     def is_closed(self) -> bool:
@@ -70,8 +90,20 @@ class Commitment(TrackerAggregate):
                 "commitment", f"is {self.status}: only a celebration or a note can be added"
             )
 
+    def current_milestones(self) -> list[Milestone]:
+        return [m for m in self.milestones.values() if not m.removed]
+
+    @property
+    def follows_milestones(self) -> bool:
+        """With milestones, progress is the share ticked; a typed percentage is refused."""
+        return bool(self.current_milestones())
+
     def report_progress(self, percent: int, note: str, actor: UUID) -> None:
         self._require_open()
+        if self.follows_milestones:
+            raise Invalid.field(
+                "percent", "this commitment's progress follows its milestones: tick them instead"
+            )
         if isinstance(percent, bool) or not isinstance(percent, int) or not 0 <= percent <= 100:
             raise Invalid.field("percent", "must be a whole number from 0 to 100")
         self._progress_reported(percent=percent, note=note, actor=actor)
@@ -231,6 +263,96 @@ class Commitment(TrackerAggregate):
         self, from_department: str, to_department: str, reason: str, actor: UUID
     ) -> None:
         self.department = to_department
+        if to_department in self.contributors:  # the new owner no longer contributes beside itself
+            self.contributors.remove(to_department)
+
+    # Contributing departments (cross-functional commitments)
+
+    def add_contributor(self, department: str, actor: UUID) -> None:
+        """Name a department that contributes beside the owning one (the plan checks it exists
+        and is not retired)."""
+        self._require_open()
+        if department == self.department:
+            raise Invalid.field("department", "owns this commitment: name another department")
+        if department in self.contributors:
+            raise Invalid.field("department", "already contributes to this commitment")
+        if len(self.contributors) >= MAX_CONTRIBUTORS:
+            raise Invalid.field("department", f"at most {MAX_CONTRIBUTORS} departments contribute")
+        self._contributor_added(department=department, actor=actor)
+
+    @event("ContributorAdded", topic=topic("commitment", "ContributorAdded"))
+    def _contributor_added(self, department: str, actor: UUID) -> None:
+        self.contributors.append(department)
+
+    def remove_contributor(self, department: str, actor: UUID) -> None:
+        if department not in self.contributors:
+            raise Invalid.field("department", "does not contribute to this commitment")
+        self._contributor_removed(department=department, actor=actor)
+
+    @event("ContributorRemoved", topic=topic("commitment", "ContributorRemoved"))
+    def _contributor_removed(self, department: str, actor: UUID) -> None:
+        self.contributors.remove(department)
+
+    # Milestones: a short checklist; while it has any, progress is the share ticked
+
+    def add_milestone(self, text: str, actor: UUID) -> str:
+        self._require_open()
+        if len(self.current_milestones()) >= MAX_MILESTONES:
+            raise Invalid.field("text", f"a commitment has at most {MAX_MILESTONES} milestones")
+        if any(m.text.casefold() == text.casefold() for m in self.current_milestones()):
+            raise Invalid.field("text", "is already a milestone of this commitment")
+        milestone_id = f"M{len(self.milestones) + 1}"
+        self._milestone_added(milestone_id=milestone_id, text=text, actor=actor)
+        return milestone_id
+
+    @event("MilestoneAdded", topic=topic("commitment", "MilestoneAdded"))
+    def _milestone_added(self, milestone_id: str, text: str, actor: UUID) -> None:
+        self.milestones[milestone_id] = Milestone(milestone_id, text)
+        self._follow_milestones()
+
+    def tick_milestone(self, milestone_id: str, actor: UUID) -> None:
+        self._require_open()
+        if self._milestone(milestone_id).ticked:
+            raise Invalid.field("milestone", "is already ticked")
+        self._milestone_ticked(milestone_id=milestone_id, actor=actor)
+
+    @event("MilestoneTicked", topic=topic("commitment", "MilestoneTicked"))
+    def _milestone_ticked(self, milestone_id: str, actor: UUID) -> None:
+        self.milestones[milestone_id].ticked = True
+        self._follow_milestones()
+
+    def untick_milestone(self, milestone_id: str, actor: UUID) -> None:
+        self._require_open()
+        if not self._milestone(milestone_id).ticked:
+            raise Invalid.field("milestone", "is not ticked")
+        self._milestone_unticked(milestone_id=milestone_id, actor=actor)
+
+    @event("MilestoneUnticked", topic=topic("commitment", "MilestoneUnticked"))
+    def _milestone_unticked(self, milestone_id: str, actor: UUID) -> None:
+        self.milestones[milestone_id].ticked = False
+        self._follow_milestones()
+
+    def remove_milestone(self, milestone_id: str, actor: UUID) -> None:
+        self._require_open()
+        self._milestone(milestone_id)
+        self._milestone_removed(milestone_id=milestone_id, actor=actor)
+
+    @event("MilestoneRemoved", topic=topic("commitment", "MilestoneRemoved"))
+    def _milestone_removed(self, milestone_id: str, actor: UUID) -> None:
+        self.milestones[milestone_id].removed = True
+        self._follow_milestones()
+
+    def _milestone(self, milestone_id: str) -> Milestone:
+        found = self.milestones.get(milestone_id)
+        if found is None or found.removed:
+            raise Invalid.field("milestone", f"no milestone {milestone_id!r} on this commitment")
+        return found
+
+    def _follow_milestones(self) -> None:
+        """Progress is the share of milestones ticked; with none left it stays where it was."""
+        current = self.current_milestones()
+        if current:
+            self.progress = milestone_progress(sum(m.ticked for m in current), len(current))
 
     @event("Celebrated", topic=topic("commitment", "Celebrated"))
     def celebrate(self, message: str, actor: UUID) -> None:

@@ -14,7 +14,10 @@ from tracker.errors import Invalid
 
 DEFAULT_CHECK_IN_DAYS = 14  # a plan's check-in cadence until the CCO sets one
 MAX_CHECK_IN_DAYS = 365
-DIRECTIONS = ("up", "down")  # whether a higher KPI value is better ("up") or worse ("down")
+DIRECTIONS = ("up", "down")
+# The roles the CCO may open the overview pages (dashboard, timeline, accountability, report)
+# to or close them for; the CCO always reads them. A plan starts open to all of them.
+OVERVIEW_ROLES = ("lead", "executive", "auditor")  # whether a higher KPI value is better ("up") or worse ("down")
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ class Plan(TrackerAggregate):
 
     TOPIC = topic("plan", "Plan")
     check_in_days = DEFAULT_CHECK_IN_DAYS  # plans started before cadences existed
+    overview_readers: tuple[str, ...] = OVERVIEW_ROLES  # plans before the setting: open to all
 
     class Created(TrackerAggregate.Created):
         TOPIC = topic("plan", "Created")
@@ -149,6 +153,22 @@ class Plan(TrackerAggregate):
         self.check_in_days = days
 
     # Corrections and reorganisations: each one an event with its actor and reason.
+
+    def change_overview_access(self, readers: list[str], reason: str, actor: UUID) -> None:
+        """Which roles besides the CCO read the overview pages."""
+        unknown = sorted(set(readers) - set(OVERVIEW_ROLES))
+        if unknown:
+            raise Invalid.field("readers", f"{unknown[0]!r} is not a role the overview opens to")
+        if not reason:
+            raise Invalid.field("reason", "a reason is required to change who reads the overview")
+        chosen = [r for r in OVERVIEW_ROLES if r in readers]
+        if tuple(chosen) == tuple(self.overview_readers):
+            raise Invalid.field("readers", "these roles already read the overview")
+        self._overview_access_changed(readers=chosen, reason=reason, actor=actor)
+
+    @event("OverviewAccessChanged", topic=topic("plan", "OverviewAccessChanged"))
+    def _overview_access_changed(self, readers: list[str], reason: str, actor: UUID) -> None:
+        self.overview_readers = tuple(readers)
 
     def rename_department(self, slug: str, name: str, reason: str, actor: UUID) -> None:
         self.require_department("slug", slug)
