@@ -48,15 +48,21 @@ def check_health(health: str | None) -> None:
 def board(
     db: Database, *, today: date, department: str | None = None, owner: UUID | str | None = None,
     health: str | None = None, journey: str | None = None, closed_since: date | None = None,
+    contributed: bool = False,
 ) -> list[dict[str, Any]]:
     """Every commitment matching the filters, as a dict of the board's columns plus `health`.
     With `closed_since`, closed commitments only when closed on or after that day: completed
-    on it or later, or withdrawn with their last event (the withdrawal, or a later note) then."""
+    on it or later, or withdrawn with their last event (the withdrawal, or a later note) then.
+    With `contributed`, a department's board also holds the commitments it contributes to."""
     check_health(health)
     where, params = ["1 = 1"], {"today": today.isoformat()}
     for column, value in (("department", department), ("owner_id", owner), ("journey", journey)):
         if value is not None:
-            where.append(f"{column} = :{column}")
+            if column == "department" and contributed:
+                where.append("(department = :department OR id IN (SELECT commitment_id FROM"
+                             " board_contributors WHERE department = :department))")
+            else:
+                where.append(f"{column} = :{column}")
             params[column] = str(value)
     if closed_since is not None:
         where.append("(status = 'open' OR completed_on >= :since"
@@ -98,6 +104,16 @@ def commitment(
     if today is None:
         del found[0]["health"]
     return found[0]
+
+
+def milestones(db: Database, commitment_id: UUID | str) -> list[dict[str, Any]]:
+    """A commitment's current milestones in the order added (id, text, ticked, ticked_at,
+    ticked_by_name)."""
+    return rows(db, "SELECT m.milestone_id AS id, m.text, m.ticked, m.ticked_at,"
+                    " p.name AS ticked_by_name FROM board_milestones m"
+                    " LEFT JOIN members p ON p.id = m.ticked_by"
+                    " WHERE m.commitment_id = :id AND m.removed = 0 ORDER BY m.ordinal",
+                {"id": str(commitment_id)})
 
 
 @dataclass(frozen=True)

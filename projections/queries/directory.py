@@ -7,6 +7,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from tracker.domain.plan import OVERVIEW_ROLES
+
 
 def _rows(db: Database, sql: str, params: list[Any] | dict[str, Any] | None = None) -> list[dict[str, Any]]:
     cursor = db.execute(sql, params or [])
@@ -25,6 +27,15 @@ def plan(db: Database) -> dict[str, Any] | None:
         [result["vision_revision"]],
     )
     return result
+
+
+def overview_readers(db: Database) -> tuple[str, ...]:
+    """The roles besides the CCO that read the overview pages (every role until the CCO decides
+    otherwise: `Plan.OverviewAccessChanged`)."""
+    found = db.execute("SELECT overview_readers FROM plan LIMIT 1").fetchone()
+    if found is None or found[0] is None:
+        return OVERVIEW_ROLES
+    return tuple(json.loads(found[0]))
 
 
 def departments(db: Database) -> list[dict[str, Any]]:

@@ -13,8 +13,9 @@ from projections.view import View
 
 class Directory(View):
     name = "directory"
-    version = 3  # 2: renames (with `names`, every name each thing ever had), retirements,
-    # revisions; 3: the plan's version now and after each plan event (`plan_versions`)
+    version = 4  # 2: renames (with `names`, every name each thing ever had), retirements,
+    # revisions; 3: the plan's version now and after each plan event (`plan_versions`);
+    # 4: the roles the overview pages are open to (`plan.overview_readers`, JSON; NULL: all)
     tables = ("plan", "departments", "journeys", "kpis", "members", "endorsements", "names",
               "plan_versions")
 
@@ -22,7 +23,8 @@ class Directory(View):
         db.executescript(
             """
             CREATE TABLE plan (id TEXT PRIMARY KEY, name TEXT, vision TEXT,
-                vision_revision INTEGER, started_at TEXT, version INTEGER);
+                vision_revision INTEGER, started_at TEXT, version INTEGER,
+                overview_readers TEXT);
             CREATE TABLE departments (slug TEXT PRIMARY KEY, name TEXT NOT NULL,
                 added_at TEXT, ordinal INTEGER, retired_at TEXT, merged_into TEXT);
             CREATE TABLE journeys (key TEXT PRIMARY KEY, name TEXT NOT NULL,
@@ -62,6 +64,10 @@ class Directory(View):
             "UPDATE plan SET vision = ?, vision_revision = vision_revision + 1 WHERE id = ?",
             [fact.data["vision"], fact.aggregate_text],
         )
+
+    def on_plan_OverviewAccessChanged(self, db: Database, fact: Fact) -> None:
+        db.execute("UPDATE plan SET overview_readers = ? WHERE id = ?",
+                   [json.dumps(list(fact.data["readers"])), fact.aggregate_text])
 
     def on_plan_VisionEndorsed(self, db: Database, fact: Fact) -> None:
         db.execute(

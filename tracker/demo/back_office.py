@@ -29,6 +29,7 @@ BACK_OFFICE: tuple[Pledge, ...] = (
         block=Block("The spreadsheet-parsing library's licence is not approved for commercial use.",
                     resolution="Replaced it with our own parser on the standard CSV and XLSX "
                     "formats.", helped=False),
+        contributors=("operations", "customer-service"),
     ),
     Pledge(
         "pd-in-app-feedback", "product-development", KEPT, owner="kenji.watanabe", journey="usage",
@@ -71,6 +72,9 @@ BACK_OFFICE: tuple[Pledge, ...] = (
         description="Self-service SSO set-up for customer admins, so their staff stop resetting passwords.",
         notes=("SAML flow working in staging.", "Google sign-in done.", "Two pilot customers live."),
         handover=("samuel.adeyemi", "Nora moved to the security certification project."),
+        contributors=("product-development",),
+        milestones=("SAML flow working in staging", "Google sign-in", "Two pilot customers live",
+                    "Self-service set-up for customer admins"),
     ),
     Pledge(
         "it-crm-tickets", "it", LATE, owner="nora.quinn", journey="renewal", kpi="churn",

@@ -50,6 +50,9 @@ FRONT_OFFICE: tuple[Pledge, ...] = (
         block=Block("The CRM has no fields for integrations or promises made; IT must add them.", "it",
                     "IT added the brief fields and a required-field check at 'closed won'."),
         evidence="Last 6 weeks: 96% of new deals handed over with a complete brief within 24 hours.",
+        contributors=("operations", "it"),
+        milestones=("Brief template agreed with Operations", "Brief fields added to the CRM",
+                    "Pilot with the mid-market team", "Rolled out to every sales team"),
         celebration="Onboarding says they no longer have to re-ask customers what they bought. Great work, Sales!",
     ),
     Pledge(
@@ -59,6 +62,9 @@ FRONT_OFFICE: tuple[Pledge, ...] = (
         "released or dated on the public roadmap.",
         notes=("Deal-desk checklist updated.", "Product nominated a reviewer for quotes."),
         handover=("sofia.marquez", "Daniel is leaving Northwind; Sofia runs the deal desk."),
+        contributors=("marketing", "it"),
+        milestones=("Deal-desk checklist updated", "Product reviewer nominated for quotes",
+                    "First ten quotes above $20k checked", "Roadmap check required in the CRM"),
     ),
     Pledge(
         "sales-renewal-review", "sales", OVERDUE, owner="daniel.okafor", journey="renewal", kpi="churn",

@@ -45,6 +45,8 @@ class Pledge:
     reason: str = ""             # withdrawn
     celebration: str = ""
     review_note: str = ""        # the CCO's note after a monthly review
+    contributors: tuple[str, ...] = ()  # departments contributing beside the owning one
+    milestones: tuple[str, ...] = ()    # a checklist: its ticks stand in for progress reports
 
     def __post_init__(self) -> None:
         if self.fate not in FATES:

@@ -27,6 +27,7 @@ CCO = cat.CCO_PERSON.email
 DEPARTMENT_NAMES = dict(cat.DEPARTMENTS)
 # Same-day order of a commitment's steps.
 MADE, REPORT, RAISE, ASK, RESOLVE, MOVE, HANDOVER, NOTE, CLOSE, CELEBRATE = range(10)
+CONTRIBUTE, MILESTONE = MADE, MADE  # the day after making, in the order planned
 # The last reported progress, by fate: (lowest, highest), in steps of 5.
 FINAL_PROGRESS = {
     KEPT: (60, 90), LATE: (60, 90), WITHDRAWN: (10, 35), ON_TRACK: (45, 80),
@@ -119,9 +120,15 @@ def _plan(timeline: Timeline, p: Pledge) -> None:
     at(s.made, MADE, lambda c: c.commitments.__setitem__(key, c.app.make_commitment(
         c.member(head), department=p.department, title=p.title, description=p.description,
         due_date=cal.date(s.dues[0]), owner=owner, journey=p.journey, kpi=p.kpi).id))
-    for offset, percent, note in _reports(p, s.made, limit, rng, span):
-        actor = owner_at(offset, REPORT)
-        at(offset, REPORT, _report(key, actor, percent, note))
+    reports = _reports(p, s.made, limit, rng, span)
+    if p.milestones:  # ticks stand in for the progress reports (a typed percent is refused)
+        _plan_milestones(p, s, reports, at, owner_at)
+    else:
+        for offset, percent, note in reports:
+            actor = owner_at(offset, REPORT)
+            at(offset, REPORT, _report(key, actor, percent, note))
+    for department in p.contributors:
+        at(s.made + 1, CONTRIBUTE, _contribute(key, head, department))
     for i, offset in enumerate(s.moves):
         actor = rng.choice((head, owner_at(offset, MOVE)))
         at(offset, MOVE, _move(key, actor, cal.date(s.dues[i + 1]), p.slips[i]))
@@ -154,6 +161,38 @@ def _plan(timeline: Timeline, p: Pledge) -> None:
     track = timeline.track()
     for offset, _, act in sorted(events, key=lambda e: (e[0], e[1])):
         track.add(offset, act)
+
+
+def _plan_milestones(
+    p: Pledge, s: Shape, reports: list[tuple[int, int, str]], at: Plan, owner_at: OwnerAt
+) -> None:
+    """Add the milestones the day after making, then tick as many as the last report's percent
+    stands for (all of them for a completed commitment), at the reports' days; every other tick
+    by a lead of the first contributing department. Uses no randomness, so the rest of the
+    story is as it would be without milestones."""
+    key, head = p.key, cat.head_of(p.department)
+    for text in p.milestones:
+        at(s.made + 1, MILESTONE, _add_milestone(key, head, text))
+    total = len(p.milestones)
+    final = 100 if s.done is not None else (reports[-1][1] if reports else 0)
+    ticks = min(total, total * final // 100)
+    offsets = [max(offset, s.made + 2) for offset, _, _ in reports] or [s.made + 2]
+    for j in range(ticks):
+        offset = offsets[min(len(offsets) - 1, (j + 1) * len(offsets) // ticks - 1)]
+        ticker = cat.head_of(p.contributors[0]) if p.contributors and j % 2 else owner_at(offset, REPORT)
+        at(offset, REPORT, _tick(key, ticker, f"M{j + 1}"))
+
+
+def _contribute(key: str, actor: str, department: str) -> Action:
+    return lambda c: c.app.add_contributor(c.member(actor), c.commitments[key], department=department)
+
+
+def _add_milestone(key: str, actor: str, text: str) -> Action:
+    return lambda c: c.app.add_milestone(c.member(actor), c.commitments[key], text=text)
+
+
+def _tick(key: str, actor: str, milestone_id: str) -> Action:
+    return lambda c: c.app.tick_milestone(c.member(actor), c.commitments[key], milestone_id=milestone_id)
 
 
 def _report(key: str, actor: str, percent: int, note: str) -> Action:

@@ -8,10 +8,13 @@ from uuid import UUID
 
 from flask import g, request
 
+from projections.queries import directory
+from tracker import authorization
+from tracker.authorization import Roles
 from tracker.errors import NotAllowed
 from tracker.service.tokens import TokenUse
 from web.api.problems import ApiProblem
-from web.services import tracker
+from web.services import catch_up, tracker, views
 
 CHALLENGE = 'Bearer realm="cx-tracker"'
 
@@ -70,10 +73,13 @@ def require_reader() -> Caller:
     return who
 
 
-def require_overseer() -> Caller:
+def require_overview_reader() -> Caller:
+    """The overview (timeline, accountability): as the web pages, every member with a role unless
+    the CCO closed it to theirs (`tracker.authorization.Roles.reads_overview`)."""
     who = caller()
-    if not who.is_overseer:
-        raise NotAllowed("only the chief customer officer, executive viewers and auditors read this")
+    catch_up()
+    authorization.require_overview_reader(Roles.from_rows(who.grants),
+                                          directory.overview_readers(views()))
     return who
 
 

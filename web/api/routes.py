@@ -16,7 +16,7 @@ from tracker import clock
 from tracker.domain import member_id
 from tracker.errors import Conflict, NotFound
 from web.api import schemas as s
-from web.api.access import require_overseer, require_reader, require_write_scope
+from web.api.access import require_overview_reader, require_reader, require_write_scope
 from web.api.problems import ApiProblem
 from web.api.spec import Registry, parse_body, parse_query
 from web.services import catch_up, tracker, views
@@ -138,7 +138,7 @@ def add_note(commitment_id: UUID) -> Response:
 @api.route("/timeline", "GET", query=s.TimelineQuery, response=s.TimelinePage, tag="history")
 def timeline() -> Response:
     """Every event, newest first, filtered; page on with `before=next_cursor`."""
-    require_overseer()
+    require_overview_reader()
     q = parse_query(s.TimelineQuery)
     catch_up()
     page = timeline_page(
@@ -152,7 +152,7 @@ def timeline() -> Response:
            tag="accountability")
 def accountability_figures() -> Response:
     """Accountability per department and per owner (kept, late, missed, slips, roadblocks...)."""
-    require_overseer()
+    require_overview_reader()
     q = parse_query(s.AccountabilityQuery)
     catch_up()
     today = clock.today()

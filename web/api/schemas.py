@@ -147,6 +147,7 @@ class DepartmentFigures(Figures):
     department: str
     department_name: str
     handovers: int
+    contributed: int
 
 
 class OwnerFigures(Figures):

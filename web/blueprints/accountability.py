@@ -9,10 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, request
+from flask_login import current_user
 
 from projections.queries import accountability, directory
 from tracker import clock
-from web.access import overseers_only
+from web.access import overview_readers_only
 from web.render import page_or_fragment
 from web.services import catch_up, views
 from web.settings import shown
@@ -38,15 +39,17 @@ FIGURES = [
     ("roadblocks_raised", "Roadblocks raised", "roadblocks on these commitments"),
     ("roadblocks_resolved", "Resolved", "of those, resolved"),
     ("roadblocks_helped", "Helped others", "other departments' (members') roadblocks resolved"),
+    ("contributed", "Contributed to", "other departments' commitments it contributes to"),
     ("median_days_to_resolve", "Median days to resolve", "median time from raised to resolved"),
 ]
-KEY_FIGURES = ("say_do", "made", "open", "kept", "late", "missed", "days_slipped", "roadblocks_raised")
+KEY_FIGURES = ("say_do", "made", "open", "kept", "late", "missed", "days_slipped", "roadblocks_raised",
+               "contributed")
 NAME = {"department": "department_name", "owner": "owner_name"}
 
 
 def columns(table: str, every: bool = True, sort: str | None = None) -> list[tuple[str, str, str]]:
     """The table's figures: all of them, or the key ones and the one sorted by."""
-    skip = {"handovers_in", "handovers_out"} if table == "department" else {"handovers"}
+    skip = {"handovers_in", "handovers_out"} if table == "department" else {"handovers", "contributed"}
     return [f for f in FIGURES if f[0] not in skip and (every or f[0] in KEY_FIGURES or f[0] == sort)]
 
 
@@ -63,13 +66,16 @@ def sorted_rows(rows: list[dict[str, Any]], table: str, sort: str | None, descen
 
 
 @bp.route("/")
-@overseers_only
+@overview_readers_only
 def index() -> str:
     catch_up()
     db = views()
     today = clock.today()
     names = directory.department_names(db)
-    department = request.args.get("department") or None
+    if "department" in request.args:
+        department = request.args["department"] or None
+    else:  # a lead lands on their own department's owners; the others on every owner
+        department = next(iter(current_user.lead_departments), None) if not current_user.is_overseer else None
     if department not in names:
         department = None
     sort = request.args.get("sort") or None

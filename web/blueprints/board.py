@@ -52,13 +52,12 @@ def _filters(names: dict[str, str], journeys: dict[str, str]) -> dict[str, str |
     return {"department": department, "health": health, "journey": journey, "show_closed": closed}
 
 
-def _switchable(names: dict[str, str], department: str | None) -> list[tuple[str, str]]:
-    """The departments the switcher offers: all for an overseer, else the member's own (and the
-    one shown, should a link have led elsewhere)."""
-    if is_overseer():
-        return [("", "All departments"), *sorted(names.items(), key=lambda d: d[1])]
-    slugs = set(current_user.lead_departments) | ({department} if department else set())
-    return [(s, names[s]) for s in sorted(slugs, key=lambda s: names.get(s, s)) if s in names]
+def _switchable(names: dict[str, str]) -> list[tuple[str, str]]:
+    """The departments the switcher offers: every one, to everyone who reads the plan (shared
+    understanding); a lead's own come first."""
+    own = [(s, names[s]) for s in current_user.lead_departments if s in names]
+    others = sorted(((s, n) for s, n in names.items() if (s, n) not in own), key=lambda d: d[1])
+    return [*own, ("", "All departments"), *others]
 
 
 def _context() -> dict[str, Any]:
@@ -69,14 +68,20 @@ def _context() -> dict[str, Any]:
     chosen = _filters(names, options["journey_names"])
     since = None if chosen["show_closed"] else today - timedelta(days=RECENT_DAYS)
     rows = board.board(db, today=today, department=chosen["department"],
-                       journey=chosen["journey"], closed_since=since)
+                       journey=chosen["journey"], closed_since=since, contributed=True)
     shown = {h: sum(1 for r in rows if r["health"] == h) for h in HEALTHS}
-    # Open ones are all on the board; closed ones are counted whole, shown or not.
-    counts = {**shown, **board.closed_counts(db, department=chosen["department"],
-                                             journey=chosen["journey"])}
+    # Open ones are all on the board; closed ones are counted whole, shown or not (those it
+    # contributes to only as shown: a department's closed counts are of its own).
+    owned_closed = board.closed_counts(db, department=chosen["department"], journey=chosen["journey"])
+    counts = {**shown, **{h: n + sum(1 for r in rows if r["health"] == h and chosen["department"]
+                                     and r["department"] != chosen["department"])
+                          for h, n in owned_closed.items()}}
     if chosen["health"]:
         rows = [r for r in rows if r["health"] == chosen["health"]]
     roadblocks = open_roadblocks_by_commitment(db, department=chosen["department"]) if rows else {}
+    for row in rows:  # the commitments it contributes to: their roadblocks too
+        if chosen["department"] and row["department"] != chosen["department"] and row["open_roadblocks"]:
+            roadblocks.update(open_roadblocks_by_commitment(db, commitment_id=row["id"]))
     cards = {h: list(g) for h, g in groupby(rows, key=lambda r: r["health"])}  # board's order
     made = request.args.get("made")  # a commitment just made heads its group, where it is seen
     for group in cards.values():
@@ -89,7 +94,9 @@ def _context() -> dict[str, Any]:
         "older": {h: counts[h] - shown[h] for h in CLOSED}, "closed_since": since,
         "recent_days": RECENT_DAYS,
         "closed": CLOSED, "healths": HEALTHS, "health_options": [(h, h.capitalize()) for h in HEALTHS],
-        "switch_options": _switchable(names, chosen["department"]),
+        "switch_options": _switchable(names), "board_department": chosen["department"],
+        "contributing": sum(1 for r in rows if chosen["department"]
+                            and r["department"] != chosen["department"]),
         "open_roadblocks": roadblocks, "show_department": chosen["department"] is None,
         "back": this_page(), "view": "", "detail": False,
         "can_make": any(current_user.writes_for(d) for d in names),

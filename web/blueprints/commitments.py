@@ -249,3 +249,7 @@ def celebrate(commitment_id: UUID) -> Answer:
 def add_note(commitment_id: UUID) -> Answer:
     return _act(commitment_id, "note", lambda app, actor: app.add_note(
         actor, commitment_id, text=form_value("text")), "Note added.")
+
+
+# Shared with the cross-functional blueprint (contributors, milestones)
+act_on = _act

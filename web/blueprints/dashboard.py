@@ -12,7 +12,7 @@ from projections.health import HEALTHS
 from projections.queries import board, celebrations, directory, kpis, roadblocks
 from tracker import clock
 from web import charts
-from web.access import overseers_only
+from web.access import overview_readers_only
 from web.render import page_or_fragment
 from web.services import catch_up, views
 from web.settings import shown
@@ -21,7 +21,7 @@ bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
 
 @bp.route("/")
-@overseers_only
+@overview_readers_only
 def index() -> str:
     catch_up()
     return page_or_fragment("dashboard/index.html", "dashboard/_dashboard.html", **context(views()))

@@ -22,7 +22,7 @@ from projections.health import HEALTHS
 from projections.queries import accountability, board
 from tracker import clock
 from tracker.errors import Invalid, NotAllowed
-from web.access import overseers_only
+from web.access import overview_readers_only
 from web.blueprints.accountability import columns
 from web.blueprints.audit import HISTORY_FILTERS
 from web.exports import csv_download, download
@@ -82,7 +82,7 @@ def board_csv() -> Response:
 
 
 @bp.route("/accountability-departments.csv")
-@overseers_only
+@overview_readers_only
 def accountability_departments() -> Response:
     catch_up()
     figures = [f for f, _, _ in columns("department")]
@@ -92,7 +92,7 @@ def accountability_departments() -> Response:
 
 
 @bp.route("/accountability-owners.csv")
-@overseers_only
+@overview_readers_only
 def accountability_owners() -> Response:
     catch_up()
     figures = [f for f, _, _ in columns("owner")]

@@ -42,6 +42,11 @@ def _context(section: str = "") -> dict[str, Any]:
     }
 
 
+def plan_context(section: str = "") -> dict[str, Any]:
+    """The plan page's context, for forms of other blueprints that answer with it."""
+    return _context(section)
+
+
 @bp.route("/")
 @login_required
 def index() -> str:

@@ -14,7 +14,7 @@ from projections.queries import accountability, board, burnup, celebrations, dir
 from projections.queries import roadblocks
 from tracker import clock
 from web import charts
-from web.access import overseers_only
+from web.access import overview_readers_only
 from web.blueprints.kpis import kpi_panels
 from web.render import page_or_fragment
 from web.services import catch_up, views
@@ -24,7 +24,7 @@ bp = Blueprint("report", __name__, url_prefix="/report")
 
 
 @bp.route("/")
-@overseers_only
+@overview_readers_only
 def index() -> str:
     catch_up()
     db = views()

@@ -15,7 +15,7 @@ from projections.queries import board, directory
 from projections.queries.timeline import timeline_page
 from tracker import clock
 from web import charts
-from web.access import overseers_only
+from web.access import overview_readers_only
 from web.kinds import kind_labels, kind_options
 from web.params import day_error, whole_number
 from web.render import page_or_fragment, wants_fragment
@@ -40,7 +40,7 @@ def read_filters() -> tuple[dict[str, str], dict[str, str]]:
 
 
 @bp.route("/")
-@overseers_only
+@overview_readers_only
 def index() -> str:
     catch_up()
     db = views()
@@ -81,7 +81,7 @@ def _options(db: Database) -> dict[str, Any]:
 
 
 @bp.route("/chart")
-@overseers_only
+@overview_readers_only
 def chart() -> str:
     """One row per commitment: original and current due dates, slips, completions, today."""
     catch_up()
