@@ -100,7 +100,7 @@ def fold(entries: Iterable[Entry], keep: Callable[[Entry], bool]) -> dict[str, d
                 "original_due_date": e["due_date"], "due_date": e["due_date"],
                 "due_date_moves": 0, "progress": 0, "status": "open", "completed_on": None,
                 "due_at_completion": None, "evidence": None, "withdrawn_reason": None,
-                "roadblocks": {},
+                "roadblocks": {}, "contributors": [], "milestones": {},
             }
         c = state[cid]
         c["version"] = entry.version
@@ -126,14 +126,34 @@ def fold(entries: Iterable[Entry], keep: Callable[[Entry], bool]) -> dict[str, d
             c.update({field: after for field, (_, after) in e["changes"].items()})
         elif kind == "MovedToDepartment":
             c["department"] = e["to_department"]
+            if e["to_department"] in c["contributors"]:
+                c["contributors"].remove(e["to_department"])
+        elif kind == "ContributorAdded":
+            c["contributors"].append(e["department"])
+        elif kind == "ContributorRemoved":
+            c["contributors"].remove(e["department"])
+        elif kind in MILESTONE_STATES:
+            milestones = c["milestones"]
+            milestones[e["milestone_id"]] = MILESTONE_STATES[kind]
+            current = [m for m in milestones.values() if m != "removed"]
+            if current:  # progress follows the milestones: the whole percent ticked
+                c["progress"] = 100 * current.count("ticked") // len(current)
     return state
+
+
+# What each milestone event leaves a milestone as.
+MILESTONE_STATES = {"MilestoneAdded": "open", "MilestoneTicked": "ticked",
+                    "MilestoneUnticked": "open", "MilestoneRemoved": "removed"}
 
 
 def board_rows(state: dict[str, dict[str, Any]], today: date) -> list[dict[str, Any]]:
     """The board's rows for these states on `today`, in the board's order."""
     rows = []
     for c in state.values():
-        row = {k: v for k, v in c.items() if k != "roadblocks"}
+        row = {k: v for k, v in c.items() if k not in ("roadblocks", "milestones")}
+        row["contributors"] = ",".join(c["contributors"])
+        current = [m for m in c["milestones"].values() if m != "removed"]
+        row["milestones_total"], row["milestones_ticked"] = len(current), current.count("ticked")
         open_ = [r for r in c["roadblocks"].values() if r["open"]]
         row["open_roadblocks"] = len(open_)
         row["open_help_requests"] = sum(r["help"] for r in open_)

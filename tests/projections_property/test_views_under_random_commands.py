@@ -3,7 +3,8 @@ every step, views caught up incrementally equal views rebuilt from scratch, and 
 each earlier instant (from the temporal view) equals a replay of the log up to that instant.
 
 The state machine is in `machine.py` (its rules in `commitment_rules.py` and
-`organisation_rules.py`, with corrections and reorganisations in `reorganisation_rules.py`, what they draw in `strategies.py`), the replay oracle in `replay.py`.
+`organisation_rules.py`, with corrections and reorganisations in `reorganisation_rules.py`,
+contributing departments and milestones in `collaboration_rules.py`, what they draw in `strategies.py`), the replay oracle in `replay.py`.
 The first test also checks that every command was both carried out and refused; the last tests
 break a view on purpose (in a subclass, production code untouched) and check that the property
 catches it: it is not vacuous.
@@ -20,6 +21,7 @@ from projections.facts import Fact
 from projections.view import View
 from projections.views import all_views
 from projections.views.board import Board
+from tests.projections_property.collaboration_rules import CollaborationRules
 from tests.projections_property.machine import ViewsUnderCommands
 from tests.projections_property.reorganisation_rules import ReorganisationRules
 from tracker.application import CxTracker
@@ -79,6 +81,27 @@ def test_corrections_and_reorganisations_keep_views_equal_to_a_rebuild_and_as_of
     print(sorted(tally.items()))
     assert {c for c, outcome in tally if outcome == "accepted"} >= REORGANISING
     assert {c for c, outcome in tally if outcome != "accepted"} >= REORGANISING
+
+
+COLLABORATING = {
+    "add_contributor", "remove_contributor", "add_milestone", "tick_milestone", "remove_milestone",
+}
+
+
+class ViewsUnderCollaboration(CollaborationRules, ViewsUnderCommands):
+    """The same checks, with contributing departments and milestones among the commands (and
+    moves between departments: a commitment moved to a department that contributes to it)."""
+
+
+def test_contributors_and_milestones_keep_views_equal_to_a_rebuild_and_as_of_to_a_replay() -> None:
+    ViewsUnderCommands.tally.clear()
+    run_state_machine_as_test(ViewsUnderCollaboration,
+                              settings=settings(PROFILE, max_examples=60))
+    tally = ViewsUnderCommands.tally
+    print(sorted(tally.items()))
+    assert {c for c, outcome in tally if outcome == "accepted"} >= COLLABORATING
+    assert {c for c, outcome in tally if outcome != "accepted"} >= COLLABORATING
+    assert tally[("move_commitment", "accepted")]
 
 
 class OnSqliteFiles(ViewsUnderCommands):

@@ -57,8 +57,10 @@ def recount(db: Database) -> dict[tuple[str, str], dict[str, Any]]:
             add([(r["helped_by"], ALL)], helped=1)
         if r["resolved_by"] is not None and r["resolved_by"] != r["owner_id"]:
             add([(r["department"], r["resolved_by"]), (ALL, r["resolved_by"])], helped=1)
+    for c in db.query("SELECT * FROM accountability_contributors"):
+        add([(c["department"], ALL)], contributed=1)
     counted = ("made", "kept", "kept_on_original", "late", "withdrawn", "moves", "days_slipped",
-               "handovers_in", "handovers_out", "raised", "resolved", "helped")
+               "handovers_in", "handovers_out", "raised", "resolved", "helped", "contributed")
     return {
         k: {**{c: figures[c] for c in counted},
             "median_days_to_resolve": (pytest.approx(statistics.median(durations[k]))

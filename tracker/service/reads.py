@@ -40,6 +40,7 @@ class Reads(ServiceBase):
                         for kind in ("department", "journey", "kpi")},
             "measurements": {k: {d.isoformat(): v for d, v in sorted(m.items())}
                              for k, m in plan.measurements.items()},
+            "overview_readers": list(plan.overview_readers),
             "version": plan.version,
         }
 
@@ -51,5 +52,7 @@ class Reads(ServiceBase):
             "original_due_date": c.original_due_date, "journey": c.journey, "kpi": c.kpi,
             "progress": c.progress, "status": c.status, "completed_on": c.completed_on,
             "roadblocks": [asdict(r) for r in c.roadblocks.values()],
+            "contributors": list(c.contributors),
+            "milestones": [asdict(m) for m in c.current_milestones()],
             "version": c.version,
         }
