@@ -16,9 +16,10 @@ from hypothesis.stateful import rule
 
 from tests.projections_property.harness import COMMITMENTS, CommandHarness
 from tests.projections_property.strategies import (
-    ACTORS, ADMINS, HELPERS, MOVES, REASONS, VERSIONS, WAITS, mostly, weighted,
+    ACTORS, ADMINS, CCO, HELPERS, MOVES, REASONS, VERSIONS, WAITS, mostly, weighted,
 )
 from tracker.domain import member_id
+from tracker.errors import DomainError
 
 MILESTONE_TEXTS = mostly(st.sampled_from(["Pilot live", "Training done", "Élan — ü ✓"]), "ok", "")
 # "named" stands for one the commitment has now (contributor or milestone), when it has any.
@@ -36,6 +37,17 @@ class CollaborationRules(CommandHarness):
         if drawn != "named":
             return drawn
         known = sorted(self.collaboration.get((kind, commitment), set()))
+        if not known:  # set one up (as the CCO, not tallied), so removals and ticks find one
+            try:
+                if kind == "milestone":
+                    self.app.add_milestone(member_id(CCO), commitment, text="Set up to act on")
+                    known = [self.app.repository.get(commitment).current_milestones()[-1].id]
+                else:
+                    known = [self.department("first other", commitment)]
+                    self.app.add_contributor(member_id(CCO), commitment, department=known[0])
+                self._note(kind, commitment, known[0], True)
+            except DomainError:
+                pass
         return known[0] if known else ("M1" if kind == "milestone" else "first other")
 
     def _note(self, kind: str, commitment: UUID, name: str, present: bool) -> None:

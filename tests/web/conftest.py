@@ -104,7 +104,7 @@ def client_for(flask_app: Flask):  # type: ignore[no-untyped-def]
 
 
 def post_form(client: FlaskClient, path: str, data: dict[str, str], *, htmx: bool = False,
-              page: str = "/plan") -> "object":
+              page: str = "/plan/") -> "object":
     """POST a form with a valid CSRF token taken from `page` (as a browser would)."""
     token = csrf_token(client, page)
     headers = {"HX-Request": "true"} if htmx else {}
