@@ -2,7 +2,8 @@
 that call for a notice (help asked, handovers, resolutions, celebrations, @mentions), every
 notice issued with its delivery and reading, and each member's notice preferences.
 
-- `nudge_commitments.last_check_in_at`: when the commitment was made or last reported progress;
+- `nudge_commitments.last_check_in_at`: when the commitment was made or last reported progress
+  (ticking or unticking a milestone is reporting progress on a commitment that has them);
   a check-in is due once its cadence (its own, else the plan's) has passed since then.
 - `nudge_triggers`: one row per event that tells somebody something, with the recipient member
   (`recipient_id`) or the department whose leads are told (`department`).
@@ -30,7 +31,7 @@ MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9._%+-]+(?:@[A-Za-z0-9-]+(?:\.[A-Za-
 
 class Nudges(View):
     name = "nudges"
-    version = 1
+    version = 2  # 2: milestone ticks are check-ins
     tables = ("nudge_settings", "nudge_commitments", "nudge_triggers", "notices",
               "notice_preferences")
 
@@ -88,6 +89,12 @@ class Nudges(View):
         self._mentions(db, fact, d["description"])
 
     def on_commitment_ProgressReported(self, db: Database, fact: Fact) -> None:
+        self._set(db, fact, "last_check_in_at = ?", fact.instant)
+
+    def on_commitment_MilestoneTicked(self, db: Database, fact: Fact) -> None:
+        self._set(db, fact, "last_check_in_at = ?", fact.instant)
+
+    def on_commitment_MilestoneUnticked(self, db: Database, fact: Fact) -> None:
         self._set(db, fact, "last_check_in_at = ?", fact.instant)
         self._mentions(db, fact, fact.data["note"])
 

@@ -27,7 +27,8 @@ TEXT_LIMIT = 160  # free text longer than this is cut short in the summary (deta
 
 class Timeline(View):
     name = "timeline"
-    version = 3  # 3: department_name (as it was then); corrections and reorganisations
+    version = 4  # 3: department_name (as it was then); corrections and reorganisations;
+    # 4: summaries of contributors, milestones and the overview's readers
     tables = ("timeline", "timeline_commitments")
 
     def __init__(self) -> None:
@@ -301,6 +302,19 @@ SUMMARIES: dict[str, Describe] = {
     "commitment.MovedToDepartment": lambda look, d, s: (
         f"Moved from {look.department(d['from_department'])} to"
         f" {look.department(d['to_department'])}: {_cut(d['reason'])}"),
+    "commitment.ContributorAdded": lambda look, d, s: (
+        f"{look.department(d['department'])} now contributes"),
+    "commitment.ContributorRemoved": lambda look, d, s: (
+        f"{look.department(d['department'])} no longer contributes"),
+    "commitment.MilestoneAdded": lambda look, d, s: (
+        f"Milestone {d['milestone_id']} added: {_cut(d['text'])}"),
+    "commitment.MilestoneTicked": lambda look, d, s: f"Milestone {d['milestone_id']} ticked",
+    "commitment.MilestoneUnticked": lambda look, d, s: f"Milestone {d['milestone_id']} unticked",
+    "commitment.MilestoneRemoved": lambda look, d, s: f"Milestone {d['milestone_id']} removed",
+    "plan.OverviewAccessChanged": lambda look, d, s: (
+        "Overview pages open to "
+        + (", ".join(ROLE_TITLES.get(r, r).lower() + "s" for r in d["readers"]) or "the CCO only")
+        + f": {_cut(d['reason'])}"),
     "member.Registered": lambda look, d, s: f"Member registered: {d['name']} ({d['email']})",
     "member.RoleGranted": lambda look, d, s: f"{s['name']} granted the role {_role(look, d)}",
     "member.RoleRevoked": lambda look, d, s: (

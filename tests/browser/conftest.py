@@ -36,6 +36,7 @@ EMAILS = {
     "ceo": "ceo@example.com",
     "support_lead": "lead.customer-service@example.com",
     "it_lead": "lead.it@example.com",
+    "sales_lead": "lead.sales@example.com",
     "auditor": "auditor@example.com",
 }
 
