@@ -90,13 +90,13 @@ class Nudges(View):
 
     def on_commitment_ProgressReported(self, db: Database, fact: Fact) -> None:
         self._set(db, fact, "last_check_in_at = ?", fact.instant)
+        self._mentions(db, fact, fact.data["note"])
 
     def on_commitment_MilestoneTicked(self, db: Database, fact: Fact) -> None:
         self._set(db, fact, "last_check_in_at = ?", fact.instant)
 
     def on_commitment_MilestoneUnticked(self, db: Database, fact: Fact) -> None:
         self._set(db, fact, "last_check_in_at = ?", fact.instant)
-        self._mentions(db, fact, fact.data["note"])
 
     def on_commitment_CheckInCadenceSet(self, db: Database, fact: Fact) -> None:
         self._set(db, fact, "check_in_days = ?", fact.data["days"])

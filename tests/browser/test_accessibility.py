@@ -45,7 +45,13 @@ def test_the_signed_out_pages_pass_axe(open_page: OpenPage, axe: Axe) -> None:
 def test_a_department_leads_pages_and_their_updates_pass_axe(open_page: OpenPage, axe: Axe) -> None:
     page = open_page("support_lead")
     visit(page, axe, [("lead board", "/board/"), ("lead roadblocks", "/roadblocks/"),
-                      ("lead celebrations", "/celebrations/"), ("lead KPIs", "/kpis/"), ("lead plan", "/plan/")])
+                      ("lead celebrations", "/celebrations/"), ("lead KPIs", "/kpis/"), ("lead plan", "/plan/"),
+                      ("lead dashboard", "/dashboard/"), ("lead accountability", "/accountability/"),
+                      ("lead report", "/report/"), ("sales board, contributed to", "/board/?department=sales")])
+    page.goto("/board/?department=sales")
+    page.get_by_role("link", name="Add a roadmap check to every quote above $20k", exact=True).click()
+    page.evaluate(OPEN_EVERY_FOLD)
+    axe.check(page, "commitment with milestones, as a contributing lead's page")
     page.goto("/board/")
     page.evaluate(OPEN_EVERY_FOLD)
     axe.check(page, "lead board with every fold open")

@@ -22,7 +22,8 @@ PAGES = {
     "cco": ["/dashboard/", "/board/", "/roadblocks/", "/timeline/", "/timeline/chart", "/accountability/",
             "/accountability/?columns=all", "/kpis/", "/report/", "/celebrations/", "/plan/", "/members/",
             "/commitments/new", "/import/", "/account/tokens/"],
-    "support_lead": ["/board/", "/roadblocks/", "/commitments/new", "/celebrations/"],
+    "support_lead": ["/board/", "/roadblocks/", "/commitments/new", "/celebrations/", "/dashboard/",
+                     "/accountability/", "/board/?department=sales"],
     "auditor": ["/audit/history", "/audit/as-of?day=2026-10-01", "/audit/as-of/board?day=2026-10-01",
                 "/audit/as-of/accountability?day=2026-10-01", "/audit/diff?fromday=2026-09-01&today=2026-10-01"],
 }
@@ -55,6 +56,10 @@ def test_every_page_is_valid_html(open_page: OpenPage, tmp_path: Path) -> None:
             page.locator("article.commitment h3 a").first.click()
             expect(page.get_by_role("heading", level=1)).to_be_visible()
             save(page, tmp_path, "commitment", page.url)
+            page.goto("/board/?department=sales")  # a cross-functional one with milestones
+            page.get_by_role("link", name="Add a roadmap check to every quote above $20k", exact=True).click()
+            expect(page.get_by_role("heading", level=1)).to_be_visible()
+            save(page, tmp_path, "commitment-milestones", page.url)
     pages = sorted(tmp_path.glob("*.html"))
     result = subprocess.run([java, "-jar", str(vnu_jar()), "--errors-only", "--format", "json", *map(str, pages)],
                             capture_output=True, text=True, timeout=300, check=False)  # exits 1 on errors
