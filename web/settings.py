@@ -37,6 +37,7 @@ DEFAULTS: dict[str, Any] = {
     "CELEBRATIONS_PAGE_SIZE": 30,
     "COMMITMENT_STORY_LIMIT": 500,  # events on a commitment's page (the timeline has the rest)
     "TIMELINE_CHART_LIMIT": 300,  # rows of the commitment timeline chart
+    "BOARD_GROUP_SHOWN": 8,  # cards per health on a board before "Show all" (a health asked: all)
     "AT_RISK_SHOWN": 12,  # the dashboard's at-risk commitments (now and as of an instant)
     "ROADBLOCKS_SHOWN": 10,  # the dashboard's roadblocks open longest (now and then)
     "WINS_SHOWN": 6,  # the dashboard's latest wins

@@ -133,18 +133,34 @@ def show(commitment_id: UUID) -> str:
 @bp.route("/<uuid:commitment_id>/actions")
 @login_required
 def actions(commitment_id: UUID) -> str:
-    """A card's action forms alone, for a card that an htmx answer sent without them (they are
-    most of its weight): loaded when its "Actions" opens."""
+    """A card's action forms alone, for a card on a board (or an htmx answer) sent without them
+    (they are most of its weight): loaded when its "Actions" opens."""
+    return _actions(commitment_id, page=False)
+
+
+@bp.route("/<uuid:commitment_id>/act")
+@login_required
+def act(commitment_id: UUID) -> str:
+    """The same as a page, for a board without JavaScript (the link in a card's "Actions"): the
+    card with its forms, which return to `next`."""
+    return _actions(commitment_id, page=True)
+
+
+def _actions(commitment_id: UUID, page: bool) -> str:
     require_reader()
     catch_up()
     db = views()
     view = "detail" if request.args.get("view") == "detail" else ""
     back = same_site_path(request.args.get("next")) or url_for("commitments.show", commitment_id=commitment_id)
     c = _commitment(db, commitment_id)
-    return render_template(
-        "commitments/_card.html", actions_only=True, c=c, detail=bool(view), view=view, back=back,
-        open_roadblocks=open_roadblocks_by_commitment(db, commitment_id=c["id"]), **card_options(db),
-    )
+    context = {"c": c, "view": view, "back": back, **card_options(db),
+               "open_roadblocks": open_roadblocks_by_commitment(db, commitment_id=c["id"])}
+    if page:
+        return render_template("commitments/actions.html", detail=False, actions_page=True,
+                               **context, **hand_over_choices(db))
+    if request.args.get("members"):  # a board's card: fill the page's (empty) list of members
+        context.update(hand_over_choices(db))
+    return render_template("commitments/_card.html", actions_only=True, detail=bool(view), **context)
 
 
 # Actions
