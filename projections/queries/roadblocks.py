@@ -72,16 +72,13 @@ def oldest_open(
     """The `limit` open roadblocks open longest (most days open first, then in the order raised)
     and how many are open in all; with `asking_help`, only those where another department's help
     was asked. Only the rows shown are shaped."""
-    # Pick the rows shown first, so names and help requests are looked up for them only. The
-    # log is in time order, so the order raised (position) is the order of days open: the first
-    # `limit` entries of the partial index of open roadblocks, however many are open (thousands
-    # after years, since some are never resolved), not a sort of all of them.
-    order = "ORDER BY r.position"
+    # Pick the rows shown first, so names and help requests are looked up for them only.
+    order = "ORDER BY min(substr(r.raised_at, 1, 10), :today), r.position"
     where = "r.resolved_at IS NULL" + (_ASKING_HELP if asking_help else "")
     rows = [_shaped(row, today) for row in db.query(
-        _SELECT + " WHERE r.position IN (SELECT r.position FROM roadblocks r INDEXED BY roadblocks_open"
+        _SELECT + " WHERE r.position IN (SELECT r.position FROM roadblocks r"
         f" WHERE {where} {order} LIMIT :limit) {order}",
-        {"limit": limit},
+        {"today": today.isoformat(), "limit": limit},
     )]
     total = db.execute(f"SELECT count(*) FROM roadblocks r WHERE {where}").fetchone()[0]
     return rows, total
