@@ -51,7 +51,7 @@ def dom_elements(port: int, cookies: dict[str, str], path: str) -> int:
         context.add_cookies([{"name": k, "value": v, "domain": HOST, "path": "/"}
                              for k, v in cookies.items()])
         page = context.new_page()
-        page.goto(f"http://{HOST}:{port}{path}")
+        page.goto(f"http://{HOST}:{port}{path}", timeout=600_000)  # the old boards took minutes
         count = int(page.evaluate("document.querySelectorAll('*').length"))
         browser.close()
     return count

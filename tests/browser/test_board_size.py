@@ -2,7 +2,7 @@
 department's, as Chromium builds them, hold fewer than 1,500 elements. The organisation is the
 benchmark generator's (50 departments, people joining and leaving, years of commitments) at
 3,000 events, where the CCO's board used to show every department's cards with all their forms
-(~19,000 elements) and one department's board ~1,900."""
+(~40,000 elements, 198 cards) and the busiest department's board ~2,450 (10 cards)."""
 
 from __future__ import annotations
 
