@@ -334,6 +334,7 @@ PAGES: dict[str, Page] = {
     "roadblocks.index": Page(_fixed("/roadblocks/"), _signed_in(READERS)),
     "commitments.show": Page(lambda w: f"/commitments/{_commitment(w)}", _signed_in(READERS)),
     "commitments.actions": Page(lambda w: f"/commitments/{_commitment(w)}/actions", _signed_in(READERS)),
+    "commitments.act": Page(lambda w: f"/commitments/{_commitment(w)}/act", _signed_in(READERS)),
     "kpis.index": Page(_fixed("/kpis/"), _signed_in(READERS)),
     "celebrations.index": Page(_fixed("/celebrations/"), _signed_in(READERS)),
     "plan.index": Page(_fixed("/plan/"), _signed_in(READERS)),
