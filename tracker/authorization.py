@@ -126,6 +126,18 @@ def require_commitment_party(member: Member, commitment: Commitment) -> None:
         raise NotAllowed("only the commitment's department, a department asked for help, or the CCO")
 
 
+def may_publish_patterns(roles: Roles, member_id: object, publishers: Iterable[object]) -> bool:
+    """The CCO, or an active department lead whom the CCO allowed to publish patterns (the
+    pattern library's publishers). Losing every lead role ends the right without an event."""
+    return roles.is_cco or (bool(roles.lead_departments) and member_id in set(publishers))
+
+
+def require_pattern_publisher(member: Member, publishers: Iterable[object]) -> None:
+    """Publish or revise a pattern: the CCO or an allowed lead."""
+    if not may_publish_patterns(Roles.of(member), member.id, publishers):
+        raise NotAllowed("only the CCO and the leads she allows may publish or revise patterns")
+
+
 def require_writer(member: Member) -> None:
     """Any CCO or department lead (celebrations cross silos on purpose)."""
     if not Roles.of(member).can_write:
@@ -149,7 +161,8 @@ def require_auditor(roles: Roles) -> None:
 
 
 __all__ = [
-    "AUDITOR", "CCO", "EXECUTIVE", "LEAD", "Roles", "can_act_for", "is_cco", "require_active",
-    "require_auditor", "require_cco", "require_commitment_party", "require_department_writer",
+    "AUDITOR", "CCO", "EXECUTIVE", "LEAD", "Roles", "can_act_for", "is_cco", "may_publish_patterns",
+    "require_active", "require_auditor", "require_cco", "require_commitment_party",
+    "require_department_writer", "require_pattern_publisher",
     "require_overseer", "require_reader", "require_roadblock_party", "require_writer",
 ]

@@ -84,6 +84,8 @@ class Timeline(View):
             subject = _notice_subject(db, fact, look)
             commitment_id = subject.get("commitment_id")
             department, title = subject.get("department"), subject.get("title")
+        elif fact.aggregate in ("pattern", "library"):  # the pattern library (patterns view first)
+            subject = {"name": look.pattern(fact.aggregate_id)} if fact.aggregate == "pattern" else {}
         else:
             subject = {"name": look.member(fact.aggregate_id)}
         describe = SUMMARIES.get(fact.key)
@@ -186,6 +188,11 @@ class _Lookup:
 
     def kpi(self, key: object) -> str:
         return self._name(KPI_NAME, key)
+
+    def pattern(self, pattern_id: object) -> str:
+        """A pattern's title now (not remembered: a revision may change it)."""
+        row = self.db.execute("SELECT title FROM patterns WHERE id = ?", [str(pattern_id)]).fetchone()
+        return row[0] if row is not None else str(pattern_id)
 
 
 DEPARTMENT_NAME = "SELECT name FROM departments WHERE slug = ?"
@@ -301,6 +308,19 @@ SUMMARIES: dict[str, Describe] = {
     "commitment.MovedToDepartment": lambda look, d, s: (
         f"Moved from {look.department(d['from_department'])} to"
         f" {look.department(d['to_department'])}: {_cut(d['reason'])}"),
+    "pattern.Published": lambda look, d, s: f"Pattern published: {_cut(d['title'])}",
+    "pattern.Revised": lambda look, d, s: (
+        f"Pattern revised: {_cut(d['title'])}: {_cut(d['reason'])}"),
+    "pattern.Retired": lambda look, d, s: f"Pattern retired: {_cut(s['name'])}: {_cut(d['reason'])}",
+    "library.PublisherGranted": lambda look, d, s: (
+        f"{look.member(d['member'])} may publish patterns"),
+    "library.PublisherRevoked": lambda look, d, s: (
+        f"{look.member(d['member'])} may no longer publish patterns"),
+    "library.Opened": lambda look, d, s: "Pattern library opened",
+    "commitment.PatternCited": lambda look, d, s: (
+        f"Cites the pattern {_cut(look.pattern(d['pattern_id']))}"),
+    "commitment.PatternUncited": lambda look, d, s: (
+        f"No longer cites the pattern {_cut(look.pattern(d['pattern_id']))}"),
     "member.Registered": lambda look, d, s: f"Member registered: {d['name']} ({d['email']})",
     "member.RoleGranted": lambda look, d, s: f"{s['name']} granted the role {_role(look, d)}",
     "member.RoleRevoked": lambda look, d, s: (

@@ -21,6 +21,7 @@ from tracker.application import CxTracker
 from tracker.demo import catalogue
 from tracker.demo.back_office import BACK_OFFICE
 from tracker.demo.front_office import FRONT_OFFICE
+from tracker.demo.patterns import plan_patterns
 from tracker.demo.pledge import Pledge
 from tracker.demo.setup import plan_setup
 from tracker.demo.story import plan_commitments
@@ -60,6 +61,7 @@ def plan(today: date, password: str = DEFAULT_PASSWORD) -> list[Step]:
     timeline = Timeline(Calendar(today, Random(RANDOM_SEED)))
     plan_setup(timeline, password)
     plan_commitments(timeline, PLEDGES)
+    plan_patterns(timeline)
     return timeline.steps()
 
 

@@ -4,10 +4,12 @@ from tracker.domain.base import DateAsISO, TrackerAggregate
 from tracker.domain.commitment import Commitment, Roadblock
 from tracker.domain.member import Member, member_id
 from tracker.domain.notice import Notice, notice_id
+from tracker.domain.pattern import Pattern, PatternLibrary, pattern_library_id
 from tracker.domain.plan import Kpi, Plan, plan_id
 
 __all__ = [
-    "Commitment", "DateAsISO", "Kpi", "Member", "Notice", "Plan", "Roadblock", "TrackerAggregate",
+    "Commitment", "DateAsISO", "Kpi", "Member", "Notice", "Pattern", "PatternLibrary", "Plan",
+    "Roadblock", "TrackerAggregate", "pattern_library_id",
     "event_keys", "member_id", "notice_id", "plan_id",
 ]
 
