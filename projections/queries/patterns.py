@@ -9,6 +9,7 @@ from uuid import UUID
 
 from sqlite_utils import Database
 
+from projections.health import health_sql
 from projections.queries.board import ORDER_BY, rows, with_health
 from projections.views.patterns import search_text
 
@@ -121,17 +122,22 @@ def publisher_ids(db: Database) -> set[str]:
 
 def library_as_of(db: Database, t: str) -> list[dict[str, Any]]:
     """Every pattern published by t, in the version current at t, with `retired` (whether it
-    was retired by then) and `citing`: the ids of the commitments citing it at t."""
+    was retired by then) and `citing`: the commitments citing it at t (id, title, department
+    as they were then, and health judged on t's UTC date)."""
     found = _decoded(rows(db, (
         "SELECT v.*, p.retired_at FROM pattern_versions v JOIN patterns p ON p.id = v.pattern_id"
         " WHERE v.revision = (SELECT max(w.revision) FROM pattern_versions w"
         "   WHERE w.pattern_id = v.pattern_id AND w.at <= :t)"
         " ORDER BY v.title COLLATE NOCASE, v.pattern_id"), {"t": t}))
-    cites: dict[str, list[str]] = {}
-    for pid, cid in db.execute(
-            "SELECT pattern_id, commitment_id FROM pattern_citations WHERE cited_at <= ?"
-            " AND (uncited_at IS NULL OR uncited_at > ?) ORDER BY position", [t, t]).fetchall():
-        cites.setdefault(pid, []).append(cid)
+    cites: dict[str, list[dict[str, Any]]] = {}
+    for row in rows(db, (
+            "SELECT c.pattern_id, h.commitment_id AS id, h.title, h.department,"
+            f" {health_sql(':today', 'h.')} AS health"
+            " FROM pattern_citations c JOIN commitment_history h ON h.commitment_id = c.commitment_id"
+            " AND h.valid_from <= :t AND (h.valid_to IS NULL OR h.valid_to > :t)"
+            " WHERE c.cited_at <= :t AND (c.uncited_at IS NULL OR c.uncited_at > :t)"
+            " ORDER BY c.position"), {"t": t, "today": t[:10]}):
+        cites.setdefault(row.pop("pattern_id"), []).append(row)
     for row in found:
         del row["retired_at"]
         row["citing"] = cites.get(row["pattern_id"], [])
@@ -151,3 +157,16 @@ def changes_between(db: Database, a: str, b: str) -> list[dict[str, Any]]:
         " UNION ALL SELECT 'retired', id, title, revision, retired_reason, retired_at"
         " FROM patterns WHERE retired_at > :a AND retired_at <= :b ORDER BY at"), {"a": a, "b": b})
     return found
+
+
+def citations_between(db: Database, a: str, b: str) -> list[dict[str, Any]]:
+    """Commitments that cited (or stopped citing) a pattern after a and by b, in time order."""
+    return rows(db, (
+        "SELECT * FROM (SELECT 'cited' AS kind, c.commitment_id, c.pattern_id, c.cited_at AS at,"
+        "   c.position FROM pattern_citations c WHERE c.cited_at > :a AND c.cited_at <= :b"
+        " UNION ALL SELECT 'uncited', c.commitment_id, c.pattern_id, c.uncited_at, c.position"
+        "   FROM pattern_citations c WHERE c.uncited_at > :a AND c.uncited_at <= :b) x"
+        " JOIN (SELECT id AS cid, title AS commitment_title, department FROM commitments) k"
+        "   ON k.cid = x.commitment_id"
+        " JOIN (SELECT id AS pid, title AS pattern_title FROM patterns) p ON p.pid = x.pattern_id"
+        " ORDER BY x.at, x.position"), {"a": a, "b": b})

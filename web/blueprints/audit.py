@@ -134,6 +134,14 @@ def as_of_accountability() -> tuple[str, int]:
                   owners_shown=None if request.args.get("owners") == "all" else shown("OWNERS_SHOWN"))
 
 
+@bp.route("/as-of/patterns")
+@auditors_only
+def as_of_patterns() -> tuple[str, int]:
+    """The pattern library as it stood then: each pattern in its version then, with the
+    commitments citing it then (titles as they were then)."""
+    return _as_of("audit/as_of_patterns.html", ())
+
+
 @bp.route("/diff")
 @auditors_only
 def diff() -> tuple[str, int]:
