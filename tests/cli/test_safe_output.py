@@ -112,6 +112,8 @@ TEXT_RUNS: dict[str, list[list[str]] | None] = {
     # Its real run records notices; test_what_members_typed_is_still_there_escaped makes it.
     "cx-tracker remind": [["remind", "--dry-run", "--at", "2026-03-05T09:00:00+00:00"]],
     "cx-tracker plan show": [["plan", "show"]],
+    "cx-tracker patterns list": [["patterns", "list", "--retired"]],
+    "cx-tracker patterns show": None,  # test_patterns_show_escapes_what_members_typed (tests/patterns)
     # Covered by tests of their own below (they need a fresh directory or a member to act on).
     "cx-tracker init": None, "cx-tracker user add": None, "cx-tracker user grant": None,
     "cx-tracker user revoke": None, "cx-tracker user deactivate": None, "cx-tracker backup": None,

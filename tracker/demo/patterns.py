@@ -142,8 +142,7 @@ def plan_patterns(timeline: Timeline) -> None:
     for key, offset, actor, reason, changes in REVISIONS:
         timeline.add(cal.at(offset, 14, 10), _revise(key, actor, reason, changes, ids))
     for key, offset, reason in RETIREMENTS:
-        timeline.add(cal.at(offset, 15, 40), lambda c, key=key, reason=reason: c.app.retire_pattern(
-            c.member(CCO), ids[key], reason=reason))  # type: ignore[arg-type]
+        timeline.add(cal.at(offset, 15, 40), _retire(key, reason, ids))
     n = 0
     for key, commitments in CITATIONS:
         for commitment in commitments:
@@ -169,6 +168,10 @@ def _revise(key: str, actor: str, reason: str, changes: dict[str, object],
         return c.app.revise_pattern(c.member(actor), ids[key], reason=reason,  # type: ignore[arg-type]
                                     **{**content, **changes})
     return act
+
+
+def _retire(key: str, reason: str, ids: dict[str, object]) -> Action:
+    return lambda c: c.app.retire_pattern(c.member(CCO), ids[key], reason=reason)  # type: ignore[arg-type]
 
 
 def _cite(key: str, commitment: str, ids: dict[str, object]) -> Action:

@@ -156,8 +156,8 @@ class PatternCommands(ServiceBase):
 
 def _keys(given: Iterable[str], kept: list[str], require: Any) -> list[str]:
     keys: list[str] = []
-    for key in given:
-        key = str(key).strip()
+    for given_key in given:
+        key = str(given_key).strip()
         if not key or key in keys:
             continue
         if key not in kept:
