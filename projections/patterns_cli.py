@@ -72,7 +72,7 @@ def show_pattern(data_dir: str | None, pattern_id: str, revision: int | None) ->
     for link in shown["links"]:
         echo(f"Link: {link['label']} <{link['url']}>")
     echo("")
-    for line in shown["text"].splitlines():
+    for line in shown["text"].split("\n"):  # not splitlines: a typed \r stays visible
         echo(line)
     echo("")
     echo("Versions:")

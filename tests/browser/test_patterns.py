@@ -110,6 +110,7 @@ def test_the_pattern_pages_are_photographed_and_fit_a_phone(open_page: OpenPage,
     expect(camera.page.get_by_role("heading", name="Versions")).to_be_visible()
     camera.shoot("pattern", phone=True)
     camera.page.get_by_role("link", name="Version 1").click()
+    expect(camera.page.get_by_role("link", name="See the current version")).to_be_visible()
     camera.shoot("pattern-version", phone=True)
     camera.shoot("pattern-new", "/patterns/new", phone=True)
     auditor = Camera(open_page("auditor"), screenshots)
@@ -118,5 +119,6 @@ def test_the_pattern_pages_are_photographed_and_fit_a_phone(open_page: OpenPage,
     lead.page.goto("/patterns/?q=detractor")
     lead.page.locator(".pattern-item a").first.click()
     lead.page.locator(".detail-story a[href^='/commitments/']").first.click()
+    expect(lead.page.get_by_role("heading", name="Patterns applied")).to_be_visible()
     lead.shoot("commitment-with-patterns", phone=True)
     assert camera.faults == [] and auditor.faults == [] and lead.faults == []
