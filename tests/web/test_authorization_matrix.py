@@ -193,6 +193,48 @@ WRITES: dict[str, Write] = {
     "cadence.commitment_cadence": Write(
         _on_commitment("check-in-cadence", {"days": "5"}), WRITERS, "CheckInCadenceSet"),
 }
+
+
+def _pattern(w: World, cited_by: UUID | None = None) -> str:
+    pid = w.tracker.publish_pattern(w.org.cco, title=f"Pattern number {next(_serial)}",
+                                    text="One owner per case.").id
+    if cited_by is not None:
+        w.tracker.cite_pattern(w.org.cco, cited_by, pattern_id=pid)
+    return str(pid)
+
+
+def _library_lead(w: World, allowed: bool = False) -> str:
+    """A fresh IT lead; the pattern library exists (a first grant opens it, an event of its own)."""
+    email = _new_member(w, role="lead", department="it")
+    w.tracker.grant_pattern_publisher(w.org.cco, email)
+    if not allowed:
+        w.tracker.revoke_pattern_publisher(w.org.cco, email)
+    return email
+
+
+def _citation(w: World, cited: bool) -> Prepared:
+    cid = _commitment(w)
+    pid = _pattern(w, cited_by=cid if cited else None)
+    return ("/patterns/uncite" if cited else "/patterns/cite"), {"commitment_id": str(cid), "pattern_id": pid}
+
+
+WRITES.update({
+    "patterns.publish": Write(lambda w: ("/patterns/", {
+        "title": f"Published in the matrix {next(_serial)}", "text": "Reply within the hour.",
+        "journeys": "support", "links": "Script | https://example.com/script"}), CCO, "Published"),
+    "patterns.revise": Write(lambda w: (f"/patterns/{_pattern(w)}/revise", {
+        "title": "Revised in the matrix", "text": "Reply within 30 minutes.", "reason": "Faster"}),
+        CCO, "Revised"),
+    "patterns.retire": Write(lambda w: (f"/patterns/{_pattern(w)}/retire", {"reason": "Superseded"}),
+                             CCO, "Retired"),
+    "patterns.grant_publisher": Write(
+        lambda w: ("/patterns/publishers", {"member": _library_lead(w)}), CCO, "PublisherGranted"),
+    "patterns.revoke_publisher": Write(
+        lambda w: ("/patterns/publishers/revoke", {"member": _library_lead(w, allowed=True)}), CCO,
+        "PublisherRevoked"),
+    "patterns.cite": Write(lambda w: _citation(w, cited=False), WRITERS, "PatternCited"),
+    "patterns.uncite": Write(lambda w: _citation(w, cited=True), WRITERS, "PatternUncited"),
+})
 # Signing in and out change no plan data; tests/web/test_security.py covers them.
 NOT_IN_MATRIX = {"auth.login": "test_security.py", "auth.logout": "test_security.py",
                  # API tokens are no plan data; the API takes bearer tokens, not sessions.
@@ -377,6 +419,13 @@ PAGES: dict[str, Page] = {
     "api.get_kpi": Page(_fixed("/api/v1/kpis/nps"), {r: 401 for r in ROLES}),
     "passwords.change": Page(_fixed("/account/password"), _signed_in({**READERS, "no_role": OK})),
     "passwords.set_with_link": Page(_fixed("/password/set/no-such-link"), {r: 404 for r in ROLES}),
+    "patterns.index": Page(_fixed("/patterns/?q=pattern"), _signed_in(READERS)),
+    "patterns.show": Page(lambda w: f"/patterns/{_pattern(w)}", _signed_in(READERS)),
+    "patterns.version": Page(lambda w: f"/patterns/{_pattern(w)}/v/1", _signed_in(READERS)),
+    "patterns.new": Page(_fixed("/patterns/new"), _signed_in({**{r: REFUSED for r in READERS}, "cco": OK})),
+    "patterns.revise_form": Page(lambda w: f"/patterns/{_pattern(w)}/revise",
+                                 _signed_in({**{r: REFUSED for r in READERS}, "cco": OK})),
+    "audit.as_of_patterns": Page(_fixed("/audit/as-of/patterns?day=2026-03-01"), _signed_in(AUDITORS)),
 }
 
 

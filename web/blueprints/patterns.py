@@ -11,14 +11,14 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from projections.queries import directory
 from projections.queries import patterns as library
 from tracker import authorization, clock
-from tracker.errors import NotFound
+from tracker.errors import Invalid, NotAllowed, NotFound
 from tracker.service.base import Receipt
 from web.access import require_reader
 from web.forms import expected_version, form_value, run_form
@@ -130,6 +130,11 @@ def _content() -> dict[str, Any]:
     }
 
 
+def _require_publisher() -> None:
+    if not may_publish():
+        raise NotAllowed("only the CCO and the leads she allows may publish or revise patterns")
+
+
 def _form_context(p: dict[str, Any] | None) -> dict[str, Any]:
     """The form's pattern and what it shows checked: what was posted (a refused form keeps the
     member's input), else the pattern's current version."""
@@ -147,8 +152,7 @@ def _form_context(p: dict[str, Any] | None) -> dict[str, Any]:
 def new() -> str:
     require_reader()
     catch_up()
-    if not may_publish():
-        abort(403)
+    _require_publisher()
     return render_template("patterns/form.html", **_form_context(None))
 
 
@@ -174,8 +178,9 @@ def revise_form(pattern_id: UUID) -> str:
     require_reader()
     catch_up()
     p = _pattern_or_404(pattern_id)
-    if not may_publish() or p["status"] != "live":
-        abort(403)
+    _require_publisher()
+    if p["status"] != "live":
+        raise Invalid.field("pattern", "is retired: it can no longer be revised")
     return render_template("patterns/form.html", **_form_context(p))
 
 
@@ -249,6 +254,10 @@ def _cite(cite: bool) -> Response:
           else "The commitment no longer cites the pattern.", "success")
     back = same_site_path(request.form.get("next")) or url_for(
         "commitments.show", commitment_id=commitment_id)
+    if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
+        answer = Response("", 200)  # htmx itself loads the commitment's page
+        answer.headers["HX-Location"] = back
+        return answer
     return redirect(back)
 
 
