@@ -162,3 +162,14 @@ def test_links_typed_one_a_line_and_journeys_must_exist(org: Org) -> None:
     with pytest.raises(Invalid) as refused:
         publish(org, journeys=["nowhere"], departments=["nobody"])
     assert set(refused.value.errors) == {"journeys", "departments"}
+
+
+def test_publishing_twice_with_the_same_key_publishes_one_pattern(org: Org) -> None:
+    first = org.app.publish_pattern(org.cco, title="One owner per case", text="One.",
+                                    idempotency_key="form-1")
+    again = org.app.publish_pattern(org.cco, title="One owner per case", text="One.",
+                                    idempotency_key="form-1")
+    other = org.app.publish_pattern(org.cco, title="One owner per case", text="One.",
+                                    idempotency_key="form-2")
+    assert first.id == again.id != other.id
+    assert org.app.repository.get(first.id).version == 1

@@ -180,3 +180,13 @@ def test_stored_markdown_and_titles_cannot_run_script(client_for, web_org):
     assert "<strong>bold</strong>" in page
     assert '<a href="https://example.com/ok" rel="nofollow noopener noreferrer">fine</a>' in page
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page or "&lt;script&gt;alert(&quot;x&quot;)" in page
+
+
+def test_a_publish_form_sent_twice_publishes_one_pattern(client_for, web_org):
+    cco = client_for("cco")
+    form = {"title": "Welcome call in two days", "text": "Call them.", "idempotency_key": "k-1"}
+    first = post_form(cco, "/patterns/", form, page="/patterns/new")
+    second = post_form(cco, "/patterns/", form, page="/patterns/new")
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    assert text(cco.get("/patterns/?q=welcome")).count("Welcome call in two days") == 1

@@ -154,7 +154,8 @@ def _publish(p: PatternSpec, ids: dict[str, object]) -> Action:
     def act(c: Cast) -> object:
         receipt = c.app.publish_pattern(
             c.member(p.by), title=p.title, text=p.text, journeys=p.journeys,
-            departments=p.departments, links=[{"label": lb, "url": u} for lb, u in p.links])
+            departments=p.departments, links=[{"label": lb, "url": u} for lb, u in p.links],
+            idempotency_key=f"demo:{p.key}")  # a deterministic id: the same day, the same log
         ids[p.key] = receipt.id
         return receipt
     return act

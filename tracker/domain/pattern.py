@@ -28,6 +28,8 @@ def pattern_library_id() -> UUID:
 
 class Pattern(TrackerAggregate):
     TOPIC = topic("pattern", "Pattern")
+    # Named so that `Pattern(id=...)` may choose the id (a publish form's idempotency key).
+    id: UUID
 
     class Created(TrackerAggregate.Created):
         TOPIC = topic("pattern", "Created")

@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
-from uuid import UUID
+from uuid import UUID, uuid4, uuid5
 
 from tracker.authorization import require_cco, require_department_writer, require_pattern_publisher
 from tracker.domain import Commitment, Pattern, PatternLibrary, Plan, pattern_library_id, rules
 from tracker.domain.member import LEAD
-from tracker.errors import Invalid, NotFound
+from tracker.domain.base import ID_NAMESPACE
+from tracker.errors import Conflict, Invalid, NotFound
 from tracker.service.base import Receipt, ServiceBase
 
 MAX_TEXT = 8000
@@ -31,12 +32,28 @@ Links = str | Iterable[dict[str, str]] | None
 class PatternCommands(ServiceBase):
     def publish_pattern(
         self, actor: UUID, *, title: str, text: str, journeys: Iterable[str] = (),
-        departments: Iterable[str] = (), links: Links = None,
+        departments: Iterable[str] = (), links: Links = None, idempotency_key: str | None = None,
     ) -> Receipt:
+        """Publish a pattern. With an `idempotency_key` (the form carries a new one each time it
+        is shown; the demo names its patterns), the same actor publishing with the same key again
+        gets the first one's receipt: the key decides the pattern's id."""
         member = self._actor(actor)
         require_pattern_publisher(member, self._publishers())
+        published_id = _published_id(actor, idempotency_key)
+        if published_id is not None and published_id in self.repository:
+            return self._published_already(published_id)
         content = self._content(self._plan(), title, text, journeys, departments, links)
-        return self._store(Pattern(**content, actor=actor))
+        pattern = Pattern(id=published_id or uuid4(), **content, actor=actor)  # type: ignore[call-arg]
+        try:
+            return self._store(pattern)
+        except Conflict:
+            if published_id is None:
+                raise
+            return self._published_already(published_id)
+
+    def _published_already(self, pattern_id: UUID) -> Receipt:
+        found = self._pattern(pattern_id)
+        return Receipt(found.id, found.version, self.head())
 
     def revise_pattern(
         self, actor: UUID, pattern_id: UUID, *, title: str, text: str, reason: str,
@@ -164,6 +181,14 @@ def _keys(given: Iterable[str], kept: list[str], require: Any) -> list[str]:
             require(key)
         keys.append(key)
     return keys
+
+
+def _published_id(actor: UUID, idempotency_key: str | None) -> UUID | None:
+    if not idempotency_key:
+        return None
+    if len(idempotency_key) > 100:
+        raise Invalid.field("idempotency_key", "must be at most 100 characters")
+    return uuid5(ID_NAMESPACE, f"pattern:{actor}:{idempotency_key}")
 
 
 def _pattern_ref(ref: UUID | str) -> UUID:

@@ -9,7 +9,7 @@ leads to publish and cites (`tracker/service/patterns.py`); the page only asks
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -130,6 +130,11 @@ def _content() -> dict[str, Any]:
     }
 
 
+def _publish_command() -> Receipt:
+    return tracker().publish_pattern(current_user.id, **_content(),
+                                     idempotency_key=form_value("idempotency_key") or None)
+
+
 def _require_publisher() -> None:
     if not may_publish():
         raise NotAllowed("only the CCO and the leads she allows may publish or revise patterns")
@@ -144,7 +149,10 @@ def _form_context(p: dict[str, Any] | None) -> dict[str, Any]:
     else:
         chosen = {"journeys": p["journeys"] if p else [], "departments": p["departments"] if p else []}
     links = "\n".join(f"{link['label']} | {link['url']}" for link in p["links"]) if p else ""
-    return {"p": p, "chosen": chosen, "links_text": links, **_names()}
+    # A new key each time the publish form is shown (kept when a refused form comes back), so a
+    # double submit publishes one pattern.
+    key = request.form.get("idempotency_key", "")[:100] or uuid4().hex
+    return {"p": p, "chosen": chosen, "links_text": links, "idempotency_key": key, **_names()}
 
 
 @bp.route("/new")
@@ -160,7 +168,7 @@ def new() -> str:
 @login_required
 def publish() -> Answer:
     return run_form(
-        lambda: tracker().publish_pattern(current_user.id, **_content()),
+        _publish_command,
         page="patterns/form.html", fragment="patterns/form.html",
         context=lambda: _form_context(None), done="The pattern is published.",
         redirect_to=_to_pattern, form_key="pattern",
