@@ -13,15 +13,15 @@ import click
 
 from tracker.cli.common import EXIT_BAD_INPUT, EXIT_REFUSED, data_option, fail, open_existing, reports_errors
 from tracker.cli.output import echo, echo_json
-from tracker.config import uses_sqlite_events
+from tracker.config import DataDir, uses_sqlite_events
 from tracker.integrity.backup import BackupError
 from tracker.integrity.backup import backup as copy_data
 from tracker.integrity.bundle import BundleError, verify_bundle
 from tracker.integrity.export import export_bundle
-from tracker.integrity.ledger import LEDGER_FILE, Ledger
+from tracker.integrity.places import local_leftovers, migrate_local, open_ledger, seals_of
 from tracker.integrity.report import report_lines
 from tracker.integrity.sealing import Diverged, seal_store
-from tracker.integrity.seals import SEALS_FILE, Seal, SealsError, append_new_seal, read_seals
+from tracker.integrity.seals import Seal, SealsError, read_seals
 from tracker.integrity.verify import verify_store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -64,6 +64,13 @@ class Rate:
         echo(f"{self.verb} {self.count:,} events in {seconds:.1f} s{rate}", err=True)
 
 
+def _move_local_records(data: DataDir) -> None:
+    """On PostgreSQL, per-server seals and ledger left by an earlier version go to the shared
+    tables first (said on stderr), so every server seals and verifies against the same ones."""
+    for note in migrate_local(data) if local_leftovers(data) else []:
+        echo(note[0].upper() + note[1:], err=True)
+
+
 def _seal_text(seal: Seal) -> str:
     return (f"Sealed position {seal.position} ({seal.events:,} events) at {seal.sealed_at}: "
             f"chain {seal.chain}")
@@ -83,15 +90,18 @@ def seal(data_dir: str | None, fmt: str) -> None:
     when the log no longer matches what earlier seals recorded.
     """
     with open_existing(data_dir, checked=False) as (data, app):
-        ledger, rate = Ledger(data.path / LEDGER_FILE, create=True), Rate("Sealed")
+        _move_local_records(data)
+        ledger, rate = open_ledger(data, create=True), Rate("Sealed")
+        assert ledger is not None
         try:
             sealed = seal_store(app, ledger, progress=rate)
         finally:
             ledger.close()
-    rate.done()
-    if not append_new_seal(data.path / SEALS_FILE, sealed):
-        echo(f"No new events since the last seal at position {sealed.position}: "
-             f"nothing appended to {SEALS_FILE}", err=True)
+        rate.done()
+        kept = seals_of(data)
+        if not kept.append_new(sealed):
+            echo(f"No new events since the last seal at position {sealed.position}: "
+                 f"nothing appended to {kept.name}", err=True)
     if fmt == "json":
         echo_json(sealed.as_json())
         echo(_seal_text(sealed), err=True)
@@ -118,10 +128,10 @@ def verify(data_dir: str | None, seals_files: tuple[Path, ...], bundle: Path | N
         verification = verify_bundle(bundle, seals, rate)
     else:
         with open_existing(data_dir, checked=False) as (data, app):
-            default = data.path / SEALS_FILE
-            if not seals_files and default.exists():
-                seals = read_seals(default)
-            ledger, rate = Ledger.open_existing(data.path / LEDGER_FILE), Rate("Checked")
+            _move_local_records(data)
+            if not seals_files:
+                seals = seals_of(data).read()
+            ledger, rate = open_ledger(data, create=False), Rate("Checked")
             try:
                 verification = verify_store(app, seals, ledger, rate)
             finally:
@@ -149,6 +159,7 @@ def export(file: Path, data_dir: str | None) -> None:
         fail(f"cannot write {file}: its directory does not exist", EXIT_BAD_INPUT)
     rate = Rate("Exported")
     with open_existing(data_dir, checked=False) as (data, app):
+        _move_local_records(data)
         sealed = export_bundle(app, data, file, rate)
     rate.done()
     echo(f"Wrote {file}: {sealed.events:,} events up to position {sealed.position}, "
