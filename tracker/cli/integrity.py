@@ -4,6 +4,7 @@ the replay bundle, and an online copy of the data directory."""
 from __future__ import annotations
 
 import functools
+import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -13,9 +14,10 @@ import click
 
 from tracker.cli.common import EXIT_BAD_INPUT, EXIT_REFUSED, data_option, fail, open_existing, reports_errors
 from tracker.cli.output import echo, echo_json
-from tracker.config import DataDir, uses_sqlite_events
+from tracker.config import DataDir, module_is_postgres, uses_sqlite_events
 from tracker.integrity.backup import BackupError
 from tracker.integrity.backup import backup as copy_data
+from tracker.integrity import pg_backup
 from tracker.integrity.bundle import BundleError, verify_bundle
 from tracker.integrity.export import export_bundle
 from tracker.integrity.places import local_leftovers, migrate_local, open_ledger, seals_of
@@ -172,21 +174,31 @@ def export(file: Path, data_dir: str | None) -> None:
 @data_option
 @integrity_errors
 def backup(dest: Path, data_dir: str | None) -> None:
-    """Copy the data directory into DEST (new or empty) while it stays in use, then check the
-    copy: SQLite integrity, its chain against its seals, its log a prefix of the live one.
+    """Copy the installation into DEST (new or empty) while it stays in use, then check the copy.
 
-    Refused when the event store is not SQLite (PostgreSQL): the copy would not hold the events.
+    SQLite: the data directory's files, checked (SQLite integrity, its chain against its seals,
+    its log a prefix of the live one). PostgreSQL: pg_dump of the shared schema (custom format,
+    DEST/postgres.dump) and this server's local files; refused, naming the pg_dump command to
+    run, when pg_dump is not installed.
     """
-    if not uses_sqlite_events():
-        fail("the event store is not a SQLite file in the data directory (PERSISTENCE_MODULE "
-             "selects another store, such as PostgreSQL), so a backup of the data directory would "
-             "not hold the events, the only record of the history; nothing was copied. Back the "
-             "event store up with its own tools (for PostgreSQL: pg_dump), or write a verified "
-             "bundle with 'cx-tracker export FILE'", EXIT_REFUSED)
+    shared = module_is_postgres() and not uses_sqlite_events()
+    if not uses_sqlite_events() and not shared:
+        fail("the event store is neither a SQLite file in the data directory nor PostgreSQL "
+             "(PERSISTENCE_MODULE selects another store), so a backup of the data directory "
+             "would not hold the events, the only record of the history; nothing was copied. "
+             "Back the event store up with its own tools, or write a verified bundle with "
+             "'cx-tracker export FILE'", EXIT_REFUSED)
+    if shared and (shutil.which("pg_dump") is None or shutil.which("pg_restore") is None):
+        fail(pg_backup.refusal(dest.absolute()), EXIT_REFUSED)
     rate = Rate("Checked")
+    note = functools.partial(echo, err=True)
     with open_existing(data_dir, checked=False) as (data, app):
+        if shared:
+            _move_local_records(data)  # so the dump holds every seal
         echo(f"Backing up {data.path} into {dest} ...", err=True)
-        report = copy_data(data, app, dest.absolute(), lambda line: echo(line, err=True), rate)
+        report = copy_data(data, app, dest.absolute(), note, rate)
+        if shared:
+            pg_backup.dump_shared_schema(dest.absolute(), report, note)
     if report.verification is not None:
         rate.done()
         for line in report_lines(report.verification)[:-1]:
@@ -197,3 +209,6 @@ def backup(dest: Path, data_dir: str | None) -> None:
         echo(f"FAILED: the backup in {dest} did not pass its checks.")
         raise SystemExit(EXIT_REFUSED)
     echo(f"OK: backup in {dest} ({len(report.files)} files) checked.")
+    if shared:
+        echo(f"Restore the database with pg_restore (docs/deployment.md), then "
+             f"'cx-tracker verify'; {pg_backup.DUMP_FILE} holds every server's shared data.")
