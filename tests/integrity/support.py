@@ -109,6 +109,15 @@ class Store:
             conn.execute(sql_text(statement.format(events="cxtracker_events", position="notification_id")
                                   .replace("?", "%s")), params)
 
+    def replace_in_state(self, position: int, old: str, new: str) -> None:
+        """Edit the stored state's JSON text at `position` (its bytes, as an attacker would)."""
+        if self.env is None:
+            self.tamper("UPDATE {events} SET state = CAST(replace(CAST(state AS TEXT), ?, ?) AS BLOB)"
+                        " WHERE {position} = ?", old, new, position)
+        else:
+            self.tamper("UPDATE {events} SET state = convert_to(replace(convert_from(state, 'UTF8'),"
+                        " ?, ?), 'UTF8') WHERE {position} = ?", old, new, position)
+
     def query(self, statement: str, *params: Any) -> list[tuple[Any, ...]]:
         """Rows of a query on the shared schema (PostgreSQL only)."""
         assert self.env is not None

@@ -58,6 +58,29 @@ def test_a_changed_event_is_named_by_verify(store: Store) -> None:
     assert "position 12" in result.stdout
 
 
+def test_a_deleted_event_is_named_and_a_cut_tail_fails_the_seal(store: Store) -> None:
+    seal = sealed(store)
+    store.tamper("DELETE FROM {events} WHERE {position} = 30")
+    result = cx("verify", "--data", store.data)
+    assert result.exit_code == 1
+    assert "DIVERGENCE at position 30" in result.stdout and "deleted" in result.stdout
+    store.tamper("DELETE FROM {events} WHERE {position} > 300")
+    result = cx("verify", "--data", store.data)
+    assert result.exit_code == 1
+    assert f"the log ends at position 300, before the sealed position {seal['position']}" in result.stdout
+
+
+def test_a_changed_byte_in_a_state_is_named(store: Store) -> None:
+    sealed(store)
+    store.replace_in_state(40, '"', '"', )  # a no-op edit is no change
+    assert cx("verify", "--data", store.data).exit_code == 0
+    store.replace_in_state(40, ':"', ': "x')
+    result = cx("verify", "--data", store.data)
+    assert result.exit_code == 1
+    assert "DIVERGENCE at position 40" in result.stdout
+    assert "differs from the one sealed at this position" in result.stdout
+
+
 def test_a_second_seal_with_no_new_events_appends_nothing(store: Store) -> None:
     first = sealed(store)
     again = cx("seal", "--data", store.data)
