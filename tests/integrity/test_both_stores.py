@@ -170,3 +170,18 @@ def test_a_servers_local_seals_and_ledger_move_into_the_shared_tables(
     assert store.query("SELECT count(*) FROM sealed_events") == [(old_seal.events,)]
     other = cx("verify", "--data", tmp_path / "server-b")  # another server sees the moved seal
     assert other.exit_code == 0, other.output
+
+
+@postgres_only
+def test_a_shared_ledger_altered_by_its_owner_is_reported_by_its_name(store: Store) -> None:
+    """The triggers stop the application and mistakes, not the database's owner: verify still
+    catches a ledger rewritten behind them, and says which ledger and what to do."""
+    sealed(store)
+    store.tamper("ALTER TABLE sealed_events DISABLE TRIGGER USER")
+    store.tamper("UPDATE sealed_events SET digest = sha256(digest) WHERE position = 3")
+    result = cx("verify", "--data", store.data)
+    assert result.exit_code == 1, result.output
+    assert "LEDGER: the shared ledger (table sealed_events) does not agree with the seal" in result.stdout
+    assert "FAILED: the log matches its seals, but the shared ledger (table sealed_events) was " \
+        "altered (it is append-only: restore the schema from a backup" in result.stdout
+    assert "integrity.sqlite3" not in result.stdout

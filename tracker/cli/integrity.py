@@ -21,7 +21,8 @@ from tracker.integrity import pg_backup
 from tracker.integrity.bundle import BundleError, verify_bundle
 from tracker.integrity.export import export_bundle
 from tracker.integrity.places import local_leftovers, migrate_local, open_ledger, seals_of
-from tracker.integrity.report import report_lines
+from tracker.integrity import places
+from tracker.integrity.report import LOCAL, SHARED, report_lines
 from tracker.integrity.sealing import Diverged, seal_store
 from tracker.integrity.seals import Seal, SealsError, read_seals
 from tracker.integrity.verify import verify_store
@@ -125,12 +126,14 @@ def verify(data_dir: str | None, seals_files: tuple[Path, ...], bundle: Path | N
     bundles, 3 when nothing was found but there was no seal to check against (not evidence).
     """
     seals = [s for path in seals_files for s in read_seals(path)]
+    names = LOCAL
     if bundle is not None:
         rate = Rate("Checked")
         verification = verify_bundle(bundle, seals, rate)
     else:
         with open_existing(data_dir, checked=False) as (data, app):
             _move_local_records(data)
+            names = SHARED if places.shared(data) else LOCAL
             if not seals_files:
                 seals = seals_of(data).read()
             ledger, rate = open_ledger(data, create=False), Rate("Checked")
@@ -140,7 +143,7 @@ def verify(data_dir: str | None, seals_files: tuple[Path, ...], bundle: Path | N
                 if ledger is not None:
                     ledger.close()
     rate.done()
-    for line in report_lines(verification):
+    for line in report_lines(verification, names):
         echo(line)
     if not verification.ok:
         raise SystemExit(EXIT_REFUSED)
