@@ -72,7 +72,7 @@ def test_a_deleted_event_is_named_and_a_cut_tail_fails_the_seal(store: Store) ->
 
 def test_a_changed_byte_in_a_state_is_named(store: Store) -> None:
     sealed(store)
-    store.replace_in_state(40, '"', '"', )  # a no-op edit is no change
+    store.replace_in_state(40, '"', '"')  # a no-op edit is no change
     assert cx("verify", "--data", store.data).exit_code == 0
     store.replace_in_state(40, ':"', ': "x')
     result = cx("verify", "--data", store.data)
