@@ -182,6 +182,6 @@ def test_a_shared_ledger_altered_by_its_owner_is_reported_by_its_name(store: Sto
     result = cx("verify", "--data", store.data)
     assert result.exit_code == 1, result.output
     assert "LEDGER: the shared ledger (table sealed_events) does not agree with the seal" in result.stdout
-    assert "FAILED: the log matches its seals, but the shared ledger (table sealed_events) was " \
-        "altered (it is append-only: restore the schema from a backup" in result.stdout
+    assert ("FAILED: the log matches its seals, but the shared ledger (table sealed_events) was "
+            "altered (it is append-only: restore the schema from a backup") in result.stdout
     assert "integrity.sqlite3" not in result.stdout
