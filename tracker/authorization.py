@@ -150,6 +150,12 @@ def require_overseer(roles: Roles) -> None:
         raise NotAllowed("only the chief customer officer, executive viewers and auditors see this overview")
 
 
+def require_scorecard_reader(roles: Roles, member: object, lead: object) -> None:
+    """A scorecard is read by the CCO, executives and auditors, and by its own lead."""
+    if not (roles.is_overseer or (roles.active and str(member) == str(lead))):
+        raise NotAllowed("only the scorecard's lead, the CCO, executives and auditors see it")
+
+
 def require_auditor(roles: Roles) -> None:
     if not roles.can_audit:
         raise NotAllowed("only auditors and the chief customer officer see the audit pages")
@@ -158,5 +164,6 @@ def require_auditor(roles: Roles) -> None:
 __all__ = [
     "AUDITOR", "CCO", "EXECUTIVE", "LEAD", "Roles", "can_act_for", "is_cco", "require_active",
     "require_auditor", "require_cco", "require_commitment_party", "require_department_writer", "require_executive",
-    "require_overseer", "require_reader", "require_roadblock_party", "require_writer",
+    "require_overseer", "require_reader", "require_roadblock_party", "require_scorecard_reader",
+    "require_writer",
 ]
