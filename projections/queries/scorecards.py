@@ -20,7 +20,7 @@ Worked example (docs/scorecards.md): first-contact resolution, start 71 %, targe
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, timezone
 from typing import Any
 
 from sqlite_utils import Database
@@ -124,12 +124,15 @@ class Attainments:
     """Attainment of scorecards, with the KPI measurements read once per period end (as
     recorded then) and once as they stand now."""
 
-    def __init__(self, db: Database, today: date) -> None:
+    def __init__(self, db: Database, today: date, position: int | None = None) -> None:
+        """`position`: the log position that counts as now (the head by default; an as-of page
+        passes its own, so "corrected since" means corrected by then)."""
         self.db = db
         self.today = today
         self._then: dict[int, dict[str, dict[str, Any]]] = {}
-        head = db.execute("SELECT max(position) FROM timeline").fetchone()[0] or 0
-        self._now = {k["key"]: k for k in kpis_as_of(db, head)}
+        if position is None:
+            position = db.execute("SELECT max(position) FROM timeline").fetchone()[0] or 0
+        self._now = {k["key"]: k for k in kpis_as_of(db, position)}
 
     def _kpis_at(self, p: int) -> dict[str, dict[str, Any]]:
         if p not in self._then:
@@ -176,13 +179,5 @@ def _figure(kpi: dict[str, Any] | None, period: Period, target: float) -> dict[s
             "attainment": attainment(kpi["direction"], start, target, end)}
 
 
-def lead_ids(db: Database) -> list[str]:
-    return [r[0] for r in db.execute("SELECT DISTINCT lead_id FROM scorecards").fetchall()]
-
-
-def today_utc() -> date:
-    return datetime.now(timezone.utc).date()
-
-
 __all__ = ["Attainments", "attainment", "default_period", "periods", "scorecard", "scorecards",
-           "scorecards_as_of", "time"]
+           "scorecards_as_of"]

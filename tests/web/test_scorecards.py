@@ -102,3 +102,24 @@ def test_bad_input_is_refused_with_messages_and_nothing_recorded(client_for, web
     assert web_org.app.head() == head
     assert cco.get("/scorecards/?period=nonsense").status_code == 400
     assert cco.get("/scorecards/not-a-uuid").status_code == 404
+
+
+def test_as_of_and_diff_show_the_scorecard_as_it_stood(client_for, web_org: Org) -> None:
+    _area_kpi(web_org)
+    cco = client_for("cco")
+    assert _propose(cco).status_code == 302
+    card = scorecard_id(web_org.support_lead, "2026-Q1")
+    with clock.frozen_at(datetime.fromisoformat("2026-03-05T10:00:00+00:00")):
+        web_org.app.agree_scorecard(web_org.support_lead, card, comment="Agreed on the 5th")
+        auditor = client_for("auditor")
+        before = page(auditor, "/audit/as-of/scorecards?day=2026-03-04")
+        assert "Proposed, awaiting the lead&#39;s agreement" in before
+        assert "Agreed, awaiting approval" not in before
+        now = page(auditor, "/audit/as-of/scorecards")
+        assert "Agreed, awaiting approval" in now
+        assert "No scorecard had been proposed by then." in page(
+            auditor, "/audit/as-of/scorecards?day=2026-03-01")
+        diff = page(auditor, "/audit/diff?fromday=2026-03-04&today=2026-03-05")
+        assert "proposed (revision 1) → agreed (revision 1)" in diff
+        history = page(auditor, "/audit/history?kind=ScorecardAgreed")
+        assert "agreed to the 2026-Q1 scorecard" in history
