@@ -68,3 +68,32 @@ def test_some_leads_asked_for_a_change_and_the_cco_revised(db: Database) -> None
     assert kinds.count("ScorecardChangeRequested") >= 2
     assert kinds.count("ScorecardRevised") == kinds.count("ScorecardChangeRequested")
     assert len(q.periods(db)) >= 3
+
+
+def test_the_cli_lists_and_exports_the_demo_scorecards(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import csv
+    import io
+    import json
+    from datetime import datetime, time, timezone
+
+    from tests.cli.support import cx
+    from tracker import clock
+
+    data = tmp_path / "data"
+    with clock.frozen_at(datetime.combine(DEMO_DAY, time(7), timezone.utc)):
+        assert cx("demo", "--no-serve", "--data", data, "--today", DEMO_DAY.isoformat()).exit_code == 0
+        last = Period.of_day(DEMO_DAY, -1).label
+        listed = cx("scorecards", "list", "--data", data, "--period", last)
+        assert listed.exit_code == 0, listed.output
+        assert "Jamal Reed <lead.customer-service@example.com> (Customer Service): Approved" in listed.output
+        assert "attained" in listed.output and "(a figure corrected since)" in listed.output
+        exported = cx("scorecards", "export", "--data", data, "--period", last)
+        rows = list(csv.DictReader(io.StringIO(exported.output)))
+        assert {r["status"] for r in rows} == {"approved"}
+        assert all(r["attainment"] != "" and r["weighted_total"] != "" for r in rows)
+        assert sum(int(r["weight"]) for r in rows if r["lead_email"] == "lead.finance@example.com") == 100
+        mine = json.loads(cx("scorecards", "export", "--data", data, "--format", "json", "--lead",
+                             "lead.it@example.com").output)
+        assert [c["status"] for c in mine][0] == "proposed"  # next quarter's, latest first
+        assert cx("scorecards", "list", "--data", data, "--period", "2026-Q7").exit_code == 2
+        assert cx("scorecards", "list", "--data", data, "--lead", "nobody@example.com").exit_code == 2
