@@ -96,8 +96,7 @@ def plan_area_kpis(timeline: Timeline) -> None:
     n = 0
     for k in AREA_KPIS:
         for cx in k.moves:
-            timeline.add(cal.at(3, 10, 2 * n), _act(lambda c, k=k, cx=cx: c.app.link_kpi(
-                c.member(CCO), area_kpi=k.key, cx_kpi=cx, reason=k.why)))
+            timeline.add(cal.at(3, 10, 2 * n), _link(k, cx))
             n += 1
     for month, offset in enumerate(MEASUREMENT_DAYS):
         for i, k in enumerate(AREA_KPIS):
@@ -126,7 +125,6 @@ def plan_scorecards(timeline: Timeline) -> None:
 
 def _plan_one(timeline: Timeline, rng: Random, k: AreaKpi, quarter: Period, index: int,
               proposed: int, i: int, upcoming: bool) -> None:
-    cal = timeline.calendar
     lead = cat.head_of(k.department)
     items = _items(k, index)
     label = quarter.label
@@ -216,6 +214,10 @@ def _define(k: AreaKpi, today: date) -> Action:
     return lambda c: c.app.define_kpi(
         c.member(CCO), key=k.key, name=k.name, unit=k.unit, baseline=k.baseline, target=k.target,
         target_date=_target_date(today, 12), department=k.department)
+
+
+def _link(k: AreaKpi, cx: str) -> Action:
+    return lambda c: c.app.link_kpi(c.member(CCO), area_kpi=k.key, cx_kpi=cx, reason=k.why)
 
 
 def _measure(key: str, value: float, on: date) -> Action:
