@@ -33,6 +33,7 @@ def shoot(page: Page, folder: Path, name: str) -> None:
     for width, size in WIDTHS.items():
         page.set_viewport_size(size)
         page.screenshot(path=folder / f"{name}-{width}.png", full_page=True, caret="initial")
+        page.screenshot(path=folder / f"{name}-{width}-fold.png", caret="initial")  # what shows first
         wider = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert wider <= 0, f"{name} is {wider}px wider than {width}px"
     page.set_viewport_size(WIDTHS[1280])

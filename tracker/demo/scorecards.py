@@ -159,11 +159,11 @@ def _items(k: AreaKpi, index: int) -> list[dict[str, object]]:
     found: list[dict[str, object]] = []
     for key, weight in CX_SHARE[k.department]:
         s = specs[key]
-        step = min(1.0, 0.2 * (index + 1))
+        step = min(1.0, 0.3 * (index + 1))
         found.append({"kpi": key, "weight": weight,
                       "target": round(s.baseline + (s.target - s.baseline) * step, s.decimals)})
     rest = 100 - sum(w for _, w in CX_SHARE[k.department])
-    share = min(1.0, 0.17 * (index + 1))
+    share = min(1.0, 0.3 * (index + 1))
     found.append({"kpi": k.key, "weight": rest,
                   "target": round(k.baseline + (k.target - k.baseline) * share, k.decimals)})
     return found
