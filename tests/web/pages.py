@@ -24,6 +24,8 @@ VARIANTS: dict[str, tuple[str, ...]] = {
     "timeline.index": ("since=1900-01-01&until=2199-12-31",),
     "timeline.chart": ("department=customer-service",),
     "celebrations.index": ("page=2",),
+    "scorecards.index": ("period=2026-Q1", "period=1900-Q1", "period=2199"),
+    "audit.as_of_scorecards": ("day=1900-01-01", "day=2199-12-31"),
 }
 
 
@@ -40,10 +42,12 @@ def page_paths(app: Flask, commitments: Iterable[UUID]) -> list[str]:
     paths: list[str] = []
     for rule in page_rules(app):
         arguments = set(rule.arguments)
-        if arguments - {"commitment_id", "token", "key"}:
+        if arguments - {"commitment_id", "token", "key", "scorecard_id"}:
             raise AssertionError(f"tests/web/pages.py does not know how to fill {rule.rule}")
         if arguments == {"token"}:  # a one-time link: an unknown token is its refusal page
             fills = [{"token": "not-a-token-anyone-was-given"}]
+        elif arguments == {"scorecard_id"}:  # none known here: the nil id and no id at all
+            fills = [{"scorecard_id": str(UUID(int=0))}, {"scorecard_id": "not-a-scorecard"}]
         elif arguments == {"key"}:  # a KPI: the organisation's own, and one it does not have
             fills = [{"key": "nps"}, {"key": "no-such-kpi"}]
         else:
