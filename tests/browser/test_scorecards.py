@@ -87,3 +87,20 @@ def test_the_scorecards_page_prints_without_the_controls(open_page: OpenPage, sc
     expect(page.locator("section.scorecard").first).to_be_visible()
     page.pdf(path=str(screenshots / "scorecards-print.pdf"), format="A4")
     page.emulate_media(media="screen")
+
+
+def test_a_departments_kpis_and_the_links_are_shown(open_page: OpenPage, screenshots: Path) -> None:
+    lead = open_page("support_lead")
+    lead.goto("/board/")
+    section = lead.locator("section.department-kpis")
+    expect(section).to_contain_text("First-contact resolution")
+    expect(section.locator("tbody").nth(1)).to_contain_text("First-contact resolution")
+    section.scroll_into_view_if_needed()
+    shoot(lead, screenshots, "department-kpis")
+    ceo = open_page("ceo")
+    ceo.goto("/dashboard/")
+    links = ceo.locator("table.kpi-links")
+    expect(links).to_contain_text("Invoices right first time")
+    links.scroll_into_view_if_needed()
+    ceo.set_viewport_size(WIDTHS[1280])
+    ceo.screenshot(path=screenshots / "dashboard-kpi-links-1280.png", caret="initial")
