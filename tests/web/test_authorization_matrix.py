@@ -122,6 +122,14 @@ def _area_kpi(w: World) -> str:
     return key
 
 
+def _move_of_a_cco_owned_commitment(w: World) -> Prepared:
+    """Owned by the CCO, who may own IT's work too: the move records one event (a lead-owned
+    commitment would also be handed over, tested in tests/web/test_commitment_corrections.py)."""
+    cid = w.org.commitment(title=f"Commitment number {next(_serial)}", owner="cco@example.com",
+                           actor=w.org.cco)
+    return f"/commitments/{cid}/department", {"department": "it", "reason": "IT runs the chat tool"}
+
+
 @dataclass(frozen=True)
 class Write:
     prepare: Callable[[World], Prepared]
@@ -145,6 +153,11 @@ WRITES: dict[str, Write] = {
     "commitments.hand_over": Write(
         _on_commitment("owner", {"new_owner": "cco@example.com", "reason": "IT runs it"}), WRITERS,
         "OwnershipHandedOver"),
+    "commitments.correct_details": Write(
+        _on_commitment("details", {"title": "Answer every chat within a minute",
+                                   "reason": "Scope agreed with the team"}), WRITERS,
+        "DetailsCorrected"),
+    "commitments.move_to_department": Write(_move_of_a_cco_owned_commitment, CCO, "MovedToDepartment"),
     "commitments.raise_roadblock": Write(
         _on_commitment("roadblocks", {"description": "Budget frozen"}), WRITERS, "RoadblockRaised"),
     "commitments.request_help": Write(
