@@ -24,6 +24,7 @@ from sqlite_utils import Database
 from projections.audit import accountability
 from projections.audit.instants import log_position
 from projections.audit.kpis_as_of import kpis_as_of
+from projections.queries.scorecards import scorecards_as_of
 from projections.instants import instant_text
 from projections.queries import celebrations, roadblocks
 from projections.queries.patterns import library_as_of
@@ -63,6 +64,8 @@ class PlanAsOf:
     # The pattern library then: every pattern published by then in its version then, whether it
     # was retired by then, and the commitments citing it then.
     patterns: list[dict[str, Any]] | None = None
+    # Every leader scorecard proposed by then, as it stood then (status, revision, items).
+    scorecards: list[dict[str, Any]] | None = None
 
     @property
     def department_names(self) -> dict[str, str]:
@@ -106,7 +109,8 @@ def plan_as_of(db: Database, moment: datetime, parts: Collection[str] = EVERYTHI
     return PlanAsOf(instant=moment, today=today, position=p, plan=plan_at(db, t, p),
                     departments=departments, journeys=journeys,
                     kpis=kpis_as_of(db, p) if BOARD in parts else None,
-                    patterns=library_as_of(db, t), **found)
+                    patterns=library_as_of(db, t),
+                    scorecards=scorecards_as_of(db, p) if BOARD in parts else None, **found)
 
 
 def plan_at(db: Database, t: str, p: int) -> dict[str, Any] | None:

@@ -86,6 +86,7 @@ def as_of_json(plan: PlanAsOf) -> dict[str, Any]:
         "wins": plan.wins,
         "kpis": plan.kpis,
         "patterns": plan.patterns,
+        "scorecards": plan.scorecards,
         "accountability": {"departments": plan.accountability_departments,
                            "owners": plan.accountability_owners},
     }
@@ -130,6 +131,13 @@ def as_of_text(plan: PlanAsOf) -> Iterator[str]:
             yield (f"  {pt['title']} (version {pt['revision']}, {pt['at'][:10]})"
                    + (" [retired]" if pt["retired"] else "")
                    + f": cited by {_count(len(pt['citing']), 'commitment')}")
+    if plan.scorecards:
+        yield ""
+        yield "Scorecards"
+        for card in plan.scorecards:
+            items = "; ".join(f"{i['kpi']} {i['weight']}% target {i['target']:g}" for i in card["items"])
+            yield (f"  {card['period']}  {card['lead_name']} ({card['department_name']}):"
+                   f" {card['status'].replace('_', ' ')}, revision {card['revision']} — {items}")
     yield ""
     yield "Accountability per department"
     yield "  " + "  ".join(f"{label:>9}" for _, label in SUMMARY_FIGURES) + "     say/do  department"
@@ -154,6 +162,7 @@ def diff_json(diff: PlanDiff) -> dict[str, Any]:
         "changed": diff.changed, "completed": diff.completed, "withdrawn": diff.withdrawn,
         "roadblocks_opened": diff.roadblocks_opened, "roadblocks_resolved": diff.roadblocks_resolved,
         "patterns": diff.patterns, "pattern_citations": diff.citations,
+        "scorecards": diff.scorecards,
     }
 
 
@@ -186,6 +195,12 @@ def diff_text(diff: PlanDiff) -> Iterator[str]:
     for ct in diff.citations:
         yield (f"  {_when(ct['at'])}  {ct['commitment_title']} [{ct['department']}]"
                f" {'cites' if ct['kind'] == 'cited' else 'no longer cites'} {ct['pattern_title']}")
+    yield f"Scorecards proposed or moved on: {len(diff.scorecards)}"
+    for card in diff.scorecards:
+        was = ("proposed in between" if card["before"] is None else
+               f"was {card['before']['status'].replace('_', ' ')} (revision {card['before']['revision']})")
+        yield (f"  {card['period']}  {card['lead_name']} ({card['department_name']}):"
+               f" {card['status'].replace('_', ' ')} (revision {card['revision']}), {was}")
 
 
 def _counts(groups: list[Any], key: str) -> dict[str, int]:
