@@ -33,7 +33,7 @@ def caught_up_views(data_dir: str | None) -> Iterator[Database]:
     from projections.setup import open_runner
 
     with open_existing(data_dir) as (data, app):
-        runner = open_runner(data, app)
+        runner = open_runner(data, app, build=True)
         try:
             runner.catch_up()
             yield runner.db

@@ -99,7 +99,7 @@ class Timeline(View):
              look.member(fact.actor) if fact.actor is not None else None, department,
              subject.get("name") if fact.key == "plan.DepartmentRenamed"
              else look.department(department) if department else None, commitment_id, title, journey, fact.kind, fact.aggregate, _one_line(summary),
-             json.dumps(d, default=_json, sort_keys=True, ensure_ascii=False)],
+             _DETAILS.encode(d)],
         )
         if fact.key == "commitment.ProgressReported":
             self._remember(db, fact, subject, "progress", d["percent"])
@@ -398,3 +398,8 @@ def _json(value: object) -> str:
     if isinstance(value, UUID):
         return str(value)
     raise TypeError(f"timeline: cannot write {type(value).__name__} as JSON")
+
+
+# json.dumps(d, default=_json, sort_keys=True, ensure_ascii=False), without building an encoder
+# for every row.
+_DETAILS = json.JSONEncoder(default=_json, sort_keys=True, ensure_ascii=False)
