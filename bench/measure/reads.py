@@ -10,7 +10,8 @@ department" is the board page's commitments (open, closed in the last 90 days) a
 then, closed in the 90 days before, the closed ones counted), and "every commitment made" the whole
 board then that the `as-of` command prints and the diff compares (no target: an export);
 "dashboard as of an instant" is the as-of dashboard page's whole work (`plan_as_of`, its parts,
-the 10 roadblocks open longest as the page lists them).
+the 10 roadblocks open longest as the page lists them); "accountability as of an instant" the
+as-of accountability page's (`plan_as_of` with its ACCOUNTABILITY part).
 Baseline: the raw floor of any page, the newest 50 timeline rows fetched by primary key through
 plain `sqlite3`, in the same run; the ratio is how many such raw page reads each read costs.
 """
@@ -32,7 +33,7 @@ from bench.report import Figure, ratio
 from bench.settings import AS_OF_P99_TARGET, READ_P99_TARGET, Settings
 from bench.stats import Latency, sample
 from bench.workspace import ensure_views
-from projections.audit.as_of import DASHBOARD, plan_as_of
+from projections.audit.as_of import ACCOUNTABILITY, DASHBOARD, plan_as_of
 from projections.database import open_views
 from projections.queries import accountability, board, celebrations, directory, history, kpis
 from projections.queries import roadblocks, timeline
@@ -123,6 +124,8 @@ def read_cases(db: Database, store: Store, head: int) -> dict[str, tuple[Read, f
         "dashboard as of an instant": (cycling(
             instants, lambda i: plan_as_of(db, i, (DASHBOARD,), roadblocks_shown=ROADBLOCKS_SHOWN)),
             AS_OF_P99_TARGET),
+        "accountability as of an instant": (cycling(
+            instants, lambda i: plan_as_of(db, i, (ACCOUNTABILITY,))), AS_OF_P99_TARGET),
     }
 
 

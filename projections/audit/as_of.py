@@ -25,7 +25,7 @@ from projections.audit import accountability
 from projections.audit.instants import log_position
 from projections.audit.kpis_as_of import kpis_as_of
 from projections.instants import instant_text
-from projections.queries import celebrations
+from projections.queries import celebrations, roadblocks
 from projections.queries.board import (
     ATTENTION, SLIPPING_MOVES, Counted, GroupHealth, group_health, rows,
 )
@@ -210,38 +210,14 @@ def count_open_roadblocks(db: Database, t: str, p: int) -> int:
 
 def open_roadblocks(db: Database, t: str, p: int, today: date,
                     limit: int | None = None) -> list[dict[str, Any]]:
-    """As `queries.roadblocks.roadblocks(state="open")`, for the roadblocks open at the instant:
-    raised by then and not yet resolved; help requests made by then; age on `today`. With
-    `limit`, only the `limit` open longest (raised on the earliest day, then first in the log),
-    picked before their help requests are read."""
+    """As `queries.roadblocks.roadblocks(state="open")` (its query, `open_then`), for the
+    roadblocks open at the instant: raised by then and not yet resolved; help requests made by
+    then; age on `today`. With `limit`, only the `limit` open longest (raised on the earliest
+    day, then first in the log), picked before their help requests are read."""
     where = _OPEN_THEN if limit is None else (
         "r.position IN (SELECT r.position FROM roadblocks r"
         f" WHERE {_OPEN_THEN} ORDER BY substr(r.raised_at, 1, 10), r.position LIMIT :limit)")
-    found = rows(db, f"""
-        SELECT r.commitment_id, coalesce(state_then.title, r.title) AS title,
-            coalesce(state_then.department, r.department) AS department, r.roadblock_id, r.description,
-            r.raised_at, r.raised_by, raiser.name AS raised_by_name,
-            NULL AS resolved_at, NULL AS resolved_by, NULL AS resolved_by_name,
-            NULL AS resolution, NULL AS helped_by,
-            (SELECT json_group_array(json_object('department', h.department,
-                                                 'requested_at', h.requested_at,
-                                                 'requested_by', h.requested_by))
-             FROM (SELECT * FROM roadblock_help h WHERE h.commitment_id = r.commitment_id
-                   AND h.roadblock_id = r.roadblock_id AND h.position <= :p
-                   ORDER BY h.position) h) AS help_requested
-        FROM roadblocks r LEFT JOIN members raiser ON raiser.id = r.raised_by
-        -- the commitment's title and department as they were then (a later correction or move
-        -- must not rename the past)
-        LEFT JOIN commitment_history state_then ON state_then.valid_from_position = (
-            SELECT max(h.valid_from_position) FROM commitment_history h
-            WHERE h.commitment_id = r.commitment_id AND h.valid_from_position <= :p)
-        WHERE {where}
-        ORDER BY r.position""", {"p": p, "t": t, "limit": limit})
-    for r in found:
-        r["help_requested"] = json.loads(r["help_requested"])
-        r["is_open"] = True
-        r["days_open"] = max(0, (today - datetime.fromisoformat(r["raised_at"]).date()).days)
-    return found
+    return roadblocks.open_then(db, today, where, {"p": p, "t": t, "limit": limit})
 
 
 def wins(db: Database, p: int, limit: int = WINS_SHOWN) -> list[dict[str, Any]]:

@@ -274,6 +274,8 @@ SUMMARIES: dict[str, Describe] = {
         f"{'E-mailed' if d['channel'] == 'email' else 'Put in the outbox for'} {d['address']}:"
         f" {_cut(s['about'])}"),
     "notice.SendFailed": lambda look, d, s: f"Not delivered to {s['to']}: {_cut(d['reason'])}",
+    "notice.RetryClaimed": lambda look, d, s: (
+        f"Sending to {s['to']} tried again (run {d['attempt']}): {_cut(s['about'])}"),
     "notice.Read": lambda look, d, s: f"{s['to']} read: {_cut(s['about'])}",
     "plan.DepartmentRenamed": lambda look, d, s: (
         f"Department renamed: {d['from_name']} → {d['to_name']}: {_cut(d['reason'])}"),

@@ -372,12 +372,15 @@ def commitment_correct(data_dir: str | None, actor_email: str, commitment_id: An
 @actor_option
 @click.argument("commitment_id", type=click.UUID)
 @click.option("--to", "department", required=True, metavar="SLUG")
+@click.option("--owner", "new_owner", default=None, metavar="EMAIL",
+              help="A new owner who leads the new department (needed when the owner does not).")
 @reason_option
 @reports_errors
 def commitment_move(data_dir: str | None, actor_email: str, commitment_id: Any,
-                    department: str, reason: str) -> None:
-    """Move an open commitment to another department (CCO)."""
+                    department: str, new_owner: str | None, reason: str) -> None:
+    """Move an open commitment to another department (CCO); its owner must lead the new
+    department, or a new owner who does is named with --owner."""
     with open_existing(data_dir) as (_, app):
         receipt = app.move_commitment(actor_id(app, actor_email), commitment_id,
-                                      department=department, reason=reason)
+                                      department=department, reason=reason, new_owner=new_owner)
     echo(f"Moved to {department} (event {receipt.position}).")

@@ -180,16 +180,27 @@ class CommitmentCommands(ServiceBase):
 
     def move_commitment(
         self, actor: UUID, commitment_id: UUID, *, department: str, reason: str,
-        expected_version: int | None = None,
+        new_owner: str | None = None, expected_version: int | None = None,
     ) -> Receipt:
-        """The CCO moves an open commitment to another department."""
+        """The CCO moves an open commitment to another department. Its owner must be able to act
+        for the new department (a lead of it, or the CCO); otherwise a new owner who can is named
+        in the same command, and the handover is saved with the move."""
         require_cco(self._actor(actor), "move commitments between departments")
         commitment = self._commitment(commitment_id)
         self._expect(commitment, expected_version)
         self._plan().require_department("department", department)
-        commitment.move_to_department(
-            department, rules.text("reason", reason, maximum=1000), actor=actor
-        )
+        why = rules.text("reason", reason, maximum=1000)
+        commitment.move_to_department(department, why, actor=actor)  # saved only with its owner
+        if new_owner:
+            owner = self._owner("new_owner", new_owner, department)
+        else:
+            owner = self._get(Member, commitment.owner_id, "member")
+            if not (owner.active and can_act_for(owner, department)):
+                raise Invalid.field(
+                    "new_owner", f"{owner.email} cannot own a commitment of {department!r}:"
+                    " name a new owner who leads that department (or the CCO)")
+        if owner.id != commitment.owner_id:
+            commitment.hand_over(owner.id, why, actor=actor)
         return self._store(commitment)
 
     def celebrate(self, actor: UUID, commitment_id: UUID, *, message: str) -> Receipt:
