@@ -7,15 +7,17 @@ from tracker.service.base import Receipt, RoadblockReceipt
 from tracker.service.commitments import CommitmentCommands
 from tracker.service.members import MemberCommands
 from tracker.service.nudges import NoticeSpec, NudgeCommands
+from tracker.service.patterns import PatternCommands
 from tracker.service.plan import PlanCommands
 from tracker.service.reads import Reads
 from tracker.service.reorganise import ReorganisationCommands
+from tracker.service.scorecards import ScorecardCommands
 from tracker.service.tokens import TokenCommands
 
 
 class CxTracker(
     PlanCommands, ReorganisationCommands, CommitmentCommands, MemberCommands, NudgeCommands,
-    TokenCommands, ImportCommands, Reads,
+    TokenCommands, ImportCommands, PatternCommands, ScorecardCommands, Reads,
 ):
     """Every write in the product goes through here: the web, the CLI, the demo and the tests."""
 

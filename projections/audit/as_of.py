@@ -24,8 +24,10 @@ from sqlite_utils import Database
 from projections.audit import accountability
 from projections.audit.instants import log_position
 from projections.audit.kpis_as_of import kpis_as_of
+from projections.queries.scorecards import scorecards_as_of
 from projections.instants import instant_text
 from projections.queries import celebrations, roadblocks
+from projections.queries.patterns import library_as_of
 from projections.queries.board import (
     ATTENTION, SLIPPING_MOVES, Counted, GroupHealth, group_health, rows,
 )
@@ -75,6 +77,11 @@ class PlanAsOf:
     accountability_owners: list[dict[str, Any]] | None
     # Every KPI defined by then, as revised and measured (corrections applied) by then.
     kpis: list[dict[str, Any]] | None = None
+    # The pattern library then: every pattern published by then in its version then, whether it
+    # was retired by then, and the commitments citing it then.
+    patterns: list[dict[str, Any]] | None = None
+    # Every leader scorecard proposed by then, as it stood then (status, revision, items).
+    scorecards: list[dict[str, Any]] | None = None
 
     @property
     def department_names(self) -> dict[str, str]:
@@ -117,7 +124,9 @@ def plan_as_of(db: Database, moment: datetime, parts: Collection[str] = EVERYTHI
                      accountability_owners=accountability.by_owner(facts, members))
     return PlanAsOf(instant=moment, today=today, position=p, plan=plan_at(db, t, p),
                     departments=departments, journeys=journeys,
-                    kpis=kpis_as_of(db, p) if BOARD in parts else None, **found)
+                    kpis=kpis_as_of(db, p) if BOARD in parts else None,
+                    patterns=library_as_of(db, t),
+                    scorecards=scorecards_as_of(db, p) if BOARD in parts else None, **found)
 
 
 def plan_at(db: Database, t: str, p: int) -> dict[str, Any] | None:

@@ -107,6 +107,8 @@ def as_of_json(plan: PlanAsOf, *, commitments: bool = True) -> dict[str, Any]:
         "open_roadblocks": plan.roadblocks,
         "wins": plan.wins,
         "kpis": plan.kpis,
+        "patterns": plan.patterns,
+        "scorecards": plan.scorecards,
         "accountability": {"departments": plan.accountability_departments,
                            "owners": plan.accountability_owners},
     }
@@ -143,6 +145,20 @@ def as_of_text(plan: PlanAsOf) -> Iterator[str]:
                       if k["latest"] else "; not measured")
             yield (f"  {k['name']}: {k['baseline']:g} → {k['target']:g} {k['unit']} by"
                    f" {k['target_date']}{latest}" + (" [retired]" if k["retired"] else ""))
+    if plan.patterns:
+        yield ""
+        yield "Pattern library"
+        for pt in plan.patterns:
+            yield (f"  {pt['title']} (version {pt['revision']}, {pt['at'][:10]})"
+                   + (" [retired]" if pt["retired"] else "")
+                   + f": cited by {_count(len(pt['citing']), 'commitment')}")
+    if plan.scorecards:
+        yield ""
+        yield "Scorecards"
+        for card in plan.scorecards:
+            items = "; ".join(f"{i['kpi']} {i['weight']}% target {i['target']:g}" for i in card["items"])
+            yield (f"  {card['period']}  {card['lead_name']} ({card['department_name']}):"
+                   f" {card['status'].replace('_', ' ')}, revision {card['revision']} — {items}")
     yield ""
     yield "Accountability per department"
     yield "  " + "  ".join(f"{label:>9}" for _, label in SUMMARY_FIGURES) + "     say/do  department"
@@ -166,6 +182,8 @@ def diff_json(diff: PlanDiff) -> dict[str, Any]:
         "from": instant_text(diff.a), "to": instant_text(diff.b), "added": diff.added,
         "changed": diff.changed, "completed": diff.completed, "withdrawn": diff.withdrawn,
         "roadblocks_opened": diff.roadblocks_opened, "roadblocks_resolved": diff.roadblocks_resolved,
+        "patterns": diff.patterns, "pattern_citations": diff.citations,
+        "scorecards": diff.scorecards,
     }
 
 
@@ -188,6 +206,22 @@ def diff_text(diff: PlanDiff) -> Iterator[str]:
         for r in found:
             yield (f"  {_when(r[at])}  {r['title']} [{r['department']}] {r['roadblock_id']}:"
                    f" {r['description']}")
+    yield ""
+    yield f"Patterns: {len(diff.patterns)}"
+    for pt in diff.patterns:
+        why = f": {pt['reason']}" if pt["reason"] else ""
+        yield f"  {_when(pt['at'])}  {pt['kind']} {pt['title']} (version {pt['revision']}){why}"
+    yield ""
+    yield f"Pattern citations: {len(diff.citations)}"
+    for ct in diff.citations:
+        yield (f"  {_when(ct['at'])}  {ct['commitment_title']} [{ct['department']}]"
+               f" {'cites' if ct['kind'] == 'cited' else 'no longer cites'} {ct['pattern_title']}")
+    yield f"Scorecards proposed or moved on: {len(diff.scorecards)}"
+    for card in diff.scorecards:
+        was = ("proposed in between" if card["before"] is None else
+               f"was {card['before']['status'].replace('_', ' ')} (revision {card['before']['revision']})")
+        yield (f"  {card['period']}  {card['lead_name']} ({card['department_name']}):"
+               f" {card['status'].replace('_', ' ')} (revision {card['revision']}), {was}")
 
 
 def _counts(groups: list[Any], key: str) -> dict[str, int]:

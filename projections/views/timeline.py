@@ -27,7 +27,7 @@ TEXT_LIMIT = 160  # free text longer than this is cut short in the summary (deta
 
 class Timeline(View):
     name = "timeline"
-    version = 3  # 3: department_name (as it was then); corrections and reorganisations
+    version = 4  # 4: scorecards and KPI links; 3: department_name (as it was then); corrections and reorganisations
     tables = ("timeline", "timeline_commitments")
 
     def __init__(self) -> None:
@@ -80,10 +80,15 @@ class Timeline(View):
             if fact.key == "plan.DepartmentRenamed":
                 subject = {"name": d["from_name"]}  # the row is filed under the old name
             journey = d.get("key") if fact.kind.startswith("Journey") else None
+        elif fact.aggregate == "scorecard":  # filed under the lead's department
+            subject = _scorecard_subject(db, fact, look)
+            department = subject["department"]
         elif fact.aggregate == "notice":  # told about a commitment: part of its story
             subject = _notice_subject(db, fact, look)
             commitment_id = subject.get("commitment_id")
             department, title = subject.get("department"), subject.get("title")
+        elif fact.aggregate in ("pattern", "library"):  # the pattern library (patterns view first)
+            subject = {"name": look.pattern(fact.aggregate_id)} if fact.aggregate == "pattern" else {}
         else:
             subject = {"name": look.member(fact.aggregate_id)}
         describe = SUMMARIES.get(fact.key)
@@ -154,6 +159,19 @@ def _notice_subject(db: Database, fact: Fact, look: _Lookup) -> dict[str, Any]:
             "about": about, "department": department, "title": title}
 
 
+def _scorecard_subject(db: Database, fact: Fact, look: _Lookup) -> dict[str, Any]:
+    """A scorecard's lead, department and period (from the scorecards view, applied before)."""
+    row = db.execute("SELECT lead_id, department, period FROM scorecards WHERE id = ?",
+                     [fact.aggregate_text]).fetchone()
+    if row is None:
+        raise LookupError(f"timeline: no scorecard {fact.aggregate_id} for {fact.key}")
+    return {"lead": look.member(row[0]), "department": row[1], "period": row[2]}
+
+
+def _items(look: _Lookup, items: list[dict[str, Any]]) -> str:
+    return ", ".join(f"{look.kpi(i['kpi'])} {i['weight']} % (target {i['target']:g})" for i in items)
+
+
 class _Lookup:
     """Names from the directory's tables (applied before this view), falling back to the key:
     the name as it is when the event is applied, i.e. as it was then. A name found is remembered
@@ -186,6 +204,11 @@ class _Lookup:
 
     def kpi(self, key: object) -> str:
         return self._name(KPI_NAME, key)
+
+    def pattern(self, pattern_id: object) -> str:
+        """A pattern's title now (not remembered: a revision may change it)."""
+        row = self.db.execute("SELECT title FROM patterns WHERE id = ?", [str(pattern_id)]).fetchone()
+        return row[0] if row is not None else str(pattern_id)
 
 
 DEPARTMENT_NAME = "SELECT name FROM departments WHERE slug = ?"
@@ -303,6 +326,37 @@ SUMMARIES: dict[str, Describe] = {
     "commitment.MovedToDepartment": lambda look, d, s: (
         f"Moved from {look.department(d['from_department'])} to"
         f" {look.department(d['to_department'])}: {_cut(d['reason'])}"),
+    "pattern.Published": lambda look, d, s: f"Pattern published: {_cut(d['title'])}",
+    "pattern.Revised": lambda look, d, s: (
+        f"Pattern revised: {_cut(d['title'])}: {_cut(d['reason'])}"),
+    "pattern.Retired": lambda look, d, s: f"Pattern retired: {_cut(s['name'])}: {_cut(d['reason'])}",
+    "library.PublisherGranted": lambda look, d, s: (
+        f"{look.member(d['member'])} may publish patterns"),
+    "library.PublisherRevoked": lambda look, d, s: (
+        f"{look.member(d['member'])} may no longer publish patterns"),
+    "library.Opened": lambda look, d, s: "Pattern library opened",
+    "commitment.PatternCited": lambda look, d, s: (
+        f"Cites the pattern {_cut(look.pattern(d['pattern_id']))}"),
+    "commitment.PatternUncited": lambda look, d, s: (
+        f"No longer cites the pattern {_cut(look.pattern(d['pattern_id']))}"),
+    "plan.KpiLinked": lambda look, d, s: (
+        f"KPI {look.kpi(d['area_kpi'])} linked to CX KPI {look.kpi(d['cx_kpi'])}: {_cut(d['reason'])}"),
+    "plan.KpiUnlinked": lambda look, d, s: (
+        f"KPI {look.kpi(d['area_kpi'])} no longer linked to CX KPI {look.kpi(d['cx_kpi'])}:"
+        f" {_cut(d['reason'])}"),
+    "scorecard.ScorecardProposed": lambda look, d, s: (
+        f"Scorecard {s['period']} proposed for {s['lead']}: {_cut(_items(look, d['items']))}"),
+    "scorecard.ScorecardRevised": lambda look, d, s: (
+        f"Scorecard {s['period']} of {s['lead']} revised: {_cut(_items(look, d['items']))}:"
+        f" {_cut(d['reason'])}"),
+    "scorecard.ScorecardChangeRequested": lambda look, d, s: (
+        f"{s['lead']} asked for a change to the {s['period']} scorecard: {_cut(d['comment'])}"),
+    "scorecard.ScorecardAgreed": lambda look, d, s: (
+        f"{s['lead']} agreed to the {s['period']} scorecard (revision {d['revision']})"
+        + (f": {_cut(d['comment'])}" if d["comment"] else "")),
+    "scorecard.ScorecardApproved": lambda look, d, s: (
+        f"Scorecard {s['period']} of {s['lead']} approved (revision {d['revision']})"
+        + (f": {_cut(d['comment'])}" if d["comment"] else "")),
     "member.Registered": lambda look, d, s: f"Member registered: {d['name']} ({d['email']})",
     "member.RoleGranted": lambda look, d, s: f"{s['name']} granted the role {_role(look, d)}",
     "member.RoleRevoked": lambda look, d, s: (

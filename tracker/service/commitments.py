@@ -169,9 +169,11 @@ class CommitmentCommands(ServiceBase):
             checks["title"] = lambda: rules.text("title", title, minimum=3, maximum=200)
         if description is not None:
             checks["description"] = lambda: rules.optional_text("description", description, maximum=4000)
-        if journey is not None:
+        # A link given as it is (a form sends every field) is no correction: not checked again,
+        # so a commitment may keep naming a journey or KPI retired since.
+        if journey is not None and (journey or None) != commitment.journey:
             checks["journey"] = lambda: _optional_key(plan.require_journey, "journey", journey)
-        if kpi is not None:
+        if kpi is not None and (kpi or None) != commitment.kpi:
             checks["kpi"] = lambda: _optional_key(plan.require_kpi, "kpi", kpi)
         values = rules.collect(**checks)
         why = values.pop("reason")

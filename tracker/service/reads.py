@@ -36,6 +36,7 @@ class Reads(ServiceBase):
             "journeys": {k: dict(v) for k, v in plan.journeys.items()},
             "kpis": {k: asdict(v) for k, v in plan.kpis.items()},
             "endorsements": dict(plan.endorsements),
+            "kpi_links": sorted(plan.kpi_links),
             "retired": {kind: sorted(k for t, k in plan.retired if t == kind)
                         for kind in ("department", "journey", "kpi")},
             "measurements": {k: {d.isoformat(): v for d, v in sorted(m.items())}

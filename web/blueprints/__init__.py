@@ -8,11 +8,11 @@ from flask import Blueprint
 def all_blueprints() -> list[Blueprint]:
     from web.blueprints import (
         accountability, audit, board, cadence, celebrations, commitments, dashboard, exports, home,
-        importing, inbox, kpis, members, plan, report, roadblocks, timeline, tokens,
+        importing, inbox, kpis, members, patterns, plan, report, roadblocks, scorecards, timeline, tokens,
     )
 
     return [
         home.bp, board.bp, commitments.bp, roadblocks.bp, dashboard.bp, timeline.bp,
         accountability.bp, audit.bp, kpis.bp, celebrations.bp, report.bp, plan.bp, members.bp,
-        tokens.bp, importing.bp, exports.bp, inbox.bp, cadence.bp,
+        tokens.bp, importing.bp, exports.bp, inbox.bp, cadence.bp, patterns.bp, scorecards.bp,
     ]

@@ -15,7 +15,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from projections.health import HEALTHS
-from projections.queries import board, directory
+from projections.queries import board, directory, kpis
 from tracker import clock
 from tracker.errors import NotAllowed
 from web.access import is_overseer, require_reader
@@ -93,6 +93,8 @@ def _context() -> dict[str, Any]:
         "open_roadblocks": roadblocks, "show_department": chosen["department"] is None,
         "back": this_page(), "view": "", "detail": False,
         "can_make": any(current_user.writes_for(d) for d in names),
+        "department_kpis": kpis.department_kpis(db, chosen["department"]) if chosen["department"]
+        else None,
     }
 
 
