@@ -69,6 +69,10 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
         if not isinstance(app.config[name], timedelta):
             app.config[name] = timedelta(seconds=float(app.config[name]))
     app.config["PERMANENT_SESSION_LIFETIME"] = app.config["SESSION_MAX_AGE"]  # the cookie's life
+    # The cookie lives as long as the session may (SESSION_MAX_AGE from sign-in, enforced on the
+    # server); re-signing and re-sending it on every request would only move its expiry past
+    # that. It is written when it changes (sign-in, a new CSRF secret).
+    app.config["SESSION_REFRESH_EACH_REQUEST"] = False
     data = resolve_data_dir(app.config["DATA_DIR"])
     app.config["DATA_DIR"] = str(data.path)
     if postgres.uses_postgres():

@@ -14,7 +14,7 @@ line's report) and accountability are read only when asked for.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -38,6 +38,22 @@ DASHBOARD, BOARD, ACCOUNTABILITY = "dashboard", "board", "accountability"
 EVERYTHING = (DASHBOARD, BOARD, ACCOUNTABILITY)
 
 
+class BoardThen:
+    """The whole board at an instant (every commitment made by then), read when iterated, or a
+    department at a time (`of`): after years it holds tens of thousands, so a report that goes
+    department by department never holds them all at once."""
+
+    def __init__(self, db: Database, moment: datetime) -> None:
+        self.db, self.moment = db, moment
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(board_as_of(self.db, self.moment))
+
+    def of(self, department: str) -> list[dict[str, Any]]:
+        """One department's commitments then, in the board's order."""
+        return board_as_of(self.db, self.moment, department=department)
+
+
 @dataclass(frozen=True)
 class PlanAsOf:
     instant: datetime
@@ -48,7 +64,7 @@ class PlanAsOf:
     journeys: list[dict[str, Any]]  # key, name, lead_department; in the plan's order
     # The parts below are None unless asked for (see `plan_as_of`).
     # BOARD: every commitment made by then (closed ones too, however long ago).
-    board: list[dict[str, Any]] | None
+    board: BoardThen | None
     # DASHBOARD
     by_department: list[GroupHealth] | None
     by_journey: list[GroupHealth] | None
@@ -86,7 +102,7 @@ def plan_as_of(db: Database, moment: datetime, parts: Collection[str] = EVERYTHI
         ("board", "by_department", "by_journey", "at_risk", "roadblocks", "roadblocks_total", "wins",
          "accountability_departments", "accountability_owners"))
     if BOARD in parts:
-        found["board"] = board_as_of(db, moment)
+        found["board"] = BoardThen(db, moment)
     if DASHBOARD in parts:
         # Open then: on the board of those closed since that day, and still open.
         open_then = [c for c in board_as_of(db, moment, closed_since=today)

@@ -68,7 +68,29 @@ def change_text(change: dict[str, Any]) -> str:
 # The plan as of an instant
 
 
-def as_of_json(plan: PlanAsOf) -> dict[str, Any]:
+def as_of_json_chunks(plan: PlanAsOf, size: int = 1 << 16) -> Iterator[str]:
+    """`dumps(as_of_json(plan))` in pieces, reading the board a department at a time: memory
+    holds one department's commitments, however long the history."""
+    whole = as_of_json(plan, commitments=False)
+    yield "{"
+    for n, key in enumerate(sorted(whole)):
+        yield (", " if n else "") + dumps(key) + ": "
+        if key != "departments":
+            yield from dump_chunks(whole[key], size)
+            continue
+        yield "["
+        for m, department in enumerate(whole[key]):
+            assert plan.board is not None  # as_of_json checked
+            yield ", " if m else ""
+            yield from dump_chunks({**department, "commitments": plan.board.of(department["slug"])},
+                                   size)
+        yield "]"
+    yield "}"
+
+
+def as_of_json(plan: PlanAsOf, *, commitments: bool = True) -> dict[str, Any]:
+    """The plan as of an instant as one JSON value (`commitments=False`: without each
+    department's commitments, which `as_of_json_chunks` reads a department at a time)."""
     if (plan.board is None or plan.by_department is None or plan.by_journey is None
             or plan.at_risk is None or plan.roadblocks is None):
         raise ValueError("the as-of report needs every part of plan_as_of")
@@ -77,7 +99,7 @@ def as_of_json(plan: PlanAsOf) -> dict[str, Any]:
         "position": plan.position, "plan": plan.plan,
         "departments": [
             {**d, "health": _counts(plan.by_department, d["slug"]),
-             "commitments": [c for c in plan.board if c["department"] == d["slug"]]}
+             **({"commitments": plan.board.of(d["slug"])} if commitments else {})}
             for d in plan.departments
         ],
         "journeys": [{**j, "health": _counts(plan.by_journey, j["key"])} for j in plan.journeys],
@@ -106,11 +128,10 @@ def as_of_text(plan: PlanAsOf) -> Iterator[str]:
     names = plan.department_names
     for group in plan.by_department:
         yield f"  {group.name}: {_count(group.total, 'commitment')}{_health_line(group.counts)}"
-        for c in plan.board:
-            if c["department"] == group.key:
-                was = f" (was {c['original_due_date']})" if c["due_date"] != c["original_due_date"] else ""
-                yield (f"    {c['health']:<9}  {c['title']} — {c['owner_name']}, due"
-                       f" {c['due_date']}{was}, {c['progress']}%")
+        for c in (plan.board.of(group.key) if group.key is not None else []):
+            was = f" (was {c['original_due_date']})" if c["due_date"] != c["original_due_date"] else ""
+            yield (f"    {c['health']:<9}  {c['title']} — {c['owner_name']}, due"
+                   f" {c['due_date']}{was}, {c['progress']}%")
     if plan.journeys:
         yield ""
         yield "Journeys"

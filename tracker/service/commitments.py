@@ -231,7 +231,7 @@ class CommitmentCommands(ServiceBase):
         return self._get(Commitment, commitment_id, "commitment")
 
     def _writable(self, actor: UUID, commitment_id: UUID, expected_version: int | None) -> Commitment:
-        member = self._actor(actor)
+        member = self._actor(actor, copy=False)  # only authorises
         commitment = self._commitment(commitment_id)
         require_department_writer(member, commitment.department)
         self._expect(commitment, expected_version)

@@ -18,7 +18,7 @@ class Reads(ServiceBase):
         """A member by id or e-mail: id, email, name, active, grants."""
         member = (
             self._member_by_email(member_ref) if isinstance(member_ref, str)
-            else self._get(Member, member_ref, "member")
+            else self._get(Member, member_ref, "member", copy=False)  # read, not changed
         )
         return {
             "id": member.id, "email": member.email, "name": member.name,
