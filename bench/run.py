@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.generate import Store, ensure_store, generate
+from bench.measure.memory import measure_memory, memory_ratios
 from bench.measure.reads import measure_reads
 from bench.measure.rebuild import measure_rebuild
 from bench.measure.ryw import measure_ryw
@@ -33,7 +34,7 @@ from bench.settings import FULL, SMOKE, SMOKE_EVENTS, Settings
 from tracker.config import DataDir
 
 # rebuild first: it leaves the views built
-MEASUREMENTS = ("rebuild", "write", "ryw", "reads", "verify")
+MEASUREMENTS = ("rebuild", "write", "ryw", "reads", "verify", "memory")
 
 
 def sizes(text: str) -> list[int]:
@@ -90,6 +91,8 @@ def run_size(events: int, seed: int, s: Settings, only: list[str], log: Callable
         elif what == "verify":
             missing = verify_available()
             found = measure_verify(store, s) if missing is None else [pending_figure(store.events, "verify", missing)]
+        elif what == "memory":
+            found = measure_memory(store, s)
         else:
             found = measure_reads(store, s)
         after = load_average()
@@ -142,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         traceback.print_exc()
         log("bench: FAILED")
         return 1
+    memory_ratios(figures)
     print(table(figures))
     run = {"argv": sys.argv[1:] if argv is None else argv, "smoke": args.smoke, "sizes": counts,
            "only": only, "seed": args.seed, "seconds": time.perf_counter() - started,

@@ -12,6 +12,7 @@ READ_P99_TARGET = 0.020
 AS_OF_P99_TARGET = 0.100
 REBUILD_PEAK_MIB_TARGET = 200
 VERIFY_RATIO_TARGET = 0.5  # issue 5
+MEMORY_GROWTH_TARGET = 1.2  # issue 18: peak at 10x the events within 20 %
 
 
 @dataclass(frozen=True)

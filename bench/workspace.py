@@ -5,6 +5,7 @@ Benchmarks that write work on a copy of the cached store, so every run starts fr
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -44,7 +45,8 @@ def scratch_copy(store: Store, name: str, *, views: bool = True) -> Iterator[Dat
     """A throw-away copy of the store's files (and its views, caught up) for one measurement."""
     if views:
         ensure_views(store)
-    target = SCRATCH_ROOT / f"{store.data.path.name}-{name}"
+    # One per process: two runs on the same cached store must not share (or delete) a copy.
+    target = SCRATCH_ROOT / f"{store.data.path.name}-{name}-{os.getpid()}"
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
     data = DataDir(target)

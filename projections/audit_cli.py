@@ -33,7 +33,7 @@ def caught_up_views(data_dir: str | None) -> Iterator[Database]:
     from projections.setup import open_runner
 
     with open_existing(data_dir) as (data, app):
-        runner = open_runner(data, app)
+        runner = open_runner(data, app, build=True)
         try:
             runner.catch_up()
             yield runner.db
@@ -112,7 +112,7 @@ def as_of(data_dir: str | None, instant_text: str, fmt: str, bundle: str | None,
     """The whole plan as it stood at INSTANT: the board per department with health, the
     journeys, accountability per department and the open roadblocks."""
     from projections.audit.as_of import plan_as_of
-    from projections.audit.report import as_of_json, as_of_text, dump_chunks
+    from projections.audit.report import as_of_json_chunks, as_of_text
 
     moment = instant(instant_text, "INSTANT")
     if skip_verify and not bundle:
@@ -120,7 +120,7 @@ def as_of(data_dir: str | None, instant_text: str, fmt: str, bundle: str | None,
     with (bundle_views(bundle, verify=not skip_verify) if bundle else caught_up_views(data_dir)) as db:
         plan = plan_as_of(db, moment)
         if fmt == "json":
-            for chunk in dump_chunks(as_of_json(plan)):
+            for chunk in as_of_json_chunks(plan):
                 echo_json(chunk, nl=False)
             echo()
         else:

@@ -35,7 +35,7 @@ def import_plan(data_dir: str | None, actor_email: str, file: Path, dry_run: boo
     """
     started = time.perf_counter()
     with open_existing(data_dir) as (data, app):
-        runner = open_runner(data, app)
+        runner = open_runner(data, app, build=True)
         try:
             runner.catch_up()
             with file.open("rb") as stream:

@@ -8,6 +8,8 @@ from datetime import date, datetime, time, timedelta, timezone
 
 def instant_text(moment: datetime) -> str:
     """The stored form of an aware datetime."""
+    if moment.tzinfo is timezone.utc:  # the log's timestamps: no conversion
+        return moment.isoformat(timespec="microseconds")
     if moment.tzinfo is None:
         raise ValueError("the instant must be timezone-aware")
     return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")

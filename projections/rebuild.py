@@ -74,7 +74,10 @@ def rebuild(
             try:
                 for pragma in SCRATCH_PRAGMAS:
                     new.execute(pragma)
-                report = _build(Runner(app, new, views, batch_size=batch_size), progress, report_every)
+                report = _build(
+                    Runner(app, new, views, batch_size=batch_size, prefetch=True), progress,
+                    report_every,
+                )
                 target = open_views(live)
                 try:
                     _swap(new, target)
@@ -103,7 +106,19 @@ def _build(runner: Runner, progress: Progress | None, report_every: float) -> Re
 
     runner.prepare()
     deferred = _drop_deferred_indexes(runner.db, runner.views)
-    runner.catch_up(target, progress=report)
+    try:
+        for view in runner.views:
+            view.start_bulk_load()
+        runner.catch_up(target, progress=report)
+    except BaseException:
+        for view in runner.views:  # the view objects serve the live catch-up after a rebuild
+            view.finish_bulk_load(None)
+        raise
+    finally:
+        runner.stop_prefetching()
+    with write_transaction(runner.db):
+        for view in runner.views:
+            view.finish_bulk_load(runner.db)
     reached = runner.catch_up()  # and whatever was appended meanwhile
     # Each CREATE INDEX sorts in memory up to the cache size: back to the default cache, so
     # that the peak does not grow with the tables.

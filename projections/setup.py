@@ -13,7 +13,7 @@ from uuid import UUID
 from eventsourcing.application import Application
 
 from projections.database import open_views
-from projections.rebuild import Progress, RebuildReport, rebuild
+from projections.rebuild import Progress, RebuildBusy, RebuildReport, rebuild
 from projections.runner import Runner
 from projections.views import all_views
 from tracker.config import ConfigError, DataDir, sqlite_uri
@@ -60,23 +60,55 @@ def discard_broken_views(data: DataDir) -> bool:
     return True
 
 
-def open_runner(data: DataDir, app: Application[UUID], *, batch_size: int = 1000) -> Runner:
+def open_runner(
+    data: DataDir, app: Application[UUID], *, batch_size: int = 1000, build: bool = False,
+) -> Runner:
     """A runner over every view in `data.views` (created when missing or broken); close it when
     done. In a read-only data directory the views are a private scratch copy, caught up there
-    and removed on close."""
+    and removed on close.
+
+    `build`: views that are stale or still empty are first built with `rebuild` (the bulk path:
+    deferred indexes, work left for after the load, the next batch read ahead) instead of one
+    batch at a time through the runner; for the commands that catch up before they read."""
     if data.read_only:
-        return _scratch_runner(data, app, batch_size)
+        return _scratch_runner(data, app, batch_size, build)
     discard_broken_views(data)
+    if build:
+        build_if_stale(app, data.views)
     return Runner(app, open_views(data.views), all_views(), batch_size=batch_size)
 
 
-def _scratch_runner(data: DataDir, app: Application[UUID], batch_size: int) -> Runner:
+def build_if_stale(app: Application[UUID], path: Path) -> RebuildReport | None:
+    """Rebuild the views in `path` when they are stale or have applied nothing yet (None when
+    they are kept, or when another process is rebuilding them: the caller catches up as it
+    would have)."""
+    db = open_views(path)
+    try:
+        runner = Runner(app, db, all_views())
+        reason = runner.stale()
+        if reason is None and (runner.position() > 0 or runner.head() == 0):
+            return None
+    finally:
+        db.close()
+    log.info("Building the read models in %s from the log (%s) ...", path,
+             reason or "they are empty")
+    try:
+        return rebuild(app, path, all_views())
+    except RebuildBusy:
+        return None
+
+
+def _scratch_runner(
+    data: DataDir, app: Application[UUID], batch_size: int, build: bool = False,
+) -> Runner:
     scratch = tempfile.TemporaryDirectory(prefix="cx-tracker-views-")
     copy = Path(scratch.name) / data.views.name
     if data.views.exists() and _usable(data.views, read_only=True):
         for suffix in ("", "-wal"):
             if Path(f"{data.views}{suffix}").exists():
                 shutil.copyfile(f"{data.views}{suffix}", f"{copy}{suffix}")
+    if build:
+        build_if_stale(app, copy)
     runner = Runner(app, open_views(copy), all_views(), batch_size=batch_size)
     close = runner.close
 

@@ -56,6 +56,23 @@ class View:
         if handler is not None:
             handler(db, fact)
 
+    def start_bulk_load(self) -> None:
+        """A rebuild starts applying the log to a new file that nobody reads before
+        `finish_bulk_load`: the view may leave out work no handler reads back (and do it then,
+        set-based). Live catch-ups never call this."""
+
+    def finish_bulk_load(self, db: Database | None) -> None:
+        """Do the work left out since `start_bulk_load` (inside a write transaction), so that
+        the tables are exactly what applying every event one by one gives; `db` None: the load
+        failed (its file is discarded), only apply events one by one again."""
+
+    def handler_for(self, key: str) -> Handler | None:
+        """What the runner calls for facts of `key`: `apply` when a subclass overrides it (it
+        may act on every fact), else the key's handler, or None when this view ignores them."""
+        if type(self).apply is not View.apply:
+            return self.apply
+        return self._handlers.get(key)
+
 
 def handler_names(cls: type) -> dict[str, str]:
     """fact key -> method name of `cls`'s `on_<aggregate>_<Event>` handlers; TypeError when one

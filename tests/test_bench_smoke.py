@@ -38,6 +38,7 @@ READS = [
     )
 ]
 VERIFY = ["verify: events/s", "seal (first, whole log): events/s", "verify: peak memory"]
+MEMORY = [f"memory: {c} peak" for c in ("seal", "verify", "export", "as-of --bundle", "history")]
 
 
 def verify_expected() -> list[str]:
@@ -79,7 +80,7 @@ def test_every_measurement_produced_its_figures(smoke: tuple[subprocess.Complete
     saved = _saved(results)
     assert saved["run"]["smoke"] is True
     figures = {f["name"]: f for f in saved["figures"]}
-    expected = REBUILD + WRITE + RYW + READS + verify_expected()
+    expected = REBUILD + WRITE + RYW + READS + verify_expected() + MEMORY
     missing = [name for name in expected if name not in figures]
     assert not missing, f"figures missing: {missing}; got {sorted(figures)}"
     assert len(figures) == len(saved["figures"]), "two figures with the same name"

@@ -4,7 +4,8 @@ these before it acts, and the web asks `Roles` what to show and which pages to s
 - CCO: everything in the plan, members and roles included.
 - Department lead: writes for the departments granted to them; resolves and notes roadblocks
   where their department's help was asked; celebrates anyone's win.
-- Executive viewer and auditor: read only. Auditors and the CCO see the audit pages.
+- Executive viewer: reads; approves leader scorecards (the one thing an executive records).
+  Auditor: read only. Auditors and the CCO see the audit pages.
 - The plan-wide overview pages (dashboard, timeline, accountability, report) are shared
   understanding: every member with a role reads them, unless the CCO has closed them to some
   roles (`Plan.OverviewAccessChanged`; the CCO always reads them).
@@ -112,6 +113,12 @@ def require_cco(member: Member, action: str) -> None:
         raise NotAllowed(f"only the Chief Customer Officer may {action}")
 
 
+def require_executive(member: Member, action: str) -> None:
+    """An executive viewer (the CEO, the board): the one write they make is approving scorecards."""
+    if not member.has(EXECUTIVE):
+        raise NotAllowed(f"only an executive may {action}")
+
+
 def require_department_writer(member: Member, department: str) -> None:
     """The CCO, or a lead of this department."""
     if not Roles.of(member).writes_for(department):
@@ -158,6 +165,18 @@ def require_overview_reader(roles: Roles, readers: Collection[str]) -> None:
         raise NotAllowed("the chief customer officer has not opened the overview pages to your role")
 
 
+def may_publish_patterns(roles: Roles, member_id: object, publishers: Iterable[object]) -> bool:
+    """The CCO, or an active department lead whom the CCO allowed to publish patterns (the
+    pattern library's publishers). Losing every lead role ends the right without an event."""
+    return roles.is_cco or (bool(roles.lead_departments) and member_id in set(publishers))
+
+
+def require_pattern_publisher(member: Member, publishers: Iterable[object]) -> None:
+    """Publish or revise a pattern: the CCO or an allowed lead."""
+    if not may_publish_patterns(Roles.of(member), member.id, publishers):
+        raise NotAllowed("only the CCO and the leads she allows may publish or revise patterns")
+
+
 def require_writer(member: Member) -> None:
     """Any CCO or department lead (celebrations cross silos on purpose)."""
     if not Roles.of(member).can_write:
@@ -175,13 +194,21 @@ def require_overseer(roles: Roles) -> None:
         raise NotAllowed("only the chief customer officer, executive viewers and auditors see this overview")
 
 
+def require_scorecard_reader(roles: Roles, member: object, lead: object) -> None:
+    """A scorecard is read by the CCO, executives and auditors, and by its own lead."""
+    if not (roles.is_overseer or (roles.active and str(member) == str(lead))):
+        raise NotAllowed("only the scorecard's lead, the CCO, executives and auditors see it")
+
+
 def require_auditor(roles: Roles) -> None:
     if not roles.can_audit:
         raise NotAllowed("only auditors and the chief customer officer see the audit pages")
 
 
 __all__ = [
-    "AUDITOR", "CCO", "EXECUTIVE", "LEAD", "Roles", "can_act_for", "is_cco", "require_active",
-    "require_auditor", "require_cco", "require_commitment_party", "require_department_writer",
-    "require_milestone_ticker", "require_overseer", "require_overview_reader", "require_reader", "require_roadblock_party", "require_writer",
+    "AUDITOR", "CCO", "EXECUTIVE", "LEAD", "Roles", "can_act_for", "is_cco", "may_publish_patterns",
+    "require_active", "require_auditor", "require_cco", "require_commitment_party",
+    "require_department_writer", "require_executive", "require_milestone_ticker",
+    "require_overseer", "require_overview_reader", "require_pattern_publisher", "require_reader",
+    "require_roadblock_party", "require_scorecard_reader", "require_writer",
 ]

@@ -41,7 +41,7 @@ class PostgresLimitStorage(Storage):
     def _db(self) -> Iterator[Connection]:
         """A connection for one operation, committed and closed after it: the counters are
         touched on sign-in attempts only, and no connection outlives an app nobody closes."""
-        conn = Connection()
+        conn = Connection(pooled=False)
         try:
             with conn:
                 yield conn

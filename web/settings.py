@@ -37,6 +37,7 @@ DEFAULTS: dict[str, Any] = {
     "CELEBRATIONS_PAGE_SIZE": 30,
     "COMMITMENT_STORY_LIMIT": 500,  # events on a commitment's page (the timeline has the rest)
     "TIMELINE_CHART_LIMIT": 300,  # rows of the commitment timeline chart
+    "BOARD_GROUP_SHOWN": 8,  # cards per health on a board before "Show all" (a health asked: all)
     "AT_RISK_SHOWN": 12,  # the dashboard's at-risk commitments (now and as of an instant)
     "ROADBLOCKS_SHOWN": 10,  # the dashboard's roadblocks open longest (now and then)
     "WINS_SHOWN": 6,  # the dashboard's latest wins
@@ -68,6 +69,10 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
         if not isinstance(app.config[name], timedelta):
             app.config[name] = timedelta(seconds=float(app.config[name]))
     app.config["PERMANENT_SESSION_LIFETIME"] = app.config["SESSION_MAX_AGE"]  # the cookie's life
+    # The cookie lives as long as the session may (SESSION_MAX_AGE from sign-in, enforced on the
+    # server); re-signing and re-sending it on every request would only move its expiry past
+    # that. It is written when it changes (sign-in, a new CSRF secret).
+    app.config["SESSION_REFRESH_EACH_REQUEST"] = False
     data = resolve_data_dir(app.config["DATA_DIR"])
     app.config["DATA_DIR"] = str(data.path)
     if postgres.uses_postgres():

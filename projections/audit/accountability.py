@@ -1,25 +1,68 @@
 """Accountability (every figure of `projections.queries.accountability`, same rows and keys) as
 it stood at an instant: the commitments' states come from the temporal history, due-date moves
-and handovers from the timeline, roadblocks from the accountability facts with their raise and
-resolve instants. The figures are counted here in Python, over the plan as of that instant.
+from the timeline, handovers from the accountability view's handovers (by log position),
+roadblocks from its roadblocks with their raise and resolve instants.
+
+One statement reads the commitments' states at the instant once: SQLite counts the figures per
+(department, owner) pair (the pairs are few: a member owns in a department or two) and lists the
+roadblocks raised by then; Python only adds the pairs up per department and per owner, and takes
+the medians of the days to resolve.
 """
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from sqlite_utils import Database
 
-from projections.queries.board import rows
-
 ZERO = {
     "made": 0, "open": 0, "kept": 0, "kept_on_original": 0, "late": 0, "missed": 0,
     "withdrawn": 0, "due_so_far": 0, "due_date_moves": 0, "days_slipped": 0,
 }
+FIGURES = tuple(ZERO)
 _VALID_AT = "h.valid_from <= :t AND (h.valid_to IS NULL OR h.valid_to > :t)"
+# The commitments' states at the instant (each commitment's one valid then).
+_STATES = (
+    "SELECT h.commitment_id, h.department, h.owner_id, h.original_due_date, h.due_date,"
+    " h.status, h.completed_on, h.due_at_completion, h.due_date_moves,"
+    " h.status = 'completed' AND h.completed_on <= h.due_at_completion AS kept"
+    f" FROM commitment_history h WHERE {_VALID_AT}"
+)
+# Days slipped per commitment by the position: each move's later date less its earlier one.
+_SLIPPED = (
+    "SELECT commitment_id, sum(max(0, CAST(julianday(json_extract(details, '$.to_date'))"
+    " - julianday(json_extract(details, '$.from_date')) AS INTEGER))) AS days"
+    " FROM timeline WHERE kind = 'DueDateMoved' AND position <= :p GROUP BY commitment_id"
+)
+# One statement, so that the commitments' states at the instant are read once: the figures per
+# (department, owner), in the order of FIGURES after the pair (tagged 'f'); then every roadblock
+# raised by then (tagged 'r'), under its commitment's department and owner then (roadblocks follow
+# a moved or handed-over commitment), with what resolved it only when resolved by then: its days
+# to resolve, resolver and helping department. (Stored instants compare as text: UTC, and a
+# stored instant without microseconds still sorts correctly against `t`, which always has them.)
+_FACTS = f"""
+    WITH c AS MATERIALIZED ({_STATES}), s AS ({_SLIPPED})
+    SELECT 'f', c.department, c.owner_id, count(*), sum(c.status = 'open'), sum(c.kept),
+        sum(c.kept AND c.completed_on <= c.original_due_date),
+        sum(c.status = 'completed' AND NOT c.kept),
+        sum(c.status = 'open' AND c.due_date < :today), sum(c.status = 'withdrawn'),
+        sum(c.status = 'completed' OR c.original_due_date <= :today),
+        sum(c.due_date_moves), coalesce(sum(s.days), 0)
+    FROM c LEFT JOIN s ON s.commitment_id = c.commitment_id
+    GROUP BY c.department, c.owner_id
+    UNION ALL
+    SELECT 'r', c.department, c.owner_id,
+        CASE WHEN r.resolved_at <= :t THEN r.days_to_resolve END,
+        CASE WHEN r.resolved_at <= :t THEN r.resolved_by END,
+        CASE WHEN r.resolved_at <= :t THEN r.helped_by END,
+        NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    FROM accountability_roadblocks r JOIN c ON c.commitment_id = r.commitment_id
+    WHERE r.raised_at <= :t"""
+_HANDOVERS = ("SELECT department, from_owner, to_owner FROM accountability_handovers"
+              " WHERE position <= :p")
 
 
 class Facts:
@@ -27,58 +70,28 @@ class Facts:
     position, `today`: its UTC date)."""
 
     def __init__(self, db: Database, t: str, p: int, today: date) -> None:
-        self.today = today.isoformat()
-        self.commitments = rows(
-            db, "SELECT h.commitment_id, h.department, h.owner_id, h.original_due_date,"
-            " h.due_date, h.status, h.completed_on, h.due_at_completion, h.due_date_moves"
-            f" FROM commitment_history h WHERE {_VALID_AT}", {"t": t},
-        )
-        moves = rows(db, "SELECT commitment_id, details FROM timeline WHERE kind = 'DueDateMoved'"
-                     " AND position <= :p", {"p": p})
-        self.slipped: dict[str, int] = defaultdict(int)
-        for m in moves:
-            d = json.loads(m["details"])
-            days = (date.fromisoformat(d["to_date"]) - date.fromisoformat(d["from_date"])).days
-            self.slipped[m["commitment_id"]] += max(0, days)
-        self.handovers = [
-            {"department": h["department"], **json.loads(h["details"])}
-            for h in rows(db, "SELECT department, details FROM timeline"
-                          " WHERE kind = 'OwnershipHandedOver' AND position <= :p", {"p": p})
-        ]
-        owners = {c["commitment_id"]: c["owner_id"] for c in self.commitments}
-        held_by = {c["commitment_id"]: c["department"] for c in self.commitments}
-        # Stored instants compare as text (UTC; a stored instant without microseconds still
-        # sorts correctly against `t`, which always has them).
-        self.roadblocks = rows(
-            db, "SELECT commitment_id, department, raised_at, resolved_by, helped_by,"
-            " CASE WHEN resolved_at <= :t THEN days_to_resolve END AS days_to_resolve"
-            " FROM accountability_roadblocks WHERE raised_at <= :t", {"t": t},
-        )
-        for r in self.roadblocks:
-            r["owner_id"] = owners[r["commitment_id"]]
-            r["department"] = held_by[r["commitment_id"]]  # roadblocks follow a moved commitment
-            if r["days_to_resolve"] is None:
-                r["resolved_by"] = r["helped_by"] = None
+        params = {"t": t, "p": p, "today": today.isoformat()}
+        # (department, owner) -> the figures in the order of FIGURES
+        self.pairs: dict[tuple[str, str], tuple[int, ...]] = {}
+        # department, owner, days to resolve, resolved by, helped by (the last three None
+        # unless resolved by then)
+        self.roadblocks: list[tuple[str, str, float | None, str | None, str | None]] = []
+        for tag, department, owner, *rest in db.execute(_FACTS, params).fetchall():
+            if tag == "f":
+                self.pairs[(department, owner)] = tuple(rest)
+            else:
+                self.roadblocks.append((department, owner, *rest[:3]))
+        self.handovers: list[tuple[str, str, str]] = db.execute(_HANDOVERS, params).fetchall()
 
     def figures(self, key: str, department: str | None = None) -> dict[str, dict[str, int]]:
         """The commitment figures per `key` ("department" or "owner_id")."""
         found: dict[str, dict[str, int]] = {}
-        for c in self.commitments:
-            if department is not None and c["department"] != department:
+        for (d, owner), values in self.pairs.items():
+            if department is not None and d != department:
                 continue
-            f = found.setdefault(c[key], dict(ZERO))
-            completed = c["status"] == "completed"
-            kept = completed and c["completed_on"] <= c["due_at_completion"]
-            f["made"] += 1
-            f["open"] += c["status"] == "open"
-            f["kept"] += kept
-            f["kept_on_original"] += kept and c["completed_on"] <= c["original_due_date"]
-            f["late"] += completed and not kept
-            f["missed"] += c["status"] == "open" and c["due_date"] < self.today
-            f["withdrawn"] += c["status"] == "withdrawn"
-            f["due_so_far"] += completed or c["original_due_date"] <= self.today
-            f["due_date_moves"] += c["due_date_moves"]
-            f["days_slipped"] += self.slipped.get(c["commitment_id"], 0)
+            f = found.setdefault(d if key == "department" else owner, dict(ZERO))
+            for name, value in zip(FIGURES, values):
+                f[name] += value
         return found
 
     def roadblock_figures(self, key: str, department: str | None = None
@@ -86,25 +99,27 @@ class Facts:
         """Per key: (raised, resolved), and the median days to resolve."""
         counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         durations: dict[str, list[float]] = defaultdict(list)
-        for r in self._roadblocks(department):
-            counts[r[key]][0] += 1
-            if r["days_to_resolve"] is not None:
-                counts[r[key]][1] += 1
-                durations[r[key]].append(r["days_to_resolve"])
+        for d, owner, days, _, _ in self._roadblocks(department):
+            k = d if key == "department" else owner
+            counts[k][0] += 1
+            if days is not None:
+                counts[k][1] += 1
+                durations[k].append(days)
         return {k: (v[0], v[1]) for k, v in counts.items()}, {
             k: _median(v) for k, v in durations.items()
         }
 
-    def _roadblocks(self, department: str | None) -> list[dict[str, Any]]:
-        return [r for r in self.roadblocks if department is None or r["department"] == department]
+    def _roadblocks(self, department: str | None
+                    ) -> Iterable[tuple[str, str, float | None, str | None, str | None]]:
+        return (r for r in self.roadblocks if department is None or r[0] == department)
 
 
 def by_department(facts: Facts, departments: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One row per department (the plan's departments as of the instant, in order)."""
     figures = facts.figures("department")
     raised, medians = facts.roadblock_figures("department")
-    helped = _count(r["helped_by"] for r in facts.roadblocks if r["helped_by"])
-    handovers = _count(h["department"] for h in facts.handovers)
+    helped = _count(r[4] for r in facts.roadblocks if r[4])
+    handovers = _count(h[0] for h in facts.handovers)
     found = []
     for d in departments:
         key = d["slug"]
@@ -119,12 +134,12 @@ def by_owner(facts: Facts, members: dict[str, tuple[str, str]],
              department: str | None = None) -> list[dict[str, Any]]:
     """One row per member who owned, handed over or helped with commitments at the instant."""
     figures = facts.figures("owner_id", department)
-    handovers = [h for h in facts.handovers if department is None or h["department"] == department]
-    ins = _count(h["to_owner"] for h in handovers)
-    outs = _count(h["from_owner"] for h in handovers)
+    handovers = [h for h in facts.handovers if department is None or h[0] == department]
+    ins = _count(h[2] for h in handovers)
+    outs = _count(h[1] for h in handovers)
     raised, medians = facts.roadblock_figures("owner_id", department)
-    helped = _count(r["resolved_by"] for r in facts._roadblocks(department)
-                    if r["resolved_by"] is not None and r["resolved_by"] != r["owner_id"])
+    helped = _count(r[3] for r in facts._roadblocks(department)
+                    if r[3] is not None and r[3] != r[1])
     found = []
     for owner in set(figures) | set(ins) | set(outs) | set(helped):
         name, email = members.get(owner, (None, None))
@@ -145,7 +160,7 @@ def _add_roadblocks(row: dict[str, Any], raised: tuple[int, int] | None, helped:
     row["say_do"] = row["kept_on_original"] / row["due_so_far"] if row["due_so_far"] else None
 
 
-def _count(keys: Any) -> dict[str, int]:
+def _count(keys: Iterable[str]) -> dict[str, int]:
     found: dict[str, int] = defaultdict(int)
     for key in keys:
         found[key] += 1

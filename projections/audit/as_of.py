@@ -14,7 +14,7 @@ line's report) and accountability are read only when asked for.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -24,8 +24,10 @@ from sqlite_utils import Database
 from projections.audit import accountability
 from projections.audit.instants import log_position
 from projections.audit.kpis_as_of import kpis_as_of
+from projections.queries.scorecards import scorecards_as_of
 from projections.instants import instant_text
-from projections.queries import celebrations
+from projections.queries import celebrations, roadblocks
+from projections.queries.patterns import library_as_of
 from projections.queries.board import (
     ATTENTION, SLIPPING_MOVES, Counted, GroupHealth, group_health, rows,
 )
@@ -34,6 +36,22 @@ from projections.queries.history import board_as_of, closed_counts_as_of
 WINS_SHOWN = 6
 DASHBOARD, BOARD, ACCOUNTABILITY = "dashboard", "board", "accountability"
 EVERYTHING = (DASHBOARD, BOARD, ACCOUNTABILITY)
+
+
+class BoardThen:
+    """The whole board at an instant (every commitment made by then), read when iterated, or a
+    department at a time (`of`): after years it holds tens of thousands, so a report that goes
+    department by department never holds them all at once."""
+
+    def __init__(self, db: Database, moment: datetime) -> None:
+        self.db, self.moment = db, moment
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(board_as_of(self.db, self.moment))
+
+    def of(self, department: str) -> list[dict[str, Any]]:
+        """One department's commitments then, in the board's order."""
+        return board_as_of(self.db, self.moment, department=department)
 
 
 @dataclass(frozen=True)
@@ -46,7 +64,7 @@ class PlanAsOf:
     journeys: list[dict[str, Any]]  # key, name, lead_department; in the plan's order
     # The parts below are None unless asked for (see `plan_as_of`).
     # BOARD: every commitment made by then (closed ones too, however long ago).
-    board: list[dict[str, Any]] | None
+    board: BoardThen | None
     # DASHBOARD
     by_department: list[GroupHealth] | None
     by_journey: list[GroupHealth] | None
@@ -59,6 +77,11 @@ class PlanAsOf:
     accountability_owners: list[dict[str, Any]] | None
     # Every KPI defined by then, as revised and measured (corrections applied) by then.
     kpis: list[dict[str, Any]] | None = None
+    # The pattern library then: every pattern published by then in its version then, whether it
+    # was retired by then, and the commitments citing it then.
+    patterns: list[dict[str, Any]] | None = None
+    # Every leader scorecard proposed by then, as it stood then (status, revision, items).
+    scorecards: list[dict[str, Any]] | None = None
 
     @property
     def department_names(self) -> dict[str, str]:
@@ -79,7 +102,7 @@ def plan_as_of(db: Database, moment: datetime, parts: Collection[str] = EVERYTHI
         ("board", "by_department", "by_journey", "at_risk", "roadblocks", "roadblocks_total", "wins",
          "accountability_departments", "accountability_owners"))
     if BOARD in parts:
-        found["board"] = board_as_of(db, moment)
+        found["board"] = BoardThen(db, moment)
     if DASHBOARD in parts:
         # Open then: on the board of those closed since that day, and still open.
         open_then = [c for c in board_as_of(db, moment, closed_since=today)
@@ -101,7 +124,9 @@ def plan_as_of(db: Database, moment: datetime, parts: Collection[str] = EVERYTHI
                      accountability_owners=accountability.by_owner(facts, members))
     return PlanAsOf(instant=moment, today=today, position=p, plan=plan_at(db, t, p),
                     departments=departments, journeys=journeys,
-                    kpis=kpis_as_of(db, p) if BOARD in parts else None, **found)
+                    kpis=kpis_as_of(db, p) if BOARD in parts else None,
+                    patterns=library_as_of(db, t),
+                    scorecards=scorecards_as_of(db, p) if BOARD in parts else None, **found)
 
 
 def plan_at(db: Database, t: str, p: int) -> dict[str, Any] | None:
@@ -194,38 +219,14 @@ def count_open_roadblocks(db: Database, t: str, p: int) -> int:
 
 def open_roadblocks(db: Database, t: str, p: int, today: date,
                     limit: int | None = None) -> list[dict[str, Any]]:
-    """As `queries.roadblocks.roadblocks(state="open")`, for the roadblocks open at the instant:
-    raised by then and not yet resolved; help requests made by then; age on `today`. With
-    `limit`, only the `limit` open longest (raised on the earliest day, then first in the log),
-    picked before their help requests are read."""
+    """As `queries.roadblocks.roadblocks(state="open")` (its query, `open_then`), for the
+    roadblocks open at the instant: raised by then and not yet resolved; help requests made by
+    then; age on `today`. With `limit`, only the `limit` open longest (raised on the earliest
+    day, then first in the log), picked before their help requests are read."""
     where = _OPEN_THEN if limit is None else (
         "r.position IN (SELECT r.position FROM roadblocks r"
         f" WHERE {_OPEN_THEN} ORDER BY substr(r.raised_at, 1, 10), r.position LIMIT :limit)")
-    found = rows(db, f"""
-        SELECT r.commitment_id, coalesce(state_then.title, r.title) AS title,
-            coalesce(state_then.department, r.department) AS department, r.roadblock_id, r.description,
-            r.raised_at, r.raised_by, raiser.name AS raised_by_name,
-            NULL AS resolved_at, NULL AS resolved_by, NULL AS resolved_by_name,
-            NULL AS resolution, NULL AS helped_by,
-            (SELECT json_group_array(json_object('department', h.department,
-                                                 'requested_at', h.requested_at,
-                                                 'requested_by', h.requested_by))
-             FROM (SELECT * FROM roadblock_help h WHERE h.commitment_id = r.commitment_id
-                   AND h.roadblock_id = r.roadblock_id AND h.position <= :p
-                   ORDER BY h.position) h) AS help_requested
-        FROM roadblocks r LEFT JOIN members raiser ON raiser.id = r.raised_by
-        -- the commitment's title and department as they were then (a later correction or move
-        -- must not rename the past)
-        LEFT JOIN commitment_history state_then ON state_then.valid_from_position = (
-            SELECT max(h.valid_from_position) FROM commitment_history h
-            WHERE h.commitment_id = r.commitment_id AND h.valid_from_position <= :p)
-        WHERE {where}
-        ORDER BY r.position""", {"p": p, "t": t, "limit": limit})
-    for r in found:
-        r["help_requested"] = json.loads(r["help_requested"])
-        r["is_open"] = True
-        r["days_open"] = max(0, (today - datetime.fromisoformat(r["raised_at"]).date()).days)
-    return found
+    return roadblocks.open_then(db, today, where, {"p": p, "t": t, "limit": limit})
 
 
 def wins(db: Database, p: int, limit: int = WINS_SHOWN) -> list[dict[str, Any]]:

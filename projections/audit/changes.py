@@ -34,7 +34,7 @@ _EARLIER: dict[str, tuple[tuple[str, ...], str | None, tuple[str, ...]]] = {
     "VisionRevised": (("Started", "VisionRevised"), None, ("vision", "reason")),
     "JourneyLeadChanged": (("JourneyDefined", "JourneyLeadChanged"), "key", ("lead_department",)),
     "KpiDefined": (("KpiDefined",), "key",
-                   ("name", "unit", "baseline", "target", "target_date", "direction")),
+                   ("name", "unit", "baseline", "target", "target_date", "direction", "department")),
     "KpiMeasured": (("KpiMeasured",), "key", ("value", "measured_on", "note")),
 }
 _SET_ONLY = {  # fields shown for plan and member events without an earlier value
@@ -123,11 +123,30 @@ def _corrections(kind: str, d: dict[str, Any]) -> list[Change] | None:
                 _change("note", None, d.get("note"))]
     if kind == "MeasurementWithdrawn":
         return [_change("value", d["value"], None)]
+    if kind in ("KpiLinked", "KpiUnlinked"):
+        link = f"{d['area_kpi']} → {d['cx_kpi']}"
+        return [_change("link", None, link) if kind == "KpiLinked" else _change("link", link, None)]
+    if kind in SCORECARD_STATUS:
+        found = [_change("status", None, SCORECARD_STATUS[kind])]
+        if "items" in d:
+            found.append(_change("items", None, "; ".join(
+                f"{i['kpi']} {i['weight']} % target {i['target']:g}" for i in d["items"])))
+        for f in ("period", "comment", "note"):
+            if d.get(f):
+                found.append(_change(f, None, d[f]))
+        return found
     if kind in ("DepartmentRetired", "JourneyRetired", "KpiRetired"):
         return [_change("retired", False, True)]
     if kind == "DepartmentMerged":
         return [_change("merged_into", None, d["into"]), _change("retired", False, True)]
     return None
+
+
+SCORECARD_STATUS = {
+    "ScorecardProposed": "proposed", "ScorecardRevised": "proposed",
+    "ScorecardChangeRequested": "change requested", "ScorecardAgreed": "agreed",
+    "ScorecardApproved": "approved",
+}
 
 
 def _earlier_details(

@@ -11,7 +11,7 @@ A commitment made and completed in between is both added and completed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +22,8 @@ from projections.audit.instants import log_position
 from projections.instants import instant_text
 from projections.queries.board import rows
 from projections.queries.history import board_as_of
+from projections.queries.patterns import changes_between, citations_between
+from projections.queries.scorecards import scorecards_as_of
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,14 @@ class PlanDiff:
     withdrawn: list[dict[str, Any]]  # board rows at B, each with `changes`
     roadblocks_opened: list[dict[str, Any]]
     roadblocks_resolved: list[dict[str, Any]]
+    # The pattern library: versions published or revised and patterns retired in between
+    # (kind, pattern_id, title, revision, reason, at); commitments that cited or stopped citing
+    # a pattern in between (kind cited / uncited, commitment_id, commitment title, pattern title, at).
+    patterns: list[dict[str, Any]] = field(default_factory=list)
+    citations: list[dict[str, Any]] = field(default_factory=list)
+    # Scorecards proposed or moved on (revised, agreed, approved, ...) in between: as at B, with
+    # `before` (status and revision at A; None when proposed in between).
+    scorecards: list[dict[str, Any]] = field(default_factory=list)
 
 
 def plan_diff(db: Database, a: datetime, b: datetime) -> PlanDiff:
@@ -62,7 +72,20 @@ def plan_diff(db: Database, a: datetime, b: datetime) -> PlanDiff:
     return PlanDiff(a, b, added, changed, completed, withdrawn,
                     _roadblocks(db, "r.position > :pa AND r.position <= :pb", {"pa": pa, "pb": pb}),
                     _roadblocks(db, "r.resolved_at > :ta AND r.resolved_at <= :tb",
-                                {"ta": ta, "tb": tb}))
+                                {"ta": ta, "tb": tb}),
+                    changes_between(db, ta, tb), citations_between(db, ta, tb),
+                    _scorecards(db, pa, pb))
+
+
+def _scorecards(db: Database, pa: int, pb: int) -> list[dict[str, Any]]:
+    then = {c["id"]: c for c in scorecards_as_of(db, pa)}
+    found = []
+    for card in scorecards_as_of(db, pb):
+        old = then.get(card["id"])
+        if old is None or (old["status"], old["revision"]) != (card["status"], card["revision"]):
+            found.append(dict(card, before=None if old is None else
+                              {"status": old["status"], "revision": old["revision"]}))
+    return found
 
 
 def _changes(old: dict[str, Any] | None, new: dict[str, Any]) -> list[dict[str, Any]]:

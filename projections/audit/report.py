@@ -68,7 +68,29 @@ def change_text(change: dict[str, Any]) -> str:
 # The plan as of an instant
 
 
-def as_of_json(plan: PlanAsOf) -> dict[str, Any]:
+def as_of_json_chunks(plan: PlanAsOf, size: int = 1 << 16) -> Iterator[str]:
+    """`dumps(as_of_json(plan))` in pieces, reading the board a department at a time: memory
+    holds one department's commitments, however long the history."""
+    whole = as_of_json(plan, commitments=False)
+    yield "{"
+    for n, key in enumerate(sorted(whole)):
+        yield (", " if n else "") + dumps(key) + ": "
+        if key != "departments":
+            yield from dump_chunks(whole[key], size)
+            continue
+        yield "["
+        for m, department in enumerate(whole[key]):
+            assert plan.board is not None  # as_of_json checked
+            yield ", " if m else ""
+            yield from dump_chunks({**department, "commitments": plan.board.of(department["slug"])},
+                                   size)
+        yield "]"
+    yield "}"
+
+
+def as_of_json(plan: PlanAsOf, *, commitments: bool = True) -> dict[str, Any]:
+    """The plan as of an instant as one JSON value (`commitments=False`: without each
+    department's commitments, which `as_of_json_chunks` reads a department at a time)."""
     if (plan.board is None or plan.by_department is None or plan.by_journey is None
             or plan.at_risk is None or plan.roadblocks is None):
         raise ValueError("the as-of report needs every part of plan_as_of")
@@ -77,7 +99,7 @@ def as_of_json(plan: PlanAsOf) -> dict[str, Any]:
         "position": plan.position, "plan": plan.plan,
         "departments": [
             {**d, "health": _counts(plan.by_department, d["slug"]),
-             "commitments": [c for c in plan.board if c["department"] == d["slug"]]}
+             **({"commitments": plan.board.of(d["slug"])} if commitments else {})}
             for d in plan.departments
         ],
         "journeys": [{**j, "health": _counts(plan.by_journey, j["key"])} for j in plan.journeys],
@@ -85,6 +107,8 @@ def as_of_json(plan: PlanAsOf) -> dict[str, Any]:
         "open_roadblocks": plan.roadblocks,
         "wins": plan.wins,
         "kpis": plan.kpis,
+        "patterns": plan.patterns,
+        "scorecards": plan.scorecards,
         "accountability": {"departments": plan.accountability_departments,
                            "owners": plan.accountability_owners},
     }
@@ -104,11 +128,10 @@ def as_of_text(plan: PlanAsOf) -> Iterator[str]:
     names = plan.department_names
     for group in plan.by_department:
         yield f"  {group.name}: {_count(group.total, 'commitment')}{_health_line(group.counts)}"
-        for c in plan.board:
-            if c["department"] == group.key:
-                was = f" (was {c['original_due_date']})" if c["due_date"] != c["original_due_date"] else ""
-                yield (f"    {c['health']:<9}  {c['title']} — {c['owner_name']}, due"
-                       f" {c['due_date']}{was}, {c['progress']}%")
+        for c in (plan.board.of(group.key) if group.key is not None else []):
+            was = f" (was {c['original_due_date']})" if c["due_date"] != c["original_due_date"] else ""
+            yield (f"    {c['health']:<9}  {c['title']} — {c['owner_name']}, due"
+                   f" {c['due_date']}{was}, {c['progress']}%")
     if plan.journeys:
         yield ""
         yield "Journeys"
@@ -122,6 +145,20 @@ def as_of_text(plan: PlanAsOf) -> Iterator[str]:
                       if k["latest"] else "; not measured")
             yield (f"  {k['name']}: {k['baseline']:g} → {k['target']:g} {k['unit']} by"
                    f" {k['target_date']}{latest}" + (" [retired]" if k["retired"] else ""))
+    if plan.patterns:
+        yield ""
+        yield "Pattern library"
+        for pt in plan.patterns:
+            yield (f"  {pt['title']} (version {pt['revision']}, {pt['at'][:10]})"
+                   + (" [retired]" if pt["retired"] else "")
+                   + f": cited by {_count(len(pt['citing']), 'commitment')}")
+    if plan.scorecards:
+        yield ""
+        yield "Scorecards"
+        for card in plan.scorecards:
+            items = "; ".join(f"{i['kpi']} {i['weight']}% target {i['target']:g}" for i in card["items"])
+            yield (f"  {card['period']}  {card['lead_name']} ({card['department_name']}):"
+                   f" {card['status'].replace('_', ' ')}, revision {card['revision']} — {items}")
     yield ""
     yield "Accountability per department"
     yield "  " + "  ".join(f"{label:>9}" for _, label in SUMMARY_FIGURES) + "     say/do  department"
@@ -145,6 +182,8 @@ def diff_json(diff: PlanDiff) -> dict[str, Any]:
         "from": instant_text(diff.a), "to": instant_text(diff.b), "added": diff.added,
         "changed": diff.changed, "completed": diff.completed, "withdrawn": diff.withdrawn,
         "roadblocks_opened": diff.roadblocks_opened, "roadblocks_resolved": diff.roadblocks_resolved,
+        "patterns": diff.patterns, "pattern_citations": diff.citations,
+        "scorecards": diff.scorecards,
     }
 
 
@@ -167,6 +206,22 @@ def diff_text(diff: PlanDiff) -> Iterator[str]:
         for r in found:
             yield (f"  {_when(r[at])}  {r['title']} [{r['department']}] {r['roadblock_id']}:"
                    f" {r['description']}")
+    yield ""
+    yield f"Patterns: {len(diff.patterns)}"
+    for pt in diff.patterns:
+        why = f": {pt['reason']}" if pt["reason"] else ""
+        yield f"  {_when(pt['at'])}  {pt['kind']} {pt['title']} (version {pt['revision']}){why}"
+    yield ""
+    yield f"Pattern citations: {len(diff.citations)}"
+    for ct in diff.citations:
+        yield (f"  {_when(ct['at'])}  {ct['commitment_title']} [{ct['department']}]"
+               f" {'cites' if ct['kind'] == 'cited' else 'no longer cites'} {ct['pattern_title']}")
+    yield f"Scorecards proposed or moved on: {len(diff.scorecards)}"
+    for card in diff.scorecards:
+        was = ("proposed in between" if card["before"] is None else
+               f"was {card['before']['status'].replace('_', ' ')} (revision {card['before']['revision']})")
+        yield (f"  {card['period']}  {card['lead_name']} ({card['department_name']}):"
+               f" {card['status'].replace('_', ' ')} (revision {card['revision']}), {was}")
 
 
 def _counts(groups: list[Any], key: str) -> dict[str, int]:

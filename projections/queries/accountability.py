@@ -93,13 +93,25 @@ def by_department(db: Database, today: date) -> list[dict[str, Any]]:
     return _rows(db, _BY_DEPARTMENT, {"today": today.isoformat(), "all": ALL})
 
 
-def by_owner(db: Database, today: date, department: str | None = None) -> list[dict[str, Any]]:
-    """One row per member who owns, handed over or helped with commitments, by name; with
-    `department`, only that department's commitments, handovers and roadblocks count."""
-    return _rows(db, _BY_OWNER[department is not None], {
-        "today": today.isoformat(), "all": ALL,
+def by_owner(db: Database, today: date, department: str | None = None, *,
+             limit: int | None = None) -> list[dict[str, Any]]:
+    """One row per member who owns, handed over or helped with commitments, by name (the first
+    `limit` of them: a large company has thousands); with `department`, only that department's
+    commitments, handovers and roadblocks count."""
+    sql = _BY_OWNER[department is not None] + ("" if limit is None else " LIMIT :limit")
+    return _rows(db, sql, {
+        "today": today.isoformat(), "all": ALL, "limit": limit,
         "department": ALL if department is None else department,
     })
+
+
+def count_owners(db: Database, department: str | None = None) -> int:
+    """How many rows `by_owner` has in all."""
+    return db.execute(
+        "SELECT count(*) FROM accountability_figures f WHERE f.department = :department"
+        f" AND f.owner_id <> :all AND {_LISTED}",
+        {"all": ALL, "department": ALL if department is None else department},
+    ).fetchone()[0]
 
 
 def _rows(db: Database, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:

@@ -200,15 +200,21 @@ def count_at_risk(db: Database, today: date) -> int:
                       {"today": today.isoformat(), "moves": SLIPPING_MOVES}).fetchone()[0]
 
 
-_OPEN = "(SELECT * FROM commitments INDEXED BY commitments_open_health WHERE status = 'open')"
-# Only the columns of that partial index: counting reads the index, never the table.
+# Only the columns of the partial index commitments_open_health: counting reads the index,
+# never the table.
 _OPEN_HEALTH = (
     "(SELECT department, journey, due_date, progress, open_roadblocks, open_help_requests,"
     " due_date_moves, status, completed_on, due_at_completion"
     " FROM commitments INDEXED BY commitments_open_health WHERE status = 'open')"
 )
+_OPEN_HEALTH_ROWID = _OPEN_HEALTH.replace("(SELECT ", "(SELECT rowid AS rid, ", 1)
 _AT_RISK_OF = (
     "SELECT * FROM ({})"
     f" WHERE health IN ({', '.join(repr(h) for h in ATTENTION)}) OR due_date_moves >= :moves"
 )
-_AT_RISK = _AT_RISK_OF.format(with_health(_OPEN))
+# The open commitments needing attention, picked from the partial index alone; only those rows
+# are then read from the table (not every open commitment's).
+_AT_RISK = (
+    f"SELECT c.*, a.health FROM commitments c JOIN ({_AT_RISK_OF.format(with_health(_OPEN_HEALTH_ROWID))}) a"
+    " ON c.rowid = a.rid"
+)

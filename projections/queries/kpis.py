@@ -19,7 +19,8 @@ from typing import Any
 from sqlite_utils import Database
 
 _KPI = """
-SELECT k.key, k.name, k.unit, k.baseline, k.target, k.target_date, k.direction, s.defined_on
+SELECT k.key, k.name, k.unit, k.baseline, k.target, k.target_date, k.direction, s.defined_on,
+    k.department, k.retired_at
 FROM kpis k LEFT JOIN kpi_starts s ON s.key = k.key
 """
 
@@ -108,3 +109,35 @@ def _judge(kpi: dict[str, Any]) -> Callable[[dict[str, Any]], dict[str, Any]]:
 
 def _judged(kpi: dict[str, Any], point: dict[str, Any]) -> dict[str, Any]:
     return _judge(kpi)(point)
+
+
+def department_kpis(db: Database, department: str) -> dict[str, list[dict[str, Any]]]:
+    """A department's own (area) KPIs and the CX KPIs its commitments move or its area KPIs are
+    linked to, each an overview row (latest measurement, progress, on course) with `moved_by`:
+    why the CX KPI is shown (its commitments, its area KPIs' names)."""
+    overview = {k["key"]: k for k in kpi_overview(db) if not k.get("retired_at")}
+    area = [k for k in overview.values() if k.get("department") == department]
+    reasons: dict[str, list[str]] = {}
+    for (key,) in db.execute(
+            "SELECT DISTINCT kpi FROM commitments WHERE department = ? AND kpi IS NOT NULL"
+            " AND status = 'open'", [department]).fetchall():
+        reasons.setdefault(key, []).append("its open commitments")
+    for area_key, cx_key in db.execute(
+            "SELECT l.area_kpi, l.cx_kpi FROM kpi_links l JOIN kpis k ON k.key = l.area_kpi"
+            " WHERE k.department = ? ORDER BY l.area_kpi", [department]).fetchall():
+        reasons.setdefault(cx_key, []).append(overview[area_key]["name"] if area_key in overview
+                                              else area_key)
+    cx = [dict(overview[k], moved_by=reasons[k]) for k in overview
+          if k in reasons and overview[k].get("department") is None]
+    return {"area": area, "cx": cx}
+
+
+def kpi_links(db: Database) -> list[dict[str, Any]]:
+    """Every declared link: area KPI (with its department) -> the CX KPI it moves, with why."""
+    cursor = db.execute(
+        "SELECT l.area_kpi, a.name AS area_name, a.department, d.name AS department_name,"
+        " l.cx_kpi, c.name AS cx_name, l.reason, l.linked_at FROM kpi_links l"
+        " JOIN kpis a ON a.key = l.area_kpi JOIN kpis c ON c.key = l.cx_kpi"
+        " LEFT JOIN departments d ON d.slug = a.department ORDER BY c.ordinal, d.ordinal, a.ordinal")
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]

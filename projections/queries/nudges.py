@@ -139,6 +139,14 @@ def unsent(db: Database, ids: list[str]) -> list[dict[str, Any]]:
          ORDER BY n.position""", {"ids": json.dumps(ids)})
 
 
+def failed_unsent(db: Database) -> list[str]:
+    """Notices whose last sending failed and that were never sent: the ones a run may try again
+    (the Notice itself decides whether the failure was temporary and not given up)."""
+    return [str(r[0]) for r in db.execute(
+        "SELECT id FROM notices WHERE sent_at IS NULL AND failed_reason IS NOT NULL"
+        " ORDER BY position")]
+
+
 # The inbox and the outbox
 
 def inbox(db: Database, member_id: UUID | str, limit: int = INBOX_LIMIT) -> list[dict[str, Any]]:

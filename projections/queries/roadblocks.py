@@ -14,19 +14,38 @@ from sqlite_utils import Database
 
 State = Literal["open", "resolved"]
 
-_SELECT = """
-SELECT r.commitment_id, r.title, r.department, r.roadblock_id, r.description,
+_SELECT_OF = """
+SELECT r.commitment_id, {commitment}, r.roadblock_id, r.description,
     r.raised_at, r.raised_by, raiser.name AS raised_by_name,
-    r.resolved_at, r.resolved_by, resolver.name AS resolved_by_name, r.resolution, r.helped_by,
+    {resolution},
     (SELECT json_group_array(json_object('department', h.department,
                                          'requested_at', h.requested_at,
                                          'requested_by', h.requested_by))
      FROM (SELECT * FROM roadblock_help h WHERE h.commitment_id = r.commitment_id
-           AND h.roadblock_id = r.roadblock_id ORDER BY h.position) h) AS help_requested
+           AND h.roadblock_id = r.roadblock_id{help_then} ORDER BY h.position) h) AS help_requested
 FROM roadblocks r
 LEFT JOIN members raiser ON raiser.id = r.raised_by
-LEFT JOIN members resolver ON resolver.id = r.resolved_by
+{joins}
 """
+_SELECT = _SELECT_OF.format(
+    commitment="r.title, r.department", help_then="",
+    resolution="r.resolved_at, r.resolved_by, resolver.name AS resolved_by_name, r.resolution,"
+               " r.helped_by",
+    joins="LEFT JOIN members resolver ON resolver.id = r.resolved_by",
+)
+# The same columns as the roadblocks stood at log position :p, for those open then (the as-of
+# pages, `projections.audit.as_of`): not yet resolved, the help asked by then, and the
+# commitment's title and department then (a later correction or move must not rename the past).
+_SELECT_THEN = _SELECT_OF.format(
+    commitment="coalesce(state_then.title, r.title) AS title,"
+               " coalesce(state_then.department, r.department) AS department",
+    help_then=" AND h.position <= :p",
+    resolution="NULL AS resolved_at, NULL AS resolved_by, NULL AS resolved_by_name,"
+               " NULL AS resolution, NULL AS helped_by",
+    joins="LEFT JOIN commitment_history state_then ON state_then.valid_from_position = ("
+          " SELECT max(h.valid_from_position) FROM commitment_history h"
+          " WHERE h.commitment_id = r.commitment_id AND h.valid_from_position <= :p)",
+)
 
 
 def roadblocks(
@@ -88,6 +107,14 @@ _ASKING_HELP = (
     " AND EXISTS (SELECT 1 FROM roadblock_help h"
     " WHERE h.commitment_id = r.commitment_id AND h.roadblock_id = r.roadblock_id)"
 )
+
+
+def open_then(db: Database, today: date, where: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """The roadblocks matching `where` as they stood at log position `params["p"]`, taken as open
+    then (`where` picks those), in the order raised, shaped as `roadblocks` with their age on
+    `today`."""
+    return [_shaped(row, today) for row in db.query(
+        _SELECT_THEN + f" WHERE {where} ORDER BY r.position", params)]
 
 
 def roadblock(

@@ -44,7 +44,7 @@ def _run(app: CxTracker, data: DataDir, at: datetime, settings: SmtpSettings | N
     from tracker.mail import SmtpMailer, mail_from
     from tracker.secret import installation_key
 
-    runner = open_runner(data, app)
+    runner = open_runner(data, app, build=True)
     try:
         runner.prepare()
         links = Links(os.environ.get(BASE_URL_ENV, DEFAULT_BASE_URL).rstrip("/"),

@@ -5,6 +5,11 @@ derived from its dedup key; the library refuses a second version 1 of an aggrega
 runs (or two servers) only one records it, and only the one that recorded it sends it. The
 sending is recorded afterwards (`Notice.Sent`, or `Notice.SendFailed` after the retries).
 
+A temporary failure (an SMTP 4xx reply, a server that could not be reached) is tried again by
+each later run, up to `RETRY_RUNS` runs in all: the run first records a `Notice.RetryClaimed`
+with the version it loaded, so of two runs only one claims it, and only that one sends it.
+Permanent failures (5xx) are not tried again.
+
 Crash windows, and which way they err: a crash between recording and sending leaves a notice in
 the member's inbox that was never e-mailed (the outbox page lists it as not sent); a crash after
 the SMTP server accepted a message but before `Sent` was recorded leaves a delivered message the
@@ -31,6 +36,7 @@ from tracker.mail import Mail, MailError, SmtpMailer
 from tracker.unsubscribe import sign
 
 Progress = Callable[[str], None]
+RETRY_RUNS = 5  # runs that may try to send a notice that keeps failing temporarily
 
 
 @dataclass
@@ -43,6 +49,7 @@ class Outcome:
     emailed: int = 0
     outboxed: int = 0
     failed: int = 0
+    retried: int = 0
     lines: list[str] = field(default_factory=list)
 
 
@@ -68,7 +75,7 @@ def remind(
     """Record and send what is due at `at`. `catch_up` brings `db` up to the log's head."""
     outcome = Outcome()
     catch_up()
-    to_send: list[str] = []
+    to_send: list[str] = [] if dry_run else _claim_retries(app, db, outcome, progress)
     for c in candidates(db, at, due_within_days=due_within_days):
         if q.notice_exists(db, c.key):
             outcome.already += 1
@@ -98,6 +105,16 @@ def remind(
         catch_up()
         _send_all(app, db, to_send, links, mailer, outcome, progress)
     return outcome
+
+
+def _claim_retries(app: CxTracker, db: Database, outcome: Outcome,
+                   progress: Progress) -> list[str]:
+    """Notices that failed temporarily in an earlier run and that this run claimed to resend."""
+    claimed = [i for i in q.failed_unsent(db) if app.claim_notice_retry(UUID(i), RETRY_RUNS)]
+    outcome.retried = len(claimed)
+    if claimed:
+        progress(f"{len(claimed)} notice(s) not delivered earlier: trying again")
+    return claimed
 
 
 def _spec(c: Candidate, mode: str) -> NoticeSpec:
@@ -137,7 +154,7 @@ def _send_all(app: CxTracker, db: Database, ids: list[str], links: Links,
         try:
             mailer.send(mail)
         except MailError as e:
-            app.record_notice_failed(UUID(n["id"]), str(e), e.attempts)
+            app.record_notice_failed(UUID(n["id"]), str(e), e.attempts, e.temporary)
             outcome.failed += 1
             progress(f"  not delivered to {n['email']}: {e}")
             continue

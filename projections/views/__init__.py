@@ -11,13 +11,15 @@ from projections.views.history import History
 from projections.views.kpis import Kpis
 from projections.views.nudges import Nudges
 from projections.views.ownership import Ownership
+from projections.views.patterns import Patterns
 from projections.views.roadblocks import Roadblocks
+from projections.views.scorecards import Scorecards
 from projections.views.timeline import Timeline
 
 
 def all_views() -> list[View]:
     return [
-        Directory(), Nudges(),
+        Directory(), Nudges(), Patterns(), Scorecards(),
         Board(), History(), Timeline(),
         Roadblocks(), Accountability(), Ownership(), Kpis(), Celebrations(),
     ]

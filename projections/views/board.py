@@ -202,6 +202,12 @@ class Board(View):
     def on_commitment_NoteAdded(self, db: Database, fact: Fact) -> None:
         self._update(db, fact)
 
+    def on_commitment_PatternCited(self, db: Database, fact: Fact) -> None:
+        self._update(db, fact)
+
+    def on_commitment_PatternUncited(self, db: Database, fact: Fact) -> None:
+        self._update(db, fact)
+
     # Helpers
 
     @staticmethod

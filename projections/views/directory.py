@@ -13,11 +13,12 @@ from projections.view import View
 
 class Directory(View):
     name = "directory"
-    version = 4  # 2: renames (with `names`, every name each thing ever had), retirements,
-    # revisions; 3: the plan's version now and after each plan event (`plan_versions`);
-    # 4: the roles the overview pages are open to (`plan.overview_readers`, JSON; NULL: all)
+    version = 5  # 5: the roles the overview pages are open to (`plan.overview_readers`, JSON;
+    # NULL: all); 4: area KPIs (`kpis.department`) and their links to CX KPIs (`kpi_links`);
+    # 2: renames (with `names`, every name each thing ever had), retirements,
+    # revisions; 3: the plan's version now and after each plan event (`plan_versions`)
     tables = ("plan", "departments", "journeys", "kpis", "members", "endorsements", "names",
-              "plan_versions")
+              "plan_versions", "kpi_links")
 
     def create(self, db: Database) -> None:
         db.executescript(
@@ -30,7 +31,11 @@ class Directory(View):
             CREATE TABLE journeys (key TEXT PRIMARY KEY, name TEXT NOT NULL,
                 lead_department TEXT NOT NULL, ordinal INTEGER, retired_at TEXT);
             CREATE TABLE kpis (key TEXT PRIMARY KEY, name TEXT, unit TEXT, baseline REAL,
-                target REAL, target_date TEXT, direction TEXT, ordinal INTEGER, retired_at TEXT);
+                target REAL, target_date TEXT, direction TEXT, ordinal INTEGER, retired_at TEXT,
+                department TEXT);
+            -- Area KPI -> the CX KPI it moves, as declared (unlinking deletes the row).
+            CREATE TABLE kpi_links (area_kpi TEXT NOT NULL, cx_kpi TEXT NOT NULL,
+                reason TEXT NOT NULL, linked_at TEXT NOT NULL, PRIMARY KEY (area_kpi, cx_kpi));
             -- Every name a department, journey or KPI took, from the event that gave it.
             -- The plan's version after each plan event (what it was as of any position).
             CREATE TABLE plan_versions (position INTEGER PRIMARY KEY, version INTEGER NOT NULL);
@@ -128,12 +133,22 @@ class Directory(View):
     def on_plan_KpiDefined(self, db: Database, fact: Fact) -> None:
         d = fact.data
         db.execute(
-            "INSERT INTO kpis (key, name, unit, baseline, target, target_date, direction, ordinal)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT count(*) FROM kpis))",
+            "INSERT INTO kpis (key, name, unit, baseline, target, target_date, direction, ordinal,"
+            " department) VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT count(*) FROM kpis), ?)",
             [d["key"], d["name"], d["unit"], d["baseline"], d["target"],
-             d["target_date"].isoformat(), d["direction"]],
+             d["target_date"].isoformat(), d["direction"], d.get("department")],
         )
         _named(db, fact, "kpi", d["key"], d["name"])
+
+    def on_plan_KpiLinked(self, db: Database, fact: Fact) -> None:
+        d = fact.data
+        db.execute("INSERT INTO kpi_links VALUES (?, ?, ?, ?)",
+                   [d["area_kpi"], d["cx_kpi"], d["reason"], fact.timestamp.isoformat()])
+
+    def on_plan_KpiUnlinked(self, db: Database, fact: Fact) -> None:
+        d = fact.data
+        db.execute("DELETE FROM kpi_links WHERE area_kpi = ? AND cx_kpi = ?",
+                   [d["area_kpi"], d["cx_kpi"]])
 
     def on_member_Registered(self, db: Database, fact: Fact) -> None:
         db.execute(

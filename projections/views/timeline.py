@@ -27,8 +27,8 @@ TEXT_LIMIT = 160  # free text longer than this is cut short in the summary (deta
 
 class Timeline(View):
     name = "timeline"
-    version = 4  # 3: department_name (as it was then); corrections and reorganisations;
-    # 4: summaries of contributors, milestones and the overview's readers
+    version = 5  # 5: contributors, milestones, the overview's readers; 4: scorecards and KPI
+    # links; 3: department_name (as it was then); corrections and reorganisations
     tables = ("timeline", "timeline_commitments")
 
     def __init__(self) -> None:
@@ -81,10 +81,15 @@ class Timeline(View):
             if fact.key == "plan.DepartmentRenamed":
                 subject = {"name": d["from_name"]}  # the row is filed under the old name
             journey = d.get("key") if fact.kind.startswith("Journey") else None
+        elif fact.aggregate == "scorecard":  # filed under the lead's department
+            subject = _scorecard_subject(db, fact, look)
+            department = subject["department"]
         elif fact.aggregate == "notice":  # told about a commitment: part of its story
             subject = _notice_subject(db, fact, look)
             commitment_id = subject.get("commitment_id")
             department, title = subject.get("department"), subject.get("title")
+        elif fact.aggregate in ("pattern", "library"):  # the pattern library (patterns view first)
+            subject = {"name": look.pattern(fact.aggregate_id)} if fact.aggregate == "pattern" else {}
         else:
             subject = {"name": look.member(fact.aggregate_id)}
         describe = SUMMARIES.get(fact.key)
@@ -95,7 +100,7 @@ class Timeline(View):
              look.member(fact.actor) if fact.actor is not None else None, department,
              subject.get("name") if fact.key == "plan.DepartmentRenamed"
              else look.department(department) if department else None, commitment_id, title, journey, fact.kind, fact.aggregate, _one_line(summary),
-             json.dumps(d, default=_json, sort_keys=True, ensure_ascii=False)],
+             _DETAILS.encode(d)],
         )
         if fact.key == "commitment.ProgressReported":
             self._remember(db, fact, subject, "progress", d["percent"])
@@ -155,6 +160,19 @@ def _notice_subject(db: Database, fact: Fact, look: _Lookup) -> dict[str, Any]:
             "about": about, "department": department, "title": title}
 
 
+def _scorecard_subject(db: Database, fact: Fact, look: _Lookup) -> dict[str, Any]:
+    """A scorecard's lead, department and period (from the scorecards view, applied before)."""
+    row = db.execute("SELECT lead_id, department, period FROM scorecards WHERE id = ?",
+                     [fact.aggregate_text]).fetchone()
+    if row is None:
+        raise LookupError(f"timeline: no scorecard {fact.aggregate_id} for {fact.key}")
+    return {"lead": look.member(row[0]), "department": row[1], "period": row[2]}
+
+
+def _items(look: _Lookup, items: list[dict[str, Any]]) -> str:
+    return ", ".join(f"{look.kpi(i['kpi'])} {i['weight']} % (target {i['target']:g})" for i in items)
+
+
 class _Lookup:
     """Names from the directory's tables (applied before this view), falling back to the key:
     the name as it is when the event is applied, i.e. as it was then. A name found is remembered
@@ -187,6 +205,11 @@ class _Lookup:
 
     def kpi(self, key: object) -> str:
         return self._name(KPI_NAME, key)
+
+    def pattern(self, pattern_id: object) -> str:
+        """A pattern's title now (not remembered: a revision may change it)."""
+        row = self.db.execute("SELECT title FROM patterns WHERE id = ?", [str(pattern_id)]).fetchone()
+        return row[0] if row is not None else str(pattern_id)
 
 
 DEPARTMENT_NAME = "SELECT name FROM departments WHERE slug = ?"
@@ -275,6 +298,8 @@ SUMMARIES: dict[str, Describe] = {
         f"{'E-mailed' if d['channel'] == 'email' else 'Put in the outbox for'} {d['address']}:"
         f" {_cut(s['about'])}"),
     "notice.SendFailed": lambda look, d, s: f"Not delivered to {s['to']}: {_cut(d['reason'])}",
+    "notice.RetryClaimed": lambda look, d, s: (
+        f"Sending to {s['to']} tried again (run {d['attempt']}): {_cut(s['about'])}"),
     "notice.Read": lambda look, d, s: f"{s['to']} read: {_cut(s['about'])}",
     "plan.DepartmentRenamed": lambda look, d, s: (
         f"Department renamed: {d['from_name']} → {d['to_name']}: {_cut(d['reason'])}"),
@@ -315,6 +340,37 @@ SUMMARIES: dict[str, Describe] = {
         "Overview pages open to "
         + (", ".join(ROLE_TITLES.get(r, r).lower() + "s" for r in d["readers"]) or "the CCO only")
         + f": {_cut(d['reason'])}"),
+    "pattern.Published": lambda look, d, s: f"Pattern published: {_cut(d['title'])}",
+    "pattern.Revised": lambda look, d, s: (
+        f"Pattern revised: {_cut(d['title'])}: {_cut(d['reason'])}"),
+    "pattern.Retired": lambda look, d, s: f"Pattern retired: {_cut(s['name'])}: {_cut(d['reason'])}",
+    "library.PublisherGranted": lambda look, d, s: (
+        f"{look.member(d['member'])} may publish patterns"),
+    "library.PublisherRevoked": lambda look, d, s: (
+        f"{look.member(d['member'])} may no longer publish patterns"),
+    "library.Opened": lambda look, d, s: "Pattern library opened",
+    "commitment.PatternCited": lambda look, d, s: (
+        f"Cites the pattern {_cut(look.pattern(d['pattern_id']))}"),
+    "commitment.PatternUncited": lambda look, d, s: (
+        f"No longer cites the pattern {_cut(look.pattern(d['pattern_id']))}"),
+    "plan.KpiLinked": lambda look, d, s: (
+        f"KPI {look.kpi(d['area_kpi'])} linked to CX KPI {look.kpi(d['cx_kpi'])}: {_cut(d['reason'])}"),
+    "plan.KpiUnlinked": lambda look, d, s: (
+        f"KPI {look.kpi(d['area_kpi'])} no longer linked to CX KPI {look.kpi(d['cx_kpi'])}:"
+        f" {_cut(d['reason'])}"),
+    "scorecard.ScorecardProposed": lambda look, d, s: (
+        f"Scorecard {s['period']} proposed for {s['lead']}: {_cut(_items(look, d['items']))}"),
+    "scorecard.ScorecardRevised": lambda look, d, s: (
+        f"Scorecard {s['period']} of {s['lead']} revised: {_cut(_items(look, d['items']))}:"
+        f" {_cut(d['reason'])}"),
+    "scorecard.ScorecardChangeRequested": lambda look, d, s: (
+        f"{s['lead']} asked for a change to the {s['period']} scorecard: {_cut(d['comment'])}"),
+    "scorecard.ScorecardAgreed": lambda look, d, s: (
+        f"{s['lead']} agreed to the {s['period']} scorecard (revision {d['revision']})"
+        + (f": {_cut(d['comment'])}" if d["comment"] else "")),
+    "scorecard.ScorecardApproved": lambda look, d, s: (
+        f"Scorecard {s['period']} of {s['lead']} approved (revision {d['revision']})"
+        + (f": {_cut(d['comment'])}" if d["comment"] else "")),
     "member.Registered": lambda look, d, s: f"Member registered: {d['name']} ({d['email']})",
     "member.RoleGranted": lambda look, d, s: f"{s['name']} granted the role {_role(look, d)}",
     "member.RoleRevoked": lambda look, d, s: (
@@ -356,3 +412,8 @@ def _json(value: object) -> str:
     if isinstance(value, UUID):
         return str(value)
     raise TypeError(f"timeline: cannot write {type(value).__name__} as JSON")
+
+
+# json.dumps(d, default=_json, sort_keys=True, ensure_ascii=False), without building an encoder
+# for every row.
+_DETAILS = json.JSONEncoder(default=_json, sort_keys=True, ensure_ascii=False)

@@ -1,4 +1,5 @@
-"""API fixtures: the web app over the small organisation, and a bearer token per role."""
+"""API fixtures: the web app over the small organisation (on each event store, the `web_store`
+parameter), and a bearer token per role."""
 
 from __future__ import annotations
 
@@ -14,12 +15,8 @@ from tracker.domain import member_id
 
 # The web tests' fixtures: the app over the small organisation, signed-in clients.
 client_for, data_dir, flask_app, web_org = web.client_for, web.data_dir, web.flask_app, web.web_org
+web_store = web.web_store
 
-
-@pytest.fixture
-def web_store() -> tuple[str, None]:
-    """These tests run on the SQLite event store only (the web tests cover PostgreSQL)."""
-    return "sqlite", None
 
 EMAILS = {
     "cco": "cco@example.com", "support_lead": "lead.customer-service@example.com",

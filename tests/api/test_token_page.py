@@ -30,7 +30,7 @@ def test_a_bad_token_form_is_shown_again_with_its_errors(client_for) -> None:  #
     response = browser.post("/account/tokens/", data={
         "name": "", "scope": "read", "days": "999", "csrf_token": csrf_token(browser, "/account/tokens/")})
     page = response.get_data(as_text=True)
-    assert response.status_code == 400 and "is required" in page and "must be from 1 to 366" in page
+    assert response.status_code == 400 and "is required" in page and "must be a whole number from 1 to 366" in page
 
 
 def test_the_token_page_needs_a_sign_in(api: FlaskClient) -> None:

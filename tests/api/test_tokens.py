@@ -80,6 +80,11 @@ def test_a_member_cannot_revoke_or_see_another_members_token_but_the_cco_can(org
     ({"name": "x", "scope": "read", "days": 0}, "days"),
     ({"name": "x", "scope": "read", "days": 367}, "days"),
     ({"name": "x", "scope": "read", "days": "soon"}, "days"),
+    ({"name": "x", "scope": "read", "days": "1_0"}, "days"),
+    ({"name": "x", "scope": "read", "days": "\u0663"}, "days"),
+    ({"name": "x", "scope": "read", "days": "7" * 5000}, "days"),
+    ({"name": "x", "scope": "read", "days": "3.5"}, "days"),
+    ({"name": "x", "scope": "read", "days": True}, "days"),
 ])
 def test_a_token_needs_a_name_a_known_scope_and_a_sensible_expiry(
     org: Org, fields: dict[str, object], bad: str

@@ -17,6 +17,7 @@ from projections.runner import Runner
 from projections.views import all_views
 from tests.cli.support import DEMO_DAY
 from tests.conftest import FAST_HASHER, Org, build_org, make_app
+from tests.postgres import fresh_schema
 from tests.projections_property.replay import Entry, read_log
 import tracker.accounts
 from tracker.accounts import Accounts
@@ -100,3 +101,29 @@ def instants(demo: Demo) -> list[datetime]:
         datetime(2026, 9, 15, 23, 59, 59, 999999, tzinfo=timezone.utc),
         stamps[-1] + timedelta(days=3),
     ]
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def audit_store(request: pytest.FixtureRequest) -> Iterator[dict[str, str] | None]:
+    """The event store the module's installation is written to: None for an SQLite data
+    directory, else the settings of a fresh PostgreSQL schema, set in the environment for the
+    module (as an operator sets them, so the commands and the web find it). Skipped with a reason
+    without PostgreSQL, failed under CI=true (tests/postgres.py)."""
+    if request.param == "sqlite":
+        yield None
+        return
+    with fresh_schema() as env, pytest.MonkeyPatch.context() as patch:
+        for name in ("CXTRACKER_PERSISTENCE_MODULE", "SQLITE_DBNAME", "CXTRACKER_SQLITE_DBNAME"):
+            patch.delenv(name, raising=False)
+        for name, value in env.items():
+            patch.setenv(name, value)
+        yield env
+
+
+def store_app(data: Path, postgres: dict[str, str] | None) -> CxTracker:
+    """The application on the module's store (see `audit_store`), its SQLite files in `data`."""
+    if postgres is not None:
+        return make_app("postgres", data, postgres)
+    return CxTracker(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                          "SQLITE_DBNAME": str(data / "events.sqlite3")},
+                     accounts=Accounts(data / "accounts.sqlite3", hasher=FAST_HASHER))

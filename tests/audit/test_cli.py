@@ -11,24 +11,23 @@ from pathlib import Path
 import pytest
 
 from tests.cli.support import cx, refused_cleanly
-from tests.conftest import FAST_HASHER, build_org
+from tests.audit.conftest import store_app
+from tests.conftest import build_org
 from tests.projections_property.replay import read_log, replay_board
 from tests.web.cco_helpers import Scenario, build_scenario, on
-from tracker.accounts import Accounts
-from tracker.application import CxTracker
 from tracker.config import installation as open_installation
 from tracker.config import resolve_data_dir
 
 
 @pytest.fixture(scope="module")
-def installation(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Scenario]:
-    """The CCO pages' scenario (January to March 2026) in a data directory; the first command
-    builds the views. The commands only read, so the tests share it."""
+def installation(tmp_path_factory: pytest.TempPathFactory,
+                 audit_store: dict[str, str] | None) -> tuple[Path, Scenario]:
+    """The CCO pages' scenario (January to March 2026) in a data directory, on each event store
+    (`audit_store`); the first command builds the views. The commands only read, so the tests
+    share it."""
     data = tmp_path_factory.mktemp("audit") / "data"
     data.mkdir()
-    app = CxTracker(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite",
-                         "SQLITE_DBNAME": str(data / "events.sqlite3")},
-                    accounts=Accounts(data / "accounts.sqlite3", hasher=FAST_HASHER))
+    app = store_app(data, audit_store)
     with on("2026-01-02"):  # before the scenario, so that the log's clock never runs backwards
         org = build_org(app)
     scenario = build_scenario(org)

@@ -10,11 +10,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import FAST_HASHER, build_org, make_app
+from tests.audit.conftest import store_app
+from tests.conftest import build_org, make_app
 from tests.web.cco_helpers import Scenario, build_scenario, hrefs, on, page
 from tests.web.conftest import ROLE_EMAILS, sign_in
-from tracker.accounts import Accounts
-from tracker.application import CxTracker
 from web import create_app
 
 PAGES = ["/audit/history", "/audit/as-of?day=2026-02-19", "/audit/as-of/board?day=2026-02-19",
@@ -23,20 +22,20 @@ POST_FORM = re.compile(r"<form[^>]*method=\"post\"", re.IGNORECASE)
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Flask, Scenario]:
-    """The CCO pages' scenario behind the web app; the pages only read, so the tests share it."""
+def site(tmp_path_factory: pytest.TempPathFactory,
+         audit_store: dict[str, str] | None) -> tuple[Flask, Scenario]:
+    """The CCO pages' scenario behind the web app, on each event store (`audit_store`); the
+    pages only read, so the tests share it."""
     data = tmp_path_factory.mktemp("audit-web") / "data"
     data.mkdir()
-    app = CxTracker(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite",
-                         "SQLITE_DBNAME": str(data / "events.sqlite3")},
-                    accounts=Accounts(data / "accounts.sqlite3", hasher=FAST_HASHER))
+    app = store_app(data, audit_store)
     with on("2026-01-02"):
         org = build_org(app)
     scenario = build_scenario(org)
     app.close()
     flask_app = create_app({"DATA_DIR": str(data), "TESTING": True, "SECRET_KEY": "test-secret",
                             "LOGIN_RATE_LIMIT": "1000 per minute", "TIMELINE_PAGE_SIZE": 5},
-                           tracker=make_app("sqlite", data))
+                           tracker=make_app("postgres" if audit_store else "sqlite", data, audit_store))
     return flask_app, scenario
 
 

@@ -50,10 +50,17 @@ def card(page: Page, title: str) -> Locator:
 
 
 def open_action(card_: Locator, action: str) -> Locator:
-    """Unfold a card's actions and the named one; return that action's form."""
+    """Unfold a card's actions and the named one; return that action's form. A card on a board
+    loads its forms when its actions unfold; without JavaScript it links to a page with them."""
     actions = card_.locator("details.actions")
     if actions.get_attribute("open") is None:
         actions.locator("> summary").click()
+        if card_.page.evaluate("typeof window.htmx") == "undefined":  # JavaScript is off
+            link = actions.get_by_role("link", name="Open the actions")
+            if link.count():
+                with card_.page.expect_navigation():
+                    link.click()
+                expect(card_.locator("details.actions")).to_have_attribute("open", "")
     details = card_.locator("details.action").filter(has=card_.page.locator("summary", has_text=action))
     if details.get_attribute("open") is None:
         details.locator("> summary").click()

@@ -100,7 +100,7 @@ def test_typing_an_at_sign_in_a_note_suggests_members_and_inserts_the_handle(
     title = unique_title("Mention a colleague")
     make_commitment(page, title)
     card(page, title).get_by_role("link", name=title).click()
-    expect(page.get_by_role("heading", name=title)).to_be_visible()
+    expect(page.get_by_role("heading", name=title, level=1)).to_be_visible()  # its page, not the board
     note = open_action(card(page, title), "Add a note").get_by_label("Note")
     note.click()
     note.press_sequentially("Ask @lead.i")

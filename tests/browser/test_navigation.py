@@ -59,4 +59,5 @@ def test_a_lead_with_few_destinations_sees_plain_links(open_page: OpenPage) -> N
     page = open_page("support_lead")
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.locator("details")).to_have_count(0)
-    expect(nav.get_by_role("link")).to_have_text(["My board", "Roadblocks", "Celebrations", "KPIs", "Plan", re.compile("^Inbox")])
+    expect(nav.get_by_role("link")).to_have_text(["My board", "Roadblocks", "Celebrations", "Patterns", "KPIs",
+                                                  "My scorecards", "Plan", re.compile("^Inbox")])

@@ -13,10 +13,12 @@ pytestmark = pytest.mark.browser
 WIDTHS = (320, 640)
 PAGES = {
     "cco": ["/dashboard/", "/board/", "/roadblocks/", "/timeline/", "/timeline/chart", "/accountability/",
-            "/kpis/", "/report/", "/celebrations/", "/plan/", "/members/", "/commitments/new"],
+            "/kpis/", "/report/", "/celebrations/", "/plan/", "/members/", "/commitments/new",
+            "/patterns/", "/patterns/new"],
     "support_lead": ["/board/", "/roadblocks/", "/commitments/new"],
     "auditor": ["/audit/history", "/audit/as-of?day=2026-10-01", "/audit/as-of/board?day=2026-10-01",
-                "/audit/as-of/accountability?day=2026-10-01", "/audit/diff?fromday=2026-09-01&today=2026-10-01"],
+                "/audit/as-of/accountability?day=2026-10-01", "/audit/diff?fromday=2026-09-01&today=2026-10-01",
+                "/audit/as-of/patterns?day=2026-11-20"],
 }
 # What sticks out past the window's right edge, outside any box that scrolls on its own.
 STICKING_OUT = """() => {

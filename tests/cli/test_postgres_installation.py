@@ -81,3 +81,17 @@ def test_db_functions_are_refused_at_start_up(shared: dict[str, str], tmp_path: 
     assert refused_cleanly(result, 1), result.output  # type: ignore[arg-type]
     assert "POSTGRES_ENABLE_DB_FUNCTIONS" in result.output  # type: ignore[attr-defined]
     assert not (tmp_path / "one").exists()
+
+
+@pytest.mark.parametrize("variable", ["POSTGRES_ENABLE_DB_FUNCTIONS", "CXTRACKER_POSTGRES_ENABLE_DB_FUNCTIONS"])
+@pytest.mark.parametrize("command", [["projections", "status"], ["seal"], ["verify"], ["backup"]])
+def test_db_functions_are_refused_by_every_command_on_an_existing_installation(
+        shared: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        variable: str, command: list[str]) -> None:
+    assert init(tmp_path / "one").exit_code == 0  # type: ignore[attr-defined]
+    monkeypatch.setenv(variable, "true")
+    args = [*command, tmp_path / "dest"] if command == ["backup"] else command
+    result = cx(*args, "--data", tmp_path / "one")
+    assert refused_cleanly(result, 1), result.output
+    assert "POSTGRES_ENABLE_DB_FUNCTIONS is set" in result.output and "unset it" in result.output
+    assert not (tmp_path / "dest").exists()

@@ -77,7 +77,18 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
                                      due_date="2026-06-30", owner="lead@example.com").id
         app.raise_roadblock(cco, second, description=hostile("Still blocked"))
         app.withdraw(cco, second, reason=hostile("Withdrawn"))
+        card = app.propose_scorecard(cco, lead="lead@example.com", period="2026-Q1",
+                                     items=[{"kpi": "nps", "weight": 100, "target": 2}],
+                                     note=hostile("Scorecard"))
+        app.request_scorecard_change(member_id("lead@example.com"), card.id,
+                                     comment=hostile("Change it"))
         app.deactivate_member(cco, email="other@example.com", reason=hostile("Left"))
+        pattern = app.publish_pattern(cco, title=hostile("Pattern"), text=hostile("Pattern text"),
+                                      journeys=["onboarding"], links=[{"label": hostile("Link"),
+                                                                       "url": "https://example.com"}]).id
+        app.cite_pattern(cco, first, pattern_id=pattern)
+        app.revise_pattern(cco, pattern, title=hostile("Pattern 2"), text=hostile("Text 2"),
+                           reason=hostile("Revised"))
     app.close()
     app.accounts.close()
     mp.undo()
@@ -112,6 +123,11 @@ TEXT_RUNS: dict[str, list[list[str]] | None] = {
     # Its real run records notices; test_what_members_typed_is_still_there_escaped makes it.
     "cx-tracker remind": [["remind", "--dry-run", "--at", "2026-03-05T09:00:00+00:00"]],
     "cx-tracker plan show": [["plan", "show"]],
+    "cx-tracker patterns list": [["patterns", "list", "--retired"]],
+    "cx-tracker patterns show": None,  # test_patterns_show_escapes_what_members_typed (its id varies)
+    "cx-tracker scorecards list": [["scorecards", "list"], ["scorecards", "list", "--format", "json"]],
+    # Its csv keeps the text exact like `history --format csv` (formula cells neutralised).
+    "cx-tracker scorecards export": [["scorecards", "export", "--format", "json"]],
     # Covered by tests of their own below (they need a fresh directory or a member to act on).
     "cx-tracker init": None, "cx-tracker user add": None, "cx-tracker user grant": None,
     "cx-tracker user revoke": None, "cx-tracker user deactivate": None, "cx-tracker backup": None,
@@ -124,7 +140,7 @@ TEXT_RUNS: dict[str, list[list[str]] | None] = {
     **{f"cx-tracker plan {path}": None for path in (
         "vision", "endorse", "department add", "department rename", "department retire",
         "department merge", "journey add", "journey lead", "journey rename", "journey retire",
-        "kpi add", "kpi revise", "kpi retire", "measure record", "measure correct",
+        "kpi add", "kpi revise", "kpi retire", "kpi link", "kpi unlink", "measure record", "measure correct",
         "measure withdraw", "commitment correct", "commitment move")},
     # Print only what the product itself wrote: demo accounts, the server's address.
     "cx-tracker demo": None, "cx-tracker serve": None,
@@ -224,18 +240,23 @@ def test_the_json_exports_keep_every_value_exactly(data: Path) -> None:
     lines = text_of("history", "--format", "jsonl", "--data", data).splitlines()
     assert not UNSAFE.findall("\n".join(lines))
     rows = [json.loads(line) for line in lines]
-    # (the reminder service's notices, recorded by `remind` above, have no acting member)
-    assert {r["actor_name"] for r in rows if r["kind"] not in ("Issued", "Sent")} == {hostile("Cara")}
+    # (the reminder service's notices, recorded by `remind` above, have no acting member; the
+    # lead answers their scorecard)
+    assert {r["actor_name"] for r in rows if r["kind"] not in ("Issued", "Sent", "ScorecardChangeRequested")
+            } == {hostile("Cara")}
+    assert {r["actor_name"] for r in rows if r["kind"] == "ScorecardChangeRequested"} == {hostile("Lead")}
     assert hostile("Title") in {r["commitment_title"] for r in rows}
     assert FORMULAS[0] in {r["commitment_title"] for r in rows}  # not neutralised in JSON
     summaries = " ".join(r["summary"] for r in rows)  # (summaries fold line breaks into spaces)
-    for label in ("Note", "Moved", "Blocked", "Solved", "Evidence", "Cheers", "Withdrawn"):
+    for label in ("Note", "Moved", "Blocked", "Solved", "Evidence", "Cheers", "Withdrawn", "Change it"):
         assert hostile(label).replace("\r", " ") in summaries
     for args in (["as-of", "2026-12-31", "--format", "json"],
                  ["diff", "2026-03-01", "2026-12-31", "--format", "json"]):
         output = text_of(*args, "--data", data)
         assert not UNSAFE.findall(output)
         assert hostile("Title") in strings(json.loads(output))
+    cards = json.loads(text_of("scorecards", "export", "--format", "json", "--data", data))
+    assert cards[0]["lead_name"] == hostile("Lead") and cards[0]["status"] == "change_requested"
 
 
 def strings(value: Any) -> set[str]:
@@ -271,3 +292,15 @@ def test_json_text_parses_to_the_same_value() -> None:
     text = json_text(json.dumps(value, ensure_ascii=False))
     assert not UNSAFE.findall(text) and "\u2028" not in text
     assert json.loads(text) == value
+
+
+def test_patterns_show_escapes_what_members_typed(data: Path) -> None:
+    listed = json.loads(text_of("patterns", "list", "--format", "json", "--data", data))
+    assert [p["title"] for p in listed] == [hostile("Pattern 2")]
+    assert terminal_text(hostile("Pattern 2")) in text_of("patterns", "list", "--data", data)
+    for version in ("1", "2"):
+        output = text_of("patterns", "show", listed[0]["id"], "--version", version, "--data", data)
+        assert not UNSAFE.findall(output)
+        assert terminal_text(hostile("Revised")) in output
+    assert terminal_text(hostile("Pattern text")) in text_of(
+        "patterns", "show", listed[0]["id"], "--version", "1", "--data", data)

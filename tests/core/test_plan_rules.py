@@ -140,7 +140,7 @@ def test_a_kpi_is_stored_with_numbers_and_a_business_date(org: Org) -> None:
     org.app.define_kpi(org.cco, **{**KPI, "baseline": "71.5"})
     assert org.app.plan()["kpis"]["csat"] == {
         "key": "csat", "name": "Customer satisfaction", "unit": "%", "baseline": 71.5,
-        "target": 85.0, "target_date": date(2026, 12, 31), "direction": "up",
+        "target": 85.0, "target_date": date(2026, 12, 31), "direction": "up", "department": None,
     }
 
 

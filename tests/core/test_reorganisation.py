@@ -146,8 +146,11 @@ def test_retiring_a_department_withdraws_or_moves_its_open_work_in_one_write(org
     first = org.commitment(department="sales", owner="lead.sales@example.com", actor=org.sales_lead)
     start = _head(org)
     org.app.retire_department(org.cco, slug="sales", reason="outsourced", move_to="it")
-    assert _last_topics(org, start) == ["DepartmentRetired", "MovedToDepartment", "RoleRevoked"]
+    # Its owner led only the retired department, so the move hands it to the acting CCO.
+    assert _last_topics(org, start) == [
+        "DepartmentRetired", "MovedToDepartment", "OwnershipHandedOver", "RoleRevoked"]
     assert org.app.commitment(first)["department"] == "it"
+    assert org.app.commitment(first)["owner_id"] == org.cco
     assert org.app.member("lead.sales@example.com")["grants"] == []
     assert "sales" in org.app.plan()["retired"]["department"]
     with refused(org.app, Invalid, "department"):
@@ -166,14 +169,33 @@ def test_merging_moves_open_commitments_one_event_each_and_ends_the_leads_roles(
     start = _head(org)
     org.app.merge_departments(org.cco, slug="sales", into="customer-service", reason="one team")
     topics = _last_topics(org, start)
-    assert topics == ["DepartmentMerged", "MovedToDepartment", "MovedToDepartment", "RoleRevoked"]
+    assert topics == ["DepartmentMerged", "MovedToDepartment", "OwnershipHandedOver",
+                      "MovedToDepartment", "OwnershipHandedOver", "RoleRevoked"]
     assert {org.app.commitment(c)["department"] for c in (one, two)} == {"customer-service"}
+    assert {org.app.commitment(c)["owner_id"] for c in (one, two)} == {org.cco}
     assert org.app.commitment(done)["department"] == "sales"  # history of closed work stays
 
 
 def test_a_department_leading_a_journey_cannot_retire_before_the_lead_changes(org: Org) -> None:
     with refused(org.app, Invalid, "slug"):
         org.app.merge_departments(org.cco, slug="customer-service", into="it", reason="merge")
+
+
+def test_a_moved_commitment_keeps_an_owner_who_can_update_it(org: Org) -> None:
+    moving = org.commitment(department="sales", owner="lead.sales@example.com",
+                            actor=org.sales_lead)
+    with refused(org.app, Invalid, "new_owner"):  # the sales lead does not lead IT
+        org.app.move_commitment(org.cco, moving, department="it", reason="IT builds it")
+    with refused(org.app, Invalid, "new_owner"):  # nor may the new owner be another sales lead
+        org.app.move_commitment(org.cco, moving, department="it", reason="IT builds it",
+                                new_owner="lead.sales@example.com")
+    start = _head(org)
+    org.app.move_commitment(org.cco, moving, department="it", reason="IT builds it",
+                            new_owner="lead.it@example.com")
+    assert _last_topics(org, start) == ["MovedToDepartment", "OwnershipHandedOver"]
+    moved = org.app.commitment(moving)
+    assert moved["department"] == "it"
+    assert moved["owner_id"] == org.app.member("lead.it@example.com")["id"]
 
 
 def test_a_merge_into_itself_or_a_retired_department_is_refused(org: Org) -> None:
@@ -207,7 +229,8 @@ def test_only_the_cco_moves_a_commitment_and_only_an_open_one(org: Org) -> None:
     cid = org.commitment()
     with refused(org.app, NotAllowed):
         org.app.move_commitment(org.support_lead, cid, department="it", reason="theirs")
-    org.app.move_commitment(org.cco, cid, department="it", reason="IT owns the ticket tool")
+    org.app.move_commitment(org.cco, cid, department="it", reason="IT owns the ticket tool",
+                            new_owner="lead.it@example.com")
     assert org.app.commitment(cid)["department"] == "it"
     org.app.withdraw(org.cco, cid, reason="done elsewhere")
     with refused(org.app, Invalid, "commitment"):

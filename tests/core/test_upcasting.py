@@ -112,5 +112,5 @@ def test_new_commands_work_on_top_of_the_old_history(old: CxTracker, store: Path
             "nps": "up", "first-response-hours": "down", "csat": "up"}
     finally:
         reopened.close()
-    assert all(s.get("class_version") == 2 for s in stored_states(store, "cx-tracker/plan/KpiDefined")
+    assert all(s.get("class_version") == 3 for s in stored_states(store, "cx-tracker/plan/KpiDefined")
                if s["key"] == "csat")

@@ -1,15 +1,9 @@
-"""The web tests' fixtures: the app over the small organisation, signed-in clients."""
+"""The web tests' fixtures: the app over the small organisation, signed-in clients, on each event
+store (SQLite and PostgreSQL, the `web_store` parameter)."""
 
 from __future__ import annotations
-
-import pytest
 
 from tests.web import conftest as web
 
 client_for, data_dir, flask_app, web_org = web.client_for, web.data_dir, web.flask_app, web.web_org
-
-
-@pytest.fixture
-def web_store() -> tuple[str, None]:
-    """These tests run on the SQLite event store only (the web tests cover PostgreSQL)."""
-    return "sqlite", None
+web_store = web.web_store

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import dataclass
 from datetime import datetime, time, timezone
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+import psycopg
+
 from tests.cli.support import DEMO_DAY, cx
-from tests.conftest import FAST_HASHER
+from tests.conftest import FAST_HASHER, make_app
+from tests.postgres import dsn
 from tracker.accounts import Accounts
 from tracker.application import CxTracker
 from tracker.domain import member_id
@@ -78,3 +82,60 @@ def note_something(data: Path, text: str = "Checked by the auditors") -> None:
         app.add_note(member_id("cco@example.com"), first_commitment(data), text=text)
     finally:
         app.close()
+
+
+@dataclass(frozen=True)
+class Store:
+    """An installation on one event store, as the integrity commands see it: `data` is the data
+    directory to pass to `--data`; `env` the PostgreSQL settings (None for SQLite)."""
+
+    kind: str  # "sqlite" or "postgres"
+    data: Path
+    env: dict[str, str] | None
+
+    def app(self) -> CxTracker:
+        if self.env is None:
+            return sqlite_app(self.data)
+        return make_app("postgres", self.data, self.env)
+
+    def tamper(self, statement: str, *params: Any) -> None:
+        """Run SQL on the event store behind the application's back. `{events}` names its table
+        and `{position}` its position column (SQLite's rowid, PostgreSQL's notification_id)."""
+        if self.env is None:
+            tamper_with_params(self.data, statement.format(events="stored_events", position="rowid"), params)
+            return
+        with psycopg.connect(dsn(), autocommit=True) as conn:
+            conn.execute(sql_text(f"SET search_path TO {self.env['POSTGRES_SCHEMA']}"))
+            conn.execute(sql_text(statement.format(events="cxtracker_events", position="notification_id")
+                                  .replace("?", "%s")), params)
+
+    def replace_in_state(self, position: int, old: str, new: str) -> None:
+        """Edit the stored state's JSON text at `position` (its bytes, as an attacker would)."""
+        if self.env is None:
+            self.tamper("UPDATE {events} SET state = CAST(replace(CAST(state AS TEXT), ?, ?) AS BLOB)"
+                        " WHERE {position} = ?", old, new, position)
+        else:
+            self.tamper("UPDATE {events} SET state = convert_to(replace(convert_from(state, 'UTF8'),"
+                        " ?, ?), 'UTF8') WHERE {position} = ?", old, new, position)
+
+    def query(self, statement: str, *params: Any) -> list[tuple[Any, ...]]:
+        """Rows of a query on the shared schema (PostgreSQL only)."""
+        assert self.env is not None
+        with psycopg.connect(dsn(), autocommit=True) as conn:
+            conn.execute(sql_text(f"SET search_path TO {self.env['POSTGRES_SCHEMA']}"))
+            return conn.execute(sql_text(statement.replace("?", "%s")), params).fetchall()
+
+
+def sql_text(statement: str) -> Any:
+    from psycopg import sql
+
+    return sql.SQL(statement)  # type: ignore[arg-type]
+
+
+def tamper_with_params(data: Path, statement: str, params: tuple[Any, ...]) -> None:
+    db = sqlite3.connect(data / "events.sqlite3")
+    try:
+        with db:
+            db.execute(statement, params)
+    finally:
+        db.close()

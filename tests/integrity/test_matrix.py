@@ -113,9 +113,11 @@ def swap(a: int, b: int) -> Tamper:
 
 def swap_versions_of_one_aggregate(data: Path, scratch: Path) -> Expect:
     db = sqlite3.connect(data / "events.sqlite3")
-    a, b = db.execute("SELECT min(rowid), max(rowid) FROM (SELECT rowid FROM stored_events WHERE originator_id ="
-                      " (SELECT originator_id FROM stored_events WHERE rowid = 150)"
-                      " AND originator_version IN (2, 3))").fetchone()
+    # The first aggregate from row 150 on whose versions 2 and 3 are both in the log.
+    a, b = db.execute("SELECT v2.rowid, v3.rowid FROM stored_events v2 JOIN stored_events v3"
+                      " ON v3.originator_id = v2.originator_id AND v3.originator_version = 3"
+                      " WHERE v2.originator_version = 2 AND v2.rowid >= 150"
+                      " ORDER BY v2.rowid LIMIT 1").fetchone()
     db.close()
     return swap(a, b)(data, scratch)
 

@@ -170,12 +170,26 @@ def test_seal_with_no_new_events_appends_no_duplicate(demo: Path) -> None:
 
 
 @pytest.mark.parametrize("variable", ["PERSISTENCE_MODULE", "CXTRACKER_PERSISTENCE_MODULE"])
-def test_backup_on_postgresql_is_refused_before_connecting(
+def test_backup_on_postgresql_without_pg_dump_is_refused_before_connecting_naming_the_command(
         demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str) -> None:
     monkeypatch.setenv(variable, "eventsourcing.postgres")
     monkeypatch.setenv("POSTGRES_HOST", "192.0.2.1")  # unreachable: the refusal must not connect
+    monkeypatch.setenv("POSTGRES_DBNAME", "cx")
+    monkeypatch.setenv("POSTGRES_SCHEMA", "acme")
+    monkeypatch.setenv("PATH", str(tmp_path / "no-tools"))  # no pg_dump on the PATH
     dest = tmp_path / "copy"
     result = cx("backup", dest, "--data", demo)
     assert refused_cleanly(result, 1), result.output
-    assert "would not hold the events" in result.output and "pg_dump" in result.output
+    assert "pg_dump is not installed" in result.output and "nothing was copied" in result.output
+    assert (f"pg_dump --format=custom --schema=acme --file={dest}/postgres.dump "
+            "'host=192.0.2.1 dbname=cx'") in " ".join(result.output.split())
     assert "OK" not in result.output and not dest.exists()
+
+
+def test_backup_of_another_event_store_is_refused(
+        demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PERSISTENCE_MODULE", "eventsourcing.popo")
+    dest = tmp_path / "copy"
+    result = cx("backup", dest, "--data", demo)
+    assert refused_cleanly(result, 1), result.output
+    assert "would not hold the events" in result.output and not dest.exists()

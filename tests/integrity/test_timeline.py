@@ -138,3 +138,48 @@ def test_an_allowed_append_after_a_seal_leaves_the_plan_as_of_the_sealed_range_u
     assert cx("verify", "--data", data).exit_code == 0
     after = cx("as-of", instant, "--format", "json", "--data", data)
     assert after.stdout == before.stdout
+
+
+def test_a_server_keeps_the_latest_timestamp_and_sees_what_another_server_wrote_since(
+        live: tuple[Path, UUID]) -> None:
+    data, commitment = live
+    this, other = sqlite_app(data), sqlite_app(data)
+    try:
+        with clock.skewed(timedelta(0)):  # this server now keeps the latest
+            this.report_progress(SUPPORT, commitment, percent=10)
+        with clock.skewed(CLOCK_TOLERANCE + timedelta(minutes=5)):  # the other one runs ahead
+            other.report_progress(SUPPORT, commitment, percent=20)
+        before = this.head()
+        with clock.skewed(timedelta(0)), pytest.raises(ClockBehind, match="behind the latest event"):
+            this.report_progress(SUPPORT, commitment, percent=30)
+        assert this.head() == before
+        with clock.skewed(CLOCK_TOLERANCE + timedelta(minutes=5)):
+            this.report_progress(SUPPORT, commitment, percent=30)
+        assert this.head() == before + 1
+    finally:
+        for app in (this, other):
+            app.close()
+
+
+def test_the_kept_latest_timestamp_reads_only_the_events_written_since(
+        live: tuple[Path, UUID]) -> None:
+    data, commitment = live
+    app = sqlite_app(data)
+    read: list[int] = []
+    select = app.recorder.select_notifications
+
+    def counting(*args: object, **kwargs: object) -> object:
+        found = select(*args, **kwargs)  # type: ignore[arg-type]
+        read.append(len(found))
+        return found
+
+    try:
+        with clock.skewed(timedelta(0)):
+            app.report_progress(SUPPORT, commitment, percent=10)
+            app.recorder.select_notifications = counting  # type: ignore[method-assign]
+            for percent in range(11, 31):  # a burst: every event within the tolerance of the others
+                app.report_progress(SUPPORT, commitment, percent=percent)
+        assert sum(read) <= 20  # one new event each (looking back from the head read far more)
+        assert latest_timestamp(app.recorder) == stamp(data, app.head())
+    finally:
+        app.close()

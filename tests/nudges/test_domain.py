@@ -101,3 +101,24 @@ def test_a_notice_is_sent_once_and_read_by_its_recipient_only(org: Org) -> None:
 ])
 def test_new_events_have_stable_topics(cls: type, name: str, expected: str) -> None:
     assert get_topic(getattr(cls, name)) == expected
+
+
+def test_a_send_failure_recorded_before_retries_existed_replays_as_final(org: Org) -> None:
+    """Version 1 of SendFailed had no `temporary`: upcast as a failure no run tries again."""
+    receipt = org.app.issue_notice(NoticeSpec(
+        key="k:old-failure", kind="overdue", recipient_id=org.support_lead, subject="Overdue",
+        text="t", commitment_id=None, delivery="immediately"))
+    assert receipt is not None
+    notice = org.app.repository.get(receipt.id)
+    notice.record_failure(reason="451 later", attempts=3, temporary=True)
+    [failed] = notice.collect_events()
+    stored = org.app.mapper.to_stored_event(failed)
+    state = org.app.mapper.transcoder.decode(stored.state)
+    assert state.pop("temporary") is True and state.pop("class_version") == 2
+    old = type(stored)(originator_id=stored.originator_id,
+                       originator_version=stored.originator_version, topic=stored.topic,
+                       state=org.app.mapper.transcoder.encode(state))
+    replayed = org.app.mapper.to_domain_event(old)
+    assert replayed.temporary is False
+    with pytest.raises(Invalid, match="no temporary failure"):
+        replayed.mutate(org.app.repository.get(receipt.id)).claim_retry(limit=5)

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from projections.database import open_views
 from projections.queries import nudges as q
-from projections.reminders.remind import remind
+from projections.reminders.remind import RETRY_RUNS, remind
 from projections.runner import Runner
 from projections.views import all_views
 from tests.nudges.conftest import AT, KEY, LINKS, Handler, Installation, mailer, open_app
@@ -125,6 +125,83 @@ def test_a_permanent_failure_is_recorded_and_not_retried(
     [failed] = q.outbox(installation.db)
     assert failed["failed_reason"].startswith("550") and failed["failed_attempts"] == 1
     assert failed["sent_at"] is None
+
+
+def test_a_temporary_failure_is_tried_again_by_the_next_run_and_delivered_once(
+    installation: Installation, smtp: tuple[Handler, SmtpSettings]
+) -> None:
+    handler, settings = smtp
+    handler.fail_next = 2  # the first message fails both tries of the first run
+    first = installation.remind(mailer(settings, attempts=2))
+    assert (first.failed, first.emailed, first.retried) == (1, 3, 0)
+    second = installation.remind(mailer(settings, attempts=2), at=AT + timedelta(hours=1))
+    assert (second.retried, second.emailed, second.failed) == (1, 1, 0)
+    assert len(handler.received) == 4
+    assert len({str(m.message["Subject"]) + str(m.recipients) for m in handler.received}) == 4
+    third = installation.remind(mailer(settings), at=AT + timedelta(hours=2))
+    assert (third.retried, third.emailed) == (0, 0) and len(handler.received) == 4
+    installation.catch_up()
+    assert q.outbox(installation.db) == []  # nothing left undelivered
+
+
+def test_two_runs_at_once_try_a_failed_notice_again_once(
+    installation: Installation, smtp: tuple[Handler, SmtpSettings]
+) -> None:
+    handler, settings = smtp
+    handler.fail_next = 1
+    installation.remind(mailer(settings, attempts=1))
+    assert len(handler.received) == 3
+    outcomes = []
+    barrier = threading.Barrier(2)
+
+    def run() -> None:
+        app = open_app(installation.data)
+        db = open_views(":memory:")
+        try:
+            Runner(app, db, all_views()).catch_up()
+            barrier.wait(timeout=60)
+            outcomes.append(remind(app, db, lambda: Runner(app, db, all_views()).catch_up(),
+                                   AT + timedelta(hours=1), links=LINKS,
+                                   mailer=mailer(settings), due_within_days=3))
+        finally:
+            db.close()
+            app.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert len(outcomes) == 2 and sum(o.retried for o in outcomes) == 1
+    assert len(handler.received) == 4
+
+
+def test_a_notice_that_keeps_failing_is_given_up_after_a_few_runs(
+    installation: Installation, smtp: tuple[Handler, SmtpSettings]
+) -> None:
+    handler, settings = smtp
+    handler.fail_next = 1
+    installation.remind(mailer(settings, attempts=1))
+    runs = []
+    for hour in range(1, RETRY_RUNS + 2):
+        handler.fail_next = 1  # whatever is tried first fails again
+        runs.append(installation.remind(mailer(settings, attempts=1),
+                                        at=AT + timedelta(hours=hour)).retried)
+    assert runs == [1] * (RETRY_RUNS - 1) + [0, 0]
+    assert len(handler.received) == 3
+    installation.catch_up()
+    [failed] = q.outbox(installation.db)
+    assert failed["failed_reason"].startswith("451") and failed["sent_at"] is None
+
+
+def test_a_permanent_failure_is_not_tried_by_a_later_run(
+    installation: Installation, smtp: tuple[Handler, SmtpSettings]
+) -> None:
+    handler, settings = smtp
+    handler.fail_next, handler.fail_reply = 1, "550 5.1.1 No such mailbox"
+    installation.remind(mailer(settings, attempts=3))
+    again = installation.remind(mailer(settings), at=AT + timedelta(hours=1))
+    assert again.retried == 0 and len(handler.received) == 3
 
 
 def test_without_smtp_messages_go_to_the_outbox(installation: Installation) -> None:

@@ -66,6 +66,7 @@ def test_a_notice_about_a_commitment_is_part_of_its_story(installation: Installa
 
 def test_a_commitment_moved_to_another_department_is_counted_there(installation: Installation) -> None:
     inst, org = installation, installation.org
-    org.app.move_commitment(org.cco, UUID(inst.quiet), department="it", reason="IT runs the page")
+    org.app.move_commitment(org.cco, UUID(inst.quiet), department="it", reason="IT runs the page",
+                            new_owner="lead.it@example.com")
     inst.catch_up()
     assert q.check_in_due_counts(inst.db, date(2026, 3, 17)) == {"customer-service": 1, "it": 1}

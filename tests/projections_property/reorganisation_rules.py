@@ -45,13 +45,18 @@ class ReorganisationRules(CommandHarness):
                      title=title, description=description, journey=journey or "",
                      kpi=kpi, reason=reason, expected_version=version)
 
-    @rule(wait=WAITS, commitment=COMMITMENTS, actor=ADMINS, department=MOVES, reason=REASONS)
+    @rule(wait=WAITS, commitment=COMMITMENTS, actor=ADMINS, department=MOVES, reason=REASONS,
+          new_owner=mostly(st.sampled_from(["lead of the new department", CCO]), None))
     def move_commitment(self, wait: timedelta, commitment: UUID, actor: str, department: str,
-                        reason: str) -> None:
+                        reason: str, new_owner: str | None) -> None:
+        """Move, naming a new owner most times (the owner must be able to act for the new
+        department; without one named, the move is refused unless the owner already can)."""
         self.wait(wait)
         to = self.department(department, commitment)
+        if new_owner and new_owner != CCO:
+            new_owner = f"lead.{to}@example.com"
         if self.attempt(self.app.move_commitment, member_id(actor), commitment, department=to,
-                        reason=reason):
+                        reason=reason, new_owner=new_owner):
             self.department_of[commitment] = to
 
 

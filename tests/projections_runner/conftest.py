@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.projections_runner.helpers import build_store, copy_sqlite, sqlite_app
+from tests.postgres import fresh_schema
+from tests.projections_runner.helpers import build_store, copy_events, copy_sqlite
 from tracker.application import CxTracker
+from tracker.config import open_tracker, resolve_data_dir
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -34,10 +36,29 @@ def data_dir(small_store: Path, tmp_path: Path) -> Path:
     return data
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def any_data_dir(request: pytest.FixtureRequest, small_store: Path, tmp_path: Path,
+                 monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The small store as an installation on each event store: the SQLite data directory, or
+    its events copied as stored into a fresh PostgreSQL schema (settings in the environment, as
+    an operator sets them; the data directory then holds only the views). Skipped with a reason
+    without PostgreSQL, failed under CI=true (tests/postgres.py)."""
+    if request.param == "sqlite":
+        yield request.getfixturevalue("data_dir")
+        return
+    for name in ("CXTRACKER_PERSISTENCE_MODULE", "SQLITE_DBNAME", "CXTRACKER_SQLITE_DBNAME"):
+        monkeypatch.delenv(name, raising=False)
+    with fresh_schema() as env:
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        copy_events(small_store, env)
+        yield tmp_path / "server"
+
+
 @pytest.fixture
-def store_app(data_dir: Path) -> Iterator[CxTracker]:
-    """The application on this test's copy of the small store."""
-    app = sqlite_app(data_dir / "events.sqlite3")
+def store_app(any_data_dir: Path) -> Iterator[CxTracker]:
+    """The application on this test's copy of the small store (SQLite or PostgreSQL)."""
+    app = open_tracker(resolve_data_dir(any_data_dir))
     yield app
     app.close()
 

@@ -170,6 +170,24 @@ def build_store(path: Path, *, commitments: int, until: int, seed: int = 7) -> i
         source.accounts.close()
 
 
+def copy_events(source: Path, postgres: dict[str, str]) -> None:
+    """The SQLite event store's events, as stored, into the PostgreSQL schema `postgres` names."""
+    origin, target = sqlite_app(source), make_app("postgres", source.parent, postgres)
+    try:
+        after = 0
+        while notifications := origin.recorder.select_notifications(
+            start=after, limit=2000, inclusive_of_start=False
+        ):
+            target.recorder.insert_events([
+                StoredEvent(n.originator_id, n.originator_version, n.topic, n.state)
+                for n in notifications
+            ])
+            after = notifications[-1].id
+    finally:
+        target.close()
+        origin.close()
+
+
 def copy_sqlite(source: Path, target: Path) -> None:
     """A consistent copy of an SQLite file (WAL included)."""
     src, dst = sqlite3.connect(str(source)), sqlite3.connect(str(target))

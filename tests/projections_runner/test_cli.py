@@ -15,6 +15,7 @@ from tests.projections_runner.conftest import python, reap
 from tests.projections_runner.helpers import add_activity_to, dump, dump_file, sqlite_app
 from tests.waiting import HANG, wait_for
 from tracker.cli.main import cli
+from tracker.config import open_tracker, resolve_data_dir
 
 
 def invoke(*args: str) -> tuple[int, str]:
@@ -23,7 +24,7 @@ def invoke(*args: str) -> tuple[int, str]:
 
 
 def head_of(data: Path) -> int:
-    app = sqlite_app(data / "events.sqlite3")
+    app = open_tracker(resolve_data_dir(data))  # the data directory's store, SQLite or PostgreSQL
     try:
         return app.head()
     finally:
@@ -31,13 +32,18 @@ def head_of(data: Path) -> int:
 
 
 def clean_views(data: Path, tmp_path: Path, until: int | None = None) -> dict:  # type: ignore[type-arg]
-    app = sqlite_app(data / "events.sqlite3")
+    app = open_tracker(resolve_data_dir(data))
     db = open_views(tmp_path / "clean.sqlite3")
-    Runner(app, db, all_views(), batch_size=100_000).catch_up(until)
-    return dump(db)
+    try:
+        Runner(app, db, all_views(), batch_size=100_000).catch_up(until)
+        return dump(db)
+    finally:
+        db.close()
+        app.close()
 
 
-def test_status_lists_every_view_with_its_position_the_head_and_the_lag(data_dir: Path) -> None:
+def test_status_lists_every_view_with_its_position_the_head_and_the_lag(any_data_dir: Path) -> None:
+    data_dir = any_data_dir
     head = head_of(data_dir)
 
     code, output = invoke("status", "--data", str(data_dir))
@@ -50,7 +56,8 @@ def test_status_lists_every_view_with_its_position_the_head_and_the_lag(data_dir
     assert "Rebuild pending (the views have not been built yet)" in output
 
 
-def test_run_once_catches_up_and_status_then_shows_no_lag(data_dir: Path) -> None:
+def test_run_once_catches_up_and_status_then_shows_no_lag(any_data_dir: Path) -> None:
+    data_dir = any_data_dir
     head = head_of(data_dir)
 
     code, output = invoke("run", "--once", "--data", str(data_dir), "--batch-size", "50")
@@ -64,8 +71,9 @@ def test_run_once_catches_up_and_status_then_shows_no_lag(data_dir: Path) -> Non
 
 
 def test_rebuild_reports_progress_and_a_summary_and_leaves_views_equal_to_a_clean_build(
-    data_dir: Path, tmp_path: Path
+    any_data_dir: Path, tmp_path: Path
 ) -> None:
+    data_dir = any_data_dir
     head = head_of(data_dir)
     invoke("run", "--once", "--data", str(data_dir))
 

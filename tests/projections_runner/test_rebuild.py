@@ -13,6 +13,7 @@ from projections.database import open_views, positions
 from projections.facts import Fact
 from projections.rebuild import RebuildBusy, RebuildReport, _only_one_rebuild, rebuild
 from projections.runner import Runner
+from projections.views import all_views
 from tests.projections_runner.helpers import (
     ApplyLog, add_activity_to, applied_positions, clean_dump, dump, mechanics_views, product_views,
 )
@@ -173,3 +174,41 @@ def test_rebuild_into_a_live_file_with_another_page_size(
     db = open_views(live)
     assert db.execute("PRAGMA page_size").fetchone() == (8192,)
     assert positions(db)["apply_log"] == (1, store_app.head())
+
+
+def test_reading_commands_build_new_or_stale_views_with_the_rebuild(
+    store_app: CxTracker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`as-of` and the other commands that catch up before they read (`open_runner(build=True)`)
+    build views that are missing or stale through the rebuild (the bulk path), not batch by
+    batch; views that are current are kept and only caught up."""
+    import projections.setup as setup
+    from tracker.config import DataDir
+
+    built: list[Path] = []
+    real = setup.rebuild
+
+    def recording(app: CxTracker, live: Path, *args: object, **kwargs: object) -> RebuildReport:
+        built.append(Path(live))
+        return real(app, live, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(setup, "rebuild", recording)
+    data = DataDir(tmp_path / "reader")
+    data.path.mkdir()
+    runner = setup.open_runner(data, store_app, build=True)
+    try:
+        assert built == [data.views]
+        assert runner.position() == store_app.head()  # built before any catch-up of its own
+        assert dump(runner.db) == clean_dump(store_app, tmp_path, all_views)
+    finally:
+        runner.close()
+    runner = setup.open_runner(data, store_app, build=True)
+    runner.close()
+    assert built == [data.views]  # current: kept
+    runner = setup.open_runner(data, store_app)  # the status command: never builds
+    runner.close()
+    db = open_views(data.views)
+    db.execute("UPDATE _positions SET version = version + 1 WHERE view = 'board'")
+    db.close()
+    setup.open_runner(data, store_app, build=True).close()
+    assert built == [data.views, data.views]  # a view's version changed: rebuilt

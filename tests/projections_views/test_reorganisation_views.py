@@ -147,7 +147,8 @@ def test_as_of_before_a_move_lists_an_open_roadblock_under_its_department_and_ti
         org.app.raise_roadblock(org.support_lead, cid, description="No topic data")
     with at("2026-03-10"):
         org.app.correct_commitment(org.cco, cid, title="Route chats by intent", reason="Wording")
-        org.app.move_commitment(org.cco, cid, department=IT, reason="IT owns routing")
+        org.app.move_commitment(org.cco, cid, department=IT, reason="IT owns routing",
+                                new_owner="lead.it@example.com")
     db = views.sync()
     [then] = plan_as_of(db, BEFORE).roadblocks or []
     assert (then["department"], then["title"]) == (SUPPORT, "Route chats by topic")

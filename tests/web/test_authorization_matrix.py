@@ -111,6 +111,38 @@ def _resolution_from_roadblocks_page(w: World) -> Prepared:
     return f"/roadblocks/{_commitment(w)}/R1/resolution", {"resolution": "IT added the fields"}
 
 
+def _period() -> str:
+    n = next(_serial)  # a fresh quarter for each scorecard of the support lead
+    return f"{1900 + n // 4}-Q{n % 4 + 1}"
+
+
+def _scorecard(w: World, *, agreed: bool = False) -> str:
+    """A scorecard proposed to the customer-service lead (and agreed by them)."""
+    org = w.org
+    card = w.tracker.propose_scorecard(org.cco, lead="lead.customer-service@example.com",
+                                       period=_period(),
+                                       items=[{"kpi": "nps", "weight": 100, "target": 20}]).id
+    if agreed:
+        w.tracker.agree_scorecard(org.support_lead, card)
+    return str(card)
+
+
+def _area_kpi(w: World) -> str:
+    key = f"area-{next(_serial)}"
+    w.tracker.define_kpi(w.org.cco, key=key, name="First-contact resolution", unit="%",
+                         baseline=70, target=85, target_date="2026-12-31",
+                         department="customer-service")
+    return key
+
+
+def _move_of_a_cco_owned_commitment(w: World) -> Prepared:
+    """Owned by the CCO, who may own IT's work too: the move records one event (a lead-owned
+    commitment would also be handed over, tested in tests/web/test_commitment_corrections.py)."""
+    cid = w.org.commitment(title=f"Commitment number {next(_serial)}", owner="cco@example.com",
+                           actor=w.org.cco)
+    return f"/commitments/{cid}/department", {"department": "it", "reason": "IT runs the chat tool"}
+
+
 @dataclass(frozen=True)
 class Write:
     prepare: Callable[[World], Prepared]
@@ -135,6 +167,11 @@ WRITES: dict[str, Write] = {
     "commitments.hand_over": Write(
         _on_commitment("owner", {"new_owner": "cco@example.com", "reason": "IT runs it"}), WRITERS,
         "OwnershipHandedOver"),
+    "commitments.correct_details": Write(
+        _on_commitment("details", {"title": "Answer every chat within a minute",
+                                   "reason": "Scope agreed with the team"}), WRITERS,
+        "DetailsCorrected"),
+    "commitments.move_to_department": Write(_move_of_a_cco_owned_commitment, CCO, "MovedToDepartment"),
     "commitments.raise_roadblock": Write(
         _on_commitment("roadblocks", {"description": "Budget frozen"}), WRITERS, "RoadblockRaised"),
     "commitments.request_help": Write(
@@ -191,6 +228,20 @@ WRITES: dict[str, Write] = {
         f"/plan/kpis/{_new_kpi(w, measured=True)}/measurements/correct",
         {"measured_on": "2026-03-01", "value": "17", "reason": "Typo"}), CCO,
         "MeasurementCorrected"),
+    "plan.link_kpi": Write(lambda w: ("/plan/kpis/links", {
+        "area_kpi": _area_kpi(w), "cx_kpi": "nps", "reason": "Solved first time"}), CCO, "KpiLinked"),
+    "scorecards.propose": Write(lambda w: ("/scorecards/", {
+        "lead": "lead.customer-service@example.com|customer-service", "period": _period(),
+        "kpi_1": "nps", "weight_1": "100", "target_1": "20"}), CCO, "ScorecardProposed"),
+    "scorecards.revise": Write(lambda w: (f"/scorecards/{_scorecard(w)}/revise", {
+        "kpi_1": "nps", "weight_1": "100", "target_1": "25", "reason": "Stretch"}), CCO,
+        "ScorecardRevised"),
+    # Only the scorecard's own lead (the customer-service lead's here) agrees; only an executive
+    # approves one the lead agreed to.
+    "scorecards.agree": Write(lambda w: (f"/scorecards/{_scorecard(w)}/agree", {
+        "action": "agree", "comment": "Fair"}), frozenset({"lead"}), "ScorecardAgreed"),
+    "scorecards.approve": Write(lambda w: (f"/scorecards/{_scorecard(w, agreed=True)}/approve", {
+        "comment": "Approved"}), frozenset({"executive"}), "ScorecardApproved"),
     "members.add": Write(lambda w: ("/members/", {
         "email": f"added.{next(_serial)}@example.com", "name": "New Person",
         "password": "long-password"}), CCO, "Registered"),
@@ -218,6 +269,48 @@ WRITES: dict[str, Write] = {
     "cadence.commitment_cadence": Write(
         _on_commitment("check-in-cadence", {"days": "5"}), WRITERS, "CheckInCadenceSet"),
 }
+
+
+def _pattern(w: World, cited_by: UUID | None = None) -> str:
+    pid = w.tracker.publish_pattern(w.org.cco, title=f"Pattern number {next(_serial)}",
+                                    text="One owner per case.").id
+    if cited_by is not None:
+        w.tracker.cite_pattern(w.org.cco, cited_by, pattern_id=pid)
+    return str(pid)
+
+
+def _library_lead(w: World, allowed: bool = False) -> str:
+    """A fresh IT lead; the pattern library exists (a first grant opens it, an event of its own)."""
+    email = _new_member(w, role="lead", department="it")
+    w.tracker.grant_pattern_publisher(w.org.cco, email)
+    if not allowed:
+        w.tracker.revoke_pattern_publisher(w.org.cco, email)
+    return email
+
+
+def _citation(w: World, cited: bool) -> Prepared:
+    cid = _commitment(w)
+    pid = _pattern(w, cited_by=cid if cited else None)
+    return ("/patterns/uncite" if cited else "/patterns/cite"), {"commitment_id": str(cid), "pattern_id": pid}
+
+
+WRITES.update({
+    "patterns.publish": Write(lambda w: ("/patterns/", {
+        "title": f"Published in the matrix {next(_serial)}", "text": "Reply within the hour.",
+        "journeys": "support", "links": "Script | https://example.com/script"}), CCO, "Published"),
+    "patterns.revise": Write(lambda w: (f"/patterns/{_pattern(w)}/revise", {
+        "title": "Revised in the matrix", "text": "Reply within 30 minutes.", "reason": "Faster"}),
+        CCO, "Revised"),
+    "patterns.retire": Write(lambda w: (f"/patterns/{_pattern(w)}/retire", {"reason": "Superseded"}),
+                             CCO, "Retired"),
+    "patterns.grant_publisher": Write(
+        lambda w: ("/patterns/publishers", {"member": _library_lead(w)}), CCO, "PublisherGranted"),
+    "patterns.revoke_publisher": Write(
+        lambda w: ("/patterns/publishers/revoke", {"member": _library_lead(w, allowed=True)}), CCO,
+        "PublisherRevoked"),
+    "patterns.cite": Write(lambda w: _citation(w, cited=False), WRITERS, "PatternCited"),
+    "patterns.uncite": Write(lambda w: _citation(w, cited=True), WRITERS, "PatternUncited"),
+})
 # Signing in and out change no plan data; tests/web/test_security.py covers them.
 NOT_IN_MATRIX = {"auth.login": "test_security.py", "auth.logout": "test_security.py",
                  # API tokens are no plan data; the API takes bearer tokens, not sessions.
@@ -277,9 +370,11 @@ def test_each_role_may_use_exactly_the_writes_its_role_allows(world, endpoint, r
 @pytest.mark.parametrize("endpoint", sorted(WRITES))
 def test_a_refused_htmx_write_answers_403_with_a_notice_and_no_page(world, endpoint):
     path, form = WRITES[endpoint].prepare(world)
+    # an executive changes nothing but approving scorecards (refused to auditors too)
+    role = "auditor" if "executive" in WRITES[endpoint].allowed else "executive"
     with unchanged(world.tracker):
-        response = world.clients["executive"].post(
-            path, data={**form, "csrf_token": world.tokens["executive"]}, headers={"HX-Request": "true"})
+        response = world.clients[role].post(
+            path, data={**form, "csrf_token": world.tokens[role]}, headers={"HX-Request": "true"})
     html = response.get_data(as_text=True)
     assert response.status_code == 403
     assert 'class="notice notice-error"' in html and "<html" not in html
@@ -318,8 +413,9 @@ def test_an_htmx_write_may_carry_its_csrf_token_in_the_header_alone(world, endpo
     write = WRITES[endpoint]
     path, form = write.prepare(world)
     before = world.tracker.head()
-    response = world.clients["cco"].post(
-        path, data=form, headers={"HX-Request": "true", "X-CSRFToken": world.tokens["cco"]})
+    role = "cco" if "cco" in write.allowed else min(write.allowed)  # a scorecard's lead, an executive
+    response = world.clients[role].post(
+        path, data=form, headers={"HX-Request": "true", "X-CSRFToken": world.tokens[role]})
     assert response.status_code == 200, response.get_data(as_text=True)[:800]
     assert [event_name(e) for e in events_after(world.tracker, before)] == [write.records]
 
@@ -331,6 +427,9 @@ READERS = {"cco": OK, "lead": OK, "other_lead": OK, "executive": OK, "auditor": 
 # The overview pages: shared understanding, every member with a role (until the CCO closes them
 # to some roles: test_cross_functional.py).
 OVERVIEW = READERS
+# The CCO, executive viewers and auditors (the scorecards' overseers).
+OVERSEERS = {"cco": OK, "lead": REFUSED, "other_lead": REFUSED, "executive": OK, "auditor": OK,
+             "no_role": REFUSED}
 AUDITORS = {"cco": OK, "lead": REFUSED, "other_lead": REFUSED, "executive": REFUSED, "auditor": OK,
             "no_role": REFUSED}
 MAKERS = {"cco": OK, "lead": OK, "other_lead": OK, "executive": REFUSED, "auditor": REFUSED,
@@ -363,6 +462,7 @@ PAGES: dict[str, Page] = {
     "roadblocks.index": Page(_fixed("/roadblocks/"), _signed_in(READERS)),
     "commitments.show": Page(lambda w: f"/commitments/{_commitment(w)}", _signed_in(READERS)),
     "commitments.actions": Page(lambda w: f"/commitments/{_commitment(w)}/actions", _signed_in(READERS)),
+    "commitments.act": Page(lambda w: f"/commitments/{_commitment(w)}/act", _signed_in(READERS)),
     "kpis.index": Page(_fixed("/kpis/"), _signed_in(READERS)),
     "celebrations.index": Page(_fixed("/celebrations/"), _signed_in(READERS)),
     "plan.index": Page(_fixed("/plan/"), _signed_in(READERS)),
@@ -374,6 +474,13 @@ PAGES: dict[str, Page] = {
     "audit.as_of_board": Page(_fixed("/audit/as-of/board?day=2026-03-01"), _signed_in(AUDITORS)),
     "audit.as_of_accountability": Page(_fixed("/audit/as-of/accountability?day=2026-03-01"),
                                        _signed_in(AUDITORS)),
+    "audit.as_of_scorecards": Page(_fixed("/audit/as-of/scorecards?day=2026-03-01"),
+                                   _signed_in(AUDITORS)),
+    # Every reader has the index (a lead: their own); a scorecard is read by the overseers and
+    # its own lead.
+    "scorecards.index": Page(_fixed("/scorecards/"), _signed_in(READERS)),
+    "scorecards.show": Page(lambda w: f"/scorecards/{_scorecard(w)}",
+                            _signed_in({**OVERSEERS, "lead": OK})),
     "audit.diff": Page(_fixed("/audit/diff?from=2026-03-01&to=2026-03-02"), _signed_in(AUDITORS)),
     "board.new_commitment": Page(_fixed("/commitments/new"), _signed_in(MAKERS)),
     "auth.login": Page(_fixed("/login"), {**{r: 302 for r in ROLES}, **{r: OK for r in SIGNED_OUT}}),
@@ -406,6 +513,13 @@ PAGES: dict[str, Page] = {
     "api.get_kpi": Page(_fixed("/api/v1/kpis/nps"), {r: 401 for r in ROLES}),
     "passwords.change": Page(_fixed("/account/password"), _signed_in({**READERS, "no_role": OK})),
     "passwords.set_with_link": Page(_fixed("/password/set/no-such-link"), {r: 404 for r in ROLES}),
+    "patterns.index": Page(_fixed("/patterns/?q=pattern"), _signed_in(READERS)),
+    "patterns.show": Page(lambda w: f"/patterns/{_pattern(w)}", _signed_in(READERS)),
+    "patterns.version": Page(lambda w: f"/patterns/{_pattern(w)}/v/1", _signed_in(READERS)),
+    "patterns.new": Page(_fixed("/patterns/new"), _signed_in({**{r: REFUSED for r in READERS}, "cco": OK})),
+    "patterns.revise_form": Page(lambda w: f"/patterns/{_pattern(w)}/revise",
+                                 _signed_in({**{r: REFUSED for r in READERS}, "cco": OK})),
+    "audit.as_of_patterns": Page(_fixed("/audit/as-of/patterns?day=2026-03-01"), _signed_in(AUDITORS)),
 }
 
 

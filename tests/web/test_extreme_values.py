@@ -80,13 +80,15 @@ def store_as_the_old_code_did(world: World) -> list[UUID]:
         plan = app.repository.get(plan_id())
         assert isinstance(plan, Plan)
         plan._kpi_defined(key="huge", name="Huge", unit="units", baseline=-HUGE, target=HUGE,
-                          target_date=date(9999, 12, 31), direction="up", actor=org.cco)
+                          target_date=date(9999, 12, 31), direction="up", department=None,
+                          actor=org.cco)
         plan._kpi_measured(key="huge", value=HUGE, measured_on=date(1, 1, 1), note="",
                            actor=org.cco)
         plan._kpi_measured(key="huge", value=-HUGE, measured_on=NOW.date(), note="",
                            actor=org.cco)
         plan._kpi_defined(key="ancient", name="Ancient", unit="", baseline=HUGE, target=-HUGE,
-                          target_date=date(1, 1, 1), direction="down", actor=org.cco)
+                          target_date=date(1, 1, 1), direction="down", department=None,
+                          actor=org.cco)
         plan._kpi_measured(key="nps", value=1e308, measured_on=date(1, 1, 1), note="",
                            actor=org.cco)
         app.save(plan)

@@ -60,7 +60,8 @@ ROUTE_NAMES = {
     "accountability.index": ("department", "sort", "order", "owners"),
     "board.index": ("department", "health", "journey", "closed"),
     "board.new_commitment": ("department",),
-    "commitments.actions": ("view", "next"),
+    "commitments.actions": ("view", "next", "members"),
+    "commitments.act": ("next",),
     "auth.login": ("next", "email", "password"),
 }
 NAME = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"')

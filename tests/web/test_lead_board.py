@@ -129,13 +129,28 @@ def test_an_htmx_filter_answers_with_the_board_fragment(client_for, plan):
     assert "Restore the status page" in html and "Publish the support hours" not in html
 
 
-def test_the_cco_sees_every_department_and_may_switch_to_any(client_for, plan):
-    html = html_of(client_for("cco"), "/board/")
-    assert "<h1>All departments" in html
-    assert "Restore the status page" in html and "Answer every ticket within 4 hours" in html
+def test_the_cco_sees_one_department_at_a_time_and_may_switch_to_any_or_all(client_for, plan):
+    client = client_for("cco")
+    html = html_of(client, "/board/")  # the first department by name, not the whole company
+    assert "<h1>Customer Service" in html
+    assert "Answer every ticket within 4 hours" in html and "Restore the status page" not in html
     switcher = html[html.index('id="filter-department"'):html.index("</select>", html.index('id="filter-department"'))]
-    assert '<option value="" selected>All departments</option>' in switcher
-    assert all(f'value="{slug}"' in switcher for slug in ("customer-service", "it", "sales"))
+    assert '<option value="customer-service" selected>Customer Service</option>' in switcher
+    assert all(f'value="{slug}"' in switcher for slug in ("", "customer-service", "it", "sales"))
+    everything = html_of(client, "/board/?department=")
+    assert "<h1>All departments" in everything
+    assert "Restore the status page" in everything and "Answer every ticket within 4 hours" in everything
+
+
+def test_a_group_shows_its_first_cards_and_links_to_all_of_them(client_for, web_org, plan, monkeypatch):
+    client = client_for("support_lead")
+    monkeypatch.setitem(client.application.config, "BOARD_GROUP_SHOWN", 1)
+    web_org.commitment(title="Second at-risk commitment", due_date="2026-03-05")  # due in 3 days, 0%
+    html = html_of(client, "/board/")
+    group = html[html.index('id="group-at-risk"'):html.index("</section>", html.index('id="group-at-risk"'))]
+    assert group.count('<article id="card-') == 1
+    assert "Show all 2 at risk</a>" in group and "health=at+risk" in group
+    assert html_of(client, "/board/?health=at+risk").count('<article id="card-') == 2
 
 
 def test_an_executive_reads_any_department_but_is_offered_no_action(client_for, plan):

@@ -4,6 +4,7 @@ the replay bundle, and an online copy of the data directory."""
 from __future__ import annotations
 
 import functools
+import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -13,15 +14,17 @@ import click
 
 from tracker.cli.common import EXIT_BAD_INPUT, EXIT_REFUSED, data_option, fail, open_existing, reports_errors
 from tracker.cli.output import echo, echo_json
-from tracker.config import uses_sqlite_events
+from tracker.config import DataDir, module_is_postgres, uses_sqlite_events
 from tracker.integrity.backup import BackupError
 from tracker.integrity.backup import backup as copy_data
+from tracker.integrity import pg_backup
 from tracker.integrity.bundle import BundleError, verify_bundle
 from tracker.integrity.export import export_bundle
-from tracker.integrity.ledger import LEDGER_FILE, Ledger
-from tracker.integrity.report import report_lines
+from tracker.integrity.places import local_leftovers, migrate_local, open_ledger, seals_of
+from tracker.integrity import places
+from tracker.integrity.report import LOCAL, SHARED, report_lines
 from tracker.integrity.sealing import Diverged, seal_store
-from tracker.integrity.seals import SEALS_FILE, Seal, SealsError, append_new_seal, read_seals
+from tracker.integrity.seals import Seal, SealsError, read_seals
 from tracker.integrity.verify import verify_store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -64,6 +67,13 @@ class Rate:
         echo(f"{self.verb} {self.count:,} events in {seconds:.1f} s{rate}", err=True)
 
 
+def _move_local_records(data: DataDir) -> None:
+    """On PostgreSQL, per-server seals and ledger left by an earlier version go to the shared
+    tables first (said on stderr), so every server seals and verifies against the same ones."""
+    for note in migrate_local(data) if local_leftovers(data) else []:
+        echo(note[0].upper() + note[1:], err=True)
+
+
 def _seal_text(seal: Seal) -> str:
     return (f"Sealed position {seal.position} ({seal.events:,} events) at {seal.sealed_at}: "
             f"chain {seal.chain}")
@@ -83,15 +93,18 @@ def seal(data_dir: str | None, fmt: str) -> None:
     when the log no longer matches what earlier seals recorded.
     """
     with open_existing(data_dir, checked=False) as (data, app):
-        ledger, rate = Ledger(data.path / LEDGER_FILE, create=True), Rate("Sealed")
+        _move_local_records(data)
+        ledger, rate = open_ledger(data, create=True), Rate("Sealed")
+        assert ledger is not None
         try:
             sealed = seal_store(app, ledger, progress=rate)
         finally:
             ledger.close()
-    rate.done()
-    if not append_new_seal(data.path / SEALS_FILE, sealed):
-        echo(f"No new events since the last seal at position {sealed.position}: "
-             f"nothing appended to {SEALS_FILE}", err=True)
+        rate.done()
+        kept = seals_of(data)
+        if not kept.append_new(sealed):
+            echo(f"No new events since the last seal at position {sealed.position}: "
+                 f"nothing appended to {kept.name}", err=True)
     if fmt == "json":
         echo_json(sealed.as_json())
         echo(_seal_text(sealed), err=True)
@@ -113,22 +126,24 @@ def verify(data_dir: str | None, seals_files: tuple[Path, ...], bundle: Path | N
     bundles, 3 when nothing was found but there was no seal to check against (not evidence).
     """
     seals = [s for path in seals_files for s in read_seals(path)]
+    names = LOCAL
     if bundle is not None:
         rate = Rate("Checked")
         verification = verify_bundle(bundle, seals, rate)
     else:
         with open_existing(data_dir, checked=False) as (data, app):
-            default = data.path / SEALS_FILE
-            if not seals_files and default.exists():
-                seals = read_seals(default)
-            ledger, rate = Ledger.open_existing(data.path / LEDGER_FILE), Rate("Checked")
+            _move_local_records(data)
+            names = SHARED if places.shared(data) else LOCAL
+            if not seals_files:
+                seals = seals_of(data).read()
+            ledger, rate = open_ledger(data, create=False), Rate("Checked")
             try:
                 verification = verify_store(app, seals, ledger, rate)
             finally:
                 if ledger is not None:
                     ledger.close()
     rate.done()
-    for line in report_lines(verification):
+    for line in report_lines(verification, names):
         echo(line)
     if not verification.ok:
         raise SystemExit(EXIT_REFUSED)
@@ -149,6 +164,7 @@ def export(file: Path, data_dir: str | None) -> None:
         fail(f"cannot write {file}: its directory does not exist", EXIT_BAD_INPUT)
     rate = Rate("Exported")
     with open_existing(data_dir, checked=False) as (data, app):
+        _move_local_records(data)
         sealed = export_bundle(app, data, file, rate)
     rate.done()
     echo(f"Wrote {file}: {sealed.events:,} events up to position {sealed.position}, "
@@ -161,21 +177,31 @@ def export(file: Path, data_dir: str | None) -> None:
 @data_option
 @integrity_errors
 def backup(dest: Path, data_dir: str | None) -> None:
-    """Copy the data directory into DEST (new or empty) while it stays in use, then check the
-    copy: SQLite integrity, its chain against its seals, its log a prefix of the live one.
+    """Copy the installation into DEST (new or empty) while it stays in use, then check the copy.
 
-    Refused when the event store is not SQLite (PostgreSQL): the copy would not hold the events.
+    SQLite: the data directory's files, checked (SQLite integrity, its chain against its seals,
+    its log a prefix of the live one). PostgreSQL: pg_dump of the shared schema (custom format,
+    DEST/postgres.dump) and this server's local files; refused, naming the pg_dump command to
+    run, when pg_dump is not installed.
     """
-    if not uses_sqlite_events():
-        fail("the event store is not a SQLite file in the data directory (PERSISTENCE_MODULE "
-             "selects another store, such as PostgreSQL), so a backup of the data directory would "
-             "not hold the events, the only record of the history; nothing was copied. Back the "
-             "event store up with its own tools (for PostgreSQL: pg_dump), or write a verified "
-             "bundle with 'cx-tracker export FILE'", EXIT_REFUSED)
+    shared = module_is_postgres() and not uses_sqlite_events()
+    if not uses_sqlite_events() and not shared:
+        fail("the event store is neither a SQLite file in the data directory nor PostgreSQL "
+             "(PERSISTENCE_MODULE selects another store), so a backup of the data directory "
+             "would not hold the events, the only record of the history; nothing was copied. "
+             "Back the event store up with its own tools, or write a verified bundle with "
+             "'cx-tracker export FILE'", EXIT_REFUSED)
+    if shared and (shutil.which("pg_dump") is None or shutil.which("pg_restore") is None):
+        fail(pg_backup.refusal(dest.absolute()), EXIT_REFUSED)
     rate = Rate("Checked")
+    note = functools.partial(echo, err=True)
     with open_existing(data_dir, checked=False) as (data, app):
+        if shared:
+            _move_local_records(data)  # so the dump holds every seal
         echo(f"Backing up {data.path} into {dest} ...", err=True)
-        report = copy_data(data, app, dest.absolute(), lambda line: echo(line, err=True), rate)
+        report = copy_data(data, app, dest.absolute(), note, rate)
+        if shared:
+            pg_backup.dump_shared_schema(dest.absolute(), report, note)
     if report.verification is not None:
         rate.done()
         for line in report_lines(report.verification)[:-1]:
@@ -186,3 +212,6 @@ def backup(dest: Path, data_dir: str | None) -> None:
         echo(f"FAILED: the backup in {dest} did not pass its checks.")
         raise SystemExit(EXIT_REFUSED)
     echo(f"OK: backup in {dest} ({len(report.files)} files) checked.")
+    if shared:
+        echo(f"Restore the database with pg_restore (docs/deployment.md), then "
+             f"'cx-tracker verify'; {pg_backup.DUMP_FILE} holds every server's shared data.")

@@ -61,9 +61,14 @@ def show(data_dir: str | None, fmt: str) -> None:
         mark = " [retired]" if ("kpi", key) in retired else ""
         measured = found["measurements"].get(key, {})
         latest = f"; latest {measured[max(measured)]:g} on {max(measured)}" if measured else ""
+        area = f" [area KPI of {names.get(k['department'], k['department'])}]" if k["department"] else ""
         echo(
             f"  {key}: {k['name']}, {k['baseline']:g} -> {k['target']:g} {k['unit']} by"
-            f" {k['target_date']} ({k['direction']}; {len(measured)} measurements{latest}){mark}")
+            f" {k['target_date']} ({k['direction']}; {len(measured)} measurements{latest}){mark}{area}")
+    if found["kpi_links"]:
+        echo("KPI links (area KPI -> CX KPI it moves):")
+        for area_kpi, cx_kpi in found["kpi_links"]:
+            echo(f"  {area_kpi} -> {cx_kpi}")
 
 
 def _plain(value: Any) -> Any:
@@ -247,12 +252,44 @@ def kpi() -> None:
 @click.option("--target-date", required=True, metavar="YYYY-MM-DD")
 @click.option("--direction", type=click.Choice(["up", "down"]), default=None,
               help="Whether higher is better (default: from baseline and target).")
+@click.option("--department", default=None, metavar="SLUG",
+              help="An area KPI of this department (default: a CX KPI of the whole plan).")
 @reports_errors
 def kpi_add(data_dir: str | None, actor_email: str, key: str, name: str, unit: str,
-            baseline: str, target: str, target_date: str, direction: str | None) -> None:
+            baseline: str, target: str, target_date: str, direction: str | None,
+            department: str | None) -> None:
     """Define a KPI with its baseline, target and target date."""
     _act(data_dir, actor_email, f"Defined {key}", "define_kpi", key=key, name=name, unit=unit,
-         baseline=baseline, target=target, target_date=target_date, direction=direction)
+         baseline=baseline, target=target, target_date=target_date, direction=direction,
+         department=department)
+
+
+@kpi.command("link")
+@data_option
+@actor_option
+@click.argument("area_kpi", metavar="AREA_KPI")
+@click.argument("cx_kpi", metavar="CX_KPI")
+@reason_option
+@reports_errors
+def kpi_link(data_dir: str | None, actor_email: str, area_kpi: str, cx_kpi: str,
+             reason: str) -> None:
+    """Declare that a department's AREA_KPI moves the plan's CX_KPI, with why."""
+    _act(data_dir, actor_email, f"Linked {area_kpi} to {cx_kpi}", "link_kpi", area_kpi=area_kpi,
+         cx_kpi=cx_kpi, reason=reason)
+
+
+@kpi.command("unlink")
+@data_option
+@actor_option
+@click.argument("area_kpi", metavar="AREA_KPI")
+@click.argument("cx_kpi", metavar="CX_KPI")
+@reason_option
+@reports_errors
+def kpi_unlink(data_dir: str | None, actor_email: str, area_kpi: str, cx_kpi: str,
+               reason: str) -> None:
+    """Remove the link from AREA_KPI to CX_KPI, with why."""
+    _act(data_dir, actor_email, f"Unlinked {area_kpi} from {cx_kpi}", "unlink_kpi",
+         area_kpi=area_kpi, cx_kpi=cx_kpi, reason=reason)
 
 
 @kpi.command("revise")
@@ -372,12 +409,15 @@ def commitment_correct(data_dir: str | None, actor_email: str, commitment_id: An
 @actor_option
 @click.argument("commitment_id", type=click.UUID)
 @click.option("--to", "department", required=True, metavar="SLUG")
+@click.option("--owner", "new_owner", default=None, metavar="EMAIL",
+              help="A new owner who leads the new department (needed when the owner does not).")
 @reason_option
 @reports_errors
 def commitment_move(data_dir: str | None, actor_email: str, commitment_id: Any,
-                    department: str, reason: str) -> None:
-    """Move an open commitment to another department (CCO)."""
+                    department: str, new_owner: str | None, reason: str) -> None:
+    """Move an open commitment to another department (CCO); its owner must lead the new
+    department, or a new owner who does is named with --owner."""
     with open_existing(data_dir) as (_, app):
         receipt = app.move_commitment(actor_id(app, actor_email), commitment_id,
-                                      department=department, reason=reason)
+                                      department=department, reason=reason, new_owner=new_owner)
     echo(f"Moved to {department} (event {receipt.position}).")

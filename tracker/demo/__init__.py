@@ -21,7 +21,9 @@ from tracker.application import CxTracker
 from tracker.demo import catalogue
 from tracker.demo.back_office import BACK_OFFICE
 from tracker.demo.front_office import FRONT_OFFICE
+from tracker.demo.patterns import plan_patterns
 from tracker.demo.pledge import Pledge
+from tracker.demo.scorecards import plan_area_kpis, plan_scorecards
 from tracker.demo.setup import plan_setup
 from tracker.demo.story import plan_commitments
 from tracker.demo.timeline import Calendar, Cast, Step, Timeline
@@ -60,6 +62,9 @@ def plan(today: date, password: str = DEFAULT_PASSWORD) -> list[Step]:
     timeline = Timeline(Calendar(today, Random(RANDOM_SEED)))
     plan_setup(timeline, password)
     plan_commitments(timeline, PLEDGES)
+    plan_patterns(timeline)
+    plan_area_kpis(timeline)  # after the commitments: their random draws stay as they were
+    plan_scorecards(timeline)
     return timeline.steps()
 
 

@@ -4,11 +4,14 @@ from tracker.domain.base import DateAsISO, TrackerAggregate
 from tracker.domain.commitment import Commitment, Roadblock
 from tracker.domain.member import Member, member_id
 from tracker.domain.notice import Notice, notice_id
+from tracker.domain.pattern import Pattern, PatternLibrary, pattern_library_id
 from tracker.domain.plan import Kpi, Plan, plan_id
+from tracker.domain.scorecard import Period, Scorecard, scorecard_id
 
 __all__ = [
-    "Commitment", "DateAsISO", "Kpi", "Member", "Notice", "Plan", "Roadblock", "TrackerAggregate",
-    "event_keys", "member_id", "notice_id", "plan_id",
+    "Commitment", "DateAsISO", "Kpi", "Member", "Notice", "Pattern", "PatternLibrary", "Period",
+    "Plan", "Roadblock", "Scorecard", "TrackerAggregate", "pattern_library_id",
+    "event_keys", "member_id", "notice_id", "plan_id", "scorecard_id",
 ]
 
 

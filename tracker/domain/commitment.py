@@ -354,6 +354,32 @@ class Commitment(TrackerAggregate):
         if current:
             self.progress = milestone_progress(sum(m.ticked for m in current), len(current))
 
+    # The CX pattern library: which published patterns this commitment applies. Commitments
+    # made before patterns existed cite none (no attribute in their stored state).
+
+    @property
+    def cited_patterns(self) -> list[UUID]:
+        return list(getattr(self, "patterns", []))
+
+    def cite_pattern(self, pattern_id: UUID, actor: UUID) -> None:
+        """The service checks the pattern exists and is not retired."""
+        if pattern_id in self.cited_patterns:
+            raise Invalid.field("pattern", "is already cited by this commitment")
+        self._pattern_cited(pattern_id=pattern_id, actor=actor)
+
+    @event("PatternCited", topic=topic("commitment", "PatternCited"))
+    def _pattern_cited(self, pattern_id: UUID, actor: UUID) -> None:
+        self.patterns = [*self.cited_patterns, pattern_id]
+
+    def uncite_pattern(self, pattern_id: UUID, actor: UUID) -> None:
+        if pattern_id not in self.cited_patterns:
+            raise Invalid.field("pattern", "is not cited by this commitment")
+        self._pattern_uncited(pattern_id=pattern_id, actor=actor)
+
+    @event("PatternUncited", topic=topic("commitment", "PatternUncited"))
+    def _pattern_uncited(self, pattern_id: UUID, actor: UUID) -> None:
+        self.patterns = [p for p in self.cited_patterns if p != pattern_id]
+
     @event("Celebrated", topic=topic("commitment", "Celebrated"))
     def celebrate(self, message: str, actor: UUID) -> None:
         pass

@@ -62,6 +62,9 @@ class Notice(TrackerAggregate):
         self.delivery = delivery
         self.sent = False
         self.read = False
+        self.failures = 0  # runs whose sending failed
+        self.retryable = False  # the last failure was temporary
+        self.retries_claimed = 0
 
     def record_sent(self, channel: str, address: str) -> None:
         if channel not in CHANNELS:
@@ -75,8 +78,27 @@ class Notice(TrackerAggregate):
         self.sent = True
 
     @event("SendFailed", topic=topic("notice", "SendFailed"))
-    def record_failure(self, reason: str, attempts: int, actor: UUID | None = None) -> None:
-        pass
+    def record_failure(self, reason: str, attempts: int, temporary: bool = False,
+                       actor: UUID | None = None) -> None:
+        """A run's sending failed after `attempts` tries; `temporary` (an SMTP 4xx, a connection
+        that failed) means a later run may try again."""
+        self.failures += 1
+        self.retryable = temporary
+
+    def claim_retry(self, limit: int) -> None:
+        """Claim one more try at sending after a temporary failure. Saved before sending, with
+        the version it was loaded at, so of two runs only one claims (and sends) it."""
+        if self.sent:
+            raise Invalid.field("notice", "was already sent")
+        if not self.retryable or self.retries_claimed >= self.failures:
+            raise Invalid.field("notice", "has no temporary failure to try again")
+        if self.failures >= limit:
+            raise Invalid.field("notice", f"was not delivered in {self.failures} runs: given up")
+        self._retry_claimed(attempt=self.failures + 1, actor=None)
+
+    @event("RetryClaimed", topic=topic("notice", "RetryClaimed"))
+    def _retry_claimed(self, attempt: int, actor: UUID | None) -> None:
+        self.retries_claimed += 1
 
     def mark_read(self, actor: UUID) -> bool:
         """Mark read by its recipient; False (and no event) when it already was."""
@@ -90,3 +112,13 @@ class Notice(TrackerAggregate):
     @event("Read", topic=topic("notice", "Read"))
     def _read(self, actor: UUID) -> None:
         self.read = True
+
+
+def _upcast_send_failed_v1_v2(state: dict[str, object]) -> None:
+    """Version 1 did not say whether the failure was temporary; such notices were never tried
+    again, and are still not."""
+    state["temporary"] = False
+
+
+Notice.SendFailed.class_version = 2  # type: ignore[attr-defined]
+Notice.SendFailed.upcast_v1_v2 = staticmethod(_upcast_send_failed_v1_v2)  # type: ignore[attr-defined]

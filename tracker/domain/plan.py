@@ -29,6 +29,7 @@ class Kpi:
     target: float
     target_date: date
     direction: str
+    department: str | None = None  # an area KPI belongs to one department; None: a CX KPI
 
 
 class Plan(TrackerAggregate):
@@ -57,6 +58,7 @@ class Plan(TrackerAggregate):
         self.measurements: dict[str, dict[date, float]] = {}  # KPI -> day -> value
         self.endorsements: dict[str, int] = {}  # department -> vision revision endorsed
         self.retired: set[tuple[str, str]] = set()  # ("department" | "journey" | "kpi", key)
+        self.kpi_links: set[tuple[str, str]] = set()  # (area KPI, CX KPI it moves)
 
     @event("VisionRevised", topic=topic("plan", "VisionRevised"))
     def revise_vision(self, vision: str, actor: UUID, reason: str = "") -> None:
@@ -111,18 +113,46 @@ class Plan(TrackerAggregate):
             raise Invalid.field("direction", "must be 'up' or 'down'")
         check_value(kpi.unit, "baseline", kpi.baseline)
         check_value(kpi.unit, "target", kpi.target)
+        if kpi.department is not None:
+            self.require_department("department", kpi.department)
         self._kpi_defined(
             key=kpi.key, name=kpi.name, unit=kpi.unit, baseline=kpi.baseline,
-            target=kpi.target, target_date=kpi.target_date, direction=kpi.direction, actor=actor,
+            target=kpi.target, target_date=kpi.target_date, direction=kpi.direction,
+            department=kpi.department, actor=actor,
         )
 
     @event("KpiDefined", topic=topic("plan", "KpiDefined"))
     def _kpi_defined(
         self, key: str, name: str, unit: str, baseline: float, target: float,
-        target_date: date, direction: str, actor: UUID,
+        target_date: date, direction: str, department: str | None, actor: UUID,
     ) -> None:
-        self.kpis[key] = Kpi(key, name, unit, baseline, target, target_date, direction)
+        self.kpis[key] = Kpi(key, name, unit, baseline, target, target_date, direction, department)
         self.measurements[key] = {}
+
+    def link_kpi(self, area_kpi: str, cx_kpi: str, reason: str, actor: UUID) -> None:
+        """Declare that an area KPI (a department's) moves a CX KPI (the whole plan's)."""
+        self.require_kpi("area_kpi", area_kpi)
+        self.require_kpi("cx_kpi", cx_kpi)
+        if self.kpis[area_kpi].department is None:
+            raise Invalid.field("area_kpi", f"KPI {area_kpi!r} is a CX KPI, not a department's")
+        if self.kpis[cx_kpi].department is not None:
+            raise Invalid.field("cx_kpi", f"KPI {cx_kpi!r} is an area KPI, not a CX KPI")
+        if (area_kpi, cx_kpi) in self.kpi_links:
+            raise Invalid.field("cx_kpi", "these KPIs are already linked")
+        self._kpi_linked(area_kpi=area_kpi, cx_kpi=cx_kpi, reason=reason, actor=actor)
+
+    @event("KpiLinked", topic=topic("plan", "KpiLinked"))
+    def _kpi_linked(self, area_kpi: str, cx_kpi: str, reason: str, actor: UUID) -> None:
+        self.kpi_links.add((area_kpi, cx_kpi))
+
+    def unlink_kpi(self, area_kpi: str, cx_kpi: str, reason: str, actor: UUID) -> None:
+        if (area_kpi, cx_kpi) not in self.kpi_links:
+            raise Invalid.field("cx_kpi", f"KPI {area_kpi!r} is not linked to {cx_kpi!r}")
+        self._kpi_unlinked(area_kpi=area_kpi, cx_kpi=cx_kpi, reason=reason, actor=actor)
+
+    @event("KpiUnlinked", topic=topic("plan", "KpiUnlinked"))
+    def _kpi_unlinked(self, area_kpi: str, cx_kpi: str, reason: str, actor: UUID) -> None:
+        self.kpi_links.discard((area_kpi, cx_kpi))
 
     def record_measurement(
         self, key: str, value: float, measured_on: date, note: str, actor: UUID
@@ -351,6 +381,11 @@ def _upcast_kpi_defined_v1_v2(state: dict[str, Any]) -> None:
     state["direction"] = "up" if state["target"] >= state["baseline"] else "down"
 
 
+def _upcast_kpi_defined_v2_v3(state: dict[str, Any]) -> None:
+    """Version 2 had no department: every KPI was a CX KPI of the whole plan."""
+    state["department"] = None
+
+
 def _upcast_vision_revised_v1_v2(state: dict[str, Any]) -> None:
     """Version 1 recorded no reason for a revised vision."""
     state["reason"] = ""
@@ -358,8 +393,9 @@ def _upcast_vision_revised_v1_v2(state: dict[str, Any]) -> None:
 
 Plan.VisionRevised.class_version = 2  # type: ignore[attr-defined]
 Plan.VisionRevised.upcast_v1_v2 = staticmethod(_upcast_vision_revised_v1_v2)  # type: ignore[attr-defined]
-Plan.KpiDefined.class_version = 2  # type: ignore[attr-defined]
+Plan.KpiDefined.class_version = 3  # type: ignore[attr-defined]
 Plan.KpiDefined.upcast_v1_v2 = staticmethod(_upcast_kpi_defined_v1_v2)  # type: ignore[attr-defined]
+Plan.KpiDefined.upcast_v2_v3 = staticmethod(_upcast_kpi_defined_v2_v3)  # type: ignore[attr-defined]
 
 
 def check_cadence(days: int) -> None:

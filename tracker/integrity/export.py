@@ -16,10 +16,10 @@ from eventsourcing.application import Application
 from tracker import clock
 from tracker.config import DataDir
 from tracker.integrity.bundle import FORMAT, VERSION
-from tracker.integrity.ledger import LEDGER_FILE, Ledger
+from tracker.integrity.places import open_ledger, seals_of
 from tracker.integrity.records import Record
 from tracker.integrity.sealing import seal_store
-from tracker.integrity.seals import SEALS_FILE, Seal, append_new_seal, read_seals
+from tracker.integrity.seals import Seal
 from tracker.integrity.verify import Progress
 
 HEADER_WIDTH = 160
@@ -28,11 +28,12 @@ HEADER_WIDTH = 160
 def export_bundle(app: Application[Any], data: DataDir, path: Path,
                   progress: Progress | None = None) -> Seal:
     """Write the bundle to `path` (which must not exist); return the new seal at its end."""
-    seals_file = data.path / SEALS_FILE
-    earlier = read_seals(seals_file) if seals_file.exists() else []
+    seals = seals_of(data)
+    earlier = seals.read()
     partial = path.with_name(path.name + ".partial")
     created_at = clock.now().isoformat()
-    ledger = Ledger(data.path / LEDGER_FILE, create=True)
+    ledger = open_ledger(data, create=True)
+    assert ledger is not None
     try:
         with partial.open("wb") as out:
             out.write(_header(created_at, 0))
@@ -46,7 +47,7 @@ def export_bundle(app: Application[Any], data: DataDir, path: Path,
             for each in dict.fromkeys((*earlier, seal)):
                 out.write(json.dumps({"seal": each.as_dict()}).encode() + b"\n")
             _rewrite_header(out, created_at, seal.events)
-        append_new_seal(seals_file, seal)
+        seals.append_new(seal)
         os.replace(partial, path)
     except BaseException:
         partial.unlink(missing_ok=True)

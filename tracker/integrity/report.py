@@ -8,31 +8,41 @@ from tracker.integrity.verify import SealCheck, Verification
 from tracker.integrity.walk import EventInfo
 
 
-def report_lines(v: Verification) -> list[str]:
+LOCAL = ("integrity.sqlite3", "seals.jsonl",
+         "delete it and seal again to record the events afresh")
+SHARED = ("the shared ledger (table sealed_events)", "the shared seals table",
+          "it is append-only: restore the schema from a backup, or have the database's owner "
+          "empty sealed_events, then seal again")
+
+
+def report_lines(v: Verification, names: tuple[str, str, str] = LOCAL) -> list[str]:
+    """`names`: what the ledger and the seals are called, and how to start the ledger afresh
+    (LOCAL files in the data directory, or the SHARED tables on PostgreSQL)."""
+    ledger, seals, afresh = names
     lines = [f"Checked {v.source}: {v.events:,} events up to position {v.head}; chain {v.chain}"]
     lines += [f"PROBLEM: {problem}" for problem in v.problems]
     if v.divergences:
         lines += _divergence_lines(v)
     lines += [_seal_line(check) for check in v.seals]
-    lines += [f"LEDGER: integrity.sqlite3 does not agree with the seal at position "
+    lines += [f"LEDGER: {ledger} does not agree with the seal at position "
               f"{c.seal.position}: {c.problem}; its recorded events were altered"
               for c in v.ledger_seals if not c.ok]
     if v.ledger_untrusted_after is not None:
-        lines.append(f"LEDGER: integrity.sqlite3 was altered after position "
+        lines.append(f"LEDGER: {ledger} was altered after position "
                      f"{v.ledger_untrusted_after}, so it cannot name the changed event there: "
                      "the failing seal above brackets the first change")
     if not v.seals:
-        lines += _no_seal_lines(v)
-    lines.append(_verdict(v))
+        lines += _no_seal_lines(v, ledger, seals)
+    lines.append(_verdict(v, ledger, afresh))
     return lines
 
 
-def _no_seal_lines(v: Verification) -> list[str]:
+def _no_seal_lines(v: Verification, ledger: str, seals: str) -> list[str]:
     if v.ledger_used:
-        checked = ("each event was compared with integrity.sqlite3, which no seal backs (whoever "
+        checked = (f"each event was compared with {ledger}, which no seal backs (whoever "
                    "can rewrite the log can rewrite it too)")
     elif v.source == "the store":
-        checked = ("integrity.sqlite3 and seals.jsonl are both missing, so only the log's own "
+        checked = (f"{ledger} and {seals} are both missing, so only the log's own "
                    "order and timestamps were checked")
     else:
         checked = "only the bundle's own links and order were checked"
@@ -44,15 +54,14 @@ def _no_seal_lines(v: Verification) -> list[str]:
     ]
 
 
-def _verdict(v: Verification) -> str:
+def _verdict(v: Verification, ledger: str, afresh: str) -> str:
     if v.unchecked:
         return ("NOT VERIFIED: there is nothing to check against (no seal), so this is no "
                 "evidence that the history is intact.")
     if v.ok:
         return "OK: everything matches."
     if not v.divergence_count and not v.problems and all(c.ok for c in v.seals):
-        return ("FAILED: the log matches its seals, but integrity.sqlite3 was altered "
-                "(delete it and seal again to record the events afresh).")
+        return f"FAILED: the log matches its seals, but {ledger} was altered ({afresh})."
     return "FAILED: the history does not match."
 
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from tracker.integrity.chain import GENESIS, Chain
 from tracker.integrity.ledger import Entry, EntryRow
 from tracker.integrity.timeline import CLOCK_TOLERANCE, parse_timestamp
+from tracker.integrity.versions import Versions
 from tracker.integrity.records import (
     MEMBER_REGISTERED, Record, Unreadable, canonical, read_actor, read_timestamp,
 )
@@ -56,7 +57,7 @@ class Walk:
         self._expected: Iterator[EntryRow] = iter(expected)
         self._next: EntryRow | None = next(self._expected, None)
         self._link = self._stated = GENESIS
-        self._versions: dict[str, int] = {}  # aggregate id -> the highest version met so far
+        self._versions = Versions()  # aggregate id -> the highest version met so far
         self.latest: tuple[datetime, int] | None = None  # the latest timestamp met, its position
         self._behind: int | None = None  # the position a backdated event was last reported behind
 
@@ -67,6 +68,7 @@ class Walk:
     def feed(self, records: Sequence[Record]) -> None:
         sha, link, on_event, expected_entries = hashlib.sha256, self._link, self.on_event, self._expected
         positions, links = self.chain.positions, self.chain.links
+        self._versions.fetch(record.originator_id for record in records)
         for record in records:
             state = record.state
             if type(state) is Unreadable:
@@ -96,17 +98,19 @@ class Walk:
                 on_event(record, body, digest, link)
         self._link = link
         self.chain.compact()
+        self._versions.spill()
 
     def finish(self) -> Walk:
         """Sealed events left over lie beyond the end of the log: they were removed."""
         while self._next is not None:
             self._missing(Entry._make(self._next))
+        self._versions.close()
         return self
 
     def _check_order(self, record: Record) -> None:
         """Each aggregate's versions follow one another along the log, and no timestamp lies
         more than CLOCK_TOLERANCE before the latest one earlier in the log."""
-        versions, originator, version = self._versions, record.originator_id, record.originator_version
+        versions, originator, version = self._versions.recent, record.originator_id, record.originator_version
         before = versions.get(originator, 0)
         if version != before + 1:
             self._out_of_order(record, before)

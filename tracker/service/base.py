@@ -16,7 +16,7 @@ from tracker.accounts import Accounts
 from tracker.authorization import require_active
 from tracker.domain import DateAsISO, Member, Plan, TrackerAggregate, member_id, plan_id
 from tracker.errors import Conflict, NotAllowed, NotFound
-from tracker.integrity.timeline import check_not_backdated
+from tracker.integrity.timeline import LatestStamp, check_not_backdated
 
 A = TypeVar("A", bound=TrackerAggregate)
 
@@ -42,6 +42,7 @@ class ServiceBase(Application[UUID]):
     def __init__(self, env: dict[str, str] | None = None, accounts: Accounts | None = None) -> None:
         super().__init__(env)
         self.accounts = accounts if accounts is not None else Accounts(":memory:")
+        self._latest_stamp = LatestStamp()  # the log's latest timestamp, kept between writes
 
     def close(self) -> None:
         """Close the event store and the accounts store (the application owns both)."""
@@ -54,19 +55,22 @@ class ServiceBase(Application[UUID]):
 
     # Loading
 
-    def _get(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
+    def _get(self, cls: type[A], aggregate_id: UUID, what: str, *, copy: bool = True) -> A:
+        """The aggregate, current. `copy=False` for reading only: the cached instance itself,
+        without the deep copy a command needs (it must not be changed)."""
         try:
-            aggregate: object = self.repository.get(aggregate_id)
+            aggregate: object = self.repository.get(aggregate_id, deepcopy_from_cache=copy)
         except AggregateNotFoundError:
             raise NotFound(what, aggregate_id) from None
         if not isinstance(aggregate, cls):
             raise NotFound(what, aggregate_id)
         return aggregate
 
-    def _actor(self, actor_id: UUID) -> Member:
-        """The acting member, who must exist and be active."""
+    def _actor(self, actor_id: UUID, *, copy: bool = True) -> Member:
+        """The acting member, who must exist and be active (`copy=False`: only to authorise, see
+        `_get`)."""
         try:
-            member: object = self.repository.get(actor_id)
+            member: object = self.repository.get(actor_id, deepcopy_from_cache=copy)
         except AggregateNotFoundError:
             raise NotAllowed("unknown member") from None
         if not isinstance(member, Member):
@@ -100,7 +104,7 @@ class ServiceBase(Application[UUID]):
         On the real clock, events stamped too far before the log's latest are refused."""
         if not clock.is_frozen():
             check_not_backdated(self.recorder, (e.timestamp for a in aggregates
-                                                for e in a.pending_events))
+                                                for e in a.pending_events), self._latest_stamp)
         try:
             recordings = self.save(*aggregates)
         except IntegrityError:

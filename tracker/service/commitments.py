@@ -169,9 +169,11 @@ class CommitmentCommands(ServiceBase):
             checks["title"] = lambda: rules.text("title", title, minimum=3, maximum=200)
         if description is not None:
             checks["description"] = lambda: rules.optional_text("description", description, maximum=4000)
-        if journey is not None:
+        # A link given as it is (a form sends every field) is no correction: not checked again,
+        # so a commitment may keep naming a journey or KPI retired since.
+        if journey is not None and (journey or None) != commitment.journey:
             checks["journey"] = lambda: _optional_key(plan.require_journey, "journey", journey)
-        if kpi is not None:
+        if kpi is not None and (kpi or None) != commitment.kpi:
             checks["kpi"] = lambda: _optional_key(plan.require_kpi, "kpi", kpi)
         values = rules.collect(**checks)
         why = values.pop("reason")
@@ -180,16 +182,27 @@ class CommitmentCommands(ServiceBase):
 
     def move_commitment(
         self, actor: UUID, commitment_id: UUID, *, department: str, reason: str,
-        expected_version: int | None = None,
+        new_owner: str | None = None, expected_version: int | None = None,
     ) -> Receipt:
-        """The CCO moves an open commitment to another department."""
+        """The CCO moves an open commitment to another department. Its owner must be able to act
+        for the new department (a lead of it, or the CCO); otherwise a new owner who can is named
+        in the same command, and the handover is saved with the move."""
         require_cco(self._actor(actor), "move commitments between departments")
         commitment = self._commitment(commitment_id)
         self._expect(commitment, expected_version)
         self._plan().require_department("department", department)
-        commitment.move_to_department(
-            department, rules.text("reason", reason, maximum=1000), actor=actor
-        )
+        why = rules.text("reason", reason, maximum=1000)
+        commitment.move_to_department(department, why, actor=actor)  # saved only with its owner
+        if new_owner:
+            owner = self._owner("new_owner", new_owner, department)
+        else:
+            owner = self._get(Member, commitment.owner_id, "member")
+            if not (owner.active and can_act_for(owner, department)):
+                raise Invalid.field(
+                    "new_owner", f"{owner.email} cannot own a commitment of {department!r}:"
+                    " name a new owner who leads that department (or the CCO)")
+        if owner.id != commitment.owner_id:
+            commitment.hand_over(owner.id, why, actor=actor)
         return self._store(commitment)
 
     def celebrate(self, actor: UUID, commitment_id: UUID, *, message: str) -> Receipt:
@@ -218,7 +231,7 @@ class CommitmentCommands(ServiceBase):
         return self._get(Commitment, commitment_id, "commitment")
 
     def _writable(self, actor: UUID, commitment_id: UUID, expected_version: int | None) -> Commitment:
-        member = self._actor(actor)
+        member = self._actor(actor, copy=False)  # only authorises
         commitment = self._commitment(commitment_id)
         require_department_writer(member, commitment.department)
         self._expect(commitment, expected_version)

@@ -107,11 +107,28 @@ class NudgeCommands(ServiceBase):
         notice.record_sent(channel, address)
         return self._retrying_store(notice, lambda n: n.record_sent(channel, address))
 
-    def record_notice_failed(self, notice_ref: UUID, reason: str, attempts: int) -> Receipt:
+    def record_notice_failed(self, notice_ref: UUID, reason: str, attempts: int,
+                             temporary: bool = False) -> Receipt:
         notice = self._get(Notice, notice_ref, "notice")
         short = reason[:500]
-        notice.record_failure(reason=short, attempts=attempts)
-        return self._retrying_store(notice, lambda n: n.record_failure(reason=short, attempts=attempts))
+
+        def fail(n: Notice) -> None:
+            n.record_failure(reason=short, attempts=attempts, temporary=temporary)
+
+        fail(notice)
+        return self._retrying_store(notice, fail)
+
+    def claim_notice_retry(self, notice_ref: UUID, limit: int) -> bool:
+        """Claim another try at a notice whose last sending failed temporarily: True when this
+        process recorded the claim and so must send it; False when it is not due (sent, given up
+        after `limit` failed runs) or another process claimed it first."""
+        notice = self._get(Notice, notice_ref, "notice")
+        try:
+            notice.claim_retry(limit)
+            self._store(notice)
+        except (Invalid, Conflict):
+            return False
+        return True
 
     def mark_notice_read(self, actor: UUID, notice_ref: UUID) -> Receipt | None:
         self._actor(actor)

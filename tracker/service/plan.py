@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from uuid import UUID
 
@@ -98,16 +99,47 @@ class PlanCommands(ServiceBase):
     def define_kpi(
         self, actor: UUID, *, key: str, name: str, unit: str, baseline: float | str,
         target: float | str, target_date: date | str, direction: str | None = None,
-        expected_version: int | None = None,
+        department: str | None = None, expected_version: int | None = None,
     ) -> Receipt:
+        """Define a KPI: a CX KPI of the whole plan, or with `department` an area KPI."""
         member = self._actor(actor)
         require_cco(member, "define KPIs")
         plan = self._plan()
         self._expect(plan, expected_version)
+        area = department or None
+
+        def define(kpi: Kpi) -> None:
+            plan.define_kpi(replace(kpi, department=area), actor=actor)
+
         self._define_kpi_on(
-            lambda kpi: plan.define_kpi(kpi, actor=actor), key=key, name=name, unit=unit,
+            define, key=key, name=name, unit=unit,
             baseline=baseline, target=target, target_date=target_date, direction=direction,
         )
+        return self._store(plan)
+
+    def link_kpi(
+        self, actor: UUID, *, area_kpi: str, cx_kpi: str, reason: str,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        """Declare that a department's KPI moves a CX KPI (the CCO), with why."""
+        member = self._actor(actor)
+        require_cco(member, "link KPIs")
+        plan = self._plan()
+        self._expect(plan, expected_version)
+        why = rules.text("reason", reason, maximum=1000)
+        plan.link_kpi(area_kpi, cx_kpi, why, actor=actor)
+        return self._store(plan)
+
+    def unlink_kpi(
+        self, actor: UUID, *, area_kpi: str, cx_kpi: str, reason: str,
+        expected_version: int | None = None,
+    ) -> Receipt:
+        member = self._actor(actor)
+        require_cco(member, "unlink KPIs")
+        plan = self._plan()
+        self._expect(plan, expected_version)
+        why = rules.text("reason", reason, maximum=1000)
+        plan.unlink_kpi(area_kpi, cx_kpi, why, actor=actor)
         return self._store(plan)
 
     @staticmethod

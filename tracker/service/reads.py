@@ -18,7 +18,7 @@ class Reads(ServiceBase):
         """A member by id or e-mail: id, email, name, active, grants."""
         member = (
             self._member_by_email(member_ref) if isinstance(member_ref, str)
-            else self._get(Member, member_ref, "member")
+            else self._get(Member, member_ref, "member", copy=False)  # read, not changed
         )
         return {
             "id": member.id, "email": member.email, "name": member.name,
@@ -36,6 +36,7 @@ class Reads(ServiceBase):
             "journeys": {k: dict(v) for k, v in plan.journeys.items()},
             "kpis": {k: asdict(v) for k, v in plan.kpis.items()},
             "endorsements": dict(plan.endorsements),
+            "kpi_links": sorted(plan.kpi_links),
             "retired": {kind: sorted(k for t, k in plan.retired if t == kind)
                         for kind in ("department", "journey", "kpi")},
             "measurements": {k: {d.isoformat(): v for d, v in sorted(m.items())}

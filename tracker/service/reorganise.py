@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from tracker.authorization import require_cco
+from tracker.authorization import can_act_for, require_cco
 from tracker.domain import Commitment, Member, Plan, rules
 from tracker.domain.base import topic
 from tracker.domain.member import LEAD
@@ -53,12 +53,13 @@ class ReorganisationCommands(ServiceBase):
             raise Invalid.field("slug", f"has {len(open_ones)} open commitment(s): move them to"
                                 " another department or withdraw them in the same command")
         plan.retire_department(slug, why, actor=actor)
+        ending = self._end_lead_roles(slug, actor)
         for commitment in open_ones:
             if move_to:
-                commitment.move_to_department(move_to, why, actor=actor)
+                self._move(commitment, move_to, why, actor, ending)
             else:
                 commitment.withdraw(f"Department retired: {why}", actor=actor)
-        return self._store(plan, *open_ones, *self._end_lead_roles(slug, actor))
+        return self._store(plan, *open_ones, *ending)
 
     def merge_departments(
         self, actor: UUID, *, slug: str, into: str, reason: str,
@@ -69,9 +70,10 @@ class ReorganisationCommands(ServiceBase):
         why = _reason(reason)
         plan.merge_department(slug, into, why, actor=actor)
         open_ones = self._open_commitments_of(slug)
+        ending = self._end_lead_roles(slug, actor)
         for commitment in open_ones:
-            commitment.move_to_department(into, why, actor=actor)
-        return self._store(plan, *open_ones, *self._end_lead_roles(slug, actor))
+            self._move(commitment, into, why, actor, ending)
+        return self._store(plan, *open_ones, *ending)
 
     def rename_journey(
         self, actor: UUID, *, key: str, name: str, reason: str,
@@ -162,6 +164,17 @@ class ReorganisationCommands(ServiceBase):
                 found.add(event.originator_id)
         commitments = [self._get(Commitment, cid, "commitment") for cid in sorted(found, key=str)]
         return [c for c in commitments if c.department == department and not c.is_closed]
+
+    def _move(self, commitment: Commitment, department: str, why: str, actor: UUID,
+              ending: list[Member]) -> None:
+        """Move one open commitment; an owner who cannot act for the new department (their lead
+        role ends with the old one, say) hands it to the acting CCO in the same save, so every
+        open commitment keeps an owner who can update it."""
+        commitment.move_to_department(department, why, actor=actor)
+        changed = {m.id: m for m in ending}
+        owner = changed.get(commitment.owner_id) or self._get(Member, commitment.owner_id, "member")
+        if not (owner.active and can_act_for(owner, department)):
+            commitment.hand_over(actor, f"{why} (its owner does not lead {department!r})", actor=actor)
 
     def _end_lead_roles(self, department: str, actor: UUID) -> list[Member]:
         """Members whose lead role for `department` ends with it, their RoleRevoked pending."""

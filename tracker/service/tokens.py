@@ -97,10 +97,4 @@ def _scope(scope: str) -> str:
 
 
 def _days(days: int | str) -> int:
-    try:
-        value = int(days)
-    except (TypeError, ValueError):
-        raise Invalid.field("days", "must be a whole number of days") from None
-    if isinstance(days, bool) or not 1 <= value <= MAX_DAYS:
-        raise Invalid.field("days", f"must be from 1 to {MAX_DAYS}")
-    return value
+    return rules.whole_number("days", days, minimum=1, maximum=MAX_DAYS)

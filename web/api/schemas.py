@@ -184,6 +184,7 @@ class Kpi(BaseModel):
     target: float
     target_date: str
     direction: Literal["up", "down"]
+    department: str | None = Field(None, description="an area KPI's department; null: a CX KPI")
     latest: Measurement | None
     on_course: bool | None
 

@@ -82,11 +82,16 @@ def index() -> str:
     descending = request.args.get("order", "desc" if sort != "name" else "asc") != "asc"
     all_owners = request.args.get("owners") == "all"
     every = request.args.get("columns") == "all"
-    owners = sorted_rows(accountability.by_owner(db, today, department), "owner", sort, descending)
+    if sort is None and not all_owners:  # the first owners by name: no need to read them all
+        owners = accountability.by_owner(db, today, department, limit=shown("OWNERS_SHOWN"))
+        owners_total = accountability.count_owners(db, department)
+    else:
+        owners = sorted_rows(accountability.by_owner(db, today, department), "owner", sort, descending)
+        owners_total = len(owners)
     return page_or_fragment(
         "accountability/index.html", "accountability/_tables.html",
         departments=sorted_rows(accountability.by_department(db, today), "department", sort, descending),
-        owners=owners if all_owners else owners[:shown("OWNERS_SHOWN")], owners_total=len(owners),
+        owners=owners if all_owners else owners[:shown("OWNERS_SHOWN")], owners_total=owners_total,
         all_owners=all_owners,
         department_columns=columns("department", every, sort), owner_columns=columns("owner", every, sort),
         all_columns=every, glossary=FIGURES,

@@ -29,6 +29,7 @@ from projections.audit.instants import OUTSIDE, parse_audit_instant
 from projections.health import HEALTHS
 from projections.queries import board, directory
 from projections.queries.history import board_as_of, closed_counts_as_of, closed_counts_by_department
+from projections.queries.scorecards import Attainments, scorecards_as_of
 from tracker import clock
 from tracker.errors import NotFound
 from web.access import auditors_only
@@ -132,6 +133,29 @@ def as_of_accountability() -> tuple[str, int]:
     return _as_of("audit/as_of_accountability.html", (ACCOUNTABILITY,),
                   department_columns=columns("department"), owner_columns=columns("owner"),
                   owners_shown=None if request.args.get("owners") == "all" else shown("OWNERS_SHOWN"))
+
+
+@bp.route("/as-of/patterns")
+@auditors_only
+def as_of_patterns() -> tuple[str, int]:
+    """The pattern library as it stood then: each pattern in its version then, with the
+    commitments citing it then (titles as they were then)."""
+    return _as_of("audit/as_of_patterns.html", ())
+@bp.route("/as-of/scorecards")
+@auditors_only
+def as_of_scorecards() -> tuple[str, int]:
+    return _as_of("audit/as_of_scorecards.html", (), _scorecards_then)
+
+
+def _scorecards_then(plan: PlanAsOf) -> dict[str, Any]:
+    """Every scorecard proposed by then as it stood then, with attainment for the periods that
+    had ended by then ("corrected since" meaning corrected by then)."""
+    db = views()
+    cards = scorecards_as_of(db, plan.position)
+    attain = Attainments(db, plan.today, plan.position)
+    for card in cards:
+        card["attained"] = attain.of(card)
+    return {"cards": cards, "kpi_names": {k["key"]: k["name"] for k in directory.kpis(db)}}
 
 
 @bp.route("/diff")

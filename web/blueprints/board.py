@@ -15,16 +15,17 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from projections.health import HEALTHS
-from projections.queries import board, directory
+from projections.queries import board, directory, kpis
 from tracker import clock
 from tracker.errors import NotAllowed
 from web.access import is_overseer, require_reader
 from web.blueprints.commitments import (
-    card_options, hand_over_choices, open_roadblocks_by_commitment, this_page,
+    card_options, open_roadblocks_by_commitment, this_page,
 )
 from web.forms import form_value, optional, run_form
-from web.render import page_or_fragment, wants_fragment
+from web.render import page_or_fragment
 from web.services import catch_up, tracker, views
+from web.settings import shown as shown_setting
 
 bp = Blueprint("board", __name__)
 
@@ -32,14 +33,18 @@ CLOSED = board.CLOSED
 RECENT_DAYS = board.RECENTLY_CLOSED_DAYS  # older closed ones are counted, shown on asking
 
 
-def _filters(names: dict[str, str], journeys: dict[str, str]) -> dict[str, str | None]:
+def _filters(names: dict[str, str], journeys: dict[str, str], first: str | None = None
+             ) -> dict[str, str | None]:
     """The department, health and journey asked for (404 for unknown ones). No `department`
-    parameter means the member's own department (a lead) or every department (an overseer);
-    an empty one means every department."""
+    parameter means the member's own department (a lead), or for an overseer `first` (the first
+    department in use, by name): one department at a time, as a large company's whole board is
+    thousands of cards. An empty one means every department."""
     if "department" in request.args:
         department = request.args["department"] or None
     elif current_user.lead_departments and not is_overseer():
         department = current_user.lead_departments[0]
+    elif is_overseer():
+        department = first
     else:
         department = None
     health = request.args.get("health") or None
@@ -65,7 +70,8 @@ def _context() -> dict[str, Any]:
     today = clock.today()
     options = card_options(db)
     names: dict[str, str] = options["department_names"]
-    chosen = _filters(names, options["journey_names"])
+    in_use = directory.in_use(directory.departments(db))  # by name
+    chosen = _filters(names, options["journey_names"], in_use[0]["slug"] if in_use else None)
     since = None if chosen["show_closed"] else today - timedelta(days=RECENT_DAYS)
     rows = board.board(db, today=today, department=chosen["department"],
                        journey=chosen["journey"], closed_since=since, contributed=True)
@@ -86,20 +92,27 @@ def _context() -> dict[str, Any]:
     made = request.args.get("made")  # a commitment just made heads its group, where it is seen
     for group in cards.values():
         group.sort(key=lambda r: r["id"] != made)
+    # The first screen stays small: each group's first cards, the rest a "Show all" away (the
+    # board of that health), unless a health is asked for.
+    limit = None if chosen["health"] else shown_setting("BOARD_GROUP_SHOWN")
+    more = {h: max(0, len(cards.get(h, [])) - limit) if limit else 0 for h in HEALTHS}
+    cards = {h: g[:limit] for h, g in cards.items()}
     return {
         **options, **chosen, "rows": rows, "counts": counts, "total": sum(counts.values()),
         "groups": [(h, g) for h, g in cards.items() if h not in CLOSED or chosen["health"]],
         "closed_groups": [] if chosen["health"] else [
             (h, cards.get(h, [])) for h in CLOSED if counts[h]],
-        "older": {h: counts[h] - shown[h] for h in CLOSED}, "closed_since": since,
+        "older": {h: counts[h] - shown[h] for h in CLOSED}, "closed_since": since, "more": more,
         "recent_days": RECENT_DAYS,
         "closed": CLOSED, "healths": HEALTHS, "health_options": [(h, h.capitalize()) for h in HEALTHS],
         "switch_options": _switchable(names), "board_department": chosen["department"],
         "contributing": sum(1 for r in rows if chosen["department"]
                             and r["department"] != chosen["department"]),
         "open_roadblocks": roadblocks, "show_department": chosen["department"] is None,
-        "back": this_page(), "view": "", "detail": False,
+        "back": this_page(), "view": "", "detail": False, "lazy_cards": True,
         "can_make": any(current_user.writes_for(d) for d in names),
+        "department_kpis": kpis.department_kpis(db, chosen["department"]) if chosen["department"]
+        else None,
     }
 
 
@@ -108,8 +121,7 @@ def _context() -> dict[str, Any]:
 def index() -> str:
     require_reader()
     catch_up()
-    page_wide = {} if wants_fragment() else hand_over_choices(views())
-    return page_or_fragment("board/index.html", "board/_board.html", **_context(), **page_wide)
+    return page_or_fragment("board/index.html", "board/_board.html", **_context())
 
 
 # Making a commitment

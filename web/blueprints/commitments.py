@@ -53,6 +53,14 @@ def card_options(db: Database) -> dict[str, Any]:
     }
 
 
+def correction_options(db: Database) -> dict[str, Any]:
+    """What the detail page's corrections offer: the journeys and KPIs in use."""
+    return {
+        "journey_options": [(j["key"], j["name"]) for j in directory.in_use(directory.journeys(db))],
+        "kpi_options": [(k["key"], k["name"]) for k in directory.in_use(directory.kpis(db))],
+    }
+
+
 OWNER_ROLES = (CCO, LEAD)
 
 
@@ -117,6 +125,7 @@ def _context(commitment_id: UUID) -> dict[str, Any]:
     }
     if detail:
         context.update(_story(db, commitment_id))
+        context.update(correction_options(db))
     if not wants_fragment():
         context.update(hand_over_choices(db))
     return context
@@ -133,18 +142,35 @@ def show(commitment_id: UUID) -> str:
 @bp.route("/<uuid:commitment_id>/actions")
 @login_required
 def actions(commitment_id: UUID) -> str:
-    """A card's action forms alone, for a card that an htmx answer sent without them (they are
-    most of its weight): loaded when its "Actions" opens."""
+    """A card's action forms alone, for a card on a board (or an htmx answer) sent without them
+    (they are most of its weight): loaded when its "Actions" opens."""
+    return _actions(commitment_id, page=False)
+
+
+@bp.route("/<uuid:commitment_id>/act")
+@login_required
+def act(commitment_id: UUID) -> str:
+    """The same as a page, for a board without JavaScript (the link in a card's "Actions"): the
+    card with its forms, which return to `next`."""
+    return _actions(commitment_id, page=True)
+
+
+def _actions(commitment_id: UUID, page: bool) -> str:
     require_reader()
     catch_up()
     db = views()
     view = "detail" if request.args.get("view") == "detail" else ""
     back = same_site_path(request.args.get("next")) or url_for("commitments.show", commitment_id=commitment_id)
     c = _commitment(db, commitment_id)
-    return render_template(
-        "commitments/_card.html", actions_only=True, c=c, detail=bool(view), view=view, back=back,
-        open_roadblocks=open_roadblocks_by_commitment(db, commitment_id=c["id"]), **card_options(db),
-    )
+    context = {"c": c, "view": view, "back": back, **card_options(db),
+               "open_roadblocks": open_roadblocks_by_commitment(db, commitment_id=c["id"]),
+               **(correction_options(db) if view else {})}
+    if page:
+        return render_template("commitments/actions.html", detail=False, actions_page=True,
+                               **context, **hand_over_choices(db))
+    if request.args.get("members"):  # a board's card: fill the page's (empty) list of members
+        context.update(hand_over_choices(db))
+    return render_template("commitments/_card.html", actions_only=True, detail=bool(view), **context)
 
 
 # Actions
@@ -186,6 +212,26 @@ def hand_over(commitment_id: UUID) -> Answer:
     return _act(commitment_id, "hand-over", lambda app, actor: app.hand_over(
         actor, commitment_id, new_owner=form_value("new_owner"), reason=form_value("reason"),
         expected_version=expected_version()), "Ownership handed over.")
+
+
+@bp.route("/<uuid:commitment_id>/details", methods=["POST"])
+@login_required
+def correct_details(commitment_id: UUID) -> Answer:
+    """Correct the title, description, journey or KPI link (blank unlinks); fields sent
+    unchanged are not corrections, and a form with nothing changed is refused."""
+    return _act(commitment_id, "details", lambda app, actor: app.correct_commitment(
+        actor, commitment_id, title=form_value("title"), description=form_value("description"),
+        journey=form_value("journey"), kpi=form_value("kpi"), reason=form_value("reason"),
+        expected_version=expected_version()), "Details corrected.")
+
+
+@bp.route("/<uuid:commitment_id>/department", methods=["POST"])
+@login_required
+def move_to_department(commitment_id: UUID) -> Answer:
+    return _act(commitment_id, "department", lambda app, actor: app.move_commitment(
+        actor, commitment_id, department=form_value("department"),
+        new_owner=optional("new_owner"), reason=form_value("reason"),
+        expected_version=expected_version()), "Moved to another department.")
 
 
 @bp.route("/<uuid:commitment_id>/roadblocks", methods=["POST"])

@@ -44,14 +44,17 @@ def context(db: Database) -> dict[str, Any]:
         "department_names": directory.department_names(db),
         "wins": celebrations.wall(db, include_wins=True, limit=shown("WINS_SHOWN")),
         "kpis": kpi_cards(db),
+        "kpi_links": kpis.kpi_links(db),
         "charts": charts,
     }
 
 
 def kpi_cards(db: Database) -> list[dict[str, Any]]:
-    """Each KPI's overview row with its sparkline."""
+    """Each CX KPI's overview row with its sparkline."""
     cards = []
     for kpi in kpis.kpi_overview(db):
+        if kpi["department"] is not None:  # an area KPI: on its department's board
+            continue
         values = [float(v) for v in kpis.kpi_values(db, kpi["key"])]
         kpi["sparkline"] = charts.sparkline(values, float(kpi["target"]), kpi["name"],
                                             chart_id=f"spark-{kpi['key']}")

@@ -26,8 +26,8 @@ MODE_LABELS = {"immediately": "Immediately", "daily": "Daily digest", "weekly": 
 @bp.app_context_processor
 def unread_notices() -> dict[str, Any]:
     """For every template, computed only when a page asks: `inbox_unread()` for the navigation,
-    `check_in_due_ids()` for the cards' "check-in due" flag, `check_ins_due_by_department()`
-    for the dashboard and the report."""
+    `check_in_due(id)` for a card's "check-in due" flag (`check_in_due_ids()`: all of them),
+    `check_ins_due_by_department()` for the dashboard and the report."""
 
     def count() -> int:
         if not current_user.is_authenticated:
@@ -41,10 +41,21 @@ def unread_notices() -> dict[str, Any]:
         found: set[str] = g.check_in_due_ids
         return found
 
+    def due(commitment_id: str) -> bool:
+        """Whether this open commitment's check-in is due today: the first card of a request
+        asks for itself alone (an action's answer shows one card); from the second on, every
+        due id is read once (a board shows many)."""
+        if "check_in_due_ids" in g:
+            return commitment_id in g.check_in_due_ids
+        if not g.get("check_in_due_asked"):
+            g.check_in_due_asked = True
+            return bool(nudges.check_in_due_ids(views(), clock.today(), [commitment_id]))
+        return commitment_id in due_ids()
+
     def due_counts() -> dict[str, int]:
         return nudges.check_in_due_counts(views(), clock.today())
 
-    return {"inbox_unread": count, "check_in_due_ids": due_ids,
+    return {"inbox_unread": count, "check_in_due_ids": due_ids, "check_in_due": due,
             "check_ins_due_by_department": due_counts,
             "commitment_reminders": lambda cid: nudges.commitment_reminders(views(), cid),
             "commitment_cadence": lambda cid: nudges.cadence(views(), cid),

@@ -16,7 +16,7 @@ from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from projections.queries import directory
+from projections.queries import directory, kpis
 from tracker.service.base import Receipt
 from web.access import require_reader
 from web.forms import expected_version, form_value, optional, run_form
@@ -38,6 +38,11 @@ def _context(section: str = "") -> dict[str, Any]:
         "department_names": {d["slug"]: d["name"] for d in departments},
         "journeys": directory.journeys(db),
         "kpis": directory.kpis(db),
+        "kpi_links": kpis.kpi_links(db),
+        "area_kpi_options": [(k["key"], k["name"]) for k in directory.kpis(db)
+                             if k["department"] and not k["retired_at"]],
+        "cx_kpi_options": [(k["key"], k["name"]) for k in directory.kpis(db)
+                           if not k["department"] and not k["retired_at"]],
         "done_in": section,
     }
 
@@ -164,7 +169,20 @@ def define_kpi() -> Answer:
     return _section("kpis", tracker().define_kpi, "KPI defined.",
                     key=form_value("key"), name=form_value("name"), unit=form_value("unit"),
                     baseline=form_value("baseline"), target=form_value("target"),
-                    target_date=form_value("target_date"), direction=optional("direction"))
+                    target_date=form_value("target_date"), direction=optional("direction"),
+                    department=optional("department"))
+
+
+@bp.route("/kpis/links", methods=["POST"])
+@login_required
+def link_kpi() -> Answer:
+    if form_value("action") == "unlink":
+        return _section("kpis", tracker().unlink_kpi, "Link removed.", form_key="link-kpi",
+                        area_kpi=form_value("area_kpi"), cx_kpi=form_value("cx_kpi"),
+                        reason=form_value("reason"))
+    return _section("kpis", tracker().link_kpi, "KPIs linked.", form_key="link-kpi",
+                    area_kpi=form_value("area_kpi"), cx_kpi=form_value("cx_kpi"),
+                    reason=form_value("reason"))
 
 
 @bp.route("/kpis/<key>/revise", methods=["POST"])
