@@ -65,6 +65,10 @@ _HANDOVERS = ("SELECT department, from_owner, to_owner FROM accountability_hando
               " WHERE position <= :p")
 
 
+_CONTRIBUTORS = ("SELECT contributors FROM commitment_history WHERE valid_from <= :t"
+                 " AND (valid_to IS NULL OR valid_to > :t) AND contributors <> ''")
+
+
 class Facts:
     """The accountability facts as of one instant (`t`: stored instant text, `p`: its log
     position, `today`: its UTC date)."""
@@ -82,6 +86,9 @@ class Facts:
             else:
                 self.roadblocks.append((department, owner, *rest[:3]))
         self.handovers: list[tuple[str, str, str]] = db.execute(_HANDOVERS, params).fetchall()
+        # Departments contributing to each commitment as it stood then (its temporal state).
+        self.contributed = _count(d for (named,) in db.execute(_CONTRIBUTORS, params).fetchall()
+                                  for d in named.split(","))
 
     def figures(self, key: str, department: str | None = None) -> dict[str, dict[str, int]]:
         """The commitment figures per `key` ("department" or "owner_id")."""
@@ -126,6 +133,7 @@ def by_department(facts: Facts, departments: list[dict[str, Any]]) -> list[dict[
         row = {"department": key, "department_name": d["name"], **figures.get(key, ZERO)}
         row["handovers"] = handovers.get(key, 0)
         _add_roadblocks(row, raised.get(key), helped.get(key, 0), medians.get(key))
+        row["contributed"] = facts.contributed.get(key, 0)
         found.append(row)
     return found
 

@@ -94,7 +94,8 @@ def test_a_stale_form_is_refused_with_a_conflict(org: Org) -> None:
 def test_moving_a_commitment_to_a_contributing_department_ends_its_contribution(org: Org) -> None:
     cid = _with_sales(org)
     org.app.add_contributor(org.support_lead, cid, department="it")
-    org.app.move_commitment(org.cco, cid, department="sales", reason="Sales runs it now")
+    org.app.move_commitment(org.cco, cid, department="sales", reason="Sales runs it now",
+                            new_owner="lead.sales@example.com")
     found = org.app.commitment(cid)
     assert (found["department"], found["contributors"]) == ("sales", ["it"])
 

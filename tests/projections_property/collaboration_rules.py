@@ -77,7 +77,7 @@ class CollaborationRules(CommandHarness):
         self.wait(wait)
         to = self.department(department, commitment)
         if self.attempt(self.app.move_commitment, member_id(actor), commitment, department=to,
-                        reason=reason):
+                        reason=reason, new_owner=f"lead.{to}@example.com"):
             self.department_of[commitment] = to
 
     @rule(wait=WAITS, commitment=COMMITMENTS, actor=ACTORS, department=NAMED_CONTRIBUTORS)
