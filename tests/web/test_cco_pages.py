@@ -20,9 +20,14 @@ def test_every_overview_page_renders_for_the_cco_executives_and_auditors(client_
 
 
 @pytest.mark.parametrize("path", OVERVIEWS)
-def test_a_department_lead_is_refused_the_plan_wide_overviews(client_for, path):
+def test_a_department_lead_reads_the_plan_wide_overviews_until_the_cco_closes_them(
+    client_for, web_org, path
+):
+    page(client_for("support_lead"), path)  # shared understanding: every member with a role
+    web_org.app.change_overview_access(web_org.cco, readers=["executive", "auditor"],
+                                       reason="Leads start from their own board")
     html = page(client_for("support_lead"), path, status=403)
-    assert "Only the chief customer officer, executive viewers and auditors" in html
+    assert "has not opened the overview pages to your role" in html
 
 
 @pytest.mark.parametrize("path", EVERYONE)
