@@ -52,7 +52,7 @@ def test_the_board_export_has_every_commitment_shown_with_its_health(client_for,
     assert [(r["title"], r["health"]) for r in it] == [("Fix login", "on track")]
 
 
-def test_accountability_exports_are_for_overseers(client_for, web_org: Org) -> None:  # type: ignore[no-untyped-def]
+def test_accountability_exports_are_for_the_overviews_readers(client_for, web_org: Org) -> None:  # type: ignore[no-untyped-def]
     web_org.commitment()
     figures = rows(client_for("executive").get("/exports/accountability-departments.csv").data)
     assert [r["department"] for r in figures] == ["customer-service", "it", "sales"]
@@ -60,6 +60,8 @@ def test_accountability_exports_are_for_overseers(client_for, web_org: Org) -> N
     owners = rows(client_for("cco").get("/exports/accountability-owners.csv").data)
     assert owners[0]["owner_email"] == "lead.customer-service@example.com"
     lead = client_for("support_lead")
+    assert lead.get("/exports/accountability-departments.csv").status_code == 200  # every role
+    web_org.app.change_overview_access(web_org.cco, readers=["executive"], reason="For now")
     assert lead.get("/exports/accountability-departments.csv").status_code == 403
     assert lead.get("/exports/history.csv").status_code == 403
     assert client_for("executive").get("/exports/history.jsonl").status_code == 403
