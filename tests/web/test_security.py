@@ -319,7 +319,7 @@ def _friendly(response, status: int, title: str) -> str:  # type: ignore[no-unty
 
 
 def test_a_page_a_role_may_not_read_is_a_friendly_403(world):
-    html = _friendly(world.clients["lead"].get("/dashboard/"), 403, "Not allowed")
+    html = _friendly(world.clients["lead"].get("/audit/history"), 403, "Not allowed")
     assert "Back to the start page" in html
 
 
