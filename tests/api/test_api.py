@@ -8,6 +8,8 @@ from collections.abc import Callable
 import pytest
 from flask.testing import FlaskClient
 
+from tests.conftest import Org
+
 PROBLEM = "application/problem+json"
 Token = Callable[..., dict[str, str]]
 
@@ -113,8 +115,13 @@ def test_the_timeline_pages_with_a_cursor(api: FlaskClient, token_for: Token, we
     assert seen == sorted(seen, reverse=True) == list(range(web_org.app.head(), 0, -1))
 
 
-def test_the_overview_reads_are_for_overseers(api: FlaskClient, token_for: Token) -> None:
+def test_the_overview_reads_follow_the_plans_setting(
+    api: FlaskClient, token_for: Token, web_org: Org
+) -> None:
     lead = token_for("support_lead", scope="read")
+    assert api.get("/api/v1/timeline", headers=lead).status_code == 200  # open to every role
+    web_org.app.change_overview_access(web_org.cco, readers=["executive", "auditor"],
+                                       reason="Leads read their own boards this quarter")
     assert api.get("/api/v1/timeline", headers=lead).status_code == 403
     assert api.get("/api/v1/accountability", headers=lead).status_code == 403
     figures = api.get("/api/v1/accountability", headers=token_for("executive", scope="read")).json
