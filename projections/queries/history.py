@@ -60,9 +60,15 @@ def closed_counts_as_of(
     if department is not None:
         where += " AND department = :department"
         params["department"] = department
+    # A span keeps its latest journey; one corrected after `instant` (rare: the few rows with
+    # `journey_changed_at` later) takes the journey of its state then.
     return [tuple(r) for r in db.execute(
-        "SELECT department, journey, health, count(*) FROM commitment_spans INDEXED BY spans_closed"
-        f" WHERE {where} GROUP BY department, journey, health", params,
+        "SELECT department, CASE WHEN s.journey_changed_at > :t THEN"
+        " (SELECT h.journey FROM commitment_history h WHERE h.commitment_id = s.commitment_id"
+        "  AND h.valid_from <= :t ORDER BY h.valid_from_position DESC LIMIT 1)"
+        " ELSE s.journey END AS journey_then, health, count(*)"
+        " FROM commitment_spans s INDEXED BY spans_closed"
+        f" WHERE {where} GROUP BY department, journey_then, health", params,
     ).fetchall()]
 
 

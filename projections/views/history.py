@@ -62,7 +62,9 @@ class History(View):
     """Reads `commitments`, so it must come after the board in `all_views()`."""
 
     name = "history"
-    version = 4  # 3: spans follow moves and journey corrections; 4: contributors, milestones
+    # 3: spans follow moves and journey corrections; 4: contributors, milestones; 5: spans keep
+    # when their journey was last corrected
+    version = 5
     tables = ("commitment_history", "commitment_spans")
     lookup_indexes = frozenset({"history_commitment"})
 
@@ -100,12 +102,14 @@ class History(View):
                 ON commitment_history (valid_to_position, valid_from_position);
             CREATE TABLE commitment_spans (
                 commitment_id TEXT PRIMARY KEY, department TEXT NOT NULL, journey TEXT,
-                made_at TEXT NOT NULL, closed_at TEXT, health TEXT, closed_day TEXT);
+                made_at TEXT NOT NULL, closed_at TEXT, health TEXT, closed_day TEXT,
+                journey_changed_at TEXT);
             CREATE INDEX spans_shown ON commitment_spans (made_at, closed_day, closed_at);
             CREATE INDEX spans_department_shown
                 ON commitment_spans (department, made_at, closed_day, closed_at);
             CREATE INDEX spans_closed
-                ON commitment_spans (department, journey, health, closed_at)
+                ON commitment_spans (department, journey, health, closed_at, journey_changed_at,
+                                     commitment_id)
                 WHERE closed_at IS NOT NULL;
             """
         )
@@ -142,8 +146,8 @@ class History(View):
         if cursor.rowcount != 1:
             raise LookupError(f"history: no board row for commitment {cid} at {fact.key}")
         if fact.kind == "DetailsCorrected" and "journey" in fact.data["changes"]:
-            db.execute("UPDATE commitment_spans SET journey = ? WHERE commitment_id = ?",
-                       [fact.data["changes"]["journey"][1], cid])
+            db.execute("UPDATE commitment_spans SET journey = ?, journey_changed_at = ?"
+                       " WHERE commitment_id = ?", [fact.data["changes"]["journey"][1], valid_from, cid])
         if fact.kind == "Made":
             db.execute(
                 "INSERT INTO commitment_spans (commitment_id, department, journey, made_at)"

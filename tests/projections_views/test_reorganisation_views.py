@@ -154,3 +154,29 @@ def test_as_of_before_a_move_lists_an_open_roadblock_under_its_department_and_ti
     assert (then["department"], then["title"]) == (SUPPORT, "Route chats by topic")
     [now] = plan_as_of(db, datetime(2026, 3, 11, tzinfo=timezone.utc)).roadblocks or []
     assert (now["department"], now["title"]) == (IT, "Route chats by intent")
+
+
+def test_closed_counts_as_of_before_a_journey_correction_use_the_journey_then(
+    org: Org, views: Views
+) -> None:
+    """A closed commitment's journey corrected later counts under its old journey as of an
+    instant before the correction, and under the new one after (found by the property test)."""
+    from projections.queries.history import closed_counts_as_of
+
+    first, second = "support", "renewal"
+    with at("2026-03-02"):
+        org.app.define_journey(org.cco, second, "Renewal", "sales")
+        cid = org.commitment(journey=first)
+    with at("2026-03-03"):
+        org.app.complete(org.support_lead, cid, evidence="Live", completed_on="2026-03-03")
+    with at("2026-03-10"):
+        org.app.correct_commitment(org.cco, cid, journey=second, reason="Filed under the wrong one")
+    db = views.sync()
+    then = closed_counts_as_of(db, datetime(2026, 3, 5, tzinfo=timezone.utc))
+    now = closed_counts_as_of(db, datetime(2026, 3, 11, tzinfo=timezone.utc))
+    assert [(j, n) for _, j, _, n in then] == [(first, 1)]
+    assert [(j, n) for _, j, _, n in now] == [(second, 1)]
+    rebuilt = open_views(":memory:")
+    Runner(org.app, rebuilt, all_views()).catch_up()
+    assert closed_counts_as_of(rebuilt, datetime(2026, 3, 5, tzinfo=timezone.utc)) == then
+    rebuilt.close()
