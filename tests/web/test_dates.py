@@ -35,3 +35,22 @@ def test_nothing_is_said_of_no_day() -> None:
 ])
 def test_an_instant_in_a_datetime_attribute_has_at_most_three_digits_of_fraction(instant, value) -> None:  # type: ignore[no-untyped-def]
     assert html_datetime(instant) == value
+
+
+def test_every_template_puts_instants_in_datetime_attributes_through_html_datetime() -> None:
+    """A `<time datetime>` fed an instant as stored (six digits of fraction) is invalid HTML:
+    every template's datetime attribute goes through `html_datetime`, or holds a date."""
+    import re
+    from pathlib import Path
+
+    import web
+
+    templates = Path(web.__file__).parent / "templates"
+    raw = re.compile(r'datetime="\{\{\s*([^}]*?)\s*\}\}"')
+    unfiltered = [
+        f"{path.relative_to(templates)}: {expression}"
+        for path in sorted(templates.rglob("*.html"))
+        for expression in raw.findall(path.read_text(encoding="utf-8"))
+        if "html_datetime" not in expression and not expression.endswith("date")
+    ]
+    assert unfiltered == []
