@@ -12,6 +12,7 @@ import click
 from sqlite_utils import Database
 
 from projections.audit_cli import caught_up_views
+from projections.queries import directory
 from tracker.cli.common import EXIT_BAD_INPUT, data_option, fail, reports_errors
 from tracker.cli.output import echo, echo_json
 from tracker.safe_text import csv_writer
@@ -115,6 +116,7 @@ def export_scorecards(data_dir: str | None, period: str | None, lead: str | None
             echo_json(json.dumps([_plain(c) for c in cards], ensure_ascii=False))
             return
         writer = csv_writer(sys.stdout, EXPORT_COLUMNS)
+        names = {k["key"]: k["name"] for k in directory.kpis(db)}  # before any attainment too
         for card in cards:
             attained = card["attained"]
             figures = {f["kpi"]: f for f in attained["items"]} if attained else {}
@@ -126,7 +128,7 @@ def export_scorecards(data_dir: str | None, period: str | None, lead: str | None
                     "lead_email": card["lead_email"], "lead_name": card["lead_name"],
                     "department": card["department"], "status": card["status"],
                     "revision": card["revision"], "kpi": item["kpi"],
-                    "kpi_name": f.get("name", ""), "weight": item["weight"],
+                    "kpi_name": f.get("name") or names.get(item["kpi"], ""), "weight": item["weight"],
                     "target": item["target"], "start": f.get("start"), "end": f.get("end"),
                     "end_measured_on": f.get("end_on"), "attainment": _round(f.get("attainment")),
                     "points": _round(f.get("points")),

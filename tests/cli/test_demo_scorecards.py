@@ -95,5 +95,8 @@ def test_the_cli_lists_and_exports_the_demo_scorecards(tmp_path) -> None:  # typ
         mine = json.loads(cx("scorecards", "export", "--data", data, "--format", "json", "--lead",
                              "lead.it@example.com").output)
         assert [c["status"] for c in mine][0] == "proposed"  # next quarter's, latest first
+        upcoming = list(csv.DictReader(io.StringIO(cx("scorecards", "export", "--data", data,
+                                                      "--lead", "lead.it@example.com").output)))
+        assert all(r["kpi_name"] for r in upcoming)  # named while its period runs too
         assert cx("scorecards", "list", "--data", data, "--period", "2026-Q7").exit_code == 2
         assert cx("scorecards", "list", "--data", data, "--lead", "nobody@example.com").exit_code == 2
