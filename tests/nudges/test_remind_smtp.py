@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from projections.database import open_views
 from projections.queries import nudges as q
-from projections.reminders.remind import RETRY_RUNS, remind
+from projections.reminders.remind import RETRY_RUNS, Outcome, remind
 from projections.runner import Runner
 from projections.views import all_views
 from tests.nudges.conftest import AT, KEY, LINKS, Handler, Installation, mailer, open_app
@@ -18,6 +18,32 @@ from tracker.mail import SmtpSettings
 from tracker.unsubscribe import verify
 
 SUPPORT, CEO = "lead.customer-service@example.com", "ceo@example.com"
+
+
+def two_runs_at_once(installation: Installation, settings: SmtpSettings,
+                     at: datetime) -> list[Outcome]:
+    """Two reminder runs, each with its own application and views, released together at `at`."""
+    outcomes: list[Outcome] = []
+    barrier = threading.Barrier(2)
+
+    def run() -> None:
+        app = open_app(installation.data)
+        db = open_views(":memory:")
+        try:
+            Runner(app, db, all_views()).catch_up()
+            barrier.wait(timeout=60)
+            outcomes.append(remind(app, db, lambda: Runner(app, db, all_views()).catch_up(), at,
+                                   links=LINKS, mailer=mailer(settings), due_within_days=3))
+        finally:
+            db.close()
+            app.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return outcomes
 
 
 def subjects(handler: Handler, address: str) -> list[str]:
@@ -76,25 +102,7 @@ def test_two_processes_at_once_send_each_reminder_once(
 ) -> None:
     handler, settings = smtp
     installation.catch_up()
-    outcomes = []
-    barrier = threading.Barrier(2)
-
-    def run() -> None:
-        app = open_app(installation.data)
-        db = open_views(":memory:")
-        try:
-            barrier.wait(timeout=60)
-            outcomes.append(remind(app, db, lambda: Runner(app, db, all_views()).catch_up(), AT,
-                                   links=LINKS, mailer=mailer(settings), due_within_days=3))
-        finally:
-            db.close()
-            app.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    outcomes = two_runs_at_once(installation, settings, AT)
     assert len(outcomes) == 2
     assert sum(sum(o.issued.values()) for o in outcomes) == 4
     assert len(handler.received) == 4
@@ -151,27 +159,7 @@ def test_two_runs_at_once_try_a_failed_notice_again_once(
     handler.fail_next = 1
     installation.remind(mailer(settings, attempts=1))
     assert len(handler.received) == 3
-    outcomes = []
-    barrier = threading.Barrier(2)
-
-    def run() -> None:
-        app = open_app(installation.data)
-        db = open_views(":memory:")
-        try:
-            Runner(app, db, all_views()).catch_up()
-            barrier.wait(timeout=60)
-            outcomes.append(remind(app, db, lambda: Runner(app, db, all_views()).catch_up(),
-                                   AT + timedelta(hours=1), links=LINKS,
-                                   mailer=mailer(settings), due_within_days=3))
-        finally:
-            db.close()
-            app.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    outcomes = two_runs_at_once(installation, settings, AT + timedelta(hours=1))
     assert len(outcomes) == 2 and sum(o.retried for o in outcomes) == 1
     assert len(handler.received) == 4
 
