@@ -25,8 +25,8 @@ from eventsourcing.application import Application
 from sqlite_utils import Database
 
 from projections.database import (
-    LastApplied, clear_positions, last_applied, positions, set_last_applied, set_position,
-    write_transaction,
+    LastApplied, clear_positions, for_handlers, last_applied, positions, set_last_applied,
+    set_position, write_transaction,
 )
 from projections.facts import Fact, read_facts
 from projections.view import Handler, View
@@ -79,6 +79,7 @@ class Runner:
         # without a handler for the key (most of them, for most facts) without a call each.
         self._dispatch: dict[str, list[tuple[View, Handler]]] = {}
         self._prefetch = prefetch
+        self._handlers_db = for_handlers(db)
         self._next: tuple[tuple[int, int], Future[list[Fact]]] | None = None
         self._reader: ThreadPoolExecutor | None = None
 
@@ -283,7 +284,8 @@ class Runner:
         return found
 
     def _apply(self, fact: Fact) -> None:
-        db = self.db
+        db = self._handlers_db
+        conn = db.conn
         for view, handler in self._dispatch.get(fact.key) or self._handlers(fact.key):
             try:
                 handler(db, fact)
@@ -292,7 +294,7 @@ class Runner:
                     f"while applying {fact.key} at position {fact.position} to view {view.name}"
                 )
                 raise
-            if not self.db.conn.in_transaction:
+            if not conn.in_transaction:
                 raise _TransactionLost(
                     f"the batch's transaction ended inside view {view.name} while it applied "
                     f"{fact.key} at position {fact.position} (an error it swallowed rolled "
