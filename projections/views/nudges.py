@@ -226,8 +226,8 @@ class Nudges(View):
 
     @staticmethod
     def _set(db: Database, fact: Fact, sets: str, *params: Any) -> None:
-        cursor = db.execute(f"UPDATE nudge_commitments SET {sets} WHERE id = ?",
-                            [*params, fact.aggregate_text])
+        cursor = db.conn.execute(f"UPDATE nudge_commitments SET {sets} WHERE id = ?",
+                                 [*params, fact.aggregate_text])
         if cursor.rowcount != 1:
             raise LookupError(f"nudges: no commitment {fact.aggregate_id} for {fact.key}")
 
