@@ -110,7 +110,7 @@ _TAKE_CONTRIBUTED = f"""
 _RUNNING = f"""CREATE TEMP TABLE snapshot_running (
     department TEXT NOT NULL, owner_id TEXT NOT NULL, day TEXT NOT NULL,
     {", ".join(f"{c} REAL NOT NULL" for c in COLUMNS)}, PRIMARY KEY (department, owner_id, day))"""
-_ADD = """, e AS (
+_ADD = """WITH d AS (SELECT * FROM temp.snapshot_delta), e AS (
         SELECT sign, department, owner_id, '' AS day, made, open, kept, kept_on_original, late,
             0 AS missed, withdrawn, 0 AS due, due_date_moves, days_slipped FROM d
         UNION ALL SELECT sign, department, owner_id, missed_day, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0
@@ -128,7 +128,14 @@ _EMIT = f"""INSERT INTO {SNAPSHOTS} (boundary, department, owner_id, day, {", ".
         {", ".join(f"total({c})" for c in COLUMNS)}
     FROM snapshot_running WHERE day < :d1 GROUP BY department, owner_id, k
     HAVING total(made) <> 0 OR total(missed) <> 0 OR total(due_so_far) <> 0"""
-_CONTRIBUTORS_CHANGED = " SELECT sign, contributors FROM d WHERE contributors <> ''"
+_CONTRIBUTORS_CHANGED = "SELECT sign, contributors FROM temp.snapshot_delta WHERE contributors <> ''"
+# After a snapshot, the days up to its first are counted on '' in every later one: fold them.
+_FOLD = ("INSERT INTO snapshot_running SELECT department, owner_id, '', "
+         + ", ".join(f"total({c})" for c in COLUMNS)
+         + " FROM snapshot_running WHERE day <> '' AND day <= :d0 GROUP BY department, owner_id"
+         " ON CONFLICT (department, owner_id, day) DO UPDATE SET "
+         + ", ".join(f"{c} = {c} + excluded.{c}" for c in COLUMNS))
+_FOLDED = "DELETE FROM snapshot_running WHERE day <> '' AND day <= :d0"
 
 
 def take_all(db: Database, until: str, last: datetime | None) -> None:
@@ -143,8 +150,11 @@ def take_all(db: Database, until: str, last: datetime | None) -> None:
     while text(b) < until:
         params = {"a": since, "b": text(b), "d0": b.date().isoformat(),
                   "d1": next_boundary(b).date().isoformat()}
-        db.execute(changes(":a", ":b") + _ADD, params)
-        for sign, named in db.execute(changes(":a", ":b") + _CONTRIBUTORS_CHANGED, params):
+        db.execute("DROP TABLE IF EXISTS temp.snapshot_delta")
+        db.execute("CREATE TEMP TABLE snapshot_delta AS " + changes(":a", ":b")
+                   + " SELECT * FROM d", params)
+        db.execute(_ADD, params)
+        for sign, named in db.execute(_CONTRIBUTORS_CHANGED).fetchall():
             for department in named.split(","):
                 contributed[department] = contributed.get(department, 0) + sign
         if last is None or b > last:
@@ -153,8 +163,11 @@ def take_all(db: Database, until: str, last: datetime | None) -> None:
                 if n:
                     db.execute(f"INSERT INTO {CONTRIBUTED} (boundary, department, n)"
                                " VALUES (?, ?, ?)", [params["b"], department, n])
+        db.execute(_FOLD, {"d0": params["d0"]})
+        db.execute(_FOLDED, {"d0": params["d0"]})
         since, b = text(b), next_boundary(b)
     db.execute("DROP TABLE temp.snapshot_running")
+    db.execute("DROP TABLE IF EXISTS temp.snapshot_delta")
 
 
 def boundary(moment: datetime) -> datetime:
