@@ -57,7 +57,7 @@ _FACTS = f"""
         CASE WHEN r.resolved_at <= :t THEN r.days_to_resolve END,
         CASE WHEN r.resolved_at <= :t THEN r.resolved_by END,
         CASE WHEN r.resolved_at <= :t THEN r.helped_by END,
-        NULL, NULL, NULL, NULL, NULL, NULL, NULL
+        r.commitment_id, NULL, NULL, NULL, NULL, NULL, NULL
     FROM accountability_roadblocks r JOIN c ON c.commitment_id = r.commitment_id
     WHERE r.raised_at <= :t"""
 _HANDOVERS = ("SELECT department, from_owner, to_owner FROM accountability_handovers"
@@ -101,6 +101,53 @@ _PAIR_THEN = ("SELECT h.department, h.owner_id FROM commitment_history h"
               " ORDER BY h.valid_from_position DESC LIMIT 1")
 
 
+# commitment, its department and owner (now, or then: see `Roadblocks`), days to resolve, resolved
+# by, helped by (the last three None unless resolved by then)
+Roadblock = tuple[str, str, str, "float | None", "str | None", "str | None"]
+
+
+class Roadblocks:
+    """The roadblocks raised by an instant (`rows`), counted in one pass under their commitment's
+    department and owner then (`then` for the commitments moved or handed over since, the row's
+    for the others): raised and resolved by then per (department, owner) (`raised`),
+    help given per (department, resolver) (`helping`: resolved by somebody other than the
+    owner), help per helping department (`helped`), and the days to resolve per (department,
+    owner) for the medians."""
+
+    def __init__(self, rows: list[Roadblock], then: dict[str, tuple[str, str]]) -> None:
+        self.rows, self.then = rows, then
+        self.raised: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+        self.helping: dict[tuple[str, str], int] = defaultdict(int)
+        self.helped: dict[str, int] = defaultdict(int)
+        self.days: dict[tuple[str, str], list[float]] = defaultdict(list)
+        for c, *now, days, resolver, helper in rows:
+            d, owner = then.get(c) or now
+            counts = self.raised[(d, owner)]
+            counts[0] += 1
+            if days is not None:
+                counts[1] += 1
+                self.days[(d, owner)].append(days)
+            if resolver is not None and resolver != owner:
+                self.helping[(d, resolver)] += 1
+            if helper:
+                self.helped[helper] += 1
+
+    def medians(self, key: str, department: str | None = None) -> dict[str, float]:
+        """The median days to resolve per "department" or "owner_id" (`department`: of its
+        roadblocks only)."""
+        durations: dict[str, list[float]] = defaultdict(list)
+        for (d, owner), days in self.days.items():
+            if department is None or d == department:
+                durations[d if key == "department" else owner] += days
+        return {k: _median(v) for k, v in durations.items()}
+
+    def listed(self) -> list[tuple[str, str, float | None, str | None, str | None]]:
+        """Each roadblock: its commitment's department and owner then, days to resolve, resolved
+        by, helped by."""
+        return [(*(self.then.get(c) or (d, owner)), days, resolver, helper)
+                for c, d, owner, days, resolver, helper in self.rows]
+
+
 class Facts:
     """The accountability facts as of one instant (`t`: stored instant text, `p`: its log
     position, `today`: its UTC date). `fast`: from the snapshot of the instant's month when there
@@ -110,12 +157,12 @@ class Facts:
         params = {"t": t, "p": p, "today": today.isoformat()}
         # (department, owner) -> the figures in the order of FIGURES
         self.pairs: dict[tuple[str, str], tuple[int, ...]] = {}
-        # department, owner, days to resolve, resolved by, helped by (the last three None
-        # unless resolved by then)
-        self.roadblocks: list[tuple[str, str, float | None, str | None, str | None]] = []
+        self.roadblock_rows: list[Roadblock] = []
+        self.moved_then: dict[str, tuple[str, str]] = {}
         self.handovers: list[tuple[str, str, str]] = db.execute(_HANDOVERS, params).fetchall()
         if not (fast and self._from_snapshot(db, params)):
             self._replayed(db, params)
+        self.roadblocks = Roadblocks(self.roadblock_rows, self.moved_then)
 
     def _from_snapshot(self, db: Database, params: dict[str, Any]) -> bool:
         """The facts from the snapshot of the instant's month, when there is one."""
@@ -142,11 +189,10 @@ class Facts:
         self.pairs = {pair: tuple(int(v) for v in values) for pair, values in sums.items()
                       if values[0]}
         self.contributed = {d: n for d, n in contributed.items() if n}
-        raised = db.execute(_ROADBLOCKS, params).fetchall()
+        self.roadblock_rows = db.execute(_ROADBLOCKS, params).fetchall()
         moved = {c for (c,) in db.execute(_MOVED_SINCE, params).fetchall()}
-        then = {c: db.execute(_PAIR_THEN, {"c": c, "t": params["t"]}).fetchone()
-                for c in {r[0] for r in raised} & moved}
-        self.roadblocks = [(*then.get(c, (d, o)), *rest) for c, d, o, *rest in raised]
+        self.moved_then = {c: db.execute(_PAIR_THEN, {"c": c, "t": params["t"]}).fetchone()
+                           for c in {r[0] for r in self.roadblock_rows} & moved}
         return True
 
     def _replayed(self, db: Database, params: dict[str, Any]) -> None:
@@ -155,47 +201,40 @@ class Facts:
             if tag == "f":
                 self.pairs[(department, owner)] = tuple(rest)
             else:
-                self.roadblocks.append((department, owner, *rest[:3]))
+                self.roadblock_rows.append((rest[3], department, owner, *rest[:3]))
         # Departments contributing to each commitment as it stood then (its temporal state).
         self.contributed = _count(d for (named,) in db.execute(_CONTRIBUTORS, params).fetchall()
                                   for d in named.split(","))
 
     def figures(self, key: str, department: str | None = None) -> dict[str, dict[str, int]]:
         """The commitment figures per `key` ("department" or "owner_id")."""
-        found: dict[str, dict[str, int]] = {}
+        found: dict[str, tuple[int, ...]] = {}
         for (d, owner), values in self.pairs.items():
             if department is not None and d != department:
                 continue
-            f = found.setdefault(d if key == "department" else owner, dict(ZERO))
-            for name, value in zip(FIGURES, values):
-                f[name] += value
-        return found
+            k = d if key == "department" else owner
+            f = found.get(k)
+            found[k] = values if f is None else tuple(a + b for a, b in zip(f, values))
+        return {k: dict(zip(FIGURES, v)) for k, v in found.items()}
 
     def roadblock_figures(self, key: str, department: str | None = None
                           ) -> tuple[dict[str, tuple[int, int]], dict[str, float]]:
         """Per key: (raised, resolved), and the median days to resolve."""
         counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        durations: dict[str, list[float]] = defaultdict(list)
-        for d, owner, days, _, _ in self._roadblocks(department):
-            k = d if key == "department" else owner
-            counts[k][0] += 1
-            if days is not None:
-                counts[k][1] += 1
-                durations[k].append(days)
-        return {k: (v[0], v[1]) for k, v in counts.items()}, {
-            k: _median(v) for k, v in durations.items()
-        }
-
-    def _roadblocks(self, department: str | None
-                    ) -> Iterable[tuple[str, str, float | None, str | None, str | None]]:
-        return (r for r in self.roadblocks if department is None or r[0] == department)
+        for (d, owner), (raised, resolved) in self.roadblocks.raised.items():
+            if department is None or d == department:
+                found = counts[d if key == "department" else owner]
+                found[0] += raised
+                found[1] += resolved
+        return ({k: (v[0], v[1]) for k, v in counts.items()},
+                self.roadblocks.medians(key, department))
 
 
 def by_department(facts: Facts, departments: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One row per department (the plan's departments as of the instant, in order)."""
     figures = facts.figures("department")
     raised, medians = facts.roadblock_figures("department")
-    helped = _count(r[4] for r in facts.roadblocks if r[4])
+    helped = facts.roadblocks.helped
     handovers = _count(h[0] for h in facts.handovers)
     found = []
     for d in departments:
@@ -216,8 +255,8 @@ def by_owner(facts: Facts, members: dict[str, tuple[str, str]],
     ins = _count(h[2] for h in handovers)
     outs = _count(h[1] for h in handovers)
     raised, medians = facts.roadblock_figures("owner_id", department)
-    helped = _count(r[3] for r in facts._roadblocks(department)
-                    if r[3] is not None and r[3] != r[1])
+    helped = _sum((resolver, n) for (d, resolver), n in facts.roadblocks.helping.items()
+                  if department is None or d == department)
     found = []
     for owner in set(figures) | set(ins) | set(outs) | set(helped):
         name, email = members.get(owner, (None, None))
@@ -242,6 +281,13 @@ def _count(keys: Iterable[str]) -> dict[str, int]:
     found: dict[str, int] = defaultdict(int)
     for key in keys:
         found[key] += 1
+    return found
+
+
+def _sum(counted: Iterable[tuple[str, int]]) -> dict[str, int]:
+    found: dict[str, int] = defaultdict(int)
+    for key, n in counted:
+        found[key] += n
     return found
 
 

@@ -185,3 +185,66 @@ def test_a_late_state_before_a_snapshot_takes_it_again(small: Org) -> None:
     assert assert_fast_is_exact(db) > 10
     moment = datetime(2026, 5, 15, tzinfo=UTC)
     assert figures(db, moment, fast=True)[0][0]["due_date_moves"] == 1
+
+
+def listed_roadblock_figures(rows: list[Any], key: str, department: str | None
+                             ) -> tuple[dict[str, Any], dict[str, Any], dict[str, int]]:
+    """The roadblock figures per key straight from the list of roadblocks raised by then (the
+    way they were first counted): (raised, resolved), median days to resolve, help given."""
+    counts: dict[str, list[int]] = {}
+    durations: dict[str, list[float]] = {}
+    helped: dict[str, int] = {}
+    for d, owner, days, resolver, helper in rows:
+        if department is not None and d != department:
+            continue
+        k = d if key == "department" else owner
+        counts.setdefault(k, [0, 0])[0] += 1
+        if days is not None:
+            counts[k][1] += 1
+            durations.setdefault(k, []).append(days)
+        given = helper if key == "department" else (
+            resolver if resolver is not None and resolver != owner else None)
+        if given:
+            helped[given] = helped.get(given, 0) + 1
+    medians = {}
+    for k, v in durations.items():
+        ordered = sorted(v)
+        middle = ordered[(len(ordered) - 1) // 2: len(ordered) // 2 + 1]
+        medians[k] = sum(middle) / len(middle)
+    return {k: tuple(v) for k, v in counts.items()}, medians, helped
+
+
+def assert_roadblocks_as_listed(db: Database) -> int:
+    """Each page row's roadblock figures equal those counted from the list of roadblocks."""
+    checked = 0
+    for moment in moments(db):
+        t, p = instant_text(moment), log_position(db, moment)
+        for fast in (True, False):
+            facts = accountability.Facts(db, t, p, moment.date(), fast=fast)
+            rows_then = facts.roadblocks.listed()
+            departments = sorted({r[0] for r in rows_then})
+            for key, department in [("department", None), ("owner_id", None)] + [
+                    ("owner_id", d) for d in departments]:
+                counts, medians, helped = listed_roadblock_figures(rows_then, key, department)
+                if key == "department":
+                    found = accountability.by_department(
+                        facts, [{"slug": d, "name": d} for d in departments])
+                else:
+                    found = accountability.by_owner(facts, {}, department)
+                for row in found:
+                    k = row[key]
+                    assert (row["roadblocks_raised"], row["roadblocks_resolved"]) == counts.get(
+                        k, (0, 0)), (moment, key, k)
+                    assert row["median_days_to_resolve"] == medians.get(k), (moment, key, k)
+                    assert row["roadblocks_helped"] == helped.get(k, 0), (moment, key, k)
+                    checked += bool(row["roadblocks_raised"] or row["roadblocks_helped"])
+    return checked
+
+
+def test_the_demo_roadblock_figures_are_as_listed(demo: Demo) -> None:
+    assert assert_roadblocks_as_listed(demo.db) > 100
+
+
+def test_a_storys_roadblock_figures_are_as_listed(small: Org) -> None:
+    story(small)
+    assert assert_roadblocks_as_listed(caught_up(small.app)) > 10
