@@ -6,6 +6,8 @@ Registered with the `cx-tracker` group through the `cx_tracker.commands` entry p
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from tracker.cli.common import data_option, reports_errors
@@ -88,6 +90,11 @@ def serve(data_dir: str | None, host: str, port: int, threads: int, workers: int
           remind_every: float | None) -> None:
     """Serve the web UI with a production WSGI server (waitress)."""
     data = resolve_data_dir(data_dir)
+    if workers > 1 and not sys.platform.startswith("linux"):
+        # SO_REUSEPORT spreads connections over the sockets on Linux only (elsewhere it is
+        # missing, or gives them all to one socket).
+        raise ConfigError("--workers above 1 needs Linux; elsewhere run one process per port "
+                          "behind a proxy (docs/deployment.md)")
     from tracker.config import open_tracker
 
     open_tracker(data).close()  # a clear error before the server starts when the data is unusable
