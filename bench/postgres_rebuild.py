@@ -6,7 +6,8 @@ the rebuild at least half the raw rate).
 
 The generated store (bench/data, cached) is copied into a new schema of that database; the raw
 baseline (`bench.baselines.raw_decode`) runs before and after `cx-tracker projections rebuild`
-on a new data directory, and the faster baseline counts. The schema is dropped afterwards."""
+on a new data directory (in a process of its own, whose peak resident set is reported), and the
+faster baseline counts. The schema is dropped afterwards."""
 
 from __future__ import annotations
 
@@ -22,8 +23,8 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
 from bench.baselines import open_raw, raw_decode
-from bench.child import rebuild
 from bench.generate import store_path
+from bench.measure.rebuild import child
 from tracker.application import CxTracker
 from tracker.config import resolve_data_dir
 from tracker.postgres.accounts import shared_accounts
@@ -59,8 +60,8 @@ def main(argv: list[str] | None = None) -> None:
         raw.close()
         before = raw_decode(target, batch=args.batch_size)
         os.environ.update(env)
-        with tempfile.TemporaryDirectory() as tmp:
-            built = rebuild(str(Path(tmp) / "views"), args.batch_size)
+        with tempfile.TemporaryDirectory() as tmp:  # a process of its own: its peak memory
+            built = child("rebuild", str(Path(tmp) / "views"), args.batch_size)
         later = raw_decode(target, batch=args.batch_size)
         target.close()
         base = max(before.rate, later.rate)
@@ -68,6 +69,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"raw read+decode from PostgreSQL: {before.rate:,.0f} / {later.rate:,.0f} events/s")
         print(f"rebuild from PostgreSQL: {built['rate_per_s']:,.0f} events/s ({built['output']})")
         print(f"ratio rebuild / raw: {built['rate_per_s'] / base:.2f} (target >= 0.5)")
+        print(f"rebuild peak memory: {built['peak_rss_kb'] / 1024:,.0f} MiB (target <= 200)")
     finally:
         with psycopg.connect(conninfo, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from sqlite_utils import Database
@@ -80,6 +80,30 @@ def _use_wal(conn: sqlite3.Connection) -> None:
                 raise
             time.sleep(pause)
             pause = min(pause * 2, 0.05)
+
+
+class _Statements(Database):
+    """A `Database` whose `execute` goes straight to the connection (see `for_handlers`)."""
+
+    def execute(
+        self, sql: str, parameters: Sequence[Any] | dict[str, Any] | None = None
+    ) -> sqlite3.Cursor:
+        if parameters is None:
+            return self.conn.execute(sql)
+        return self.conn.execute(sql, parameters)
+
+
+def for_handlers(db: Database) -> Database:
+    """`db` as the views' handlers get it inside a batch: the same object state and connection,
+    but `execute` without sqlite-utils' bookkeeping around each statement (committing an
+    implicit transaction the statement opened, a tracer), which never applies inside the
+    batch's transaction on a connection in autocommit mode (`open_views`) and costs a
+    microsecond a statement. `db` itself when it has a tracer."""
+    if db._tracer is not None or db.conn.isolation_level is not None:
+        return db
+    fast = _Statements.__new__(_Statements)
+    fast.__dict__ = db.__dict__  # shared: tables, registered functions, the connection
+    return fast
 
 
 def _no_transaction_control(action: int, *_: object) -> int:

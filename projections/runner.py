@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from uuid import UUID
@@ -25,8 +24,8 @@ from eventsourcing.application import Application
 from sqlite_utils import Database
 
 from projections.database import (
-    LastApplied, clear_positions, last_applied, positions, set_last_applied, set_position,
-    write_transaction,
+    LastApplied, clear_positions, for_handlers, last_applied, positions, set_last_applied,
+    set_position, write_transaction,
 )
 from projections.facts import Fact, read_facts
 from projections.view import Handler, View
@@ -55,15 +54,10 @@ class ViewStatus:
 class Runner:
     def __init__(
         self, app: Application[UUID], db: Database, views: Sequence[View], *, batch_size: int = 1000,
-        prepared: bool = False, prefetch: bool = False,
+        prepared: bool = False,
     ) -> None:
         """`prepared`: another runner already ran `prepare()` on this views file with the same
-        views (a web process does it once at start-up), so catching up skips it.
-
-        `prefetch`: while a batch is applied, a thread reads and decodes the next one (the
-        event store's reads and the views' SQLite statements release the GIL, so they overlap).
-        Worth it for long catch-ups (a rebuild); a prefetched batch is used only when the views
-        are where it starts, so the exactly-once rules are unchanged."""
+        views (a web process does it once at start-up), so catching up skips it."""
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
         names = [v.name for v in views]
@@ -78,9 +72,7 @@ class Runner:
         # fact key -> the views that do something with it, and what to call: skips the views
         # without a handler for the key (most of them, for most facts) without a call each.
         self._dispatch: dict[str, list[tuple[View, Handler]]] = {}
-        self._prefetch = prefetch
-        self._next: tuple[tuple[int, int], Future[list[Fact]]] | None = None
-        self._reader: ThreadPoolExecutor | None = None
+        self._handlers_db = for_handlers(db)
 
     def head(self) -> int:
         """The position of the last event in the store."""
@@ -163,15 +155,7 @@ class Runner:
         return reached
 
     def close(self) -> None:
-        self.stop_prefetching()
         self.db.close()
-
-    def stop_prefetching(self) -> None:
-        """Drop a batch read ahead and end the reading thread (`close` does it too)."""
-        self._next = None
-        if self._reader is not None:
-            self._reader.shutdown(wait=True, cancel_futures=True)
-            self._reader = None
 
     # Inside
 
@@ -256,22 +240,8 @@ class Runner:
                 raise
 
     def _read(self, start: int, target: int) -> list[Fact]:
-        """The facts after `start` up to `target` (one batch), and with `prefetch` the reading
-        of the batch after them started."""
-        ahead, self._next = self._next, None
-        if ahead is not None and ahead[0] == (start, target):
-            facts = ahead[1].result()
-        else:
-            if ahead is not None:
-                ahead[1].cancel()
-            facts = read_facts(self.app, start, limit=self.batch_size, stop=target)
-        if self._prefetch and facts and facts[-1].position < target:
-            if self._reader is None:
-                self._reader = ThreadPoolExecutor(1, thread_name_prefix="runner-prefetch")
-            after = facts[-1].position
-            self._next = ((after, target), self._reader.submit(
-                read_facts, self.app, after, limit=self.batch_size, stop=target))
-        return facts
+        """The facts after `start` up to `target` (one batch)."""
+        return read_facts(self.app, start, limit=self.batch_size, stop=target)
 
     def _handlers(self, key: str) -> list[tuple[View, Handler]]:
         found = self._dispatch.get(key)
@@ -283,7 +253,8 @@ class Runner:
         return found
 
     def _apply(self, fact: Fact) -> None:
-        db = self.db
+        db = self._handlers_db
+        conn = db.conn
         for view, handler in self._dispatch.get(fact.key) or self._handlers(fact.key):
             try:
                 handler(db, fact)
@@ -292,7 +263,7 @@ class Runner:
                     f"while applying {fact.key} at position {fact.position} to view {view.name}"
                 )
                 raise
-            if not self.db.conn.in_transaction:
+            if not conn.in_transaction:
                 raise _TransactionLost(
                     f"the batch's transaction ended inside view {view.name} while it applied "
                     f"{fact.key} at position {fact.position} (an error it swallowed rolled "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import ClassVar
 
 from sqlite_utils import Database
@@ -72,6 +72,38 @@ class View:
         if type(self).apply is not View.apply:
             return self.apply
         return self._handlers.get(key)
+
+
+class Deferred:
+    """Writes a view leaves for later during a rebuild's load: statements no handler reads back
+    before they are flushed, run with one `executemany` per statement instead of one `execute`
+    per event. Flushed every `limit` rows (so memory stays flat) and by the view's
+    `finish_bulk_load`; a view that reads back what it deferred flushes first."""
+
+    def __init__(self, limit: int = 2000) -> None:
+        self.limit = limit
+        self._rows: dict[str, list[Sequence[object]]] = {}
+        self._count = 0
+
+    def add(self, db: Database, sql: str, row: Sequence[object]) -> None:
+        """Run `sql` with `row` later (in order with the other rows of the same `sql`)."""
+        self._rows.setdefault(sql, []).append(row)
+        self._count += 1
+        if self._count >= self.limit:
+            self.flush(db)
+
+    def flush(self, db: Database) -> None:
+        """Run what was deferred, statement by statement in the order each was first added."""
+        rows, self._rows, self._count = self._rows, {}, 0
+        for sql, params in rows.items():
+            db.conn.executemany(sql, params)
+
+    def drop(self) -> None:
+        """Forget what was deferred (the load failed: its file is discarded)."""
+        self._rows, self._count = {}, 0
+
+    def __bool__(self) -> bool:
+        return self._count > 0
 
 
 def handler_names(cls: type) -> dict[str, str]:

@@ -1,6 +1,8 @@
 """Accountability (every figure of `projections.queries.accountability`, same rows and keys) as
-it stood at an instant: the commitments' states come from the temporal history, due-date moves
-from the timeline, handovers from the accountability view's handovers (by log position),
+it stood at an instant: the commitments' states come from the temporal history (with the days
+each had slipped by then, `slipped`: each move's later date less its earlier, never below zero, as
+the state's own, so that a move stamped before an event earlier in the log counts with the
+state that holds it), handovers from the accountability view's handovers (by log position),
 roadblocks from its roadblocks with their raise and resolve instants.
 
 One statement reads the commitments' states at the instant once: SQLite counts the figures per
@@ -13,10 +15,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlite_utils import Database
+
+from projections.audit import snapshots
+from projections.audit.snapshots import PAIR_CHANGES, SHARE_CHANGES
 
 ZERO = {
     "made": 0, "open": 0, "kept": 0, "kept_on_original": 0, "late": 0, "missed": 0,
@@ -27,15 +32,9 @@ _VALID_AT = "h.valid_from <= :t AND (h.valid_to IS NULL OR h.valid_to > :t)"
 # The commitments' states at the instant (each commitment's one valid then).
 _STATES = (
     "SELECT h.commitment_id, h.department, h.owner_id, h.original_due_date, h.due_date,"
-    " h.status, h.completed_on, h.due_at_completion, h.due_date_moves,"
+    " h.status, h.completed_on, h.due_at_completion, h.due_date_moves, h.slipped,"
     " h.status = 'completed' AND h.completed_on <= h.due_at_completion AS kept"
     f" FROM commitment_history h WHERE {_VALID_AT}"
-)
-# Days slipped per commitment by the position: each move's later date less its earlier one.
-_SLIPPED = (
-    "SELECT commitment_id, sum(max(0, CAST(julianday(json_extract(details, '$.to_date'))"
-    " - julianday(json_extract(details, '$.from_date')) AS INTEGER))) AS days"
-    " FROM timeline WHERE kind = 'DueDateMoved' AND position <= :p GROUP BY commitment_id"
 )
 # One statement, so that the commitments' states at the instant are read once: the figures per
 # (department, owner), in the order of FIGURES after the pair (tagged 'f'); then every roadblock
@@ -44,14 +43,14 @@ _SLIPPED = (
 # to resolve, resolver and helping department. (Stored instants compare as text: UTC, and a
 # stored instant without microseconds still sorts correctly against `t`, which always has them.)
 _FACTS = f"""
-    WITH c AS MATERIALIZED ({_STATES}), s AS ({_SLIPPED})
+    WITH c AS MATERIALIZED ({_STATES})
     SELECT 'f', c.department, c.owner_id, count(*), sum(c.status = 'open'), sum(c.kept),
         sum(c.kept AND c.completed_on <= c.original_due_date),
         sum(c.status = 'completed' AND NOT c.kept),
         sum(c.status = 'open' AND c.due_date < :today), sum(c.status = 'withdrawn'),
         sum(c.status = 'completed' OR c.original_due_date <= :today),
-        sum(c.due_date_moves), coalesce(sum(s.days), 0)
-    FROM c LEFT JOIN s ON s.commitment_id = c.commitment_id
+        sum(c.due_date_moves), sum(c.slipped)
+    FROM c
     GROUP BY c.department, c.owner_id
     UNION ALL
     SELECT 'r', c.department, c.owner_id,
@@ -69,23 +68,94 @@ _CONTRIBUTORS = ("SELECT contributors FROM commitment_history WHERE valid_from <
                  " AND (valid_to IS NULL OR valid_to > :t) AND contributors <> ''")
 
 
+# The fast way (`audit.snapshots`): the snapshot at the instant's month's first instant `:m`, then
+# the commitments whose share changed since: less their share at :m, plus their share at :t.
+_SNAPSHOT = (f"SELECT department, owner_id, {', '.join(f'total({c})' for c in FIGURES)}"
+             f" FROM {snapshots.SNAPSHOTS} WHERE boundary = :m AND (day = '' OR day <= :today)"
+             " GROUP BY department, owner_id")
+_SNAPSHOT_CONTRIBUTED = f"SELECT department, n FROM {snapshots.CONTRIBUTED} WHERE boundary = :m"
+_CHANGED = snapshots.changes(":m", ":t") + """
+    SELECT 'f', department, owner_id, sign * total(made), sign * total(open), sign * total(kept),
+        sign * total(kept_on_original), sign * total(late), sign * total(missed_day <= :today),
+        sign * total(withdrawn), sign * total(due_day <= :today), sign * total(due_date_moves),
+        sign * total(days_slipped)
+    FROM d GROUP BY department, owner_id, sign
+    UNION ALL
+    SELECT 'c', sign, contributors, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+    FROM d WHERE contributors <> ''"""
+# Every roadblock raised by then, under its commitment's department and owner now (kept in step
+# by `accountability_roadblocks`), and the department and owner then of the commitments moved or
+# handed over since: the roadblocks follow them.
+_ROADBLOCKS = """SELECT commitment_id, department, owner_id,
+        CASE WHEN resolved_at <= :t THEN days_to_resolve END,
+        CASE WHEN resolved_at <= :t THEN resolved_by END,
+        CASE WHEN resolved_at <= :t THEN helped_by END
+    FROM accountability_roadblocks WHERE raised_at <= :t"""
+# The commitments handed over or moved since (their state then is looked up only for those with
+# a roadblock raised by then: after years of handovers, most have none).
+_MOVED_SINCE = ("SELECT DISTINCT commitment_id FROM commitment_history"
+                f" INDEXED BY history_share_changes WHERE event_kind IN {SHARE_CHANGES}"
+                f" AND event_kind IN {PAIR_CHANGES} AND valid_from > :t")
+_PAIR_THEN = ("SELECT h.department, h.owner_id FROM commitment_history h"
+              " WHERE h.commitment_id = :c AND h.valid_from <= :t"
+              " ORDER BY h.valid_from_position DESC LIMIT 1")
+
+
 class Facts:
     """The accountability facts as of one instant (`t`: stored instant text, `p`: its log
-    position, `today`: its UTC date)."""
+    position, `today`: its UTC date). `fast`: from the snapshot of the instant's month when there
+    is one (the same facts, see `audit.snapshots`); False: from every commitment's state then."""
 
-    def __init__(self, db: Database, t: str, p: int, today: date) -> None:
+    def __init__(self, db: Database, t: str, p: int, today: date, *, fast: bool = True) -> None:
         params = {"t": t, "p": p, "today": today.isoformat()}
         # (department, owner) -> the figures in the order of FIGURES
         self.pairs: dict[tuple[str, str], tuple[int, ...]] = {}
         # department, owner, days to resolve, resolved by, helped by (the last three None
         # unless resolved by then)
         self.roadblocks: list[tuple[str, str, float | None, str | None, str | None]] = []
+        self.handovers: list[tuple[str, str, str]] = db.execute(_HANDOVERS, params).fetchall()
+        if not (fast and self._from_snapshot(db, params)):
+            self._replayed(db, params)
+
+    def _from_snapshot(self, db: Database, params: dict[str, Any]) -> bool:
+        """The facts from the snapshot of the instant's month, when there is one."""
+        m = snapshots.boundary(datetime.fromisoformat(params["t"]))
+        if not m.date().isoformat() <= params["today"] < snapshots.next_boundary(m).date().isoformat():
+            return False
+        params = dict(params, m=snapshots.text(m))
+        sums: dict[tuple[str, str], list[float]] = {}
+        for department, owner, *values in db.execute(_SNAPSHOT, params).fetchall():
+            sums[(department, owner)] = values
+        if not sums:  # no snapshot there (the first commitment's month, or none taken yet)
+            return False
+        contributed: dict[str, int] = defaultdict(int)
+        for department, n in db.execute(_SNAPSHOT_CONTRIBUTED, params).fetchall():
+            contributed[department] = n
+        for tag, department, owner, *values in db.execute(_CHANGED, params).fetchall():
+            if tag == "c":
+                for named in owner.split(","):
+                    contributed[named] += department  # the sign
+                continue
+            found = sums.setdefault((department, owner), [0] * len(FIGURES))
+            for i, value in enumerate(values):
+                found[i] += value
+        self.pairs = {pair: tuple(int(v) for v in values) for pair, values in sums.items()
+                      if values[0]}
+        self.contributed = {d: n for d, n in contributed.items() if n}
+        raised = db.execute(_ROADBLOCKS, params).fetchall()
+        moved = {c for (c,) in db.execute(_MOVED_SINCE, params).fetchall()}
+        then = {c: db.execute(_PAIR_THEN, {"c": c, "t": params["t"]}).fetchone()
+                for c in {r[0] for r in raised} & moved}
+        self.roadblocks = [(*then.get(c, (d, o)), *rest) for c, d, o, *rest in raised]
+        return True
+
+    def _replayed(self, db: Database, params: dict[str, Any]) -> None:
+        """The facts from every commitment's state at the instant."""
         for tag, department, owner, *rest in db.execute(_FACTS, params).fetchall():
             if tag == "f":
                 self.pairs[(department, owner)] = tuple(rest)
             else:
                 self.roadblocks.append((department, owner, *rest[:3]))
-        self.handovers: list[tuple[str, str, str]] = db.execute(_HANDOVERS, params).fetchall()
         # Departments contributing to each commitment as it stood then (its temporal state).
         self.contributed = _count(d for (named,) in db.execute(_CONTRIBUTORS, params).fetchall()
                                   for d in named.split(","))

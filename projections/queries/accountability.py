@@ -76,15 +76,33 @@ _BY_DEPARTMENT = (
     " ON f.department = d.slug AND f.owner_id = :all "
     + _JOINS.format(key="d.slug") + " ORDER BY d.ordinal"
 )
+# Per owner, the page of owners is picked first (by name, `{limit}`), then only their open and
+# withdrawn commitments are grouped and their figures joined: at thousands of owners, the page of
+# 100 no longer groups, joins and sorts every owner's row.
+_OWNERS_PAGE = (
+    "WITH page AS (SELECT f.owner_id AS k, m.name AS owner_name, m.email AS owner_email"
+    " FROM accountability_figures f LEFT JOIN members m ON m.id = f.owner_id"
+    f" WHERE f.department = :department AND f.owner_id <> :all AND {_LISTED}"
+    " ORDER BY coalesce(m.name, ''), f.owner_id{limit}),"
+)
+_PAGE_DATED = """
+    o AS (SELECT owner_id AS k, sum(due_date < :today) AS missed,
+                 sum(original_due_date <= :today) AS due
+          FROM accountability_commitments WHERE status = 'open'{only}
+          AND owner_id IN (SELECT k FROM page) GROUP BY owner_id),
+    w AS (SELECT owner_id AS k, count(*) AS n FROM accountability_commitments
+          WHERE status = 'withdrawn' AND original_due_date > :today{only}
+          AND owner_id IN (SELECT k FROM page) GROUP BY owner_id)
+"""
 _BY_OWNER = {
-    scoped: _DATED.format(key="owner_id", only=" AND department = :department" if scoped else "")
-    + "SELECT f.owner_id, m.name AS owner_name, m.email AS owner_email, "
+    (scoped, limited): _OWNERS_PAGE.format(limit=" LIMIT :limit" if limited else "")
+    + _PAGE_DATED.format(only=" AND department = :department" if scoped else "")
+    + "SELECT p.k AS owner_id, p.owner_name, p.owner_email, "
     + _FIGURES.format(handovers="f.handovers_in, f.handovers_out", contributed="")
-    + " FROM accountability_figures f LEFT JOIN members m ON m.id = f.owner_id "
-    + _JOINS.format(key="f.owner_id")
-    + f" WHERE f.department = :department AND f.owner_id <> :all AND {_LISTED}"
-    " ORDER BY coalesce(m.name, ''), f.owner_id"
-    for scoped in (False, True)
+    + " FROM page p JOIN accountability_figures f ON f.department = :department AND f.owner_id = p.k "
+    + _JOINS.format(key="p.k")
+    + " ORDER BY coalesce(p.owner_name, ''), p.k"
+    for scoped in (False, True) for limited in (False, True)
 }
 
 
@@ -98,7 +116,7 @@ def by_owner(db: Database, today: date, department: str | None = None, *,
     """One row per member who owns, handed over or helped with commitments, by name (the first
     `limit` of them: a large company has thousands); with `department`, only that department's
     commitments, handovers and roadblocks count."""
-    sql = _BY_OWNER[department is not None] + ("" if limit is None else " LIMIT :limit")
+    sql = _BY_OWNER[department is not None, limit is not None]
     return _rows(db, sql, {
         "today": today.isoformat(), "all": ALL, "limit": limit,
         "department": ALL if department is None else department,

@@ -61,6 +61,16 @@ class Accountability(View):
     tables = (COMMITMENTS, HANDOVERS, ROADBLOCKS, FIGURES, CONTRIBUTORS)
     lookup_indexes = frozenset(index for index, _ in MEDIAN_INDEXES.values())  # the cursors
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._figures = Figures()
+
+    def start_bulk_load(self) -> None:
+        self._figures.hold()
+
+    def finish_bulk_load(self, db: Database | None) -> None:
+        self._figures.write(db)
+
     def create(self, db: Database) -> None:
         counted = ", ".join(f"{c} INTEGER NOT NULL DEFAULT 0" for c in COUNTED)
         db.executescript(
@@ -112,7 +122,7 @@ class Accountability(View):
             " due_date) VALUES (?, ?, ?, ?, ?)",
             [fact.aggregate_text, department, owner, due, due],
         )
-        _add(db, _keys(department, owner), made=1)
+        self._figures.add(db, _keys(department, owner), made=1)
 
     def on_commitment_DueDateMoved(self, db: Database, fact: Fact) -> None:
         slip = max(0, (fact.data["to_date"] - fact.data["from_date"]).days)
@@ -122,7 +132,7 @@ class Accountability(View):
             " RETURNING department, owner_id",
             [fact.data["to_date"].isoformat(), slip, fact.aggregate_text],
         ), fact)
-        _add(db, _keys(department, owner), moves=1, days_slipped=slip)
+        self._figures.add(db, _keys(department, owner), moves=1, days_slipped=slip)
 
     def on_commitment_OwnershipHandedOver(self, db: Database, fact: Fact) -> None:
         commitment_id = fact.aggregate_text
@@ -151,20 +161,20 @@ class Accountability(View):
             if days is None:
                 continue
             for key in _owner_keys(department, from_owner):
-                _remove_resolved(db, key, (days, rowid))
+                self._figures.remove_resolved(db, key, (days, rowid))
             for key in _owner_keys(department, to_owner):
-                _insert_resolved(db, key, (days, rowid))
+                self._figures.insert_resolved(db, key, (days, rowid))
             # Helping is resolving a roadblock on somebody else's commitment.
             if resolved_by in helped and from_owner != to_owner:
                 helped[resolved_by] += 1 if resolved_by == from_owner else -1
         kept, kept_on_original, late, withdrawn, moves, slipped = share
         moved = dict(made=1, kept=kept, kept_on_original=kept_on_original, late=late,
                      withdrawn=withdrawn, moves=moves, days_slipped=slipped, raised=raised)
-        _add(db, _owner_keys(department, from_owner), handovers_out=1,
+        self._figures.add(db, _owner_keys(department, from_owner), handovers_out=1,
              helped=helped[from_owner], **{k: -v for k, v in moved.items()})
-        _add(db, _owner_keys(department, to_owner), handovers_in=1, helped=helped[to_owner],
+        self._figures.add(db, _owner_keys(department, to_owner), handovers_in=1, helped=helped[to_owner],
              **moved)
-        _add(db, [(department, ALL)], handovers_in=1)
+        self._figures.add(db, [(department, ALL)], handovers_in=1)
 
     def on_commitment_MovedToDepartment(self, db: Database, fact: Fact) -> None:
         """The commitment's own figures (made, due-date moves and days slipped, roadblocks raised
@@ -188,27 +198,27 @@ class Accountability(View):
             if days is None:
                 continue
             for key in _department_keys(from_department, owner):
-                _remove_resolved(db, key, (days, rowid))
+                self._figures.remove_resolved(db, key, (days, rowid))
             for key in _department_keys(to_department, owner):
-                _insert_resolved(db, key, (days, rowid))
+                self._figures.insert_resolved(db, key, (days, rowid))
         share = dict(made=1, moves=moves, days_slipped=slipped, raised=raised)
-        _add(db, _department_keys(from_department, owner), **{k: -v for k, v in share.items()})
-        _add(db, _department_keys(to_department, owner), **share)
+        self._figures.add(db, _department_keys(from_department, owner), **{k: -v for k, v in share.items()})
+        self._figures.add(db, _department_keys(to_department, owner), **share)
         # A contributing department that now owns it no longer contributes (as Commitment does).
         if db.execute(f"DELETE FROM {CONTRIBUTORS} WHERE commitment_id = ? AND department = ?",
                       [commitment_id, to_department]).rowcount:
-            _add(db, [(to_department, ALL)], contributed=-1)
+            self._figures.add(db, [(to_department, ALL)], contributed=-1)
 
     def on_commitment_ContributorAdded(self, db: Database, fact: Fact) -> None:
         db.execute(f"INSERT INTO {CONTRIBUTORS} VALUES (?, ?)",
                    [fact.aggregate_text, fact.data["department"]])
-        _add(db, [(fact.data["department"], ALL)], contributed=1)
+        self._figures.add(db, [(fact.data["department"], ALL)], contributed=1)
 
     def on_commitment_ContributorRemoved(self, db: Database, fact: Fact) -> None:
         if not db.execute(f"DELETE FROM {CONTRIBUTORS} WHERE commitment_id = ? AND department = ?",
                           [fact.aggregate_text, fact.data["department"]]).rowcount:
             raise LookupError(f"accountability view: {fact.key} at {fact.position}: no contributor")
-        _add(db, [(fact.data["department"], ALL)], contributed=-1)
+        self._figures.add(db, [(fact.data["department"], ALL)], contributed=-1)
 
     def on_commitment_Completed(self, db: Database, fact: Fact) -> None:
         # Kept: on or before the due date in force; kept on the original date: kept, and not
@@ -221,7 +231,7 @@ class Accountability(View):
             " RETURNING department, owner_id, kept, kept_on_original, late",
             {"on": fact.data["completed_on"].isoformat(), "id": fact.aggregate_text},
         ), fact)
-        _add(db, _keys(department, owner), kept=kept, kept_on_original=kept_on_original,
+        self._figures.add(db, _keys(department, owner), kept=kept, kept_on_original=kept_on_original,
              late=late)
 
     def on_commitment_Withdrawn(self, db: Database, fact: Fact) -> None:
@@ -230,7 +240,7 @@ class Accountability(View):
             " RETURNING department, owner_id",
             [fact.aggregate_text],
         ), fact)
-        _add(db, _keys(department, owner), withdrawn=1)
+        self._figures.add(db, _keys(department, owner), withdrawn=1)
 
     def on_commitment_RoadblockRaised(self, db: Database, fact: Fact) -> None:
         department, owner = _one(db.execute(
@@ -239,7 +249,7 @@ class Accountability(View):
             " WHERE commitment_id = ? RETURNING department, owner_id",
             [fact.data["roadblock_id"], fact.timestamp.isoformat(), fact.aggregate_text],
         ), fact)
-        _add(db, _keys(department, owner), raised=1)
+        self._figures.add(db, _keys(department, owner), raised=1)
 
     def on_commitment_RoadblockResolved(self, db: Database, fact: Fact) -> None:
         key = [fact.aggregate_text, fact.data["roadblock_id"]]
@@ -260,11 +270,11 @@ class Accountability(View):
             [fact.timestamp.isoformat(), days, fact.actor_text, fact.data["helped_by"], *key],
         ), fact)
         for figures_key in _keys(department, owner):
-            _insert_resolved(db, figures_key, (days, rowid))
+            self._figures.insert_resolved(db, figures_key, (days, rowid))
         if fact.data["helped_by"]:
-            _add(db, [(fact.data["helped_by"], ALL)], helped=1)
+            self._figures.add(db, [(fact.data["helped_by"], ALL)], helped=1)
         if fact.actor_text is not None and fact.actor_text != owner:
-            _add(db, _owner_keys(department, fact.actor_text), helped=1)
+            self._figures.add(db, _owner_keys(department, fact.actor_text), helped=1)
 
 
 def _keys(department: str, owner: str) -> list[Key]:
@@ -283,66 +293,110 @@ def _owner_keys(department: str, owner: str) -> list[Key]:
 
 
 _ADD_SQL: dict[tuple[int, tuple[str, ...]], str] = {}
-
-
-def _add(db: Database, keys: list[Key], **deltas: int) -> None:
-    """Add `deltas` to the figures rows of `keys` (created at zero), in one statement."""
-    columns = tuple(c for c, v in deltas.items() if v)
-    if not columns:
-        return
-    sql = _ADD_SQL.get((len(keys), columns))
-    if sql is None:
-        values = ", ".join([f"(?, ?{', ?' * len(columns)})"] * len(keys))
-        sql = _ADD_SQL[(len(keys), columns)] = (
-            f"INSERT INTO {FIGURES} (department, owner_id, {', '.join(columns)}) VALUES {values}"
-            " ON CONFLICT (department, owner_id) DO UPDATE SET "
-            + ", ".join(f"{c} = {c} + excluded.{c}" for c in columns)
-        )
-    params: list[Any] = []
-    for key in keys:
-        params.extend(key)
-        params.extend(deltas[c] for c in columns)
-    db.execute(sql, params)
-
-
 Duration = tuple[float, int]  # (days_to_resolve, rowid): the order the median cursor walks
+Median = tuple[int, Duration | None]  # resolved roadblocks, the lower middle one
 
 
-def _insert_resolved(db: Database, key: Key, added: Duration) -> None:
-    """Count a roadblock of `key` just resolved (already in the roadblocks table) and move the
-    key's median cursor by at most one place."""
-    n, middle = _middle(db, key)
-    if n == 0:
-        middle = added
-    elif n % 2 == 0:  # the lower middle moves up one place unless the new one sorts before it
-        if added > middle:
-            middle = _step(db, key, middle, up=True)
-    elif added < middle:  # n odd: it moves down one place if the new one sorts before it
-        middle = _step(db, key, middle, up=False)
-    _store(db, key, n + 1, middle)
+class Figures:
+    """How the handlers change `accountability_figures`: in place, event by event; during a
+    rebuild's load (`hold`) in memory instead, one entry per figures row (as many as
+    departments and owners, whatever the log's length), written set-based by `write`. No
+    handler reads the counted columns back, and the median cursors only through `_middle`."""
 
+    def __init__(self) -> None:
+        self._deltas: dict[Key, dict[str, int]] | None = None
+        self._medians: dict[Key, Median] | None = None
 
-def _remove_resolved(db: Database, key: Key, removed: Duration) -> None:
-    """Stop counting a resolved roadblock for `key` (already gone from its rows in the roadblocks
-    table) and move the key's median cursor by at most one place."""
-    n, middle = _middle(db, key)
-    if n <= 1:
-        _store(db, key, n - 1, None)
-        return
-    if n % 2 == 1:  # the lower middle moves down unless the one removed sorts before it
-        if removed >= middle:
+    def hold(self) -> None:
+        self._deltas, self._medians = {}, {}
+
+    def write(self, db: Database | None) -> None:
+        """Write what was held (`db` None: forget it) and go back to writing in place."""
+        deltas, medians = self._deltas, self._medians
+        self._deltas = self._medians = None
+        if db is None or deltas is None or medians is None:
+            return
+        if deltas:
+            db.conn.executemany(
+                f"INSERT INTO {FIGURES} (department, owner_id, {', '.join(COUNTED)})"
+                f" VALUES (?, ?{', ?' * len(COUNTED)}) ON CONFLICT (department, owner_id)"
+                " DO UPDATE SET " + ", ".join(f"{c} = {c} + excluded.{c}" for c in COUNTED),
+                [(*key, *(counted.get(c, 0) for c in COUNTED)) for key, counted in deltas.items()],
+            )
+        for key, (resolved, middle) in medians.items():
+            _store(db, key, resolved, middle)
+
+    def add(self, db: Database, keys: list[Key], **deltas: int) -> None:
+        """Add `deltas` to the figures rows of `keys` (created at zero), in one statement."""
+        columns = tuple(c for c, v in deltas.items() if v)
+        if not columns:
+            return
+        held = self._deltas
+        if held is not None:
+            for key in keys:
+                counted = held.get(key)
+                if counted is None:
+                    counted = held[key] = {}
+                for c in columns:
+                    counted[c] = counted.get(c, 0) + deltas[c]
+            return
+        sql = _ADD_SQL.get((len(keys), columns))
+        if sql is None:
+            values = ", ".join([f"(?, ?{', ?' * len(columns)})"] * len(keys))
+            sql = _ADD_SQL[(len(keys), columns)] = (
+                f"INSERT INTO {FIGURES} (department, owner_id, {', '.join(columns)})"
+                f" VALUES {values} ON CONFLICT (department, owner_id) DO UPDATE SET "
+                + ", ".join(f"{c} = {c} + excluded.{c}" for c in columns)
+            )
+        params: list[Any] = []
+        for key in keys:
+            params.extend(key)
+            params.extend(deltas[c] for c in columns)
+        db.execute(sql, params)
+
+    def insert_resolved(self, db: Database, key: Key, added: Duration) -> None:
+        """Count a roadblock of `key` just resolved (already in the roadblocks table) and move
+        the key's median cursor by at most one place."""
+        n, middle = self._middle(db, key)
+        if n == 0 or middle is None:
+            middle = added
+        elif n % 2 == 0:  # the lower middle moves up one place unless the new one sorts before it
+            if added > middle:
+                middle = _step(db, key, middle, up=True)
+        elif added < middle:  # n odd: it moves down one place if the new one sorts before it
             middle = _step(db, key, middle, up=False)
-    elif removed <= middle:  # n even: it moves up unless the one removed sorts after it
-        middle = _step(db, key, middle, up=True)
-    _store(db, key, n - 1, middle)
+        self._store(db, key, n + 1, middle)
 
+    def remove_resolved(self, db: Database, key: Key, removed: Duration) -> None:
+        """Stop counting a resolved roadblock for `key` (already gone from its rows in the
+        roadblocks table) and move the key's median cursor by at most one place."""
+        n, middle = self._middle(db, key)
+        if n <= 1 or middle is None:
+            self._store(db, key, n - 1, None)
+            return
+        if n % 2 == 1:  # the lower middle moves down unless the one removed sorts before it
+            if removed >= middle:
+                middle = _step(db, key, middle, up=False)
+        elif removed <= middle:  # n even: it moves up unless the one removed sorts after it
+            middle = _step(db, key, middle, up=True)
+        self._store(db, key, n - 1, middle)
 
-def _middle(db: Database, key: Key) -> tuple[int, Duration]:
-    row = db.execute(
-        f"SELECT resolved, middle_days, middle_rowid FROM {FIGURES}"
-        " WHERE department = ? AND owner_id = ?", key
-    ).fetchone()
-    return (0, (0.0, 0)) if row is None else (row[0], (row[1], row[2]))
+    def _middle(self, db: Database, key: Key) -> Median:
+        if self._medians is not None:
+            return self._medians.get(key, (0, None))
+        row = db.execute(
+            f"SELECT resolved, middle_days, middle_rowid FROM {FIGURES}"
+            " WHERE department = ? AND owner_id = ?", key
+        ).fetchone()
+        if row is None:
+            return 0, None
+        return row[0], None if row[1] is None else (row[1], row[2])
+
+    def _store(self, db: Database, key: Key, resolved: int, middle: Duration | None) -> None:
+        if self._medians is not None:
+            self._medians[key] = (resolved, middle)
+        else:
+            _store(db, key, resolved, middle)
 
 
 def _store(db: Database, key: Key, resolved: int, middle: Duration | None) -> None:

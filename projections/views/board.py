@@ -92,15 +92,15 @@ class Board(View):
     def on_commitment_Made(self, db: Database, fact: Fact) -> None:
         d = fact.data
         due = d["due_date"].isoformat()
-        at = instant_text(fact.timestamp)
-        db.execute(
+        at = fact.instant
+        db.conn.execute(
             "INSERT INTO commitments (id, department, title, description, owner_id, owner_name,"
             " journey, kpi, made_at, made_by, original_due_date, due_date, last_event_at, version)"
             " VALUES (?, ?, ?, ?, ?, (SELECT name FROM members WHERE id = ?),"
             " ?, ?, ?, ?, ?, ?, ?, ?)",
-            [str(fact.aggregate_id), d["department"], d["title"], d["description"],
+            [fact.aggregate_text, d["department"], d["title"], d["description"],
              str(d["owner_id"]), str(d["owner_id"]), d["journey"], d["kpi"], at,
-             _text(fact.actor), due, due, at, fact.version],
+             fact.actor_text, due, due, at, fact.version],
         )
 
     def on_commitment_ProgressReported(self, db: Database, fact: Fact) -> None:
@@ -213,11 +213,13 @@ class Board(View):
     @staticmethod
     def _update(db: Database, fact: Fact, sets: str = "", params: list[Any] | None = None) -> None:
         """Apply `sets` (code-defined SQL, values bound) and stamp the row with this event."""
-        sql = f"UPDATE commitments SET {sets + ', ' if sets else ''}last_event_at = ?, version = ?"
-        cursor = db.execute(
-            sql + " WHERE id = ?",
-            [*(params or []), instant_text(fact.timestamp), fact.version, str(fact.aggregate_id)],
-        )
+        sql = _UPDATE_SQL.get(sets)
+        if sql is None:
+            sql = _UPDATE_SQL[sets] = (
+                f"UPDATE commitments SET {sets + ', ' if sets else ''}last_event_at = ?,"
+                " version = ? WHERE id = ?")
+        cursor = db.conn.execute(
+            sql, [*(params or ()), fact.instant, fact.version, fact.aggregate_text])
         if cursor.rowcount != 1:
             raise LookupError(f"board: no commitment {fact.aggregate_id} for {fact.key}")
 
@@ -281,6 +283,7 @@ class Board(View):
         )
 
 
+_UPDATE_SQL: dict[str, str] = {}  # sets -> the UPDATE statement of `Board._update`
 # The contributing departments in the order named, as the `contributors` column keeps them.
 _CONTRIBUTORS = ("(SELECT coalesce(group_concat(department, ','), '') FROM (SELECT department"
                  " FROM board_contributors WHERE commitment_id = ? ORDER BY rowid))")

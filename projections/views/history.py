@@ -17,6 +17,13 @@ one department's ~5 ms via (department, valid_to, valid_from). An index on (vali
 degrades as t moves later (~150 ms at the end, scanning every earlier state). The positional
 variant uses (valid_to_position, valid_from_position) or the position primary key.
 
+`slipped` is the days the commitment's due date slipped up to that state: each move's later
+date less its earlier one, never below zero (the board's `days_slipped` is the net slip).
+`history_share_changes` finds the events that change a commitment's accountability figures
+by kind and instant, and
+`accountability_snapshots` / `contributor_snapshots` keep accountability's figures at each month's
+first instant (`projections.audit.snapshots`).
+
 Immutable fields (made_at, made_by) are read from `commitments` by the queries; the description
 can be corrected, so each state keeps its own.
 
@@ -44,6 +51,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+from projections.audit import snapshots
 from projections.facts import Fact
 from projections.health import health_sql
 from projections.view import View
@@ -63,16 +71,21 @@ class History(View):
 
     name = "history"
     # 3: spans follow moves and journey corrections; 4: contributors, milestones; 5: spans keep
-    # when their journey was last corrected
-    version = 5
-    tables = ("commitment_history", "commitment_spans")
-    lookup_indexes = frozenset({"history_commitment"})
+    # when their journey was last corrected; 6: accountability snapshots (`audit.snapshots`) and
+    # each state's days slipped so far (`slipped`)
+    version = 6
+    tables = ("commitment_history", "commitment_spans", snapshots.SNAPSHOTS, snapshots.CONTRIBUTED)
+    # history_share_changes: for the accountability snapshots a rebuild takes after its load
+    lookup_indexes = frozenset({"history_commitment", "history_share_changes"})
 
     def __init__(self) -> None:
         super().__init__()
-        # commitment id -> (valid_from_position, valid_from, status) of its state now
+        # commitment id -> (valid_from_position, valid_from, status, slipped) of its state now
         self._memo = Memo()
         self._bulk = False  # during a rebuild's load: each state's end is set afterwards
+        self._bulk_from: str | None = None  # the earliest state the load added
+        # "last": the latest accountability snapshot's boundary (None: none yet)
+        self._snapshots = Memo()
 
     def start_bulk_load(self) -> None:
         self._bulk = True
@@ -82,17 +95,26 @@ class History(View):
         instead of an UPDATE per event during the load."""
         if self._bulk and db is not None:
             db.execute(_END_STATES)
-        self._bulk = False
+            if self._bulk_from is not None:  # the validity indexes come after: see take_all
+                last = snapshots.latest(db)
+                if last is not None and self._bulk_from <= snapshots.text(last):
+                    snapshots.forget_from(db, self._bulk_from)
+                    last = snapshots.latest(db)
+                snapshots.take_all(db, db.execute(
+                    "SELECT max(valid_from) FROM commitment_history").fetchone()[0], last)
+                self._snapshots.forget()
+        self._bulk, self._bulk_from = False, None
 
     def create(self, db: Database) -> None:
         self._memo.forget()
+        self._snapshots.forget()
         script = (
             f"""
             CREATE TABLE commitment_history (
                 valid_from_position INTEGER PRIMARY KEY, valid_from TEXT NOT NULL,
                 valid_to_position INTEGER, valid_to TEXT,
                 commitment_id TEXT NOT NULL, event_kind TEXT NOT NULL, version INTEGER NOT NULL,
-                {", ".join(STATE)});
+                slipped INTEGER NOT NULL, {", ".join(STATE)});
             CREATE INDEX history_commitment
                 ON commitment_history (commitment_id, valid_from_position, valid_from);
             CREATE INDEX history_as_of ON commitment_history (valid_to, valid_from);
@@ -107,6 +129,10 @@ class History(View):
             CREATE INDEX spans_shown ON commitment_spans (made_at, closed_day, closed_at);
             CREATE INDEX spans_department_shown
                 ON commitment_spans (department, made_at, closed_day, closed_at);
+            CREATE INDEX history_share_changes
+                ON commitment_history (event_kind, valid_from, commitment_id)
+                WHERE event_kind IN {snapshots.SHARE_CHANGES};
+            {snapshots.CREATE}
             CREATE INDEX spans_closed
                 ON commitment_spans (department, journey, health, closed_at, journey_changed_at,
                                      commitment_id)
@@ -118,18 +144,22 @@ class History(View):
     def apply(self, db: Database, fact: Fact) -> None:
         """Every commitment event closes the current state and opens the next one."""
         current_states = self._memo.follow(db, fact.position)
+        self._snapshots.follow(db, fact.position)
         if fact.aggregate != "commitment":
             return
         cid = fact.aggregate_text
         valid_from = fact.instant
         current = current_states.get(cid) or db.execute(
-            "SELECT valid_from_position, valid_from, status FROM commitment_history"
+            "SELECT valid_from_position, valid_from, status, slipped FROM commitment_history"
             " WHERE commitment_id = ? ORDER BY valid_from_position DESC LIMIT 1",
             [cid],
         ).fetchone()
-        status = "open"
+        status, slipped = "open", 0
         if current is not None:
-            valid_from, status = max(valid_from, current[1]), current[2]
+            valid_from, status, slipped = max(valid_from, current[1]), current[2], current[3]
+        if fact.kind == "DueDateMoved":
+            slipped += max(0, (fact.data["to_date"] - fact.data["from_date"]).days)
+        if current is not None:
             if not self._bulk:
                 db.execute(
                     "UPDATE commitment_history SET valid_to = ?, valid_to_position = ?"
@@ -139,9 +169,9 @@ class History(View):
         columns = ", ".join(STATE)
         cursor = db.execute(
             f"INSERT INTO commitment_history (valid_from_position, valid_from, commitment_id,"
-            f" event_kind, version, {columns}) SELECT ?, ?, id, ?, ?, {columns}"
+            f" event_kind, version, slipped, {columns}) SELECT ?, ?, id, ?, ?, ?, {columns}"
             f" FROM commitments WHERE id = ?",
-            [fact.position, valid_from, fact.kind, fact.version, cid],
+            [fact.position, valid_from, fact.kind, fact.version, slipped, cid],
         )
         if cursor.rowcount != 1:
             raise LookupError(f"history: no board row for commitment {cid} at {fact.key}")
@@ -163,7 +193,27 @@ class History(View):
         elif status == "withdrawn":  # a later note or celebration keeps it recent for longer
             db.execute("UPDATE commitment_spans SET closed_day = ? WHERE commitment_id = ?",
                        [valid_from[:10], cid])
-        current_states[cid] = (fact.position, valid_from, status)
+        current_states[cid] = (fact.position, valid_from, status, slipped)
+        if self._bulk:
+            self._bulk_from = min(self._bulk_from or valid_from, valid_from)
+        else:
+            self._snapshot(db, valid_from, valid_from)
+
+    def _snapshot(self, db: Database, earliest: str, latest: str) -> None:
+        """Keep the accountability snapshots (`audit.snapshots`) after states from `earliest`
+        to `latest` were added: take again those they change, take the new boundaries'."""
+        memo = self._snapshots.rows
+        if "last" not in memo:
+            memo["last"] = snapshots.latest(db)
+        last = memo["last"]
+        if last is not None and earliest <= snapshots.text(last):  # a clock ran backwards
+            snapshots.forget_from(db, earliest)
+            last = snapshots.latest(db)
+            latest = max(latest, db.execute(
+                "SELECT max(valid_from) FROM commitment_history").fetchone()[0])
+        if last is None or snapshots.text(snapshots.next_boundary(last)) < latest:
+            last = snapshots.extend(db, latest, last)
+        memo["last"] = last
 
 
 CLOSING = {"Completed": "completed", "Withdrawn": "withdrawn"}

@@ -14,7 +14,7 @@ from projections.view import View
 
 class Kpis(View):
     name = "kpis"
-    version = 2  # 2: corrected and withdrawn measurements
+    version = 3  # 2: corrected and withdrawn measurements; 3: the index by key covers value
     tables = ("kpi_measurements", "kpi_starts")
 
     def create(self, db: Database) -> None:
@@ -25,7 +25,7 @@ class Kpis(View):
                 position INTEGER PRIMARY KEY, key TEXT NOT NULL, measured_on TEXT NOT NULL,
                 value REAL NOT NULL, note TEXT NOT NULL DEFAULT '', recorded_at TEXT NOT NULL,
                 recorded_by TEXT, original_value REAL, corrected_at TEXT);
-            CREATE INDEX kpi_measurements_by_key ON kpi_measurements (key, measured_on, position);
+            CREATE INDEX kpi_measurements_by_key ON kpi_measurements (key, measured_on, position, value);
             """
         )
 

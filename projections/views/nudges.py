@@ -27,6 +27,8 @@ from tracker.domain.plan import DEFAULT_CHECK_IN_DAYS
 
 OWNER_KINDS = ("due_soon", "overdue", "check_in")  # reminders to a commitment's owner
 MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9._%+-]+(?:@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)?)")
+# During a rebuild's load, the check-ins written at most this many commitments at a time.
+CHECK_INS_HELD = 16384
 
 
 class Nudges(View):
@@ -34,6 +36,20 @@ class Nudges(View):
     version = 2  # 2: milestone ticks are check-ins
     tables = ("nudge_settings", "nudge_commitments", "nudge_triggers", "notices",
               "notice_preferences")
+
+    def __init__(self) -> None:
+        super().__init__()
+        # During a rebuild's load: commitment id -> its last check-in not written yet (no
+        # handler reads `last_check_in_at`; the latest one wins), at most CHECK_INS_HELD.
+        self._check_ins: dict[str, str] | None = None
+
+    def start_bulk_load(self) -> None:
+        self._check_ins = {}
+
+    def finish_bulk_load(self, db: Database | None) -> None:
+        if self._check_ins is not None and db is not None:
+            self._write_check_ins(db)
+        self._check_ins = None
 
     def create(self, db: Database) -> None:
         script = f"""
@@ -89,14 +105,14 @@ class Nudges(View):
         self._mentions(db, fact, d["description"])
 
     def on_commitment_ProgressReported(self, db: Database, fact: Fact) -> None:
-        self._set(db, fact, "last_check_in_at = ?", fact.instant)
+        self._check_in(db, fact)
         self._mentions(db, fact, fact.data["note"])
 
     def on_commitment_MilestoneTicked(self, db: Database, fact: Fact) -> None:
-        self._set(db, fact, "last_check_in_at = ?", fact.instant)
+        self._check_in(db, fact)
 
     def on_commitment_MilestoneUnticked(self, db: Database, fact: Fact) -> None:
-        self._set(db, fact, "last_check_in_at = ?", fact.instant)
+        self._check_in(db, fact)
 
     def on_commitment_CheckInCadenceSet(self, db: Database, fact: Fact) -> None:
         self._set(db, fact, "check_in_days = ?", fact.data["days"])
@@ -187,10 +203,31 @@ class Nudges(View):
 
     # Helpers
 
+    def _check_in(self, db: Database, fact: Fact) -> None:
+        held = self._check_ins
+        if held is None:
+            self._set(db, fact, "last_check_in_at = ?", fact.instant)
+            return
+        held[fact.aggregate_text] = fact.instant
+        if len(held) >= CHECK_INS_HELD:
+            self._write_check_ins(db)
+
+    def _write_check_ins(self, db: Database) -> None:
+        """Write the check-ins held during a rebuild's load, in one statement."""
+        held = self._check_ins or {}
+        cursor = db.conn.executemany(
+            "UPDATE nudge_commitments SET last_check_in_at = ? WHERE id = ?",
+            [(at, commitment_id) for commitment_id, at in held.items()],
+        )
+        if cursor.rowcount != len(held):
+            raise LookupError(f"nudges: {len(held) - cursor.rowcount} of the {len(held)}"
+                              " commitments checked in on are not known")
+        held.clear()
+
     @staticmethod
     def _set(db: Database, fact: Fact, sets: str, *params: Any) -> None:
-        cursor = db.execute(f"UPDATE nudge_commitments SET {sets} WHERE id = ?",
-                            [*params, fact.aggregate_text])
+        cursor = db.conn.execute(f"UPDATE nudge_commitments SET {sets} WHERE id = ?",
+                                 [*params, fact.aggregate_text])
         if cursor.rowcount != 1:
             raise LookupError(f"nudges: no commitment {fact.aggregate_id} for {fact.key}")
 
@@ -223,6 +260,8 @@ class Nudges(View):
 def mentioned_members(db: Database, text: str) -> list[str]:
     """Ids of the active members named in `text` as @email or @local-part of their e-mail."""
     found: list[str] = []
+    if "@" not in text:  # the common case, without the regular expression
+        return found
     for raw in MENTION.findall(text):
         name = raw.rstrip(".,;:!?").lower()
         if "@" in name:

@@ -13,7 +13,7 @@ from projections.view import View
 
 class Roadblocks(View):
     name = "roadblocks"
-    version = 3  # 3: corrections and moves
+    version = 4  # 3: corrections and moves; 4: the open roadblocks' index covers raised_at
     tables = ("roadblocks", "roadblock_help", "roadblock_commitments")
 
     def create(self, db: Database) -> None:
@@ -28,7 +28,7 @@ class Roadblocks(View):
                 resolved_at TEXT, resolved_by TEXT, resolution TEXT, helped_by TEXT,
                 PRIMARY KEY (commitment_id, roadblock_id));
             CREATE INDEX roadblocks_by_position ON roadblocks (position);
-            CREATE INDEX roadblocks_open ON roadblocks (position) WHERE resolved_at IS NULL;
+            CREATE INDEX roadblocks_open ON roadblocks (position, raised_at) WHERE resolved_at IS NULL;
             CREATE INDEX roadblocks_by_department ON roadblocks (department, position);
             CREATE INDEX roadblocks_by_helper ON roadblocks (helped_by);
             CREATE TABLE roadblock_help (

@@ -18,7 +18,7 @@ from uuid import UUID
 from sqlite_utils import Database
 
 from projections.facts import Fact
-from projections.view import View
+from projections.view import Deferred, View
 from projections.views.memo import Memo
 from tracker.domain.member import ROLE_TITLES
 
@@ -34,6 +34,29 @@ class Timeline(View):
     def __init__(self) -> None:
         super().__init__()
         self._memo = Memo()  # names by kind and key, subjects by commitment id
+        # During a rebuild's load: the timeline's rows and the subjects' changes, written in
+        # bulk (flushed before `timeline_commitments` is read); None: written event by event.
+        self._deferred: Deferred | None = None
+
+    def start_bulk_load(self) -> None:
+        self._deferred = Deferred()
+
+    def finish_bulk_load(self, db: Database | None) -> None:
+        if self._deferred is not None and db is not None:
+            self._deferred.flush(db)
+        self._deferred = None
+
+    def _write(self, db: Database, sql: str, row: list[object]) -> None:
+        if self._deferred is None:
+            db.execute(sql, row)
+        else:
+            self._deferred.add(db, sql, row)
+
+    def _read_subjects(self, db: Database) -> Database:
+        """`db`, once the deferred changes of `timeline_commitments` are written."""
+        if self._deferred:
+            self._deferred.flush(db)
+        return db
 
     def create(self, db: Database) -> None:
         self._memo.forget()
@@ -85,7 +108,7 @@ class Timeline(View):
             subject = _scorecard_subject(db, fact, look)
             department = subject["department"]
         elif fact.aggregate == "notice":  # told about a commitment: part of its story
-            subject = _notice_subject(db, fact, look)
+            subject = _notice_subject(self._read_subjects(db), fact, look)
             commitment_id = subject.get("commitment_id")
             department, title = subject.get("department"), subject.get("title")
         elif fact.aggregate in ("pattern", "library"):  # the pattern library (patterns view first)
@@ -94,8 +117,8 @@ class Timeline(View):
             subject = {"name": look.member(fact.aggregate_id)}
         describe = SUMMARIES.get(fact.key)
         summary = describe(look, d, subject) if describe is not None else fact.kind
-        db.execute(
-            "INSERT INTO timeline VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        self._write(
+            db, _INSERT,
             [fact.position, fact.instant, fact.actor_text,
              look.member(fact.actor) if fact.actor is not None else None, department,
              subject.get("name") if fact.key == "plan.DepartmentRenamed"
@@ -113,8 +136,7 @@ class Timeline(View):
                 if column in d["changes"]:
                     self._remember(db, fact, subject, column, d["changes"][column][1])
 
-    @staticmethod
-    def _subject(db: Database, fact: Fact, memo: dict[object, Any]) -> dict[str, Any]:
+    def _subject(self, db: Database, fact: Fact, memo: dict[object, Any]) -> dict[str, Any]:
         """The commitment as it was before this event (created by its first event)."""
         cid = fact.aggregate_text
         if fact.kind == "Made":
@@ -125,7 +147,7 @@ class Timeline(View):
         found = memo.get(cid)
         if found is not None:
             return found
-        row = db.execute(
+        row = self._read_subjects(db).execute(
             f"SELECT {', '.join(_SUBJECT)} FROM timeline_commitments WHERE id = ?", [cid]
         ).fetchone()
         if row is None:
@@ -133,18 +155,17 @@ class Timeline(View):
         memo[cid] = found = dict(zip(_SUBJECT, row))
         return found
 
-    @staticmethod
     def _remember(
-        db: Database, fact: Fact, subject: dict[str, Any], column: str, value: object
+        self, db: Database, fact: Fact, subject: dict[str, Any], column: str, value: object
     ) -> None:
-        db.execute(
-            f"UPDATE timeline_commitments SET {column} = ? WHERE id = ?",
-            [value, fact.aggregate_text],
-        )
+        self._write(db, _REMEMBER[column], [value, fact.aggregate_text])
         subject[column] = value  # the memo's copy
 
 
 _SUBJECT = ("title", "department", "journey", "progress", "due_date")
+_INSERT = "INSERT INTO timeline VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_REMEMBER = {column: f"UPDATE timeline_commitments SET {column} = ? WHERE id = ?"
+             for column in _SUBJECT}
 
 
 def _notice_subject(db: Database, fact: Fact, look: _Lookup) -> dict[str, Any]:

@@ -1,0 +1,219 @@
+"""Accountability's commitment figures as of each month's first instant, so that an as-of page
+reads the snapshot of its month and only the commitments that changed since (instead of every
+commitment's state at the instant, which after years is tens of thousands of rows).
+
+`accountability_snapshots` (kept by the History view, from its states): per boundary B (the first
+instant of a month, UTC), department and owner, the sums over the commitments' states valid at B
+of the figures of `accountability.FIGURES`. Two figures depend on the day you look (`today`, the
+instant's UTC date, always in B's month for an instant of that month): "missed" (open and due
+before today) and "due so far" (completed, or originally due by today). Each commitment has for
+each the first day that counts it (`missed_day`, `due_day`); the row with `day` '' holds
+everything counted from B's first day on, and one row per later day of B's month what starts
+counting on that day. The figures at an instant t of B's month are the rows with `day` '' or
+`day <= today`.
+
+`contributor_snapshots`: per boundary and department, how many commitments valid at B name that
+department as a contributor.
+
+A snapshot is a function of `commitment_history` alone: the view takes one for each boundary
+between the first state and the latest (`extend`), and takes again those an out-of-order state
+(a clock that ran backwards) changed, so a live view's snapshots equal a rebuild's.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlite_utils import Database
+
+SNAPSHOTS = "accountability_snapshots"
+# The events that change a commitment's share of the figures (SHARE's columns; the others copy
+# them from the state before), which `history_share_changes` indexes by kind and instant; and of
+# those, the ones that change its department or owner.
+SHARE_CHANGES = ("('Made', 'DueDateMoved', 'OwnershipHandedOver', 'MovedToDepartment',"
+                 " 'ContributorAdded', 'ContributorRemoved', 'Completed', 'Withdrawn')")
+PAIR_CHANGES = "('OwnershipHandedOver', 'MovedToDepartment')"
+CONTRIBUTED = "contributor_snapshots"
+COLUMNS = ("made", "open", "kept", "kept_on_original", "late", "missed", "withdrawn",
+           "due_so_far", "due_date_moves", "days_slipped")
+
+CREATE = f"""
+    CREATE TABLE {SNAPSHOTS} (
+        boundary TEXT NOT NULL, department TEXT NOT NULL, owner_id TEXT NOT NULL, day TEXT NOT NULL,
+        {", ".join(f"{c} INTEGER NOT NULL" for c in COLUMNS)},
+        PRIMARY KEY (boundary, department, owner_id, day)) WITHOUT ROWID;
+    CREATE TABLE {CONTRIBUTED} (
+        boundary TEXT NOT NULL, department TEXT NOT NULL, n INTEGER NOT NULL,
+        PRIMARY KEY (boundary, department)) WITHOUT ROWID;
+"""
+
+# One commitment's share of the figures in its state `h` (in the order of COLUMNS, the two
+# day-dependent ones as the first day that counts them: NULL never, '' always).
+KEPT = "(h.status = 'completed' AND h.completed_on <= h.due_at_completion)"
+SHARE = f"""h.commitment_id, h.department, h.owner_id, h.contributors,
+    1 AS made, h.status = 'open' AS open, {KEPT} AS kept,
+    {KEPT} AND h.completed_on <= h.original_due_date AS kept_on_original,
+    h.status = 'completed' AND NOT {KEPT} AS late,
+    CASE WHEN h.status = 'open' THEN date(h.due_date, '+1 day') END AS missed_day,
+    h.status = 'withdrawn' AS withdrawn,
+    CASE WHEN h.status = 'completed' THEN '' ELSE h.original_due_date END AS due_day,
+    h.due_date_moves, h.slipped AS days_slipped"""
+# The state of commitment `ids.commitment_id` valid at `{at}`: its latest starting by then.
+STATE_AT = ("commitment_history h ON h.valid_from_position = (SELECT x.valid_from_position"
+            " FROM commitment_history x WHERE x.commitment_id = ids.commitment_id"
+            " AND x.valid_from <= {at} ORDER BY x.valid_from_position DESC LIMIT 1)")
+# The commitments whose share changed after `{since}` until `{until}` (any other commitment's
+# state at `until` has the same share as its state at `since`).
+SHARE_CHANGED = ("SELECT DISTINCT commitment_id FROM commitment_history"
+                 f" INDEXED BY history_share_changes WHERE event_kind IN {SHARE_CHANGES}"
+                 " AND valid_from > {since} AND valid_from <= {until}")
+# Those commitments' shares at `since`, less, and at `until`, plus (`sign`).
+CHANGES = ("WITH ids AS MATERIALIZED ({changed}),"
+           " d AS (SELECT -1 AS sign, {share} FROM ids JOIN {before}"
+           " UNION ALL SELECT 1, {share} FROM ids JOIN {after})")
+
+
+def changes(since: str, until: str) -> str:
+    return CHANGES.format(changed=SHARE_CHANGED.format(since=since, until=until), share=SHARE,
+                          before=STATE_AT.format(at=since), after=STATE_AT.format(at=until))
+
+
+_VALID_AT = "h.valid_from <= :b AND (h.valid_to IS NULL OR h.valid_to > :b)"
+_TAKE = f"""
+    WITH c AS MATERIALIZED (SELECT {SHARE} FROM commitment_history h WHERE {_VALID_AT})
+    INSERT INTO {SNAPSHOTS} (boundary, department, owner_id, day, {", ".join(COLUMNS)})
+    SELECT :b, department, owner_id, '', total(made), total(open), total(kept),
+        total(kept_on_original), total(late), total(missed_day <= :d0), total(withdrawn),
+        total(due_day <= :d0), total(due_date_moves), total(days_slipped)
+    FROM c GROUP BY department, owner_id
+    UNION ALL
+    SELECT :b, department, owner_id, day, 0, 0, 0, 0, 0, total(missed), 0, total(due), 0, 0
+    FROM (SELECT department, owner_id, missed_day AS day, 1 AS missed, 0 AS due FROM c
+            WHERE missed_day > :d0 AND missed_day < :d1
+        UNION ALL
+        SELECT department, owner_id, due_day, 0, 1 FROM c WHERE due_day > :d0 AND due_day < :d1)
+    GROUP BY department, owner_id, day"""
+_TAKE_CONTRIBUTED = f"""
+    WITH RECURSIVE c(rest, department) AS (
+        SELECT h.contributors || ',', NULL FROM commitment_history h
+        WHERE {_VALID_AT} AND h.contributors <> ''
+        UNION ALL
+        SELECT substr(rest, instr(rest, ',') + 1), substr(rest, 1, instr(rest, ',') - 1)
+        FROM c WHERE rest <> '')
+    INSERT INTO {CONTRIBUTED} (boundary, department, n)
+    SELECT :b, department, count(*) FROM c WHERE department IS NOT NULL GROUP BY department"""
+
+
+# A rebuild takes every snapshot after its load, without the validity indexes (built after it):
+# a running sum per department, owner and day (missed and due counted on their first day, the
+# other figures on ''), each boundary's from the one before plus the shares changed in between.
+_RUNNING = f"""CREATE TEMP TABLE snapshot_running (
+    department TEXT NOT NULL, owner_id TEXT NOT NULL, day TEXT NOT NULL,
+    {", ".join(f"{c} REAL NOT NULL" for c in COLUMNS)}, PRIMARY KEY (department, owner_id, day))"""
+_ADD = """WITH d AS (SELECT * FROM temp.snapshot_delta), e AS (
+        SELECT sign, department, owner_id, '' AS day, made, open, kept, kept_on_original, late,
+            0 AS missed, withdrawn, 0 AS due, due_date_moves, days_slipped FROM d
+        UNION ALL SELECT sign, department, owner_id, missed_day, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0
+        FROM d WHERE missed_day IS NOT NULL
+        UNION ALL SELECT sign, department, owner_id, due_day, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0
+        FROM d WHERE due_day IS NOT NULL)
+    INSERT INTO snapshot_running SELECT department, owner_id, day, """ + ", ".join(
+    f"total(sign * {c})" for c in ("made", "open", "kept", "kept_on_original", "late", "missed",
+                                   "withdrawn", "due", "due_date_moves", "days_slipped")) + """
+    FROM e WHERE true GROUP BY department, owner_id, day
+    ON CONFLICT (department, owner_id, day) DO UPDATE SET """ + ", ".join(
+    f"{c} = {c} + excluded.{c}" for c in COLUMNS)
+_EMIT = f"""INSERT INTO {SNAPSHOTS} (boundary, department, owner_id, day, {", ".join(COLUMNS)})
+    SELECT :b, department, owner_id, CASE WHEN day <= :d0 THEN '' ELSE day END AS k,
+        {", ".join(f"total({c})" for c in COLUMNS)}
+    FROM snapshot_running WHERE day < :d1 GROUP BY department, owner_id, k
+    HAVING total(made) <> 0 OR total(missed) <> 0 OR total(due_so_far) <> 0"""
+_CONTRIBUTORS_CHANGED = "SELECT sign, contributors FROM temp.snapshot_delta WHERE contributors <> ''"
+# After a snapshot, the days up to its first are counted on '' in every later one: fold them.
+_FOLD = ("INSERT INTO snapshot_running SELECT department, owner_id, '', "
+         + ", ".join(f"total({c})" for c in COLUMNS)
+         + " FROM snapshot_running WHERE day <> '' AND day <= :d0 GROUP BY department, owner_id"
+         " ON CONFLICT (department, owner_id, day) DO UPDATE SET "
+         + ", ".join(f"{c} = {c} + excluded.{c}" for c in COLUMNS))
+_FOLDED = "DELETE FROM snapshot_running WHERE day <> '' AND day <= :d0"
+
+
+def take_all(db: Database, until: str, last: datetime | None) -> None:
+    """What `extend` takes, for a rebuild after its load (see `_RUNNING`)."""
+    first = db.execute("SELECT min(made_at) FROM commitment_spans").fetchone()[0]
+    if first is None:
+        return
+    db.execute("DROP TABLE IF EXISTS temp.snapshot_running")
+    db.execute(_RUNNING)
+    contributed: dict[str, int] = {}
+    since, b = "", next_boundary(boundary(datetime.fromisoformat(first)))
+    while text(b) < until:
+        params = {"a": since, "b": text(b), "d0": b.date().isoformat(),
+                  "d1": next_boundary(b).date().isoformat()}
+        db.execute("DROP TABLE IF EXISTS temp.snapshot_delta")
+        db.execute("CREATE TEMP TABLE snapshot_delta AS " + changes(":a", ":b")
+                   + " SELECT * FROM d", params)
+        db.execute(_ADD, params)
+        for sign, named in db.execute(_CONTRIBUTORS_CHANGED).fetchall():
+            for department in named.split(","):
+                contributed[department] = contributed.get(department, 0) + sign
+        if last is None or b > last:
+            db.execute(_EMIT, params)
+            for department, n in contributed.items():
+                if n:
+                    db.execute(f"INSERT INTO {CONTRIBUTED} (boundary, department, n)"
+                               " VALUES (?, ?, ?)", [params["b"], department, n])
+        db.execute(_FOLD, {"d0": params["d0"]})
+        db.execute(_FOLDED, {"d0": params["d0"]})
+        since, b = text(b), next_boundary(b)
+    db.execute("DROP TABLE temp.snapshot_running")
+    db.execute("DROP TABLE IF EXISTS temp.snapshot_delta")
+
+
+def boundary(moment: datetime) -> datetime:
+    """The first instant of the month of `moment` (UTC)."""
+    return moment.astimezone(timezone.utc).replace(day=1, hour=0, minute=0, second=0,
+                                                   microsecond=0)
+
+
+def next_boundary(b: datetime) -> datetime:
+    return b.replace(year=b.year + 1, month=1) if b.month == 12 else b.replace(month=b.month + 1)
+
+
+def text(b: datetime) -> str:
+    return b.isoformat(timespec="microseconds")
+
+
+def take(db: Database, b: datetime) -> None:
+    """Take the snapshot at boundary `b` (none taken there yet)."""
+    params = {"b": text(b), "d0": b.date().isoformat(), "d1": next_boundary(b).date().isoformat()}
+    db.execute(_TAKE, params)
+    db.execute(_TAKE_CONTRIBUTED, {"b": params["b"]})
+
+
+def latest(db: Database) -> datetime | None:
+    found = db.execute(f"SELECT max(boundary) FROM {SNAPSHOTS}").fetchone()[0]
+    return None if found is None else datetime.fromisoformat(found)
+
+
+def forget_from(db: Database, valid_from: str) -> None:
+    """Drop the snapshots a state valid from `valid_from` changes (every boundary at or after)."""
+    db.execute(f"DELETE FROM {SNAPSHOTS} WHERE boundary >= ?", [valid_from])
+    db.execute(f"DELETE FROM {CONTRIBUTED} WHERE boundary >= ?", [valid_from])
+
+
+def extend(db: Database, until: str, last: datetime | None) -> datetime | None:
+    """Take every snapshot after `last` (the latest taken; None: none) at a boundary before
+    `until` (the latest state's start), from the month after the first commitment's. Returns the
+    latest boundary taken then."""
+    if last is None:
+        first = db.execute("SELECT min(made_at) FROM commitment_spans").fetchone()[0]
+        if first is None:
+            return None
+        b = next_boundary(boundary(datetime.fromisoformat(first)))
+    else:
+        b = next_boundary(last)
+    while text(b) < until:
+        take(db, b)
+        last, b = b, next_boundary(b)
+    return last

@@ -1,0 +1,187 @@
+"""Accountability as of an instant from the monthly snapshots (`projections.audit.snapshots`)
+equals it from every commitment's state then, at many instants: each month's first instant and
+either side of it, before anything, every event's timestamp, after everything; on the demo
+organisation's log and on a story with handovers, moves, contributors and corrections after a
+snapshot. A live view's snapshots equal a rebuild's."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+from sqlite_utils import Database
+
+from projections.audit import accountability, snapshots
+from projections.audit.as_of import departments_as_of
+from projections.audit.instants import log_position
+from projections.database import open_views
+from projections.instants import instant_text
+from projections.queries.board import rows
+from projections.rebuild import rebuild
+from projections.runner import Runner
+from projections.views import all_views
+from tests.audit.conftest import Demo, caught_up
+from tests.conftest import Org
+from tracker import clock
+
+UTC = timezone.utc
+
+
+def figures(db: Database, moment: datetime, *, fast: bool) -> tuple[Any, Any]:
+    t, p = instant_text(moment), log_position(db, moment)
+    facts = accountability.Facts(db, t, p, moment.date(), fast=fast)
+    members = {r["id"]: (r["name"], r["email"]) for r in rows(
+        db, "SELECT id, name, email FROM members", {})}
+    return (accountability.by_department(facts, departments_as_of(db, t, p)),
+            accountability.by_owner(facts, members))
+
+
+def moments(db: Database) -> list[datetime]:
+    """Before the first state, at and either side of every month's first instant and of every
+    state's start, and long after the last."""
+    starts = sorted({datetime.fromisoformat(r[0]) for r in db.execute(
+        "SELECT valid_from FROM commitment_history")})
+    found = [starts[0] - timedelta(days=40), starts[-1] + timedelta(days=75)]
+    b = snapshots.boundary(starts[0])
+    while b <= starts[-1] + timedelta(days=62):
+        found += [b - timedelta(microseconds=1), b, b + timedelta(microseconds=1),
+                  b + timedelta(days=14, hours=23, minutes=59)]
+        b = snapshots.next_boundary(b)
+    for s in starts:
+        found += [s - timedelta(microseconds=1), s]
+    return found
+
+
+def snapshot_rows(db: Database) -> tuple[list[Any], list[Any]]:
+    return (db.execute(f"SELECT * FROM {snapshots.SNAPSHOTS} ORDER BY 1, 2, 3, 4").fetchall(),
+            db.execute(f"SELECT * FROM {snapshots.CONTRIBUTED} ORDER BY 1, 2").fetchall())
+
+
+def assert_fast_is_exact(db: Database) -> int:
+    taken = db.execute(f"SELECT count(DISTINCT boundary) FROM {snapshots.SNAPSHOTS}").fetchone()[0]
+    assert taken >= 2  # the fast way is under test
+    checked = 0
+    for moment in moments(db):
+        assert figures(db, moment, fast=True) == figures(db, moment, fast=False), moment
+        checked += 1
+    # Also an instant with another offset (its date is not the UTC date the snapshot is of).
+    moment = snapshots.boundary(datetime.fromisoformat(db.execute(
+        f"SELECT max(boundary) FROM {snapshots.SNAPSHOTS}").fetchone()[0]))
+    local = moment.astimezone(timezone(timedelta(hours=-5)))
+    assert figures(db, local, fast=True) == figures(db, local, fast=False)
+    return checked
+
+
+def test_the_demo_accountability_from_snapshots_is_exact(demo: Demo) -> None:
+    assert assert_fast_is_exact(demo.db) > 100
+
+
+def test_only_the_share_changing_events_change_a_share(demo: Demo) -> None:
+    """The fast way re-counts only the commitments with a SHARE_CHANGES event since the snapshot:
+    every other event's state has its commitment's share unchanged (checked on the demo log)."""
+    columns = ("department, owner_id, contributors, status, completed_on, due_at_completion,"
+               " original_due_date, due_date, due_date_moves, slipped")
+    changing = snapshots.SHARE_CHANGES.strip("()").replace("'", "").split(", ")
+    before = {r[0]: r[1:] for r in demo.db.execute(
+        f"SELECT valid_from_position, {columns} FROM commitment_history")}
+    previous: dict[str, Any] = {}
+    kinds = set()
+    for position, cid, kind in demo.db.execute(
+            "SELECT valid_from_position, commitment_id, event_kind FROM commitment_history"
+            " ORDER BY valid_from_position"):
+        if cid in previous and kind not in changing:
+            assert before[position] == previous[cid], (kind, position)
+        previous[cid] = before[position]
+        kinds.add(kind)
+    assert {"ProgressReported", "RoadblockRaised", "Completed", "DueDateMoved"} <= kinds
+
+
+def test_a_live_views_snapshots_equal_a_rebuilds(demo: Demo, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The demo views were caught up event batch by event batch (live); a rebuild takes them all
+    after its load, from a running sum."""
+    from projections.database import open_views
+    live = open_views(":memory:")
+    Runner(demo.app, live, all_views(), batch_size=7).catch_up()
+    rebuild(demo.app, tmp_path / "views.sqlite3", all_views(), batch_size=50)
+    rebuilt = open_views(tmp_path / "views.sqlite3")
+    assert snapshot_rows(live)[0]
+    assert snapshot_rows(live) == snapshot_rows(rebuilt)
+    live.close()
+    rebuilt.close()
+
+
+def at(day: str, time: str = "09:00") -> Any:
+    return clock.frozen_at(datetime.fromisoformat(f"{day}T{time}:00+00:00"))
+
+
+def story(org: Org) -> None:
+    """Commitments over four months: handovers, moves to another department, contributors added
+    and removed, due dates moved out and in, corrections, completions and a withdrawal, several
+    right after a month's first instant and exactly on it."""
+    app, lead, it = org.app, org.support_lead, org.it_lead
+    with at("2026-04-05"):
+        c1 = org.commitment(title="Answer within 4 hours", due_date="2026-05-10", journey="support")
+        c2 = org.commitment(title="Self-service portal", department="it", actor=it,
+                            owner="lead.it@example.com", due_date="2026-06-02")
+        c3 = org.commitment(title="Win-back calls", due_date="2026-05-01")
+    with at("2026-04-20"):
+        app.add_contributor(lead, c1, department="it")
+        app.add_contributor(lead, c1, department="sales")
+        app.raise_roadblock(lead, c1, description="No budget", help_from="it")
+    with at("2026-05-01", "00:00"):  # exactly on a boundary
+        app.move_due_date(lead, c1, due_date="2026-06-15", reason="vendor delay")
+        app.hand_over(lead, c3, new_owner="cco@example.com", reason="leave")
+    with at("2026-05-02"):
+        app.report_progress(lead, c1, percent=40, note="half way")
+    with at("2026-05-03"):
+        app.resolve_roadblock(lead, c1, roadblock_id="R1", resolution="budget", helped_by="it")
+        app.move_commitment(org.cco, c1, department="it", reason="it owns it now",
+                            new_owner="lead.it@example.com")
+        app.correct_commitment(org.cco, c2, reason="typo", title="Portal")
+    with at("2026-05-20"):
+        app.move_due_date(it, c2, due_date="2026-05-25", reason="pulled in")
+        app.remove_contributor(it, c1, department="sales")
+    with at("2026-06-01", "00:00"):
+        app.complete(it, c2, evidence="Portal live")
+    with at("2026-06-09"):
+        app.withdraw(org.cco, c3, reason="campaign cancelled")
+        app.hand_over(it, c1, new_owner="cco@example.com", reason="escalated")
+    with at("2026-07-02"):
+        app.complete(org.cco, c1, evidence="SLA report")
+        org.commitment(title="Next quarter", due_date="2026-07-03")
+
+
+@pytest.mark.parametrize("how", ["live", "rebuilt"])
+def test_a_story_of_moves_and_handovers_after_a_snapshot(small: Org, how: str,
+                                                         tmp_path) -> None:  # type: ignore[no-untyped-def]
+    story(small)
+    if how == "live":
+        db = caught_up(small.app)
+    else:
+        rebuild(small.app, tmp_path / "views.sqlite3", all_views())
+        db = open_views(tmp_path / "views.sqlite3")
+    assert assert_fast_is_exact(db) > 30
+    db.close()
+
+
+def test_a_late_state_before_a_snapshot_takes_it_again(small: Org) -> None:
+    """A clock that ran backwards: a state starting before the latest snapshot's boundary (and
+    the one it ends) changes the snapshots from there, which are taken again."""
+    app = small.app
+    with at("2026-04-05"):
+        c1 = small.commitment(title="One", due_date="2026-05-10")
+    with at("2026-06-05"):
+        small.commitment(title="Two", due_date="2026-06-10")
+    db = caught_up(app)
+    before = snapshot_rows(db)
+    with at("2026-04-25"):  # stamped before the May and June snapshots
+        app.move_due_date(small.support_lead, c1, due_date="2026-07-30", reason="late")
+    Runner(app, db, all_views()).catch_up()
+    after = snapshot_rows(db)
+    assert after != before
+    fresh = caught_up(app)
+    assert snapshot_rows(fresh) == after
+    assert assert_fast_is_exact(db) > 10
+    moment = datetime(2026, 5, 15, tzinfo=UTC)
+    assert figures(db, moment, fast=True)[0][0]["due_date_moves"] == 1
