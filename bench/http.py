@@ -1,13 +1,14 @@
 """Loopback HTTP for the web benchmark: the product's server in a child process, and browsers.
 
-The server is `web.cli.run_server` (waitress, the product's `cx-tracker serve`) on 127.0.0.1 and
-a free port. A `Browser` is one keep-alive `http.client` connection with its own cookie jar: it
+The server is `web.cli.run_server` (waitress, the product's `cx-tracker serve`, with one or
+several processes) on 127.0.0.1 and a free port. A `Browser` is one keep-alive `http.client` connection with its own cookie jar: it
 signs in through the login form (CSRF token from the page) like a person does.
 """
 
 from __future__ import annotations
 
 import http.client
+import os
 import re
 import socket
 import subprocess
@@ -34,13 +35,37 @@ def free_port() -> int:
 
 
 @contextmanager
-def web_server(data_dir: str, *, threads: int = 8, timeout: float = 60.0) -> Iterator[int]:
-    """Serve `data_dir` on a free loopback port until the block ends; yields the port."""
+def web_server(data_dir: str, *, threads: int = 8, workers: int = 1,
+               timeout: float = 60.0) -> Iterator[int]:
+    """Serve `data_dir` on a free loopback port until the block ends; yields the port.
+    `workers`: server processes, as `cx-tracker serve --workers` (SIGTERM stops them all)."""
+    with served(data_dir, threads=threads, workers=workers, timeout=timeout) as (port, _):
+        yield port
+
+
+def connections_per_worker(server: int) -> list[int]:
+    """The connections each worker process of the server `server` holds (Linux /proc), or []."""
+    try:
+        workers = [int(p) for p in open(f"/proc/{server}/task/{server}/children").read().split()]
+        return [sum(1 for fd in os.listdir(f"/proc/{w}/fd")
+                    if os.readlink(f"/proc/{w}/fd/{fd}").startswith("socket:")) - 1  # listening
+                for w in workers]
+    except OSError:
+        return []
+
+
+@contextmanager
+def served(data_dir: str, *, threads: int = 8, workers: int = 1,
+           timeout: float = 60.0) -> Iterator[tuple[int, int]]:
+    """As `web_server`, yielding the port and the server's process id."""
     port = free_port()
     code = ("import sys; from web.cli import run_server; "
-            f"run_server({data_dir!r}, {HOST!r}, {port}, threads={threads})")
+            f"sys.exit(run_server({data_dir!r}, {HOST!r}, {port}, threads={threads}, workers={workers}))")
+    # The clients all sign in from 127.0.0.1, run after run on the same data (the counters are
+    # in its directory): the login limit is not what is measured.
+    env = {**os.environ, "CX_TRACKER_WEB_LOGIN_RATE_LIMIT": "10000 per minute"}
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, env=env)
     try:
         deadline = time.monotonic() + timeout
         while True:
@@ -53,7 +78,7 @@ def web_server(data_dir: str, *, threads: int = 8, timeout: float = 60.0) -> Ite
                 if time.monotonic() > deadline:
                     raise RuntimeError("the web server did not start in time") from None
                 time.sleep(0.1)
-        yield port
+        yield port, proc.pid
     finally:
         proc.terminate()
         try:

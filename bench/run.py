@@ -27,7 +27,7 @@ from bench.measure.reads import measure_reads
 from bench.measure.rebuild import measure_rebuild
 from bench.measure.ryw import measure_ryw
 from bench.measure.verify import measure_verify, verify_available
-from bench.measure.web_write import pending_web_figure, web_variant
+from bench.measure.web_write import pending_web_figure, web_variants
 from bench.measure.write import Variant, measure_write, run_service
 from bench.report import Figure, save, table
 from bench.settings import FULL, SMOKE, SMOKE_EVENTS, Settings
@@ -52,11 +52,10 @@ def check_determinism(store: Store, log: Callable[[str], None]) -> None:
 
 def write_variants(store: Store) -> tuple[dict[str, Variant], list[Figure]]:
     variants: dict[str, Variant] = {"service": run_service}
-    web = web_variant(store)
+    web = web_variants(store)
     if isinstance(web, str):
         return variants, [pending_web_figure(store.events, web)]
-    variants["web"] = web
-    return variants, []
+    return {**variants, **web}, []
 
 
 def load_average() -> list[float]:

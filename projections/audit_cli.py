@@ -152,19 +152,16 @@ def diff(data_dir: str | None, a: str, b: str, fmt: str) -> None:
                 echo(line)
 
 
-# The views of a bundle live in a temporary file that nobody else reads: no journal, no fsync,
-# and a page cache that is bounded (so peak memory stays flat however long the log).
-BUNDLE_VIEWS_PRAGMAS = ("PRAGMA journal_mode=OFF", "PRAGMA synchronous=OFF", "PRAGMA cache_size=-8192")
-
-
 @contextmanager
 def bundle_views(path: str, *, verify: bool = True) -> Iterator[Database]:
-    """Read models built from a replay bundle's events, by the same runner and views, in a
-    temporary directory (memory stays flat with the log's length). The bundle's chain is
-    verified first unless `verify` is False; a broken bundle is refused."""
+    """Read models built from a replay bundle's events, by the same views, in a temporary
+    directory, through the rebuild's bulk path (deferred indexes, rows written set-based after
+    the load; its page cache is bounded, so peak memory stays flat however long the log). The
+    bundle's chain is verified first unless `verify` is False; a broken bundle is refused.
+    Progress goes to stderr about every 5 seconds, so JSON on stdout stays clean."""
     from projections.audit.bundles import bundle_refusal, replay_failure
     from projections.database import open_views
-    from projections.runner import Runner
+    from projections.rebuild import RebuildReport, rebuild
     from projections.views import all_views
     from tracker.integrity.bundle import replay_bundle
 
@@ -177,13 +174,16 @@ def bundle_views(path: str, *, verify: bool = True) -> Iterator[Database]:
             app = stack.enter_context(replay_bundle(Path(path)))
         except (OSError, ValueError) as e:  # BundleError is a ValueError and names the file
             fail(str(e), EXIT_BAD_INPUT)
-        views = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="cx-views-")))
-        db = open_views(views / "views.sqlite3")
-        stack.callback(db.close)
-        for pragma in BUNDLE_VIEWS_PRAGMAS:
-            db.execute(pragma)
+        views = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="cx-views-"))) / "views.sqlite3"
+
+        def progress(r: RebuildReport) -> None:
+            share = f" ({r.events * 100 // r.target}%)" if r.target else ""
+            click.echo(f"  replaying the bundle: {r.events:,} / {r.target:,} events{share}", err=True)
+
         try:
-            Runner(app, db, all_views(), batch_size=2000).catch_up()
+            rebuild(app, views, all_views(), progress=progress, report_every=5.0)
         except Exception as e:  # noqa: BLE001 - an unverified bundle may hold anything: say so, no traceback
             fail(replay_failure(e, verified=verify), EXIT_REFUSED)
+        db = open_views(views)
+        stack.callback(db.close)
         yield db

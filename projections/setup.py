@@ -68,7 +68,7 @@ def open_runner(
     and removed on close.
 
     `build`: views that are stale or still empty are first built with `rebuild` (the bulk path:
-    deferred indexes, work left for after the load, the next batch read ahead) instead of one
+    deferred indexes, work left for after the load) instead of one
     batch at a time through the runner; for the commands that catch up before they read."""
     if data.read_only:
         return _scratch_runner(data, app, batch_size, build)

@@ -14,14 +14,16 @@ from typing import Any
 
 import pytest
 
+from bench.measure.web_write import recommended_workers
 from tests.waiting import HANG
 
 ROOT = Path(__file__).resolve().parent.parent
 
 REBUILD = ["rebuild: events/s", "rebuild: peak memory"]
+WORKERS = recommended_workers()  # the web variant against `serve --workers N` too, when N > 1
 WRITE = [
     f"write ({variant}), {clients}: {what}"
-    for variant in ("service", "web")
+    for variant in ("service", "web", *([f"web, {WORKERS} processes"] if WORKERS > 1 else []))
     for clients in ("1 client", "8 clients")
     for what in ("requests/s", "p50 latency", "p99 latency")
 ]

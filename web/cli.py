@@ -6,6 +6,8 @@ Registered with the `cx-tracker` group through the `cx_tracker.commands` entry p
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from tracker.cli.common import data_option, reports_errors
@@ -15,8 +17,11 @@ from tracker.config import ConfigError, resolve_data_dir
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 5000
 
 
-def run_server(data_dir: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, threads: int = 8) -> None:
-    """Serve the web UI for `data_dir` until interrupted: one application instance per process."""
+def run_server(data_dir: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, threads: int = 8,
+               workers: int = 1) -> int:
+    """Serve the web UI for `data_dir` until interrupted: one application instance per process,
+    in this process (`workers` 1) or in `workers` child processes (see `web.workers`). Returns
+    the exit status: 1 when a worker process stopped on its own."""
     import logging
 
     import waitress
@@ -26,6 +31,8 @@ def run_server(data_dir: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT
     _check_port_free(host, port)  # before the app is built: a taken port is told at once
     # Start-up progress (readying the read models) and waitress's own notices, with their time.
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    if workers > 1:
+        return _run_workers(data_dir, host, port, threads, workers)
     app = create_app({"DATA_DIR": data_dir})
     # waitress refuses a body at or above its limit (413) as soon as it reads the Content-Length,
     # before buffering it; the app's own limit then applies to what waitress lets through.
@@ -35,6 +42,26 @@ def run_server(data_dir: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT
     echo(f"Serving the web UI for {data_dir} on http://{host}:{port}/ (Ctrl-C stops)")
     server.print_listen("Serving on http://{}:{}")
     server.run()
+    return 0
+
+
+def _run_workers(data_dir: str, host: str, port: int, threads: int, workers: int) -> int:
+    import logging
+
+    from tracker.config import open_tracker, resolve_data_dir
+    from web import workers as pool
+    from web.services import ready_views
+
+    data = resolve_data_dir(data_dir)
+    tracker = open_tracker(data)
+    try:  # once, here, so the workers only catch up the few events written meanwhile
+        ready_views(data, tracker, logging.getLogger("web"))
+    finally:
+        tracker.close()
+    sockets = pool.listening_sockets(host, port, workers)  # OSError if taken
+    echo(f"Serving the web UI for {data_dir} on http://{host}:{port}/ with {workers} processes "
+         f"of {threads} threads (Ctrl-C stops)")
+    return pool.supervise(data_dir, sockets, threads)
 
 
 def _check_port_free(host: str, port: int) -> None:
@@ -52,14 +79,22 @@ def _check_port_free(host: str, port: int) -> None:
 @click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to listen on.")
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
-              help="Worker threads of the WSGI server.")
+              help="Worker threads of the WSGI server (in each process).")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Server processes sharing the port and the data directory (one per CPU core "
+                   "serves the most requests at once; a process that stops stops them all).")
 @click.option("--remind-every", metavar="MINUTES", default=None, type=click.FloatRange(min=1),
               help="Also run `cx-tracker remind` every MINUTES (default: never; use cron instead).")
 @reports_errors
-def serve(data_dir: str | None, host: str, port: int, threads: int,
+def serve(data_dir: str | None, host: str, port: int, threads: int, workers: int,
           remind_every: float | None) -> None:
     """Serve the web UI with a production WSGI server (waitress)."""
     data = resolve_data_dir(data_dir)
+    if workers > 1 and not sys.platform.startswith("linux"):
+        # SO_REUSEPORT spreads connections over the sockets on Linux only (elsewhere it is
+        # missing, or gives them all to one socket).
+        raise ConfigError("--workers above 1 needs Linux; elsewhere run one process per port "
+                          "behind a proxy (docs/deployment.md)")
     from tracker.config import open_tracker
 
     open_tracker(data).close()  # a clear error before the server starts when the data is unusable
@@ -71,7 +106,9 @@ def serve(data_dir: str | None, host: str, port: int, threads: int,
         start_schedule(str(data.path), remind_every, threading.Event())
         click.echo(f"Sending reminders every {remind_every:g} minutes.")
     try:
-        run_server(str(data.path), host, port, threads)
+        status = run_server(str(data.path), host, port, threads, workers)
     except OSError as e:  # typically: the port is taken, or a privileged one
         raise ConfigError(f"cannot serve on {host}:{port} ({e.strerror or e}): is another server "
                           "using it? Stop it or choose another --port") from e
+    if status:
+        raise SystemExit(status)

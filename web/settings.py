@@ -29,7 +29,10 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": None,
     "WTF_CSRF_HEADERS": ["X-CSRFToken"],
     "LOGIN_RATE_LIMIT": "10 per minute",
-    "RATELIMIT_STORAGE_URI": "memory://",
+    # None: the rate limits count where every server process on the data sees them: a file of
+    # the data directory (`web.sqlite_limits`) on SQLite, the database on PostgreSQL. Any other
+    # `limits` storage URI (e.g. memory://, per process) keeps them there instead.
+    "RATELIMIT_STORAGE_URI": None,
     "RATELIMIT_HEADERS_ENABLED": True,
     "BEHIND_PROXY": False,  # trust X-Forwarded-Proto/For/Host from one reverse proxy
     # How much a page shows at once (`shown(name)`); tests set them small.
@@ -77,6 +80,11 @@ def configure(app: Flask, config: Mapping[str, Any] | None) -> None:
     app.config["DATA_DIR"] = str(data.path)
     if postgres.uses_postgres():
         _share_through_postgres(app, config or {})
+    elif app.config["RATELIMIT_STORAGE_URI"] is None:
+        # Shared by every process serving this directory (`cx-tracker serve --workers N`).
+        from web import sqlite_limits  # registers the cxsqlite:// storage
+
+        app.config["RATELIMIT_STORAGE_URI"] = sqlite_limits.uri_for(data.path)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ.get("CX_TRACKER_SECRET_KEY") or _secret_key(data.path)
 
@@ -86,7 +94,7 @@ def _share_through_postgres(app: Flask, config: Mapping[str, Any]) -> None:
     in that database and the secret key comes from it (unless configured otherwise)."""
     from web import postgres_limits  # registers the cxpostgres:// storage
 
-    if app.config["RATELIMIT_STORAGE_URI"] == DEFAULTS["RATELIMIT_STORAGE_URI"]:
+    if app.config["RATELIMIT_STORAGE_URI"] is None:
         app.config["RATELIMIT_STORAGE_URI"] = postgres_limits.SCHEME
     if not app.config.get("SECRET_KEY") and not os.environ.get("CX_TRACKER_SECRET_KEY"):
         app.config["SECRET_KEY"] = postgres.shared_secret_key()

@@ -5,16 +5,24 @@ Each client is a `bench.http.Browser` signed in as its department's lead. A requ
 htmx form post of a progress report (`HX-Request: true`), answered with the re-rendered
 fragment. The variant exists only when the web UI has a progress-report route; until then the
 write figures name the web variant as pending.
+
+Two variants: "web", the server as `cx-tracker serve` runs by default (one process), and
+"web, N processes", as `cx-tracker serve --workers N` with one process per CPU core (the
+recommended set-up; left out on a machine with one core). Each keep-alive client's connection
+goes to one process (the kernel spreads them by a hash of their addresses), so with 8 clients
+the split between processes varies from run to run: the run's log shows it.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from bench.generate import PASSWORD, Store, open_app
-from bench.http import Browser, web_server
+from bench.http import Browser, connections_per_worker, served
 from bench.load import Client, LoadResult, run_clients
 from bench.measure.write import Variant
 from bench.measure.clients import Writer, percent
@@ -59,23 +67,38 @@ def progress_route() -> Route | str:
     return Route(page=page, post=template)
 
 
-def web_variant(store: Store) -> Variant | str:
-    """The web variant of the write benchmark, or why it is pending."""
+def recommended_workers() -> int:
+    """`cx-tracker serve --workers` for this machine: one process per CPU core."""
+    return max(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 1)
+
+
+def web_variants(store: Store) -> dict[str, Variant] | str:
+    """The web variants of the write benchmark (see the module's docstring), or why they are pending."""
     route = progress_route()
     if isinstance(route, str):
         return route
 
-    def run_web(data: DataDir, team: list[Writer], s: Settings, requests: int) -> LoadResult:
-        return run_http(data, team, s, requests, route)
+    def variant(workers: int) -> Variant:
+        def run_web(data: DataDir, team: list[Writer], s: Settings, requests: int) -> LoadResult:
+            return run_http(data, team, s, requests, route, workers)
+        return run_web
 
-    return run_web
+    found = {"web": variant(1)}
+    workers = recommended_workers()
+    if workers > 1:
+        found[f"web, {workers} processes"] = variant(workers)
+    return found
 
 
-def run_http(data: DataDir, team: list[Writer], s: Settings, requests: int, route: Route) -> LoadResult:
-    with web_server(str(data.path)) as port:
+def run_http(data: DataDir, team: list[Writer], s: Settings, requests: int, route: Route,
+             workers: int = 1) -> LoadResult:
+    with served(str(data.path), workers=workers) as (port, pid):
         browsers = [Browser(port) for _ in team]
         try:
             clients = [_client(b, w, route) for b, w in zip(browsers, team)]
+            if workers > 1:
+                print(f"    {len(team)} clients' connections per server process: "
+                      f"{connections_per_worker(pid)}", file=sys.stderr, flush=True)
             return run_clients(clients, requests=requests, warmup=s.write_warmup)
         finally:
             for b in browsers:
