@@ -23,7 +23,7 @@ from eventsourcing.application import Application
 from sqlite_utils import Database
 
 from projections.database import open_views, write_transaction
-from projections.runner import ProjectionError, Runner
+from projections.runner import BATCH_LOCK_SUFFIX, ProjectionError, Runner
 from projections.view import View
 
 SCRATCH_SUFFIX = ".rebuild"
@@ -163,7 +163,7 @@ def _page_size(live: Path) -> int | None:
 
 
 def _remove(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
+    for suffix in ("", "-wal", "-shm", "-journal", BATCH_LOCK_SUFFIX):
         path.with_name(path.name + suffix).unlink(missing_ok=True)
 
 

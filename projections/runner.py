@@ -14,11 +14,18 @@ file in this process are serialised by one lock.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from uuid import UUID
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX
+    fcntl = None  # type: ignore[assignment]
 
 from eventsourcing.application import Application
 from sqlite_utils import Database
@@ -32,6 +39,9 @@ from projections.view import Handler, View
 
 Progress = Callable[[int, int], None]  # (position reached, target)
 Stop = Callable[[], bool]
+
+
+BATCH_LOCK_SUFFIX = ".batches.lock"
 
 
 class ProjectionError(RuntimeError):
@@ -69,6 +79,7 @@ class Runner:
         self.batch_size = batch_size
         self._prepared = prepared
         self._lock = _file_lock(db)
+        self._batches = _BatchLock(db)
         # fact key -> the views that do something with it, and what to call: skips the views
         # without a handler for the key (most of them, for most facts) without a call each.
         self._dispatch: dict[str, list[tuple[View, Handler]]] = {}
@@ -155,6 +166,7 @@ class Runner:
         return reached
 
     def close(self) -> None:
+        self._batches.close()
         self.db.close()
 
     # Inside
@@ -218,7 +230,7 @@ class Runner:
 
     def _apply_batch(self, target: int) -> tuple[int, int]:
         """Apply the next batch up to `target`; return the positions before and after it."""
-        with self._lock:
+        with self._lock, self._batches:
             try:
                 with write_transaction(self.db):
                     # Re-read inside the transaction: another runner may have got further.
@@ -290,12 +302,47 @@ def _file_lock(db: Database) -> threading.RLock:
     """One lock per views file in this process, shared by every runner on it: the threads of a
     web server catching up after their commands queue here and wake as soon as the batch before
     theirs commits, instead of in SQLite's busy-handler sleeps (up to 100 ms each), which made
-    the p99 of concurrent writes. Other processes still queue on SQLite's write lock."""
+    the p99 of concurrent writes. Other processes' batches queue on `_BatchLock`."""
     path = db.execute("PRAGMA database_list").fetchone()[2]
     if not path:  # in memory: private to its connection, nothing to share
         return threading.RLock()
     with _FILE_LOCKS_GUARD:
         return _FILE_LOCKS.setdefault(path, threading.RLock())
+
+
+class _BatchLock:
+    """Batches of runners in other processes on the same views file (the workers of `serve
+    --workers`, a `projections run` beside a server) queue on an exclusive lock of a file beside
+    it, `<views>.batches.lock`, and wake as soon as the one before commits, as threads do on
+    `_file_lock`, instead of in SQLite's busy-handler sleeps. Taken inside the thread lock; a
+    process that dies releases it. Opened on first use, closed with the runner."""
+
+    def __init__(self, db: Database) -> None:
+        path = db.execute("PRAGMA database_list").fetchone()[2]
+        # In memory or not POSIX: SQLite's own lock only.
+        self._path = path + BATCH_LOCK_SUFFIX if path and fcntl is not None else None
+        self._fd: int | None = None
+        self._closer: weakref.finalize | None = None
+
+    def __enter__(self) -> None:
+        if self._fd is None and self._path is not None:
+            try:
+                self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            except OSError:  # a directory we may not write to: SQLite's own lock only
+                self._path = None
+            else:  # closed by close(), or when the runner is dropped unclosed
+                self._closer = weakref.finalize(self, os.close, self._fd)
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+
+    def __exit__(self, *_: object) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        if self._closer is not None:
+            self._closer()
+        self._fd = self._closer = None
 
 
 def _wait(seconds: float, stop: Stop) -> None:

@@ -11,7 +11,7 @@ from sqlite_utils import Database
 
 from projections.database import open_views, positions, set_position, write_transaction
 from projections.facts import Fact
-from projections.runner import ProjectionError, Runner
+from projections.runner import BATCH_LOCK_SUFFIX, ProjectionError, Runner
 from projections.views.directory import Directory
 from tests.conftest import Org
 from tests.projections_runner.conftest import python, reap
@@ -322,6 +322,33 @@ def test_two_threads_with_their_own_connections_apply_each_batch_once(
 
     assert applied_positions(first.db) == list(range(1, store_app.head() + 1))
     assert dump(first.db) == clean_dump(store_app, tmp_path)
+
+
+def test_a_batch_waits_for_another_process_holding_the_batch_lock(
+    store_app: CxTracker, tmp_path: Path
+) -> None:
+    """Batches of other processes queue on `<views>.batches.lock` (not in SQLite's busy-handler
+    sleeps): while another process holds it, nothing is applied; once it lets go, all is."""
+    import fcntl
+    import os
+
+    path = tmp_path / "views.sqlite3"
+    runner = Runner(store_app, open_views(path), product_views(), batch_size=3)
+    runner.prepare()
+    holder = os.open(f"{path}{BATCH_LOCK_SUFFIX}", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(holder, fcntl.LOCK_EX)  # this descriptor stands for another process
+    done = threading.Event()
+    caught_up = threading.Thread(target=lambda: (runner.catch_up(), done.set()), daemon=True)
+    caught_up.start()
+    try:
+        assert not done.wait(0.5), "a batch was applied while another process held the lock"
+        assert {position for _, position in positions(open_views(path)).values()} == {0}
+    finally:
+        fcntl.flock(holder, fcntl.LOCK_UN)
+        os.close(holder)
+    assert done.wait(HANG)
+    assert applied_positions(runner.db) == list(range(1, store_app.head() + 1))
+    runner.close()
 
 
 def run_in_threads(*targets: object) -> None:
