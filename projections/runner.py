@@ -78,8 +78,9 @@ class Runner:
         self.views = list(views)
         self.batch_size = batch_size
         self._prepared = prepared
-        self._lock = _file_lock(db)
-        self._batches = _BatchLock(db)
+        path = db.execute("PRAGMA database_list").fetchone()[2]  # "" in memory
+        self._lock = _file_lock(path)
+        self._batches = _BatchLock(path)
         # fact key -> the views that do something with it, and what to call: skips the views
         # without a handler for the key (most of them, for most facts) without a call each.
         self._dispatch: dict[str, list[tuple[View, Handler]]] = {}
@@ -298,12 +299,11 @@ _FILE_LOCKS: dict[str, threading.RLock] = {}
 _FILE_LOCKS_GUARD = threading.Lock()
 
 
-def _file_lock(db: Database) -> threading.RLock:
+def _file_lock(path: str) -> threading.RLock:
     """One lock per views file in this process, shared by every runner on it: the threads of a
     web server catching up after their commands queue here and wake as soon as the batch before
     theirs commits, instead of in SQLite's busy-handler sleeps (up to 100 ms each), which made
     the p99 of concurrent writes. Other processes' batches queue on `_BatchLock`."""
-    path = db.execute("PRAGMA database_list").fetchone()[2]
     if not path:  # in memory: private to its connection, nothing to share
         return threading.RLock()
     with _FILE_LOCKS_GUARD:
@@ -317,8 +317,7 @@ class _BatchLock:
     `_file_lock`, instead of in SQLite's busy-handler sleeps. Taken inside the thread lock; a
     process that dies releases it. Opened on first use, closed with the runner."""
 
-    def __init__(self, db: Database) -> None:
-        path = db.execute("PRAGMA database_list").fetchone()[2]
+    def __init__(self, path: str) -> None:
         # In memory or not POSIX: SQLite's own lock only.
         self._path = path + BATCH_LOCK_SUFFIX if path and fcntl is not None else None
         self._fd: int | None = None
