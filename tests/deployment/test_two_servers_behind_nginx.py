@@ -4,7 +4,6 @@ PostgreSQL database, behind Debian's nginx round-robin: one product, whichever s
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import signal
 import socket
@@ -14,19 +13,18 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from http.cookiejar import CookieJar
 from pathlib import Path
 
 import pytest
 
 from tests.postgres import fresh_schema
+from tests.http_client import Browser
 from tests.waiting import wait_for
 
 pytestmark = pytest.mark.slow
 
 PASSWORD = "correct-horse"
 LIMIT = 10  # login attempts per minute, for all servers together
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 BIN = Path(sys.executable).parent
 
 
@@ -34,39 +32,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-class Browser:
-    """A cookie-keeping client that does not follow redirects (so a sign-in page is seen)."""
-
-    class _NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args: object, **kwargs: object) -> None:
-            return None
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(CookieJar()), self._NoRedirect)
-
-    def request(self, path: str, data: dict[str, str] | None = None) -> tuple[int, str, str]:
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        try:
-            with self.opener.open(self.base + path, body, timeout=120) as r:
-                return r.status, r.read().decode(), r.headers.get("Location", "")
-        except urllib.error.HTTPError as e:
-            return e.code, e.read().decode(), e.headers.get("Location", "")
-
-    def csrf(self, path: str) -> str:
-        status, page, _ = self.request(path)
-        match = CSRF.search(page)
-        assert match, (path, status, page[:300])
-        return match.group(1)
-
-    def post(self, path: str, fields: dict[str, str], page: str) -> tuple[int, str, str]:
-        return self.request(path, {**fields, "csrf_token": self.csrf(page)})
-
-    def sign_in(self, email: str, password: str = PASSWORD) -> int:
-        return self.post("/login", {"email": email, "password": password}, "/login")[0]
 
 
 @pytest.fixture
@@ -157,7 +122,7 @@ def test_two_servers_behind_nginx_are_one_product(cluster: dict[str, object]) ->
     ports: dict[str, int] = cluster["ports"]  # type: ignore[assignment]
     servers: dict[str, subprocess.Popen[bytes]] = cluster["servers"]  # type: ignore[assignment]
     me = Browser(base)
-    assert me.sign_in("cco@example.com") == 302
+    assert me.sign_in("cco@example.com", PASSWORD) == 302
     logins = 1
 
     # Signed in once, requests alternate between the servers and stay signed in.
@@ -174,7 +139,7 @@ def test_two_servers_behind_nginx_are_one_product(cluster: dict[str, object]) ->
 
     # Logout through one server ends the session on both.
     other = Browser(base)
-    assert other.sign_in("cco@example.com") == 302
+    assert other.sign_in("cco@example.com", PASSWORD) == 302
     logins += 1
     assert other.post("/logout", {}, "/plan/")[0] == 302
     for _ in range(4):

@@ -6,28 +6,23 @@ from __future__ import annotations
 
 import http.client
 import os
-import re
 import signal
 import socket
 import subprocess
 import sys
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.cookiejar import CookieJar
 from pathlib import Path
 
 import pytest
 
+from tests.http_client import Browser
 from tests.waiting import wait_for
 
 pytestmark = pytest.mark.slow  # spawns servers
 
 PASSWORD = "correct-horse"
 LIMIT = 6  # login attempts per minute, for all the processes together
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 BIN = Path(sys.executable).parent
 
 
@@ -54,36 +49,6 @@ def sockets(pid: int) -> int:
     """The sockets `pid` holds open (a worker: the listening one and its connections)."""
     fds = Path(f"/proc/{pid}/fd")
     return sum(1 for fd in fds.iterdir() if os.readlink(fd).startswith("socket:"))
-
-
-class Browser:
-    """A cookie-keeping client, a new connection per request, not following redirects."""
-
-    class _NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args: object, **kwargs: object) -> None:
-            return None
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(CookieJar()), self._NoRedirect)
-
-    def request(self, path: str, data: dict[str, str] | None = None) -> tuple[int, str, str]:
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        try:
-            with self.opener.open(self.base + path, body, timeout=60) as r:
-                return r.status, r.read().decode(), r.headers.get("Location", "")
-        except urllib.error.HTTPError as e:
-            return e.code, e.read().decode(), e.headers.get("Location", "")
-
-    def post(self, path: str, fields: dict[str, str], page: str) -> tuple[int, str, str]:
-        status, html, _ = self.request(page)
-        match = CSRF.search(html)
-        assert match, (page, status, html[:300])
-        return self.request(path, {**fields, "csrf_token": match.group(1)})
-
-    def sign_in(self, email: str, password: str = PASSWORD) -> int:
-        return self.post("/login", {"email": email, "password": password}, "/login")[0]
 
 
 @dataclass
@@ -148,7 +113,7 @@ def test_two_workers_are_one_product(served: Served) -> None:
 
     # Signed in once, stays signed in (each request on a new connection, to either worker).
     me = Browser(served.base)
-    assert me.sign_in("cco@example.com") == 302
+    assert me.sign_in("cco@example.com", PASSWORD) == 302
     for _ in range(12):
         status, page, location = me.request("/plan/")
         assert (status, location) == (200, "") and "Acme" in page
