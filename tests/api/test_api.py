@@ -264,3 +264,15 @@ def test_a_write_refused_for_a_clock_behind_the_history_is_a_503_problem(
                         headers=headers)
     assert response.status_code == 503 and response.mimetype == PROBLEM
     assert "Nothing was recorded" in response.json["detail"]
+
+
+def test_docs_api_md_has_a_section_for_every_operation(api: FlaskClient) -> None:
+    import re
+    from pathlib import Path
+
+    docs = (Path(__file__).parents[2] / "docs" / "api.md").read_text()
+    documented = {re.sub(r"\{[^}]*\}", "{}", h) for h in re.findall(r"^### `(.+)`$", docs, re.M)}
+    for path, item in api.get("/api/v1/openapi.json").json["paths"].items():
+        for method in item:
+            heading = f"{method.upper()} {re.sub(r'{[^}]*}', '{}', path)}"
+            assert heading in documented, f"docs/api.md has no section for {heading}"
