@@ -68,6 +68,23 @@ def test_an_executive_reads_every_leaders_scorecard_of_the_period_with_attainmen
     assert cards[it_card]["status"] == "proposed"
 
 
+def test_a_correction_after_the_period_is_shown_beside_the_figure_as_recorded(
+    api: FlaskClient, token_for: Token, card: str, web_org: Org
+) -> None:
+    headers = token_for("support_lead", scope="read")
+    with clock.frozen_at(datetime.fromisoformat("2026-04-10T10:00:00+00:00")):
+        web_org.app.correct_measurement(web_org.cco, key="fcr", measured_on="2026-03-20",
+                                        value=79, reason="Duplicate tickets removed")
+        answer = api.get(f"/api/v1/scorecards/{card}", headers=headers)
+    assert answer.status_code == 200, answer.json
+    s.ScorecardWithHistory.model_validate(answer.json)
+    attained = answer.json["scorecard"]["attainment"]
+    nps, fcr = attained["items"]
+    assert attained["corrected"] is True and nps["corrected"] is None
+    assert fcr["end"] == 77.5 and round(fcr["attainment"], 1) == 72.2  # as recorded at the end
+    assert fcr["corrected"]["end"] == 79 and round(fcr["corrected"]["attainment"], 1) == 88.9
+
+
 def test_while_the_period_runs_there_is_no_attainment_and_the_default_period_is_the_latest(
     api: FlaskClient, token_for: Token, card: str
 ) -> None:
