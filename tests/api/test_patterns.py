@@ -81,7 +81,8 @@ def test_an_earlier_version_reads_as_it_was_written(api: FlaskClient, token_for:
     assert first["text"] == "Reply *soon*." and first["revision"] == 1
     assert first["links"] == [{"label": "Script", "url": "https://intranet.example.com/s"}]
     assert (first["current_revision"], first["status"]) == (2, "live")
-    for missing in (f"/api/v1/patterns/{pattern}/versions/3", f"/api/v1/patterns/{pattern}/versions/0"):
+    for missing in (f"/api/v1/patterns/{pattern}/versions/{n}"
+                    for n in ("3", "0", "-1", "x", str(2**63), "9" * 40)):
         response = api.get(missing, headers=headers)
         assert response.status_code == 404 and response.mimetype == PROBLEM
 
