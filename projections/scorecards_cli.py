@@ -66,7 +66,8 @@ def _plain(card: dict[str, Any]) -> dict[str, Any]:
         "id": card["id"], "period": card["period"], "lead_email": card["lead_email"],
         "lead_name": card["lead_name"], "department": card["department"],
         "department_name": card["department_name"], "status": card["status"],
-        "revision": card["revision"], "items": card["items"], "proposed_at": card["proposed_at"],
+        "revision": card["revision"], "version": card["version"], "items": card["items"],
+        "proposed_at": card["proposed_at"],
         "updated_at": card["updated_at"],
         "attainment": None if attained is None else {
             "as_of": attained["as_of"].isoformat(), "total": attained["total"],
@@ -89,14 +90,20 @@ def list_scorecards(data_dir: str | None, period: str | None, lead: str | None, 
             echo_json(json.dumps([_plain(c) for c in cards], ensure_ascii=False))
             return
         for card in cards:
-            attained = card["attained"]
-            total = ("" if attained is None else f"; attained {attained['total']:.1f} of 100"
-                     + (" (a figure corrected since)" if attained["corrected"] else ""))
-            echo(f"{card['period']}  {card['lead_name']} <{card['lead_email']}>"
-                 f" ({card['department_name']}): {card['status_title']}, revision"
-                 f" {card['revision']}{total}  {card['id']}")
-            for item in card["items"]:
-                echo(f"    {item['kpi']}: weight {item['weight']}%, target {item['target']:g}")
+            _echo_card(card)
+
+
+def _echo_card(card: dict[str, Any]) -> None:
+    """A scorecard as text: one line (ending with its id and version, for the commands that act on
+    it), then a line per KPI."""
+    attained = card["attained"]
+    total = ("" if attained is None else f"; attained {attained['total']:.1f} of 100"
+             + (" (a figure corrected since)" if attained["corrected"] else ""))
+    echo(f"{card['period']}  {card['lead_name']} <{card['lead_email']}>"
+         f" ({card['department_name']}): {card['status_title']}, revision"
+         f" {card['revision']}{total}  id {card['id']} version {card['version']}")
+    for item in card["items"]:
+        echo(f"    {item['kpi']}: weight {item['weight']}%, target {item['target']:g}")
 
 
 @scorecards_group.command("export")
