@@ -166,7 +166,6 @@ OPTIONS = {"lead": "--lead", "period": "--period", "department": "--department",
 ITEM_FIELD = re.compile(r"^(kpi|weight|target)_(\d+)$")
 # The aggregate refuses a step its status does not allow under `comment` (where the web form shows
 # it); here it is about the scorecard, not the comment typed.
-STATUS_REFUSALS = ("cannot ", "the lead has not", "the scorecard is already")
 
 format_option = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
                               show_default=True)
@@ -207,7 +206,7 @@ def _option_names(error: Invalid) -> Invalid:
         item = ITEM_FIELD.match(field)
         if item:
             name = f"--item {item.group(2)} {item.group(1)}"
-        elif field == "comment" and message.startswith(STATUS_REFUSALS):
+        elif field == "status":  # a step its status does not allow
             name = "SCORECARD_ID"
         else:
             name = OPTIONS.get(field, field)

@@ -69,7 +69,7 @@ def test_the_cco_proposes_the_lead_agrees_an_executive_approves(org: Org) -> Non
     assert receipt.id == card_id
     card = org.app.repository.get(card_id)
     assert isinstance(card, Scorecard) and card.status == "proposed"
-    with refused(org.app, Invalid, "comment"):  # not agreed yet
+    with refused(org.app, Invalid, "status"):  # not agreed yet
         org.app.approve_scorecard(org.executive, card_id)
     org.app.request_scorecard_change(org.support_lead, card_id, comment="FCR target too steep")
     org.app.revise_scorecard(org.cco, card_id, items=items(("nps", 60, 20), ("fcr", 40, 78)),
@@ -78,7 +78,7 @@ def test_the_cco_proposes_the_lead_agrees_an_executive_approves(org: Org) -> Non
     org.app.approve_scorecard(org.executive, card_id, comment="Approved")
     card = org.app.repository.get(card_id)
     assert (card.status, card.revision) == ("approved", 2)
-    with refused(org.app, Invalid, "comment"):
+    with refused(org.app, Invalid, "status"):
         org.app.approve_scorecard(org.executive, card_id)
 
 
@@ -88,7 +88,7 @@ def test_a_revision_after_agreement_needs_agreement_again(org: Org) -> None:
     org.app.revise_scorecard(org.cco, card_id, items=items(("nps", 50, 20), ("fcr", 50, 80)),
                              reason="Balance")
     assert org.app.repository.get(card_id).status == "proposed"
-    with refused(org.app, Invalid, "comment"):
+    with refused(org.app, Invalid, "status"):
         org.app.approve_scorecard(org.executive, card_id)
 
 

@@ -99,7 +99,7 @@ class Scorecard(TrackerAggregate):
 
     def request_change(self, comment: str, actor: UUID) -> None:
         if self.status not in (PROPOSED,):
-            raise Invalid.field("comment", f"cannot ask for a change: the scorecard is {self.status.replace('_', ' ')}")
+            raise Invalid.field("status", f"cannot ask for a change: the scorecard is {self.status.replace('_', ' ')}")
         self._change_requested(comment=comment, revision=self.revision, actor=actor)
 
     @event("ScorecardChangeRequested", topic=topic("scorecard", "ScorecardChangeRequested"))
@@ -108,7 +108,7 @@ class Scorecard(TrackerAggregate):
 
     def agree(self, comment: str, actor: UUID) -> None:
         if self.status not in (PROPOSED, CHANGE_REQUESTED):
-            raise Invalid.field("comment", f"cannot agree: the scorecard is already {self.status}")
+            raise Invalid.field("status", f"cannot agree: the scorecard is already {self.status}")
         self._agreed(comment=comment, revision=self.revision, actor=actor)
 
     @event("ScorecardAgreed", topic=topic("scorecard", "ScorecardAgreed"))
@@ -117,9 +117,9 @@ class Scorecard(TrackerAggregate):
 
     def approve(self, comment: str, actor: UUID) -> None:
         if self.status == APPROVED:
-            raise Invalid.field("comment", "the scorecard is already approved")
+            raise Invalid.field("status", "the scorecard is already approved")
         if self.status != AGREED:
-            raise Invalid.field("comment", "the lead has not agreed to this scorecard yet")
+            raise Invalid.field("status", "the lead has not agreed to this scorecard yet")
         self._approved(comment=comment, revision=self.revision, actor=actor)
 
     @event("ScorecardApproved", topic=topic("scorecard", "ScorecardApproved"))
