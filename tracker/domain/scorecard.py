@@ -58,6 +58,11 @@ class Period:
         return cls.parse(f"{index // 4}-Q{index % 4 + 1}")
 
 
+def is_settled(status: str, period: str, today: date) -> bool:
+    """Approved and its period over: a scorecard that stands as approved (no more revisions)."""
+    return status == APPROVED and Period.parse(period).end < today
+
+
 def scorecard_id(lead_id: UUID, period: str) -> UUID:
     """One scorecard per lead and period: its id is known from both."""
     return uuid5(ID_NAMESPACE, f"scorecard/{lead_id}/{period}")
@@ -86,7 +91,10 @@ class Scorecard(TrackerAggregate):
         self.status = PROPOSED
         self.revision = 1
 
-    def revise(self, items: list[dict[str, Any]], reason: str, actor: UUID) -> None:
+    def revise(self, items: list[dict[str, Any]], reason: str, actor: UUID, today: date) -> None:
+        if is_settled(self.status, self.period, today):
+            raise Invalid.field("status", f"the scorecard for {self.period} is approved and its period"
+                                " has ended: it stands as approved (propose the next period's instead)")
         if items == self.items:
             raise Invalid.field("items", "nothing to revise: every KPI, weight and target is as it is")
         self._revised(items=items, reason=reason, actor=actor)
