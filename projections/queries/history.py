@@ -29,6 +29,13 @@ AS_OF_COLUMNS = ", ".join(
     ["h.commitment_id AS id", *(f"h.{c}" for c in STATE), "c.made_at",
      "c.made_by", "h.valid_from AS last_event_at", "h.version"]
 )
+# The same from a state `h` and its commitment's span `s` (which keeps the immutable texts).
+SPAN_COLUMNS = AS_OF_COLUMNS.replace("c.made_", "s.made_")
+# The state valid at :t of the commitment of span `s`: its latest starting by then.
+STATE_THEN = ("commitment_history h ON h.valid_from_position = ("
+              "SELECT x.valid_from_position FROM commitment_history x INDEXED BY history_made"
+              " WHERE x.made_position = s.made_position AND x.valid_from <= :t"
+              " ORDER BY x.valid_from_position DESC LIMIT 1)")
 
 
 def board_as_of(
@@ -142,12 +149,7 @@ def _recent_board(db: Database, params: dict[str, Any], department: str | None,
         where += " AND s.department = :department"
         params["department"] = department
     source = (
-        f"(SELECT {AS_OF_COLUMNS} FROM commitment_spans s"
-        " JOIN commitment_history h ON h.valid_from_position = ("
-        "  SELECT x.valid_from_position FROM commitment_history x INDEXED BY history_commitment"
-        "  WHERE x.commitment_id = s.commitment_id AND x.valid_from <= :t"
-        "  ORDER BY x.valid_from_position DESC LIMIT 1)"
-        f" JOIN commitments c ON c.id = s.commitment_id WHERE {where}"
+        f"(SELECT {SPAN_COLUMNS} FROM commitment_spans s JOIN {STATE_THEN} WHERE {where}"
         " AND (h.status = 'open' OR h.completed_on >= :since"
         "      OR (h.status = 'withdrawn' AND h.valid_from >= :since)))"
     )
