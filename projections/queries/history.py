@@ -12,6 +12,7 @@ recently (`closed_since`), with the older closed ones counted (`closed_counts_as
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -55,6 +56,40 @@ def board_as_of(
         where += " AND h.department = :department"
         params["department"] = department
     return _board(db, where, params)
+
+
+# What the as-of dashboard reads of each commitment open then (`open_as_of`).
+OpenThen = tuple[int, str, str | None, str, int]
+
+
+def open_as_of(db: Database, instant: datetime | str) -> list[OpenThen]:
+    """The commitments open at `instant` (the open ones of `board_as_of(closed_since=...)`),
+    narrowly: (the position of their state then, department, journey, health then, due date
+    moves), in no particular order; `states_as_of` reads the whole rows of the few a page lists.
+    Any commitment open at t closes, if ever, on or after t's date, so the candidates are those
+    `board_as_of` finds with `closed_since` that date."""
+    moment = parse_instant(instant)
+    return db.execute(
+        f"SELECT h.valid_from_position, h.department, h.journey, {health_sql(':today', 'h.')},"
+        f" h.due_date_moves FROM commitment_spans s JOIN {STATE_THEN}"
+        " WHERE s.made_at <= :t AND (s.closed_day IS NULL OR s.closed_day >= :today)"
+        " AND h.status = 'open'",
+        {"t": instant_text(moment), "today": moment.date().isoformat()},
+    ).fetchall()
+
+
+def states_as_of(db: Database, instant: datetime | str, positions: list[int]
+                 ) -> list[dict[str, Any]]:
+    """The board's rows (as `board_as_of` reads them, in its order, health judged on the date of
+    `instant`) of the states at `positions`."""
+    source = (
+        f"(SELECT {SPAN_COLUMNS} FROM commitment_history h"
+        " JOIN commitment_spans s ON s.commitment_id = h.commitment_id"
+        " WHERE h.valid_from_position IN (SELECT value FROM json_each(:positions)))"
+    )
+    return rows(db, f"SELECT * FROM ({with_health(source)}) {ORDER_BY}",
+                {"positions": json.dumps(positions),
+                 "today": parse_instant(instant).date().isoformat()})
 
 
 def closed_counts_as_of(
