@@ -19,6 +19,7 @@ from uuid import UUID
 
 from sqlite_utils import Database
 
+from projections.audit import closed_snapshots
 from projections.health import health_sql
 from projections.instants import instant_text, parse_instant
 from projections.queries.board import CLOSED, ORDER_BY, rows, with_health
@@ -95,41 +96,10 @@ def states_as_of(db: Database, instant: datetime | str, positions: list[int]
 def closed_counts_as_of(
     db: Database, instant: datetime | str, *, department: str | None = None
 ) -> list[tuple[str, str | None, str, int]]:
-    """Commitments closed (completed or withdrawn) at `instant`, as (department, journey, final
-    health, how many): every one, however long ago. As `queries.board.closed_counts`, then.
-
-    A span keeps its latest journey: the counts per (department, journey, health) follow the
-    covering index `spans_closed` (no sorting), with how many of each had their journey corrected
-    after `instant` (rare); those few are counted again under their journey then."""
-    params: dict[str, Any] = {"t": instant_text(parse_instant(instant))}
-    where = "closed_at <= :t"
-    if department is not None:
-        where += " AND department = :department"
-        params["department"] = department
-    counted: dict[tuple[str, str | None, str], int] = {}
-    corrected = 0
-    for d, journey, health, n, later in db.execute(
-        "SELECT department, journey, health, count(*),"
-        " count(CASE WHEN journey_changed_at > :t THEN 1 END)"
-        f" FROM commitment_spans INDEXED BY spans_closed WHERE {where}"
-        " GROUP BY department, journey, health", params,
-    ).fetchall():
-        counted[(d, journey, health)] = n - later
-        corrected += later
-    if not corrected:
-        return [(*key, n) for key, n in counted.items()]
-    for d, journey, health, n in db.execute(
-        "SELECT department, (SELECT h.journey FROM commitment_history h"
-        "  WHERE h.commitment_id = s.commitment_id AND h.valid_from <= :t"
-        "  ORDER BY h.valid_from_position DESC LIMIT 1) AS journey_then, health, count(*)"
-        " FROM commitment_spans s INDEXED BY spans_closed"
-        f" WHERE {where} AND journey_changed_at > :t GROUP BY department, journey_then, health",
-        params,
-    ).fetchall():
-        counted[(d, journey, health)] = counted.get((d, journey, health), 0) + n
-    return [(*key, n) for key, n in sorted(
-        counted.items(), key=lambda c: (c[0][0], c[0][1] is not None, c[0][1] or "", c[0][2]))
-        if n]
+    """Commitments closed (completed or withdrawn) at `instant`, as (department, journey then,
+    final health, how many): every one, however long ago. As `queries.board.closed_counts`, then.
+    From the snapshot of the instant's month and the changes since (`audit.closed_snapshots`)."""
+    return closed_snapshots.counted_as_of(db, instant_text(parse_instant(instant)), department)
 
 
 def closed_counts_by_department(

@@ -22,7 +22,8 @@ date less its earlier one, never below zero (the board's `days_slipped` is the n
 `history_share_changes` finds the events that change a commitment's accountability figures
 by kind and instant, and
 `accountability_snapshots` / `contributor_snapshots` keep accountability's figures at each month's
-first instant (`projections.audit.snapshots`).
+first instant (`projections.audit.snapshots`), and `closed_snapshots` the closed commitments'
+counts then (`projections.audit.closed_snapshots`).
 
 Immutable fields (made_at, made_by) are read from `commitments` by the queries; the description
 can be corrected, so each state keeps its own.
@@ -55,7 +56,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from projections.audit import snapshots
+from projections.audit import closed_snapshots, snapshots
 from projections.facts import Fact
 from projections.health import health_sql
 from projections.view import View
@@ -77,9 +78,11 @@ class History(View):
     # 3: spans follow moves and journey corrections; 4: contributors, milestones; 5: spans keep
     # when their journey was last corrected; 6: accountability snapshots (`audit.snapshots`) and
     # each state's days slipped so far (`slipped`); 7: `made_position` (states found by a
-    # time-ordered integer key), spans keep `made_by` and `spans_shown` covers the board's reads
+    # time-ordered integer key), spans keep `made_by` and `spans_shown` covers the board's reads;
+    # the closed commitments' counts at each month's first instant (`audit.closed_snapshots`)
     version = 7
-    tables = ("commitment_history", "commitment_spans", snapshots.SNAPSHOTS, snapshots.CONTRIBUTED)
+    tables = ("commitment_history", "commitment_spans", snapshots.SNAPSHOTS, snapshots.CONTRIBUTED,
+              closed_snapshots.CLOSED)
     # history_share_changes: for the accountability snapshots a rebuild takes after its load
     lookup_indexes = frozenset({"history_commitment", "history_share_changes"})
 
@@ -140,6 +143,7 @@ class History(View):
                 ON commitment_history (event_kind, valid_from, commitment_id)
                 WHERE event_kind IN {snapshots.SHARE_CHANGES};
             {snapshots.CREATE}
+            {closed_snapshots.CREATE}
             CREATE INDEX spans_closed
                 ON commitment_spans (department, journey, health, closed_at, journey_changed_at,
                                      commitment_id)
