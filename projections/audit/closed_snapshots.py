@@ -54,7 +54,7 @@ def forget_from(db: Database, valid_from: str) -> None:
     db.execute(f"DELETE FROM {CLOSED} WHERE boundary >= ?", [valid_from])
 
 
-Counted = list[tuple[str, "str | None", str, int]]
+Counted = list[tuple[str, str | None, str, int]]
 
 
 def counted_as_of(db: Database, t: str, department: str | None = None) -> Counted:
