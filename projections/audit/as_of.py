@@ -31,7 +31,9 @@ from projections.queries.patterns import library_as_of
 from projections.queries.board import (
     ATTENTION, SLIPPING_MOVES, Counted, GroupHealth, group_health, rows,
 )
-from projections.queries.history import board_as_of, closed_counts_as_of
+from projections.queries.history import (
+    OpenThen, board_as_of, closed_counts_as_of, open_as_of, states_as_of,
+)
 
 WINS_SHOWN = 6
 DASHBOARD, BOARD, ACCOUNTABILITY = "dashboard", "board", "accountability"
@@ -104,14 +106,12 @@ def plan_as_of(db: Database, moment: datetime, parts: Collection[str] = EVERYTHI
     if BOARD in parts:
         found["board"] = BoardThen(db, moment)
     if DASHBOARD in parts:
-        # Open then: on the board of those closed since that day, and still open.
-        open_then = [c for c in board_as_of(db, moment, closed_since=today)
-                     if c["status"] == "open"]
+        open_then = open_as_of(db, moment)
         counted = health_counted(open_then, closed_counts_as_of(db, moment))
         found.update(
             by_department=health_counts(counted, departments, 0, "slug"),
             by_journey=health_counts(counted, journeys, 1, "key"),
-            at_risk=at_risk(open_then), wins=wins(db, p),
+            at_risk=at_risk(db, moment, open_then), wins=wins(db, p),
             roadblocks=open_roadblocks(db, t, p, today, limit=roadblocks_shown),
         )
         found["roadblocks_total"] = (len(found["roadblocks"]) if roadblocks_shown is None
@@ -184,11 +184,12 @@ def journeys_as_of(db: Database, p: int) -> list[dict[str, Any]]:
     return list(found.values())
 
 
-def health_counted(open_then: list[dict[str, Any]], closed: Counted) -> Counted:
-    """The open commitments' health then, counted, and the closed ones (`closed_counts_as_of`)."""
+def health_counted(open_then: list[OpenThen], closed: Counted) -> Counted:
+    """The open commitments' health then (`open_as_of`), counted, and the closed ones
+    (`closed_counts_as_of`)."""
     counted: dict[tuple[str, str | None, str], int] = {}
-    for c in open_then:
-        key = (c["department"], c["journey"], c["health"])
+    for _, department, journey, health, _ in open_then:
+        key = (department, journey, health)
         counted[key] = counted.get(key, 0) + 1
     return [(*key, n) for key, n in counted.items()] + closed
 
@@ -201,12 +202,13 @@ def health_counts(counted: Counted, groups: list[dict[str, Any]], column: int,
                         "department" if column == 0 else "journey")
 
 
-def at_risk(open_then: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """As `queries.board.at_risk`: open and overdue, blocked or at risk, or slipping."""
-    return [
-        dict(c, slipping=c["due_date_moves"] >= SLIPPING_MOVES) for c in open_then
-        if c["status"] == "open" and (c["health"] in ATTENTION or c["due_date_moves"] >= SLIPPING_MOVES)
-    ]
+def at_risk(db: Database, moment: datetime, open_then: list[OpenThen]) -> list[dict[str, Any]]:
+    """As `queries.board.at_risk`: open and overdue, blocked or at risk, or slipping; of the
+    commitments open then (`open_as_of`) only these are read whole (`states_as_of`)."""
+    listed = [position for position, _, _, health, moves in open_then
+              if health in ATTENTION or moves >= SLIPPING_MOVES]
+    return [dict(c, slipping=c["due_date_moves"] >= SLIPPING_MOVES)
+            for c in states_as_of(db, moment, listed)]
 
 
 _OPEN_THEN = "r.position <= :p AND (r.resolved_at IS NULL OR r.resolved_at > :t)"

@@ -12,12 +12,14 @@ recently (`closed_since`), with the older closed ones counted (`closed_counts_as
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 from sqlite_utils import Database
 
+from projections.audit import closed_snapshots
 from projections.health import health_sql
 from projections.instants import instant_text, parse_instant
 from projections.queries.board import CLOSED, ORDER_BY, rows, with_health
@@ -29,6 +31,13 @@ AS_OF_COLUMNS = ", ".join(
     ["h.commitment_id AS id", *(f"h.{c}" for c in STATE), "c.made_at",
      "c.made_by", "h.valid_from AS last_event_at", "h.version"]
 )
+# The same from a state `h` and its commitment's span `s` (which keeps the immutable texts).
+SPAN_COLUMNS = AS_OF_COLUMNS.replace("c.made_", "s.made_")
+# The state valid at :t of the commitment of span `s`: its latest starting by then.
+STATE_THEN = ("commitment_history h ON h.valid_from_position = ("
+              "SELECT x.valid_from_position FROM commitment_history x INDEXED BY history_made"
+              " WHERE x.made_position = s.made_position AND x.valid_from <= :t"
+              " ORDER BY x.valid_from_position DESC LIMIT 1)")
 
 
 def board_as_of(
@@ -50,44 +59,47 @@ def board_as_of(
     return _board(db, where, params)
 
 
+# What the as-of dashboard reads of each commitment open then (`open_as_of`).
+OpenThen = tuple[int, str, str | None, str, int]
+
+
+def open_as_of(db: Database, instant: datetime | str) -> list[OpenThen]:
+    """The commitments open at `instant` (the open ones of `board_as_of(closed_since=...)`),
+    narrowly: (the position of their state then, department, journey, health then, due date
+    moves), in no particular order; `states_as_of` reads the whole rows of the few a page lists.
+    Any commitment open at t closes, if ever, on or after t's date, so the candidates are those
+    `board_as_of` finds with `closed_since` that date."""
+    moment = parse_instant(instant)
+    return db.execute(
+        f"SELECT h.valid_from_position, h.department, h.journey, {health_sql(':today', 'h.')},"
+        f" h.due_date_moves FROM commitment_spans s JOIN {STATE_THEN}"
+        " WHERE s.made_at <= :t AND (s.closed_day IS NULL OR s.closed_day >= :today)"
+        " AND h.status = 'open'",
+        {"t": instant_text(moment), "today": moment.date().isoformat()},
+    ).fetchall()
+
+
+def states_as_of(db: Database, instant: datetime | str, positions: list[int]
+                 ) -> list[dict[str, Any]]:
+    """The board's rows (as `board_as_of` reads them, in its order, health judged on the date of
+    `instant`) of the states at `positions`."""
+    source = (
+        f"(SELECT {SPAN_COLUMNS} FROM commitment_history h"
+        " JOIN commitment_spans s ON s.commitment_id = h.commitment_id"
+        " WHERE h.valid_from_position IN (SELECT value FROM json_each(:positions)))"
+    )
+    return rows(db, f"SELECT * FROM ({with_health(source)}) {ORDER_BY}",
+                {"positions": json.dumps(positions),
+                 "today": parse_instant(instant).date().isoformat()})
+
+
 def closed_counts_as_of(
     db: Database, instant: datetime | str, *, department: str | None = None
 ) -> list[tuple[str, str | None, str, int]]:
-    """Commitments closed (completed or withdrawn) at `instant`, as (department, journey, final
-    health, how many): every one, however long ago. As `queries.board.closed_counts`, then.
-
-    A span keeps its latest journey: the counts per (department, journey, health) follow the
-    covering index `spans_closed` (no sorting), with how many of each had their journey corrected
-    after `instant` (rare); those few are counted again under their journey then."""
-    params: dict[str, Any] = {"t": instant_text(parse_instant(instant))}
-    where = "closed_at <= :t"
-    if department is not None:
-        where += " AND department = :department"
-        params["department"] = department
-    counted: dict[tuple[str, str | None, str], int] = {}
-    corrected = 0
-    for d, journey, health, n, later in db.execute(
-        "SELECT department, journey, health, count(*),"
-        " count(CASE WHEN journey_changed_at > :t THEN 1 END)"
-        f" FROM commitment_spans INDEXED BY spans_closed WHERE {where}"
-        " GROUP BY department, journey, health", params,
-    ).fetchall():
-        counted[(d, journey, health)] = n - later
-        corrected += later
-    if not corrected:
-        return [(*key, n) for key, n in counted.items()]
-    for d, journey, health, n in db.execute(
-        "SELECT department, (SELECT h.journey FROM commitment_history h"
-        "  WHERE h.commitment_id = s.commitment_id AND h.valid_from <= :t"
-        "  ORDER BY h.valid_from_position DESC LIMIT 1) AS journey_then, health, count(*)"
-        " FROM commitment_spans s INDEXED BY spans_closed"
-        f" WHERE {where} AND journey_changed_at > :t GROUP BY department, journey_then, health",
-        params,
-    ).fetchall():
-        counted[(d, journey, health)] = counted.get((d, journey, health), 0) + n
-    return [(*key, n) for key, n in sorted(
-        counted.items(), key=lambda c: (c[0][0], c[0][1] is not None, c[0][1] or "", c[0][2]))
-        if n]
+    """Commitments closed (completed or withdrawn) at `instant`, as (department, journey then,
+    final health, how many): every one, however long ago. As `queries.board.closed_counts`, then.
+    From the snapshot of the instant's month and the changes since (`audit.closed_snapshots`)."""
+    return closed_snapshots.counted_as_of(db, instant_text(parse_instant(instant)), department)
 
 
 def closed_counts_by_department(
@@ -142,12 +154,7 @@ def _recent_board(db: Database, params: dict[str, Any], department: str | None,
         where += " AND s.department = :department"
         params["department"] = department
     source = (
-        f"(SELECT {AS_OF_COLUMNS} FROM commitment_spans s"
-        " JOIN commitment_history h ON h.valid_from_position = ("
-        "  SELECT x.valid_from_position FROM commitment_history x INDEXED BY history_commitment"
-        "  WHERE x.commitment_id = s.commitment_id AND x.valid_from <= :t"
-        "  ORDER BY x.valid_from_position DESC LIMIT 1)"
-        f" JOIN commitments c ON c.id = s.commitment_id WHERE {where}"
+        f"(SELECT {SPAN_COLUMNS} FROM commitment_spans s JOIN {STATE_THEN} WHERE {where}"
         " AND (h.status = 'open' OR h.completed_on >= :since"
         "      OR (h.status = 'withdrawn' AND h.valid_from >= :since)))"
     )
