@@ -14,13 +14,14 @@ the medians of the days to resolve.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
 from sqlite_utils import Database
 
 from projections.audit import snapshots
+from projections.audit.roadblock_snapshots import SnapshotFigures, median
 from projections.audit.snapshots import PAIR_CHANGES, SHARE_CHANGES
 
 ZERO = {
@@ -139,13 +140,47 @@ class Roadblocks:
         for (d, owner), days in self.days.items():
             if department is None or d == department:
                 durations[d if key == "department" else owner] += days
-        return {k: _median(v) for k, v in durations.items()}
+        return {k: median(sorted(v)) for k, v in durations.items()}
 
     def listed(self) -> list[tuple[str, str, float | None, str | None, str | None]]:
         """Each roadblock: its commitment's department and owner then, days to resolve, resolved
         by, helped by."""
         return [(*(self.then.get(c) or (d, owner)), days, resolver, helper)
                 for c, d, owner, days, resolver, helper in self.rows]
+
+
+class SnapshotRoadblocks:
+    """`Roadblocks`' figures from the monthly snapshot (`audit.roadblock_snapshots`): the medians
+    per department and per owner; those of one department's owners, and the list of
+    roadblocks, from every roadblock raised by then (read when first asked for)."""
+
+    def __init__(self, figures: SnapshotFigures, listed: Callable[[], Roadblocks]) -> None:
+        self.raised, self.helping, self.helped = figures.raised, figures.helping, figures.helped
+        self._medians = figures.median
+        self._listed = listed
+        self._all: Roadblocks | None = None
+
+    def medians(self, key: str, department: str | None = None) -> dict[str, float]:
+        if department is not None:
+            return self._every().medians(key, department)
+        return {k: m for (kind, k), m in self._medians.items() if kind == key}
+
+    def listed(self) -> list[tuple[str, str, float | None, str | None, str | None]]:
+        return self._every().listed()
+
+    def _every(self) -> Roadblocks:
+        if self._all is None:
+            self._all = self._listed()
+        return self._all
+
+
+def _listed_roadblocks(db: Database, params: dict[str, Any]) -> Roadblocks:
+    """Every roadblock raised by :t, under its commitment's department and owner then."""
+    rows = db.execute(_ROADBLOCKS, params).fetchall()
+    moved = {c for (c,) in db.execute(_MOVED_SINCE, params).fetchall()}
+    then = {c: db.execute(_PAIR_THEN, {"c": c, "t": params["t"]}).fetchone()
+            for c in {r[0] for r in rows} & moved}
+    return Roadblocks(rows, then)
 
 
 class Facts:
@@ -158,11 +193,11 @@ class Facts:
         # (department, owner) -> the figures in the order of FIGURES
         self.pairs: dict[tuple[str, str], tuple[int, ...]] = {}
         self.roadblock_rows: list[Roadblock] = []
-        self.moved_then: dict[str, tuple[str, str]] = {}
         self.handovers: list[tuple[str, str, str]] = db.execute(_HANDOVERS, params).fetchall()
+        self.roadblocks: Roadblocks | SnapshotRoadblocks
         if not (fast and self._from_snapshot(db, params)):
             self._replayed(db, params)
-        self.roadblocks = Roadblocks(self.roadblock_rows, self.moved_then)
+            self.roadblocks = Roadblocks(self.roadblock_rows, {})
 
     def _from_snapshot(self, db: Database, params: dict[str, Any]) -> bool:
         """The facts from the snapshot of the instant's month, when there is one."""
@@ -189,10 +224,9 @@ class Facts:
         self.pairs = {pair: tuple(int(v) for v in values) for pair, values in sums.items()
                       if values[0]}
         self.contributed = {d: n for d, n in contributed.items() if n}
-        self.roadblock_rows = db.execute(_ROADBLOCKS, params).fetchall()
-        moved = {c for (c,) in db.execute(_MOVED_SINCE, params).fetchall()}
-        self.moved_then = {c: db.execute(_PAIR_THEN, {"c": c, "t": params["t"]}).fetchone()
-                           for c in {r[0] for r in self.roadblock_rows} & moved}
+        self.roadblocks = SnapshotRoadblocks(
+            SnapshotFigures(db, params, SHARE_CHANGES, PAIR_CHANGES),
+            lambda: _listed_roadblocks(db, params))
         return True
 
     def _replayed(self, db: Database, params: dict[str, Any]) -> None:
@@ -289,10 +323,3 @@ def _sum(counted: Iterable[tuple[str, int]]) -> dict[str, int]:
     for key, n in counted:
         found[key] += n
     return found
-
-
-def _median(values: list[float]) -> float:
-    """As the live query takes it: the middle value, or the mean of the two middle values."""
-    ordered = sorted(values)
-    middle = ordered[(len(ordered) - 1) // 2: len(ordered) // 2 + 1]
-    return sum(middle) / len(middle)

@@ -13,7 +13,7 @@ counting on that day. The figures at an instant t of B's month are the rows with
 `day <= today`.
 
 `contributor_snapshots`: per boundary and department, how many commitments valid at B name that
-department as a contributor.
+department as a contributor. The roadblock figures at B: `audit.roadblock_snapshots`.
 
 A snapshot is a function of `commitment_history` alone: the view takes one for each boundary
 between the first state and the latest (`extend`), and takes again those an out-of-order state
@@ -25,6 +25,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from sqlite_utils import Database
+
+from projections.audit import roadblock_snapshots
 
 SNAPSHOTS = "accountability_snapshots"
 # The events that change a commitment's share of the figures (SHARE's columns; the others copy
@@ -163,6 +165,7 @@ def take_all(db: Database, until: str, last: datetime | None) -> None:
                 if n:
                     db.execute(f"INSERT INTO {CONTRIBUTED} (boundary, department, n)"
                                " VALUES (?, ?, ?)", [params["b"], department, n])
+            roadblock_snapshots.take(db, params["b"])
         db.execute(_FOLD, {"d0": params["d0"]})
         db.execute(_FOLDED, {"d0": params["d0"]})
         since, b = text(b), next_boundary(b)
@@ -189,6 +192,7 @@ def take(db: Database, b: datetime) -> None:
     params = {"b": text(b), "d0": b.date().isoformat(), "d1": next_boundary(b).date().isoformat()}
     db.execute(_TAKE, params)
     db.execute(_TAKE_CONTRIBUTED, {"b": params["b"]})
+    roadblock_snapshots.take(db, params["b"])
 
 
 def latest(db: Database) -> datetime | None:
@@ -200,6 +204,7 @@ def forget_from(db: Database, valid_from: str) -> None:
     """Drop the snapshots a state valid from `valid_from` changes (every boundary at or after)."""
     db.execute(f"DELETE FROM {SNAPSHOTS} WHERE boundary >= ?", [valid_from])
     db.execute(f"DELETE FROM {CONTRIBUTED} WHERE boundary >= ?", [valid_from])
+    roadblock_snapshots.forget_from(db, valid_from)
 
 
 def extend(db: Database, until: str, last: datetime | None) -> datetime | None:

@@ -51,7 +51,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from projections.audit import snapshots
+from projections.audit import roadblock_snapshots, snapshots
 from projections.facts import Fact
 from projections.health import health_sql
 from projections.view import View
@@ -72,9 +72,12 @@ class History(View):
     name = "history"
     # 3: spans follow moves and journey corrections; 4: contributors, milestones; 5: spans keep
     # when their journey was last corrected; 6: accountability snapshots (`audit.snapshots`) and
-    # each state's days slipped so far (`slipped`)
-    version = 6
-    tables = ("commitment_history", "commitment_spans", snapshots.SNAPSHOTS, snapshots.CONTRIBUTED)
+    # each state's days slipped so far (`slipped`); 7: roadblock snapshots
+    # (`audit.roadblock_snapshots`) and the roadblocks they count
+    version = 7
+    tables = ("commitment_history", "commitment_spans", snapshots.SNAPSHOTS, snapshots.CONTRIBUTED,
+              roadblock_snapshots.ROADBLOCKS, roadblock_snapshots.COUNTS,
+              roadblock_snapshots.MEDIANS)
     # history_share_changes: for the accountability snapshots a rebuild takes after its load
     lookup_indexes = frozenset({"history_commitment", "history_share_changes"})
 
@@ -133,6 +136,7 @@ class History(View):
                 ON commitment_history (event_kind, valid_from, commitment_id)
                 WHERE event_kind IN {snapshots.SHARE_CHANGES};
             {snapshots.CREATE}
+            {roadblock_snapshots.CREATE}
             CREATE INDEX spans_closed
                 ON commitment_spans (department, journey, health, closed_at, journey_changed_at,
                                      commitment_id)
@@ -148,7 +152,11 @@ class History(View):
         if fact.aggregate != "commitment":
             return
         cid = fact.aggregate_text
-        valid_from = fact.instant
+        valid_from = earliest = fact.instant
+        if fact.kind == "RoadblockRaised":
+            roadblock_snapshots.raised(db, fact.data, cid, fact.timestamp.isoformat())
+        elif fact.kind == "RoadblockResolved":
+            roadblock_snapshots.resolved(db, fact.data, cid, fact.timestamp, fact.actor_text)
         current = current_states.get(cid) or db.execute(
             "SELECT valid_from_position, valid_from, status, slipped FROM commitment_history"
             " WHERE commitment_id = ? ORDER BY valid_from_position DESC LIMIT 1",
@@ -194,10 +202,12 @@ class History(View):
             db.execute("UPDATE commitment_spans SET closed_day = ? WHERE commitment_id = ?",
                        [valid_from[:10], cid])
         current_states[cid] = (fact.position, valid_from, status, slipped)
+        # A roadblock counts from its own timestamp, which may be before its state's start.
+        earliest = min(earliest, valid_from)
         if self._bulk:
-            self._bulk_from = min(self._bulk_from or valid_from, valid_from)
+            self._bulk_from = min(self._bulk_from or earliest, earliest)
         else:
-            self._snapshot(db, valid_from, valid_from)
+            self._snapshot(db, earliest, valid_from)
 
     def _snapshot(self, db: Database, earliest: str, latest: str) -> None:
         """Keep the accountability snapshots (`audit.snapshots`) after states from `earliest`
