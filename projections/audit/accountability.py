@@ -13,9 +13,10 @@ the medians of the days to resolve.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
+from operator import add, itemgetter
 from typing import Any
 
 from sqlite_utils import Database
@@ -156,14 +157,14 @@ class SnapshotRoadblocks:
 
     def __init__(self, figures: SnapshotFigures, listed: Callable[[], Roadblocks]) -> None:
         self.raised, self.helping, self.helped = figures.raised, figures.helping, figures.helped
-        self._medians = figures.median
+        self._medians = figures.medians
         self._listed = listed
         self._all: Roadblocks | None = None
 
     def medians(self, key: str, department: str | None = None) -> dict[str, float]:
         if department is not None:
             return self._every().medians(key, department)
-        return {k: m for (kind, k), m in self._medians.items() if kind == key}
+        return self._medians[key]
 
     def listed(self) -> list[tuple[str, str, float | None, str | None, str | None]]:
         return self._every().listed()
@@ -242,14 +243,19 @@ class Facts:
 
     def figures(self, key: str, department: str | None = None) -> dict[str, dict[str, int]]:
         """The commitment figures per `key` ("department" or "owner_id")."""
+        return {k: dict(zip(FIGURES, v)) for k, v in self.sums(key, department).items()}
+
+    def sums(self, key: str, department: str | None = None) -> dict[str, tuple[int, ...]]:
+        """`figures`, each as its values in the order of FIGURES."""
         found: dict[str, tuple[int, ...]] = {}
+        owners = key != "department"
         for (d, owner), values in self.pairs.items():
             if department is not None and d != department:
                 continue
-            k = d if key == "department" else owner
+            k = owner if owners else d
             f = found.get(k)
-            found[k] = values if f is None else tuple(a + b for a, b in zip(f, values))
-        return {k: dict(zip(FIGURES, v)) for k, v in found.items()}
+            found[k] = values if f is None else tuple(map(add, f, values))
+        return found
 
     def roadblock_figures(self, key: str, department: str | None = None
                           ) -> tuple[dict[str, tuple[int, int]], dict[str, float]]:
@@ -269,7 +275,7 @@ def by_department(facts: Facts, departments: list[dict[str, Any]]) -> list[dict[
     figures = facts.figures("department")
     raised, medians = facts.roadblock_figures("department")
     helped = facts.roadblocks.helped
-    handovers = _count(h[0] for h in facts.handovers)
+    handovers = Counter(map(itemgetter(0), facts.handovers))
     found = []
     for d in departments:
         key = d["slug"]
@@ -284,23 +290,30 @@ def by_department(facts: Facts, departments: list[dict[str, Any]]) -> list[dict[
 def by_owner(facts: Facts, members: dict[str, tuple[str, str]],
              department: str | None = None) -> list[dict[str, Any]]:
     """One row per member who owned, handed over or helped with commitments at the instant."""
-    figures = facts.figures("owner_id", department)
+    sums = facts.sums("owner_id", department)
     handovers = [h for h in facts.handovers if department is None or h[0] == department]
-    ins = _count(h[2] for h in handovers)
-    outs = _count(h[1] for h in handovers)
+    ins = Counter(map(itemgetter(2), handovers))
+    outs = Counter(map(itemgetter(1), handovers))
     raised, medians = facts.roadblock_figures("owner_id", department)
     helped = _sum((resolver, n) for (d, resolver), n in facts.roadblocks.helping.items()
                   if department is None or d == department)
+    zero, unknown, none = tuple(ZERO.values()), (None, None), (0, 0)
     found = []
-    for owner in set(figures) | set(ins) | set(outs) | set(helped):
-        name, email = members.get(owner, (None, None))
-        row = {"owner_id": owner, "owner_name": name, "owner_email": email,
-               **figures.get(owner, ZERO)}
-        row["handovers_in"] = ins.get(owner, 0)
-        row["handovers_out"] = outs.get(owner, 0)
-        _add_roadblocks(row, raised.get(owner), helped.get(owner, 0), medians.get(owner))
-        found.append(row)
+    for owner in sums.keys() | ins.keys() | outs.keys() | helped.keys():
+        values = sums.get(owner, zero)
+        due_so_far = values[_DUE_SO_FAR]
+        found.append(dict(zip(_OWNER_ROW, (
+            owner, *members.get(owner, unknown), *values, ins.get(owner, 0), outs.get(owner, 0),
+            *raised.get(owner, none), helped.get(owner, 0), medians.get(owner),
+            values[_KEPT_ON_ORIGINAL] / due_so_far if due_so_far else None))))
     return sorted(found, key=lambda r: (r["owner_name"] or "", r["owner_id"]))
+
+
+# An owner's row, in the order `_add_roadblocks` adds the roadblock figures to a department's.
+_OWNER_ROW = ("owner_id", "owner_name", "owner_email", *FIGURES, "handovers_in", "handovers_out",
+              "roadblocks_raised", "roadblocks_resolved", "roadblocks_helped",
+              "median_days_to_resolve", "say_do")
+_DUE_SO_FAR, _KEPT_ON_ORIGINAL = FIGURES.index("due_so_far"), FIGURES.index("kept_on_original")
 
 
 def _add_roadblocks(row: dict[str, Any], raised: tuple[int, int] | None, helped: int,

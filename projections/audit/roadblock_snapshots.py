@@ -24,6 +24,7 @@ themselves: exact, and read only for the keys that changed since B.
 
 from __future__ import annotations
 
+import json
 from array import array
 from bisect import bisect_left, insort
 from collections import defaultdict
@@ -164,31 +165,32 @@ def changes(share: str, pair: str) -> str:
 
 _SNAPSHOT_COUNTS = (f"SELECT department, owner_id, raised, resolved, helping, helped FROM {COUNTS}"
                     " WHERE boundary = :m")
-_SNAPSHOT_MEDIANS = f"SELECT department, owner_id, median FROM {MEDIANS} WHERE boundary = :m"
-_SNAPSHOT_DAYS = (f"SELECT resolved, days FROM {MEDIANS} WHERE boundary = :m"
-                  " AND department = :d AND owner_id = :o")
+# The medians per department (`owner_id` '') and per owner (`department` ''), and the durations
+# of some of them (`:keys`, a JSON list).
+_SNAPSHOT_MEDIANS = {
+    "department": f"SELECT department, median FROM {MEDIANS} WHERE boundary = :m AND owner_id = ''",
+    "owner_id": f"SELECT owner_id, median FROM {MEDIANS} WHERE boundary = :m AND department = ''",
+}
+_SNAPSHOT_DAYS = {
+    "department": (f"SELECT department, days FROM {MEDIANS} WHERE boundary = :m AND owner_id = ''"
+                   " AND department IN (SELECT value FROM json_each(:keys))"),
+    "owner_id": (f"SELECT owner_id, days FROM {MEDIANS} WHERE boundary = :m AND department = ''"
+                 " AND owner_id IN (SELECT value FROM json_each(:keys))"),
+}
 
 
 class SnapshotFigures:
     """The roadblock figures at :t from the snapshot at :m and the roadblocks changed since (the
     same figures `accountability.Roadblocks` counts from every roadblock raised by then):
-    `raised`, `helping`, `helped`, and `median` per ("department" | "owner_id", key)."""
+    `raised`, `helping`, `helped`, and `medians` per "department" or "owner_id"."""
 
     def __init__(self, db: Database, params: dict[str, Any], share: str, pair: str) -> None:
-        self.raised: dict[tuple[str, str], list[int]] = {}
-        self.helping: dict[tuple[str, str], int] = {}
-        self.helped: dict[str, int] = {}
-        for d, owner, n_raised, n_resolved, helping, helped in db.execute(
-                _SNAPSHOT_COUNTS, params).fetchall():
-            if n_raised:
-                self.raised[(d, owner)] = [n_raised, n_resolved]
-            if helping:
-                self.helping[(d, owner)] = helping
-            if helped:
-                self.helped[d] = helped
-        self.median: dict[tuple[str, str], float] = {}
-        for d, owner, m in db.execute(_SNAPSHOT_MEDIANS, params).fetchall():
-            self.median[("department", d) if owner == "" else ("owner_id", owner)] = m
+        rows = db.execute(_SNAPSHOT_COUNTS, params).fetchall()
+        self.raised = {(d, o): [n, r] for d, o, n, r, _, _ in rows if n}
+        self.helping = {(d, o): n for d, o, _, _, n, _ in rows if n}
+        self.helped = {d: n for d, _, _, _, _, n in rows if n}
+        self.medians = {kind: dict(db.execute(sql, params).fetchall())
+                        for kind, sql in _SNAPSHOT_MEDIANS.items()}
         tally = Tally()
         for sign, *row in db.execute(changes(share, pair), params).fetchall():
             tally.add([row], sign)
@@ -202,26 +204,31 @@ class SnapshotFigures:
             _add(self.helping, pair_key, n)
         for department, n in tally.helped.items():
             _add(self.helped, department, n)
+        changed: dict[str, dict[str, tuple[list[float], list[float]]]] = {
+            kind: {} for kind in _SNAPSHOT_MEDIANS}
         for (kind, key), signed in tally.days.items():
             added = sorted(d for s, d in signed if s > 0)
             removed = sorted(d for s, d in signed if s < 0)
-            if added == removed:
+            if added != removed:
+                changed[kind][key] = (added, removed)
+        for kind, keys in changed.items():
+            if not keys:
                 continue
-            row = db.execute(_SNAPSHOT_DAYS, dict(
-                params, d=key if kind == "department" else "",
-                o="" if kind == "department" else key)).fetchone()
-            days = array("d")
-            if row is not None:
-                days.frombytes(row[1])
-            ordered = days.tolist()
-            for value in removed:
-                del ordered[bisect_left(ordered, value)]
-            for value in added:
-                insort(ordered, value)
-            if ordered:
-                self.median[(kind, key)] = median(ordered)
-            else:
-                self.median.pop((kind, key), None)
+            stored = dict(db.execute(_SNAPSHOT_DAYS[kind],
+                                     dict(params, keys=json.dumps(list(keys)))).fetchall())
+            medians = self.medians[kind]
+            for key, (added, removed) in keys.items():
+                days = array("d")
+                days.frombytes(stored.get(key, b""))
+                ordered = days.tolist()
+                for value in removed:
+                    del ordered[bisect_left(ordered, value)]
+                for value in added:
+                    insort(ordered, value)
+                if ordered:
+                    medians[key] = median(ordered)
+                else:
+                    medians.pop(key, None)
 
 
 def _add(found: dict[Any, int], key: Any, n: int) -> None:
