@@ -70,7 +70,7 @@ _CONTRIBUTORS = ("SELECT contributors FROM commitment_history WHERE valid_from <
                  " AND (valid_to IS NULL OR valid_to > :t) AND contributors <> ''")
 
 
-# The fast way (`audit.snapshots`): the snapshot at the instant's month's first instant `:m`, then
+# The fast way (`audit.snapshots`): the snapshot at the first instant of the instant's period (half month) `:m`, then
 # the commitments whose share changed since: less their share at :m, plus their share at :t.
 _SNAPSHOT = (f"SELECT department, owner_id, {', '.join(f'total({c})' for c in FIGURES)}"
              f" FROM {snapshots.SNAPSHOTS} WHERE boundary = :m AND (day = '' OR day <= :today)"
@@ -151,7 +151,7 @@ class Roadblocks:
 
 
 class SnapshotRoadblocks:
-    """`Roadblocks`' figures from the monthly snapshot (`audit.roadblock_snapshots`): the medians
+    """`Roadblocks`' figures from the snapshot of the instant's period (`audit.roadblock_snapshots`): the medians
     per department and per owner; those of one department's owners, and the list of
     roadblocks, from every roadblock raised by then (read when first asked for)."""
 
@@ -186,7 +186,7 @@ def _listed_roadblocks(db: Database, params: dict[str, Any]) -> Roadblocks:
 
 class Facts:
     """The accountability facts as of one instant (`t`: stored instant text, `p`: its log
-    position, `today`: its UTC date). `fast`: from the snapshot of the instant's month when there
+    position, `today`: its UTC date). `fast`: from the snapshot of the instant's period when there
     is one (the same facts, see `audit.snapshots`); False: from every commitment's state then."""
 
     def __init__(self, db: Database, t: str, p: int, today: date, *, fast: bool = True) -> None:
@@ -201,7 +201,7 @@ class Facts:
             self.roadblocks = Roadblocks(self.roadblock_rows, {})
 
     def _from_snapshot(self, db: Database, params: dict[str, Any]) -> bool:
-        """The facts from the snapshot of the instant's month, when there is one."""
+        """The facts from the snapshot of the instant's period, when there is one."""
         m = snapshots.boundary(datetime.fromisoformat(params["t"]))
         if not m.date().isoformat() <= params["today"] < snapshots.next_boundary(m).date().isoformat():
             return False
@@ -209,7 +209,7 @@ class Facts:
         sums: dict[tuple[str, str], list[float]] = {}
         for department, owner, *values in db.execute(_SNAPSHOT, params).fetchall():
             sums[(department, owner)] = values
-        if not sums:  # no snapshot there (the first commitment's month, or none taken yet)
+        if not sums:  # no snapshot there (the first commitment's period, or none taken yet)
             return False
         contributed: dict[str, int] = defaultdict(int)
         for department, n in db.execute(_SNAPSHOT_CONTRIBUTED, params).fetchall():

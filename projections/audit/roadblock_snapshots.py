@@ -1,6 +1,6 @@
-"""Accountability's roadblock figures as of each month's first instant (beside the commitment
-figures of `audit.snapshots`), so that an as-of page reads the snapshot of its month and only the
-roadblocks that changed since, instead of every roadblock raised by then.
+"""Accountability's roadblock figures as of each boundary of `audit.snapshots` (a month's 1st or
+16th, beside the commitment figures), so that an as-of page reads the snapshot of its period and
+only the roadblocks that changed since, instead of every roadblock raised by then.
 
 `roadblock_history` (kept by the History view from the roadblock events, as
 `accountability_roadblocks` keeps them): every roadblock with its raise and resolve instants, days

@@ -21,8 +21,8 @@ variant uses (valid_to_position, valid_from_position) or the position primary ke
 date less its earlier one, never below zero (the board's `days_slipped` is the net slip).
 `history_share_changes` finds the events that change a commitment's accountability figures
 by kind and instant, and
-`accountability_snapshots` / `contributor_snapshots` keep accountability's figures at each month's
-first instant (`projections.audit.snapshots`).
+`accountability_snapshots` / `contributor_snapshots` keep accountability's figures at each half
+month's first instant (`projections.audit.snapshots`).
 
 Immutable fields (made_at, made_by) are read from `commitments` by the queries; the description
 can be corrected, so each state keeps its own.
@@ -73,7 +73,7 @@ class History(View):
     # 3: spans follow moves and journey corrections; 4: contributors, milestones; 5: spans keep
     # when their journey was last corrected; 6: accountability snapshots (`audit.snapshots`) and
     # each state's days slipped so far (`slipped`); 7: roadblock snapshots
-    # (`audit.roadblock_snapshots`) and the roadblocks they count
+    # (`audit.roadblock_snapshots`) and the roadblocks they count, snapshots twice a month
     version = 7
     tables = ("commitment_history", "commitment_spans", snapshots.SNAPSHOTS, snapshots.CONTRIBUTED,
               roadblock_snapshots.ROADBLOCKS, roadblock_snapshots.COUNTS,

@@ -1,5 +1,5 @@
 """Accountability as of an instant from the monthly snapshots (`projections.audit.snapshots`)
-equals it from every commitment's state then, at many instants: each month's first instant and
+equals it from every commitment's state then, at many instants: each period's (half month's) first instant and
 either side of it, before anything, every event's timestamp, after everything; on the demo
 organisation's log and on a story with handovers, moves, contributors and corrections after a
 snapshot. A live view's snapshots equal a rebuild's."""
@@ -38,7 +38,7 @@ def figures(db: Database, moment: datetime, *, fast: bool) -> tuple[Any, Any]:
 
 
 def moments(db: Database) -> list[datetime]:
-    """Before the first state, at and either side of every month's first instant and of every
+    """Before the first state, at and either side of every period's first instant and of every
     state's start, and long after the last."""
     starts = sorted({datetime.fromisoformat(r[0]) for r in db.execute(
         "SELECT valid_from FROM commitment_history")})
@@ -146,6 +146,8 @@ def story(org: Org) -> None:
         app.correct_commitment(org.cco, c2, reason="typo", title="Portal")
     with at("2026-05-15"):  # by the owner before the handover: help given
         app.resolve_roadblock(lead, c3, roadblock_id="R1", resolution="list found")
+    with at("2026-05-16", "00:00"):  # exactly on a boundary (the middle of the month)
+        app.raise_roadblock(it, c2, description="Test data missing")
     with at("2026-05-20"):
         app.move_due_date(it, c2, due_date="2026-05-25", reason="pulled in")
         app.remove_contributor(it, c1, department="sales")
@@ -154,7 +156,7 @@ def story(org: Org) -> None:
     with at("2026-06-01", "00:00"):
         app.resolve_roadblock(it, c2, roadblock_id="R1", resolution="vendor answered")
         app.complete(it, c2, evidence="Portal live")
-    with at("2026-06-03"):  # resolved after completion
+    with at("2026-06-03"):  # resolved after completion (R3 stays open)
         app.resolve_roadblock(it, c2, roadblock_id="R2", resolution="data in")
     with at("2026-06-05"):
         app.raise_roadblock(it, c1, description="Need sign-off")
