@@ -222,8 +222,7 @@ class Facts:
             found = sums.setdefault((department, owner), [0] * len(FIGURES))
             for i, value in enumerate(values):
                 found[i] += value
-        self.pairs = {pair: tuple(int(v) for v in values) for pair, values in sums.items()
-                      if values[0]}
+        self.pairs = {pair: tuple(map(int, values)) for pair, values in sums.items() if values[0]}
         self.contributed = {d: n for d, n in contributed.items() if n}
         self.roadblocks = SnapshotRoadblocks(
             SnapshotFigures(db, params, SHARE_CHANGES, PAIR_CHANGES),

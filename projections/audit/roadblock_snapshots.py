@@ -12,11 +12,12 @@ B (its state valid then):
 
 - `roadblock_snapshots`: per (department, owner) raised and resolved by B; per (department,
   resolver) `helping` (resolved by somebody other than the owner then); per helping department
-  (owner '') `helped`.
-- `roadblock_medians`: per department (owner '') and per owner (department ''), the days to
-  resolve of its roadblocks resolved by B: their number, their median and all of them in order
-  (`days`, packed doubles), so that a read adds and removes the few changed since B and takes the
-  median again; a key nothing changed for keeps its median.
+  (owner '') `helped`; per department (owner '') and per owner (department '') the `median` days
+  to resolve of its roadblocks resolved by B (NULL: none).
+- `roadblock_durations`: for each such median, all those days to resolve in order (`days`,
+  packed doubles), so that a read adds and removes the few changed since B and takes the median
+  again; a key nothing changed for keeps its median (read in one pass with the counts, the
+  durations apart).
 
 The days to resolve are not discrete (seconds over a day), so the medians keep the durations
 themselves: exact, and read only for the keys that changed since B.
@@ -36,7 +37,7 @@ from sqlite_utils import Database
 
 ROADBLOCKS = "roadblock_history"
 COUNTS = "roadblock_snapshots"
-MEDIANS = "roadblock_medians"
+DURATIONS = "roadblock_durations"
 SECONDS_PER_DAY = 86400
 
 CREATE = f"""
@@ -50,11 +51,11 @@ CREATE = f"""
     CREATE TABLE {COUNTS} (
         boundary TEXT NOT NULL, department TEXT NOT NULL, owner_id TEXT NOT NULL,
         raised INTEGER NOT NULL, resolved INTEGER NOT NULL, helping INTEGER NOT NULL,
-        helped INTEGER NOT NULL, PRIMARY KEY (boundary, department, owner_id)) WITHOUT ROWID;
-    CREATE TABLE {MEDIANS} (
+        helped INTEGER NOT NULL, median REAL,
+        PRIMARY KEY (boundary, department, owner_id)) WITHOUT ROWID;
+    CREATE TABLE {DURATIONS} (
         boundary TEXT NOT NULL, department TEXT NOT NULL, owner_id TEXT NOT NULL,
-        resolved INTEGER NOT NULL, median REAL NOT NULL, days BLOB NOT NULL,
-        PRIMARY KEY (boundary, department, owner_id));
+        days BLOB NOT NULL, PRIMARY KEY (boundary, department, owner_id));
 """
 # The roadblocks raised by `{at}` of the commitments in `{ids}`, under each one's department and
 # owner then (its latest state starting by then, the one valid then; none: not made yet).
@@ -103,26 +104,27 @@ def take(db: Database, b: str) -> None:
     """Take the roadblock snapshot at boundary `b` (stored instant text; none taken there yet)."""
     tally = Tally()
     tally.add(db.execute(_RAISED_BY, {"b": b}).fetchall())
-    rows: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    rows: dict[tuple[str, str], list[Any]] = defaultdict(lambda: [0, 0, 0, 0, None])
     for pair, (raised, resolved) in tally.raised.items():
         rows[pair][0:2] = [raised, resolved]
     for pair, n in tally.helping.items():
         rows[pair][2] = n
     for department, n in tally.helped.items():
         rows[(department, "")][3] = n
-    db.conn.executemany(f"INSERT INTO {COUNTS} VALUES (?, ?, ?, ?, ?, ?, ?)",
-                        [(b, *pair, *values) for pair, values in rows.items()])
-    medians = []
+    durations = []
     for (kind, key), signed in tally.days.items():
         days = sorted(d for _, d in signed)
         pair = (key, "") if kind == "department" else ("", key)
-        medians.append((b, *pair, len(days), median(days), array("d", days).tobytes()))
-    db.conn.executemany(f"INSERT INTO {MEDIANS} VALUES (?, ?, ?, ?, ?, ?)", medians)
+        rows[pair][4] = median(days)
+        durations.append((b, *pair, array("d", days).tobytes()))
+    db.conn.executemany(f"INSERT INTO {COUNTS} VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        [(b, *pair, *values) for pair, values in rows.items()])
+    db.conn.executemany(f"INSERT INTO {DURATIONS} VALUES (?, ?, ?, ?)", durations)
 
 
 def forget_from(db: Database, valid_from: str) -> None:
     db.execute(f"DELETE FROM {COUNTS} WHERE boundary >= ?", [valid_from])
-    db.execute(f"DELETE FROM {MEDIANS} WHERE boundary >= ?", [valid_from])
+    db.execute(f"DELETE FROM {DURATIONS} WHERE boundary >= ?", [valid_from])
 
 
 def raised(db: Database, fact_data: dict[str, Any], commitment_id: str, at: str) -> None:
@@ -163,19 +165,15 @@ def changes(share: str, pair: str) -> str:
             f" UNION ALL SELECT 1, * FROM ({_OF_AT.format(ids='changed', at=':t')})")
 
 
-_SNAPSHOT_COUNTS = (f"SELECT department, owner_id, raised, resolved, helping, helped FROM {COUNTS}"
-                    " WHERE boundary = :m")
-# The medians per department (`owner_id` '') and per owner (`department` ''), and the durations
-# of some of them (`:keys`, a JSON list).
-_SNAPSHOT_MEDIANS = {
-    "department": f"SELECT department, median FROM {MEDIANS} WHERE boundary = :m AND owner_id = ''",
-    "owner_id": f"SELECT owner_id, median FROM {MEDIANS} WHERE boundary = :m AND department = ''",
-}
+_SNAPSHOT_COUNTS = (f"SELECT department, owner_id, raised, resolved, helping, helped, median"
+                    f" FROM {COUNTS} WHERE boundary = :m")
+# The durations of some departments' (`owner_id` '') or owners' (`department` '') medians (`:keys`,
+# a JSON list).
 _SNAPSHOT_DAYS = {
-    "department": (f"SELECT department, days FROM {MEDIANS} WHERE boundary = :m AND owner_id = ''"
-                   " AND department IN (SELECT value FROM json_each(:keys))"),
-    "owner_id": (f"SELECT owner_id, days FROM {MEDIANS} WHERE boundary = :m AND department = ''"
-                 " AND owner_id IN (SELECT value FROM json_each(:keys))"),
+    "department": (f"SELECT department, days FROM {DURATIONS} WHERE boundary = :m"
+                   " AND owner_id = '' AND department IN (SELECT value FROM json_each(:keys))"),
+    "owner_id": (f"SELECT owner_id, days FROM {DURATIONS} WHERE boundary = :m"
+                 " AND department = '' AND owner_id IN (SELECT value FROM json_each(:keys))"),
 }
 
 
@@ -186,11 +184,12 @@ class SnapshotFigures:
 
     def __init__(self, db: Database, params: dict[str, Any], share: str, pair: str) -> None:
         rows = db.execute(_SNAPSHOT_COUNTS, params).fetchall()
-        self.raised = {(d, o): [n, r] for d, o, n, r, _, _ in rows if n}
-        self.helping = {(d, o): n for d, o, _, _, n, _ in rows if n}
-        self.helped = {d: n for d, _, _, _, _, n in rows if n}
-        self.medians = {kind: dict(db.execute(sql, params).fetchall())
-                        for kind, sql in _SNAPSHOT_MEDIANS.items()}
+        self.raised = {(d, o): [n, r] for d, o, n, r, _, _, _ in rows if n}
+        self.helping = {(d, o): n for d, o, _, _, n, _, _ in rows if n}
+        self.helped = {d: n for d, _, _, _, _, n, _ in rows if n}
+        self.medians = {
+            "department": {d: m for d, o, *_, m in rows if m is not None and o == ""},
+            "owner_id": {o: m for d, o, *_, m in rows if m is not None and d == ""}}
         tally = Tally()
         for sign, *row in db.execute(changes(share, pair), params).fetchall():
             tally.add([row], sign)
@@ -205,7 +204,7 @@ class SnapshotFigures:
         for department, n in tally.helped.items():
             _add(self.helped, department, n)
         changed: dict[str, dict[str, tuple[list[float], list[float]]]] = {
-            kind: {} for kind in _SNAPSHOT_MEDIANS}
+            kind: {} for kind in _SNAPSHOT_DAYS}
         for (kind, key), signed in tally.days.items():
             added = sorted(d for s, d in signed if s > 0)
             removed = sorted(d for s, d in signed if s < 0)

@@ -77,7 +77,7 @@ class History(View):
     version = 7
     tables = ("commitment_history", "commitment_spans", snapshots.SNAPSHOTS, snapshots.CONTRIBUTED,
               roadblock_snapshots.ROADBLOCKS, roadblock_snapshots.COUNTS,
-              roadblock_snapshots.MEDIANS)
+              roadblock_snapshots.DURATIONS)
     # history_share_changes: for the accountability snapshots a rebuild takes after its load
     lookup_indexes = frozenset({"history_commitment", "history_share_changes"})
 

@@ -57,7 +57,7 @@ def snapshot_rows(db: Database) -> tuple[list[Any], ...]:
     return (db.execute(f"SELECT * FROM {snapshots.SNAPSHOTS} ORDER BY 1, 2, 3, 4").fetchall(),
             db.execute(f"SELECT * FROM {snapshots.CONTRIBUTED} ORDER BY 1, 2").fetchall(),
             db.execute(f"SELECT * FROM {roadblock_snapshots.COUNTS} ORDER BY 1, 2, 3").fetchall(),
-            db.execute(f"SELECT * FROM {roadblock_snapshots.MEDIANS} ORDER BY 1, 2, 3").fetchall())
+            db.execute(f"SELECT * FROM {roadblock_snapshots.DURATIONS} ORDER BY 1, 2, 3").fetchall())
 
 
 def assert_fast_is_exact(db: Database) -> int:
