@@ -127,6 +127,13 @@ def story(org: Org) -> None:
         c2 = org.commitment(title="Self-service portal", department="it", actor=it,
                             owner="lead.it@example.com", due_date="2026-06-02")
         c3 = org.commitment(title="Win-back calls", due_date="2026-05-01")
+        c4 = org.commitment(title="Callback queue", due_date="2026-09-01")
+    with at("2026-04-10"):  # roadblocks raised and resolved well before c4 moves and changes hands
+        app.raise_roadblock(lead, c4, description="No telephony licence", help_from="it")
+        app.raise_roadblock(lead, c4, description="No script")
+    with at("2026-04-12"):
+        app.resolve_roadblock(it, c4, roadblock_id="R1", resolution="licence bought",
+                              helped_by="it")
     with at("2026-04-20"):
         app.add_contributor(lead, c1, department="it")
         app.add_contributor(lead, c1, department="sales")
@@ -137,8 +144,9 @@ def story(org: Org) -> None:
         app.move_due_date(lead, c1, due_date="2026-06-15", reason="vendor delay")
         app.hand_over(lead, c3, new_owner="cco@example.com", reason="leave")
         app.raise_roadblock(it, c2, description="Vendor slow")
-    with at("2026-05-02"):
+    with at("2026-05-02"):  # open across the move, a boundary and a handover
         app.report_progress(lead, c1, percent=40, note="half way")
+        app.raise_roadblock(lead, c1, description="Waiting on IT")
     with at("2026-05-03"):
         app.resolve_roadblock(lead, c1, roadblock_id="R1", resolution="budget", helped_by="it")
         app.move_commitment(org.cco, c1, department="it", reason="it owns it now",
@@ -149,6 +157,8 @@ def story(org: Org) -> None:
     with at("2026-05-16", "00:00"):  # exactly on a boundary (the middle of the month)
         app.raise_roadblock(it, c2, description="Test data missing")
     with at("2026-05-20"):
+        app.move_commitment(org.cco, c4, department="it", reason="telephony is IT's",
+                            new_owner="lead.it@example.com")
         app.move_due_date(it, c2, due_date="2026-05-25", reason="pulled in")
         app.remove_contributor(it, c1, department="sales")
     with at("2026-05-31", "23:59"):
@@ -161,10 +171,12 @@ def story(org: Org) -> None:
     with at("2026-06-05"):
         app.raise_roadblock(it, c1, description="Need sign-off")
     with at("2026-06-09"):
+        app.hand_over(it, c4, new_owner="cco@example.com", reason="the CCO runs it")
         app.withdraw(org.cco, c3, reason="campaign cancelled")
         app.hand_over(it, c1, new_owner="cco@example.com", reason="escalated")
     with at("2026-06-20"):  # by the owner before the handover: help given
-        app.resolve_roadblock(it, c1, roadblock_id="R2", resolution="signed")
+        app.resolve_roadblock(it, c1, roadblock_id="R3", resolution="signed")
+        app.resolve_roadblock(it, c1, roadblock_id="R2", resolution="IT answered")
     with at("2026-07-02"):
         app.complete(org.cco, c1, evidence="SLA report")
         org.commitment(title="Next quarter", due_date="2026-07-03")
