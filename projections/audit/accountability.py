@@ -13,14 +13,16 @@ the medians of the days to resolve.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
+from operator import add, itemgetter
 from typing import Any
 
 from sqlite_utils import Database
 
 from projections.audit import snapshots
+from projections.audit.roadblock_snapshots import SnapshotFigures, median
 from projections.audit.snapshots import PAIR_CHANGES, SHARE_CHANGES
 
 ZERO = {
@@ -68,7 +70,7 @@ _CONTRIBUTORS = ("SELECT contributors FROM commitment_history WHERE valid_from <
                  " AND (valid_to IS NULL OR valid_to > :t) AND contributors <> ''")
 
 
-# The fast way (`audit.snapshots`): the snapshot at the instant's month's first instant `:m`, then
+# The fast way (`audit.snapshots`): the snapshot at the first instant of the instant's period (half month) `:m`, then
 # the commitments whose share changed since: less their share at :m, plus their share at :t.
 _SNAPSHOT = (f"SELECT department, owner_id, {', '.join(f'total({c})' for c in FIGURES)}"
              f" FROM {snapshots.SNAPSHOTS} WHERE boundary = :m AND (day = '' OR day <= :today)"
@@ -139,7 +141,7 @@ class Roadblocks:
         for (d, owner), days in self.days.items():
             if department is None or d == department:
                 durations[d if key == "department" else owner] += days
-        return {k: _median(v) for k, v in durations.items()}
+        return {k: median(sorted(v)) for k, v in durations.items()}
 
     def listed(self) -> list[tuple[str, str, float | None, str | None, str | None]]:
         """Each roadblock: its commitment's department and owner then, days to resolve, resolved
@@ -148,9 +150,43 @@ class Roadblocks:
                 for c, d, owner, days, resolver, helper in self.rows]
 
 
+class SnapshotRoadblocks:
+    """`Roadblocks`' figures from the snapshot of the instant's period (`audit.roadblock_snapshots`): the medians
+    per department and per owner; those of one department's owners, and the list of
+    roadblocks, from every roadblock raised by then (read when first asked for)."""
+
+    def __init__(self, figures: SnapshotFigures, listed: Callable[[], Roadblocks]) -> None:
+        self.raised, self.helping, self.helped = figures.raised, figures.helping, figures.helped
+        self._medians = figures.medians
+        self._listed = listed
+        self._all: Roadblocks | None = None
+
+    def medians(self, key: str, department: str | None = None) -> dict[str, float]:
+        if department is not None:
+            return self._every().medians(key, department)
+        return self._medians[key]
+
+    def listed(self) -> list[tuple[str, str, float | None, str | None, str | None]]:
+        return self._every().listed()
+
+    def _every(self) -> Roadblocks:
+        if self._all is None:
+            self._all = self._listed()
+        return self._all
+
+
+def _listed_roadblocks(db: Database, params: dict[str, Any]) -> Roadblocks:
+    """Every roadblock raised by :t, under its commitment's department and owner then."""
+    rows = db.execute(_ROADBLOCKS, params).fetchall()
+    moved = {c for (c,) in db.execute(_MOVED_SINCE, params).fetchall()}
+    then = {c: db.execute(_PAIR_THEN, {"c": c, "t": params["t"]}).fetchone()
+            for c in {r[0] for r in rows} & moved}
+    return Roadblocks(rows, then)
+
+
 class Facts:
     """The accountability facts as of one instant (`t`: stored instant text, `p`: its log
-    position, `today`: its UTC date). `fast`: from the snapshot of the instant's month when there
+    position, `today`: its UTC date). `fast`: from the snapshot of the instant's period when there
     is one (the same facts, see `audit.snapshots`); False: from every commitment's state then."""
 
     def __init__(self, db: Database, t: str, p: int, today: date, *, fast: bool = True) -> None:
@@ -158,14 +194,14 @@ class Facts:
         # (department, owner) -> the figures in the order of FIGURES
         self.pairs: dict[tuple[str, str], tuple[int, ...]] = {}
         self.roadblock_rows: list[Roadblock] = []
-        self.moved_then: dict[str, tuple[str, str]] = {}
         self.handovers: list[tuple[str, str, str]] = db.execute(_HANDOVERS, params).fetchall()
+        self.roadblocks: Roadblocks | SnapshotRoadblocks
         if not (fast and self._from_snapshot(db, params)):
             self._replayed(db, params)
-        self.roadblocks = Roadblocks(self.roadblock_rows, self.moved_then)
+            self.roadblocks = Roadblocks(self.roadblock_rows, {})
 
     def _from_snapshot(self, db: Database, params: dict[str, Any]) -> bool:
-        """The facts from the snapshot of the instant's month, when there is one."""
+        """The facts from the snapshot of the instant's period, when there is one."""
         m = snapshots.boundary(datetime.fromisoformat(params["t"]))
         if not m.date().isoformat() <= params["today"] < snapshots.next_boundary(m).date().isoformat():
             return False
@@ -173,7 +209,7 @@ class Facts:
         sums: dict[tuple[str, str], list[float]] = {}
         for department, owner, *values in db.execute(_SNAPSHOT, params).fetchall():
             sums[(department, owner)] = values
-        if not sums:  # no snapshot there (the first commitment's month, or none taken yet)
+        if not sums:  # no snapshot there (the first commitment's period, or none taken yet)
             return False
         contributed: dict[str, int] = defaultdict(int)
         for department, n in db.execute(_SNAPSHOT_CONTRIBUTED, params).fetchall():
@@ -186,13 +222,11 @@ class Facts:
             found = sums.setdefault((department, owner), [0] * len(FIGURES))
             for i, value in enumerate(values):
                 found[i] += value
-        self.pairs = {pair: tuple(int(v) for v in values) for pair, values in sums.items()
-                      if values[0]}
+        self.pairs = {pair: tuple(map(int, values)) for pair, values in sums.items() if values[0]}
         self.contributed = {d: n for d, n in contributed.items() if n}
-        self.roadblock_rows = db.execute(_ROADBLOCKS, params).fetchall()
-        moved = {c for (c,) in db.execute(_MOVED_SINCE, params).fetchall()}
-        self.moved_then = {c: db.execute(_PAIR_THEN, {"c": c, "t": params["t"]}).fetchone()
-                           for c in {r[0] for r in self.roadblock_rows} & moved}
+        self.roadblocks = SnapshotRoadblocks(
+            SnapshotFigures(db, params, SHARE_CHANGES, PAIR_CHANGES),
+            lambda: _listed_roadblocks(db, params))
         return True
 
     def _replayed(self, db: Database, params: dict[str, Any]) -> None:
@@ -208,14 +242,19 @@ class Facts:
 
     def figures(self, key: str, department: str | None = None) -> dict[str, dict[str, int]]:
         """The commitment figures per `key` ("department" or "owner_id")."""
+        return {k: dict(zip(FIGURES, v)) for k, v in self.sums(key, department).items()}
+
+    def sums(self, key: str, department: str | None = None) -> dict[str, tuple[int, ...]]:
+        """`figures`, each as its values in the order of FIGURES."""
         found: dict[str, tuple[int, ...]] = {}
+        owners = key != "department"
         for (d, owner), values in self.pairs.items():
             if department is not None and d != department:
                 continue
-            k = d if key == "department" else owner
+            k = owner if owners else d
             f = found.get(k)
-            found[k] = values if f is None else tuple(a + b for a, b in zip(f, values))
-        return {k: dict(zip(FIGURES, v)) for k, v in found.items()}
+            found[k] = values if f is None else tuple(map(add, f, values))
+        return found
 
     def roadblock_figures(self, key: str, department: str | None = None
                           ) -> tuple[dict[str, tuple[int, int]], dict[str, float]]:
@@ -235,7 +274,7 @@ def by_department(facts: Facts, departments: list[dict[str, Any]]) -> list[dict[
     figures = facts.figures("department")
     raised, medians = facts.roadblock_figures("department")
     helped = facts.roadblocks.helped
-    handovers = _count(h[0] for h in facts.handovers)
+    handovers = Counter(map(itemgetter(0), facts.handovers))
     found = []
     for d in departments:
         key = d["slug"]
@@ -250,23 +289,30 @@ def by_department(facts: Facts, departments: list[dict[str, Any]]) -> list[dict[
 def by_owner(facts: Facts, members: dict[str, tuple[str, str]],
              department: str | None = None) -> list[dict[str, Any]]:
     """One row per member who owned, handed over or helped with commitments at the instant."""
-    figures = facts.figures("owner_id", department)
+    sums = facts.sums("owner_id", department)
     handovers = [h for h in facts.handovers if department is None or h[0] == department]
-    ins = _count(h[2] for h in handovers)
-    outs = _count(h[1] for h in handovers)
+    ins = Counter(map(itemgetter(2), handovers))
+    outs = Counter(map(itemgetter(1), handovers))
     raised, medians = facts.roadblock_figures("owner_id", department)
     helped = _sum((resolver, n) for (d, resolver), n in facts.roadblocks.helping.items()
                   if department is None or d == department)
+    zero, unknown, none = tuple(ZERO.values()), (None, None), (0, 0)
     found = []
-    for owner in set(figures) | set(ins) | set(outs) | set(helped):
-        name, email = members.get(owner, (None, None))
-        row = {"owner_id": owner, "owner_name": name, "owner_email": email,
-               **figures.get(owner, ZERO)}
-        row["handovers_in"] = ins.get(owner, 0)
-        row["handovers_out"] = outs.get(owner, 0)
-        _add_roadblocks(row, raised.get(owner), helped.get(owner, 0), medians.get(owner))
-        found.append(row)
+    for owner in sums.keys() | ins.keys() | outs.keys() | helped.keys():
+        values = sums.get(owner, zero)
+        due_so_far = values[_DUE_SO_FAR]
+        found.append(dict(zip(_OWNER_ROW, (
+            owner, *members.get(owner, unknown), *values, ins.get(owner, 0), outs.get(owner, 0),
+            *raised.get(owner, none), helped.get(owner, 0), medians.get(owner),
+            values[_KEPT_ON_ORIGINAL] / due_so_far if due_so_far else None))))
     return sorted(found, key=lambda r: (r["owner_name"] or "", r["owner_id"]))
+
+
+# An owner's row, in the order `_add_roadblocks` adds the roadblock figures to a department's.
+_OWNER_ROW = ("owner_id", "owner_name", "owner_email", *FIGURES, "handovers_in", "handovers_out",
+              "roadblocks_raised", "roadblocks_resolved", "roadblocks_helped",
+              "median_days_to_resolve", "say_do")
+_DUE_SO_FAR, _KEPT_ON_ORIGINAL = FIGURES.index("due_so_far"), FIGURES.index("kept_on_original")
 
 
 def _add_roadblocks(row: dict[str, Any], raised: tuple[int, int] | None, helped: int,
@@ -289,10 +335,3 @@ def _sum(counted: Iterable[tuple[str, int]]) -> dict[str, int]:
     for key, n in counted:
         found[key] += n
     return found
-
-
-def _median(values: list[float]) -> float:
-    """As the live query takes it: the middle value, or the mean of the two middle values."""
-    ordered = sorted(values)
-    middle = ordered[(len(ordered) - 1) // 2: len(ordered) // 2 + 1]
-    return sum(middle) / len(middle)

@@ -118,8 +118,8 @@ def plan_as_of(db: Database, moment: datetime, parts: Collection[str] = EVERYTHI
                                      else count_open_roadblocks(db, t, p))
     if ACCOUNTABILITY in parts:
         facts = accountability.Facts(db, t, p, today)
-        members = {r["id"]: (r["name"], r["email"]) for r in rows(
-            db, "SELECT id, name, email FROM members", {})}
+        members = {i: (name, email) for i, name, email in db.execute(
+            "SELECT id, name, email FROM members").fetchall()}
         found.update(accountability_departments=accountability.by_department(facts, departments),
                      accountability_owners=accountability.by_owner(facts, members))
     return PlanAsOf(instant=moment, today=today, position=p, plan=plan_at(db, t, p),

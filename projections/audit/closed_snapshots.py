@@ -1,6 +1,7 @@
-"""The closed commitments counted at each month's first instant, so that the as-of board page and
-dashboard count the closed ones (`queries.history.closed_counts_as_of`) from the snapshot of the
-instant's month and the few changes since, instead of walking every closed span.
+"""The closed commitments counted at each snapshot boundary (a month's 1st and 16th, UTC: see
+`audit.snapshots`), so that the as-of board page and dashboard count the closed ones
+(`queries.history.closed_counts_as_of`) from the snapshot before the instant and the few changes
+since, instead of walking every closed span.
 
 `closed_snapshots` (kept by the History view beside `audit.snapshots`, taken, taken again and
 forgotten with them): per boundary B, department, journey then ('' for none) and final health,

@@ -21,9 +21,10 @@ variant uses (valid_to_position, valid_from_position) or the position primary ke
 date less its earlier one, never below zero (the board's `days_slipped` is the net slip).
 `history_share_changes` finds the events that change a commitment's accountability figures
 by kind and instant, and
-`accountability_snapshots` / `contributor_snapshots` keep accountability's figures at each month's
-first instant (`projections.audit.snapshots`), and `closed_snapshots` the closed commitments'
-counts then (`projections.audit.closed_snapshots`).
+`accountability_snapshots` / `contributor_snapshots` keep accountability's figures at each half
+month's first instant (`projections.audit.snapshots`), `closed_snapshots` the closed
+commitments' counts then (`projections.audit.closed_snapshots`) and the roadblock tables the
+roadblock figures then (`projections.audit.roadblock_snapshots`).
 
 Immutable fields (made_at, made_by) are read from `commitments` by the queries; the description
 can be corrected, so each state keeps its own.
@@ -56,7 +57,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from projections.audit import closed_snapshots, snapshots
+from projections.audit import closed_snapshots, roadblock_snapshots, snapshots
 from projections.facts import Fact
 from projections.health import health_sql
 from projections.view import View
@@ -79,10 +80,12 @@ class History(View):
     # when their journey was last corrected; 6: accountability snapshots (`audit.snapshots`) and
     # each state's days slipped so far (`slipped`); 7: `made_position` (states found by a
     # time-ordered integer key), spans keep `made_by` and `spans_shown` covers the board's reads;
-    # the closed commitments' counts at each month's first instant (`audit.closed_snapshots`)
+    # the closed commitments' counts (`audit.closed_snapshots`) and the roadblock figures
+    # (`audit.roadblock_snapshots`) at each snapshot boundary; snapshots twice a month
     version = 7
     tables = ("commitment_history", "commitment_spans", snapshots.SNAPSHOTS, snapshots.CONTRIBUTED,
-              closed_snapshots.CLOSED)
+              closed_snapshots.CLOSED, roadblock_snapshots.ROADBLOCKS, roadblock_snapshots.COUNTS,
+              roadblock_snapshots.DURATIONS)
     # history_share_changes: for the accountability snapshots a rebuild takes after its load
     lookup_indexes = frozenset({"history_commitment", "history_share_changes"})
 
@@ -144,6 +147,7 @@ class History(View):
                 WHERE event_kind IN {snapshots.SHARE_CHANGES};
             {snapshots.CREATE}
             {closed_snapshots.CREATE}
+            {roadblock_snapshots.CREATE}
             CREATE INDEX spans_closed
                 ON commitment_spans (department, journey, health, closed_at, journey_changed_at,
                                      commitment_id)
@@ -159,7 +163,11 @@ class History(View):
         if fact.aggregate != "commitment":
             return
         cid = fact.aggregate_text
-        valid_from = fact.instant
+        valid_from = earliest = fact.instant
+        if fact.kind == "RoadblockRaised":
+            roadblock_snapshots.raised(db, fact.data, cid, fact.timestamp.isoformat())
+        elif fact.kind == "RoadblockResolved":
+            roadblock_snapshots.resolved(db, fact.data, cid, fact.timestamp, fact.actor_text)
         current = current_states.get(cid) or db.execute(
             "SELECT valid_from_position, valid_from, status, slipped, made_position"
             " FROM commitment_history"
@@ -208,10 +216,12 @@ class History(View):
             db.execute("UPDATE commitment_spans SET closed_day = ? WHERE commitment_id = ?",
                        [valid_from[:10], cid])
         current_states[cid] = (fact.position, valid_from, status, slipped, made)
+        # A roadblock counts from its own timestamp, which may be before its state's start.
+        earliest = min(earliest, valid_from)
         if self._bulk:
-            self._bulk_from = min(self._bulk_from or valid_from, valid_from)
+            self._bulk_from = min(self._bulk_from or earliest, earliest)
         else:
-            self._snapshot(db, valid_from, valid_from)
+            self._snapshot(db, earliest, valid_from)
 
     def _snapshot(self, db: Database, earliest: str, latest: str) -> None:
         """Keep the accountability snapshots (`audit.snapshots`) after states from `earliest`

@@ -1,5 +1,5 @@
 """Accountability as of an instant from the monthly snapshots (`projections.audit.snapshots`)
-equals it from every commitment's state then, at many instants: each month's first instant and
+equals it from every commitment's state then, at many instants: each period's (half month's) first instant and
 either side of it, before anything, every event's timestamp, after everything; on the demo
 organisation's log and on a story with handovers, moves, contributors and corrections after a
 snapshot. A live view's snapshots equal a rebuild's."""
@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlite_utils import Database
 
-from projections.audit import accountability, closed_snapshots, snapshots
+from projections.audit import accountability, closed_snapshots, roadblock_snapshots, snapshots
 from projections.audit.as_of import departments_as_of
 from projections.audit.instants import log_position
 from projections.database import open_views
@@ -38,7 +38,7 @@ def figures(db: Database, moment: datetime, *, fast: bool) -> tuple[Any, Any]:
 
 
 def moments(db: Database) -> list[datetime]:
-    """Before the first state, at and either side of every month's first instant and of every
+    """Before the first state, at and either side of every period's first instant and of every
     state's start, and long after the last."""
     starts = sorted({datetime.fromisoformat(r[0]) for r in db.execute(
         "SELECT valid_from FROM commitment_history")})
@@ -53,10 +53,12 @@ def moments(db: Database) -> list[datetime]:
     return found
 
 
-def snapshot_rows(db: Database) -> tuple[list[Any], list[Any], list[Any]]:
+def snapshot_rows(db: Database) -> tuple[list[Any], ...]:
     return (db.execute(f"SELECT * FROM {snapshots.SNAPSHOTS} ORDER BY 1, 2, 3, 4").fetchall(),
             db.execute(f"SELECT * FROM {snapshots.CONTRIBUTED} ORDER BY 1, 2").fetchall(),
-            db.execute(f"SELECT * FROM {closed_snapshots.CLOSED} ORDER BY 1, 2, 3, 4").fetchall())
+            db.execute(f"SELECT * FROM {closed_snapshots.CLOSED} ORDER BY 1, 2, 3, 4").fetchall(),
+            db.execute(f"SELECT * FROM {roadblock_snapshots.COUNTS} ORDER BY 1, 2, 3").fetchall(),
+            db.execute(f"SELECT * FROM {roadblock_snapshots.DURATIONS} ORDER BY 1, 2, 3").fetchall())
 
 
 def assert_fast_is_exact(db: Database) -> int:
@@ -106,7 +108,7 @@ def test_a_live_views_snapshots_equal_a_rebuilds(demo: Demo, tmp_path) -> None: 
     Runner(demo.app, live, all_views(), batch_size=7).catch_up()
     rebuild(demo.app, tmp_path / "views.sqlite3", all_views(), batch_size=50)
     rebuilt = open_views(tmp_path / "views.sqlite3")
-    assert snapshot_rows(live)[0] and snapshot_rows(live)[2]
+    assert all(snapshot_rows(live))
     assert snapshot_rows(live) == snapshot_rows(rebuilt)
     live.close()
     rebuilt.close()
@@ -126,28 +128,56 @@ def story(org: Org) -> None:
         c2 = org.commitment(title="Self-service portal", department="it", actor=it,
                             owner="lead.it@example.com", due_date="2026-06-02")
         c3 = org.commitment(title="Win-back calls", due_date="2026-05-01")
+        c4 = org.commitment(title="Callback queue", due_date="2026-09-01")
+    with at("2026-04-10"):  # roadblocks raised and resolved well before c4 moves and changes hands
+        app.raise_roadblock(lead, c4, description="No telephony licence", help_from="it")
+        app.raise_roadblock(lead, c4, description="No script")
+    with at("2026-04-12"):
+        app.resolve_roadblock(it, c4, roadblock_id="R1", resolution="licence bought",
+                              helped_by="it")
     with at("2026-04-20"):
         app.add_contributor(lead, c1, department="it")
         app.add_contributor(lead, c1, department="sales")
         app.raise_roadblock(lead, c1, description="No budget", help_from="it")
+    with at("2026-04-25"):  # open across a boundary and a handover on it
+        app.raise_roadblock(lead, c3, description="No call list")
     with at("2026-05-01", "00:00"):  # exactly on a boundary
         app.move_due_date(lead, c1, due_date="2026-06-15", reason="vendor delay")
         app.hand_over(lead, c3, new_owner="cco@example.com", reason="leave")
-    with at("2026-05-02"):
+        app.raise_roadblock(it, c2, description="Vendor slow")
+    with at("2026-05-02"):  # open across the move, a boundary and a handover
         app.report_progress(lead, c1, percent=40, note="half way")
+        app.raise_roadblock(lead, c1, description="Waiting on IT")
     with at("2026-05-03"):
         app.resolve_roadblock(lead, c1, roadblock_id="R1", resolution="budget", helped_by="it")
         app.move_commitment(org.cco, c1, department="it", reason="it owns it now",
                             new_owner="lead.it@example.com")
         app.correct_commitment(org.cco, c2, reason="typo", title="Portal")
+    with at("2026-05-15"):  # by the owner before the handover: help given
+        app.resolve_roadblock(lead, c3, roadblock_id="R1", resolution="list found")
+    with at("2026-05-16", "00:00"):  # exactly on a boundary (the middle of the month)
+        app.raise_roadblock(it, c2, description="Test data missing")
     with at("2026-05-20"):
+        app.move_commitment(org.cco, c4, department="it", reason="telephony is IT's",
+                            new_owner="lead.it@example.com")
         app.move_due_date(it, c2, due_date="2026-05-25", reason="pulled in")
         app.remove_contributor(it, c1, department="sales")
+    with at("2026-05-31", "23:59"):
+        app.raise_roadblock(it, c2, description="Late data")
     with at("2026-06-01", "00:00"):
+        app.resolve_roadblock(it, c2, roadblock_id="R1", resolution="vendor answered")
         app.complete(it, c2, evidence="Portal live")
+    with at("2026-06-03"):  # resolved after completion (R3 stays open)
+        app.resolve_roadblock(it, c2, roadblock_id="R2", resolution="data in")
+    with at("2026-06-05"):
+        app.raise_roadblock(it, c1, description="Need sign-off")
     with at("2026-06-09"):
+        app.hand_over(it, c4, new_owner="cco@example.com", reason="the CCO runs it")
         app.withdraw(org.cco, c3, reason="campaign cancelled")
         app.hand_over(it, c1, new_owner="cco@example.com", reason="escalated")
+    with at("2026-06-20"):  # by the owner before the handover: help given
+        app.resolve_roadblock(it, c1, roadblock_id="R3", resolution="signed")
+        app.resolve_roadblock(it, c1, roadblock_id="R2", resolution="IT answered")
     with at("2026-07-02"):
         app.complete(org.cco, c1, evidence="SLA report")
         org.commitment(title="Next quarter", due_date="2026-07-03")
@@ -186,6 +216,32 @@ def test_a_late_state_before_a_snapshot_takes_it_again(small: Org) -> None:
     assert assert_fast_is_exact(db) > 10
     moment = datetime(2026, 5, 15, tzinfo=UTC)
     assert figures(db, moment, fast=True)[0][0]["due_date_moves"] == 1
+
+
+def test_a_late_roadblock_before_a_snapshot_takes_it_again(small: Org) -> None:
+    """A clock that ran backwards for roadblock events: stamped before the latest snapshots'
+    boundaries while their commitment's state starts after them (a state never starts before
+    the one it follows), they count from their own instants, so those snapshots are taken again."""
+    app, lead = small.app, small.support_lead
+    with at("2026-04-05"):
+        c1 = small.commitment(title="One", due_date="2026-08-10")
+    with at("2026-06-05"):
+        app.report_progress(lead, c1, percent=10, note="started")
+        small.commitment(title="Two", due_date="2026-06-10")
+    db = caught_up(app)
+    before = snapshot_rows(db)
+    with at("2026-04-26"):
+        app.raise_roadblock(lead, c1, description="Stamped late")
+    with at("2026-04-28"):
+        app.resolve_roadblock(lead, c1, roadblock_id="R1", resolution="done")
+    Runner(app, db, all_views()).catch_up()
+    after = snapshot_rows(db)
+    assert after != before
+    assert snapshot_rows(caught_up(app)) == after
+    assert assert_fast_is_exact(db) > 10
+    row = figures(db, datetime(2026, 5, 15, tzinfo=UTC), fast=True)[0][0]
+    assert (row["roadblocks_raised"], row["roadblocks_resolved"]) == (1, 1)
+    assert row["median_days_to_resolve"] == 2
 
 
 def listed_roadblock_figures(rows: list[Any], key: str, department: str | None
