@@ -25,7 +25,7 @@ from sqlite_utils import Database
 
 from projections.database import (
     LastApplied, clear_positions, for_handlers, last_applied, positions, set_last_applied,
-    set_position, write_transaction,
+    set_position, set_positions, write_transaction,
 )
 from projections.facts import Fact, read_facts
 from projections.view import Handler, View
@@ -79,6 +79,12 @@ class Runner:
         # without a handler for the key (most of them, for most facts) without a call each.
         self._dispatch: dict[str, list[tuple[View, Handler]]] = {}
         self._handlers_db = for_handlers(db)
+
+    @property
+    def prepared(self) -> bool:
+        """Whether `prepare()` ran (or was vouched for): false again after the stored views
+        turned out not to match this runner's."""
+        return self._prepared
 
     def head(self) -> int:
         """The position of the last event in the store."""
@@ -236,8 +242,7 @@ class Runner:
                     if not facts:
                         return start, start
                     last = facts[-1]
-                    for view in self.views:
-                        set_position(self.db, view.name, view.version, last.position)
+                    set_positions(self.db, [(v.name, v.version) for v in self.views], last.position)
                     set_last_applied(
                         self.db, LastApplied(last.position, last.aggregate_id, last.version)
                     )
