@@ -82,3 +82,31 @@ def test_no_lock_file_for_a_store_in_memory_or_opened_by_uri() -> None:
     assert writes_lock_path(":memory:") is None
     assert writes_lock_path("file:/data/events.sqlite3?mode=ro&immutable=1") is None
     assert writes_lock_path("/data/events.sqlite3") == "/data/events.sqlite3" + WRITES_LOCK_SUFFIX
+
+
+def test_reads_run_without_an_explicit_transaction_and_fail_as_the_library_s_errors(
+    tmp_path: Path,
+) -> None:
+    import sqlite3
+
+    import pytest
+    from eventsourcing.persistence import OperationalError
+
+    data = DataDir(tmp_path / "data")
+    app = open_tracker(data, create=True)
+    try:
+        org = build_org(app)
+        statements: list[str] = []
+        with app.recorder.datastore.get_connection(commit=False) as conn:
+            conn._sqlite_conn.set_trace_callback(statements.append)  # type: ignore[attr-defined]
+        assert app.member(org.support_lead)["name"] == "Customer Service Lead"
+        assert app.head() > 0
+        assert statements and not [s for s in statements if s.split()[0] in ("BEGIN", "ROLLBACK")]
+        other = sqlite3.connect(data.events)
+        other.execute("ALTER TABLE stored_events RENAME TO gone")
+        other.commit()
+        other.close()
+        with pytest.raises(OperationalError):
+            app.head()
+    finally:
+        app.close()
