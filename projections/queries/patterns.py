@@ -13,6 +13,7 @@ from projections.health import health_sql
 from projections.queries.board import ORDER_BY, rows, with_health
 from projections.views.patterns import search_text
 
+SQLITE_MAX_INTEGER = 2**63 - 1
 SEARCH_MAX = 200  # characters of a search that count (a longer one is cut)
 _JSON = ("journeys", "departments", "links")
 
@@ -71,6 +72,8 @@ def versions(db: Database, pattern_id: UUID | str) -> list[dict[str, Any]]:
 
 
 def version(db: Database, pattern_id: UUID | str, revision: int) -> dict[str, Any] | None:
+    if not 1 <= revision <= SQLITE_MAX_INTEGER:  # no such version (and none SQLite could bind)
+        return None
     found = _decoded(rows(db, (
         "SELECT v.*, m.name AS actor_name FROM pattern_versions v"
         " LEFT JOIN members m ON m.id = v.actor_id"

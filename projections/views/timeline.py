@@ -27,7 +27,8 @@ TEXT_LIMIT = 160  # free text longer than this is cut short in the summary (deta
 
 class Timeline(View):
     name = "timeline"
-    version = 5  # 5: contributors, milestones, the overview's readers; 4: scorecards and KPI
+    version = 6  # 6: milestones named by their text; 5: contributors, milestones, the overview's
+    # readers; 4: scorecards and KPI
     # links; 3: department_name (as it was then); corrections and reorganisations
     tables = ("timeline", "timeline_commitments")
 
@@ -91,7 +92,7 @@ class Timeline(View):
         renamed = RENAMES.get(fact.key)
         if renamed is not None:  # the directory (applied first) holds the new name now
             memo.pop((renamed[0], fact.data[renamed[1]]), None)
-        look = _Lookup(db, memo)
+        look = _Lookup(db, memo, fact.aggregate_text if fact.aggregate == "commitment" else None)
         d = fact.data
         department = journey = commitment_id = title = None
         if fact.aggregate == "commitment":
@@ -199,9 +200,10 @@ class _Lookup:
     the name as it is when the event is applied, i.e. as it was then. A name found is remembered
     until an event renames it (`RENAMES`)."""
 
-    def __init__(self, db: Database, memo: dict[object, Any]) -> None:
+    def __init__(self, db: Database, memo: dict[object, Any], commitment_id: str | None) -> None:
         self.db = db
         self.memo = memo
+        self.commitment_id = commitment_id  # the event's commitment, if it is about one
 
     def _name(self, sql: str, key: object) -> str:
         if key is None:
@@ -226,6 +228,14 @@ class _Lookup:
 
     def kpi(self, key: object) -> str:
         return self._name(KPI_NAME, key)
+
+    def milestone(self, milestone_id: str) -> str:
+        """A milestone's text, from the board's checklist (applied before this view; the text
+        never changes and a removed milestone keeps its row); its id if the row is missing."""
+        row = self.db.execute(
+            "SELECT text FROM board_milestones WHERE commitment_id = ? AND milestone_id = ?",
+            [self.commitment_id, milestone_id]).fetchone()
+        return row[0] if row is not None else milestone_id
 
     def pattern(self, pattern_id: object) -> str:
         """A pattern's title now (not remembered: a revision may change it)."""
@@ -352,11 +362,13 @@ SUMMARIES: dict[str, Describe] = {
         f"{look.department(d['department'])} now contributes"),
     "commitment.ContributorRemoved": lambda look, d, s: (
         f"{look.department(d['department'])} no longer contributes"),
-    "commitment.MilestoneAdded": lambda look, d, s: (
-        f"Milestone {d['milestone_id']} added: {_cut(d['text'])}"),
-    "commitment.MilestoneTicked": lambda look, d, s: f"Milestone {d['milestone_id']} ticked",
-    "commitment.MilestoneUnticked": lambda look, d, s: f"Milestone {d['milestone_id']} unticked",
-    "commitment.MilestoneRemoved": lambda look, d, s: f"Milestone {d['milestone_id']} removed",
+    "commitment.MilestoneAdded": lambda look, d, s: f"Milestone added: {_cut(d['text'])}",
+    "commitment.MilestoneTicked": lambda look, d, s: (
+        f"Milestone ticked: {_cut(look.milestone(d['milestone_id']))}"),
+    "commitment.MilestoneUnticked": lambda look, d, s: (
+        f"Milestone unticked: {_cut(look.milestone(d['milestone_id']))}"),
+    "commitment.MilestoneRemoved": lambda look, d, s: (
+        f"Milestone removed: {_cut(look.milestone(d['milestone_id']))}"),
     "plan.OverviewAccessChanged": lambda look, d, s: (
         "Overview pages open to "
         + (", ".join(ROLE_TITLES.get(r, r).lower() + "s" for r in d["readers"]) or "the CCO only")

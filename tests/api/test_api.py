@@ -42,6 +42,37 @@ def test_the_openapi_document_needs_no_token(api: FlaskClient) -> None:
     assert "/api/v1/commitments/{commitment_id}/progress" in response.json["paths"]
 
 
+def test_the_openapi_document_lists_every_operation_and_is_valid_openapi_3_1(api: FlaskClient) -> None:
+    from jsonschema_rs import Draft202012Validator
+    from schemathesis.specs.openapi.definitions import OPENAPI_31  # the OpenAPI 3.1 meta-schema
+
+    document = api.get("/api/v1/openapi.json").json
+    Draft202012Validator(OPENAPI_31).validate(document)
+    operations = {(path, method) for path, item in document["paths"].items() for method in item}
+    assert {
+        ("/api/v1/patterns", "get"), ("/api/v1/patterns/{pattern_id}", "get"),
+        ("/api/v1/patterns/{pattern_id}/versions/{revision}", "get"),
+        ("/api/v1/scorecards", "get"), ("/api/v1/scorecards/{scorecard_id}", "get"),
+        ("/api/v1/commitments", "get"), ("/api/v1/kpis/{key}/measurements", "post"),
+    } <= operations
+    ids = [op["operationId"] for item in document["paths"].values() for op in item.values()]
+    assert len(ids) == len(set(ids))
+    schemas = document["components"]["schemas"]
+    for item in document["paths"].values():
+        for op in item.values():
+            for answer in op["responses"].values():
+                for content in answer.get("content", {}).values():
+                    ref = content["schema"].get("$ref")
+                    assert ref is None or ref.removeprefix("#/components/schemas/") in schemas
+    for name in schemas:  # each a JSON Schema 2020-12 (OpenAPI 3.1's dialect), its refs resolved
+        Draft202012Validator({"$ref": f"#/components/schemas/{name}",
+                              "components": {"schemas": schemas}})
+    pattern = document["paths"]["/api/v1/patterns"]["get"]
+    assert {p["name"] for p in pattern["parameters"]} == {"q", "journey", "retired"}
+    scorecards = document["paths"]["/api/v1/scorecards"]["get"]
+    assert [p["name"] for p in scorecards["parameters"]] == ["period"]
+
+
 def test_writes_need_no_csrf_token_and_set_no_cookie(api: FlaskClient, token_for: Token,
                                                      commitment: str) -> None:
     response = api.post(f"/api/v1/commitments/{commitment}/notes", json={"text": "Called them"},
@@ -233,3 +264,15 @@ def test_a_write_refused_for_a_clock_behind_the_history_is_a_503_problem(
                         headers=headers)
     assert response.status_code == 503 and response.mimetype == PROBLEM
     assert "Nothing was recorded" in response.json["detail"]
+
+
+def test_docs_api_md_has_a_section_for_every_operation(api: FlaskClient) -> None:
+    import re
+    from pathlib import Path
+
+    docs = (Path(__file__).parents[2] / "docs" / "api.md").read_text()
+    documented = {re.sub(r"\{[^}]*\}", "{}", h) for h in re.findall(r"^### `(.+)`$", docs, re.M)}
+    for path, item in api.get("/api/v1/openapi.json").json["paths"].items():
+        for method in item:
+            heading = f"{method.upper()} {re.sub(r'{[^}]*}', '{}', path)}"
+            assert heading in documented, f"docs/api.md has no section for {heading}"

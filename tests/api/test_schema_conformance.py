@@ -27,7 +27,12 @@ EXAMPLES_PER_OPERATION = 25
 
 @pytest.mark.slow
 def test_every_answer_matches_the_openapi_document(flask_app: Flask, web_org) -> None:  # type: ignore[no-untyped-def]
-    web_org.commitment()  # something to read
+    cited = web_org.commitment()  # something to read: a commitment citing a pattern, a scorecard
+    pattern = web_org.app.publish_pattern(web_org.cco, title="One owner per case",
+                                          text="*Name* the owner.", journeys=["support"]).id
+    web_org.app.cite_pattern(web_org.support_lead, cited, pattern_id=str(pattern))
+    web_org.app.propose_scorecard(web_org.cco, lead="lead.customer-service@example.com",
+                                  period="2025-Q4", items=[{"kpi": "nps", "weight": 100, "target": 20}])
     made = flask_app.extensions["cx"].tracker.create_token(
         member_id("cco@example.com"), name="schemathesis", scope="read-write")
     headers = {"Authorization": f"Bearer {made['token']}"}

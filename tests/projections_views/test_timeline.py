@@ -74,6 +74,23 @@ def test_summaries_read_as_one_line_sentences(views: Views) -> None:
     assert summaries(views, ids["other"])[-1] == "Withdrawn: superseded"
 
 
+def test_milestone_lines_name_the_milestone_by_its_text(views: Views) -> None:
+    org, app = views.org, views.org.app
+    c = org.commitment()
+    for text in ("Queues mapped", "Agents trained"):
+        app.add_milestone(org.support_lead, c, text=text)
+    app.tick_milestone(org.support_lead, c, milestone_id="M2")
+    app.tick_milestone(org.support_lead, c, milestone_id="M2", ticked=False)
+    app.remove_milestone(org.support_lead, c, milestone_id="M1")
+    assert summaries(views, c)[1:] == [
+        "Milestone added: Queues mapped",
+        "Milestone added: Agents trained",
+        "Milestone ticked: Agents trained",
+        "Milestone unticked: Agents trained",
+        "Milestone removed: Queues mapped",
+    ]
+
+
 def test_completion_is_judged_against_the_due_date_in_force(views: Views) -> None:
     org, app = views.org, views.org.app
     c = org.commitment(due_date="2026-03-03")

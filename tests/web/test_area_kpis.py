@@ -48,3 +48,15 @@ def test_the_cco_defines_an_area_kpi_and_links_it_to_a_cx_kpi(client_for, web_or
     assert "First-contact resolution" in links and "Solved first time" in links
     cards = dashboard.split('id="kpi-title"')[1].split("Which area KPIs")[0]
     assert "First-contact resolution" not in cards  # the dashboard's cards are the CX KPIs
+
+
+def test_the_kpi_page_says_whose_each_kpi_is_and_which_are_retired(client_for, web_org: Org) -> None:
+    app = web_org.app
+    app.define_kpi(web_org.cco, name="First-contact resolution", key="fcr", unit="%", baseline=71,
+                   target=85, target_date="2026-12-31", department="customer-service")
+    app.retire_kpi(web_org.cco, key="fcr", reason="Folded into NPS")
+    shown = page(client_for("executive"), "/kpis/")
+    nps = shown.split('id="kpi-nps"')[1].split("</header>")[0]
+    fcr = shown.split('id="kpi-fcr"')[1].split("</header>")[0]
+    assert "CX KPI" in nps and "retired" not in nps
+    assert "Area KPI of Customer Service" in fcr and "retired 20" in fcr

@@ -9,7 +9,7 @@ from uuid import UUID
 import pytest
 
 from tests.conftest import Org
-from tests.web.conftest import post_form
+from tests.web.conftest import csrf_token, post_form
 
 XSS_TITLE = '<script>alert("title")</script> Acknowledge'
 XSS_TEXT = "\n\n".join([
@@ -53,6 +53,7 @@ def test_every_member_with_a_role_reads_the_library_its_pages_and_versions(clien
     assert old.status_code == 200
     assert "<strong>personally</strong>" in text(old) and "https://intranet.example.com/s" in text(old)
     assert client.get(f"/patterns/{pattern}/v/3").status_code == 404
+    assert client.get(f"/patterns/{pattern}/v/{2**63}").status_code == 404  # SQLite cannot bind it
     assert ('href="/patterns/new"' in listing) is (role == "cco")
 
 
@@ -156,6 +157,13 @@ def test_a_commitments_department_cites_from_its_page_and_the_pattern_lists_it(c
     unknown = post_form(lead, "/patterns/cite", {"commitment_id": str(cid), "pattern_id": "nope"},
                         page=f"/commitments/{cid}")
     assert unknown.status_code == 400 and "no such pattern" in text(unknown)
+    assert "Nothing was recorded" in text(unknown) and "Patterns applied" in text(unknown)
+    again = lead.post("/patterns/cite", data={
+        "commitment_id": str(cid), "pattern_id": str(pattern),
+        "csrf_token": csrf_token(lead, f"/commitments/{cid}")},
+        headers={"HX-Request": "true", "HX-Boosted": "true"})
+    assert again.status_code == 200  # htmx swaps only a 2xx: the page with the reason beside the form
+    assert "is already cited by this commitment" in text(again) and "Nothing was recorded" in text(again)
     assert post_form(lead, "/patterns/uncite", {"commitment_id": str(cid), "pattern_id": str(pattern)},
                      page=f"/commitments/{cid}").status_code == 302
     assert "No pattern cited." in text(lead.get(f"/commitments/{cid}"))

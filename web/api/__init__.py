@@ -9,8 +9,10 @@ from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from tracker import __version__
-from web.api import access, problems
+from web.api import access, patterns, problems, scorecards
 from web.api.routes import api, bp
+
+_OPERATIONS = (patterns, scorecards)  # they declare their operations on `api` when imported
 
 PUBLIC = {"api.openapi"}
 

@@ -11,7 +11,6 @@ from flask import g, request
 from projections.queries import directory
 from tracker import authorization
 from tracker.authorization import Roles
-from tracker.errors import NotAllowed
 from tracker.service.tokens import TokenUse
 from web.api.problems import ApiProblem
 from web.services import catch_up, tracker, views
@@ -34,8 +33,12 @@ class Caller:
         return any(g["role"] == role for g in self.grants)
 
     @property
+    def roles(self) -> Roles:
+        return Roles.from_rows(self.grants)
+
+    @property
     def is_overseer(self) -> bool:
-        return self.has("cco") or self.has("executive") or self.has("auditor")
+        return self.roles.is_overseer
 
 
 def bearer_secret() -> str | None:
@@ -67,9 +70,17 @@ def caller() -> Caller:
 
 
 def require_reader() -> Caller:
+    """Every member with a role reads the plan (`tracker.authorization.require_reader`)."""
     who = caller()
-    if not who.grants:
-        raise NotAllowed("a member without a role cannot read the plan")
+    authorization.require_reader(who.roles)
+    return who
+
+
+def require_scorecard_reader(lead_id: object) -> Caller:
+    """A scorecard: its own lead, the CCO, executives and auditors, as on the web
+    (`tracker.authorization.require_scorecard_reader`)."""
+    who = caller()
+    authorization.require_scorecard_reader(who.roles, who.id, lead_id)
     return who
 
 

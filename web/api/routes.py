@@ -26,7 +26,7 @@ api = Registry(bp)
 WRITE_ERRORS = (400, 401, 403, 404, 429, 503)
 
 
-def _json(data: Any, status: int = 200, etag: int | None = None) -> Response:
+def json_answer(data: Any, status: int = 200, etag: int | None = None) -> Response:
     response = jsonify(data)
     response.status_code = status
     if etag is not None:
@@ -57,7 +57,7 @@ def list_commitments() -> Response:
         views(), today=clock.today(), department=q.department, health=q.health,
         journey=q.journey, owner=member_id(q.owner) if q.owner else None, closed_since=since,
     )
-    return _json({"items": rows, "count": len(rows)})
+    return json_answer({"items": rows, "count": len(rows)})
 
 
 @api.route("/commitments", "POST", body=s.NewCommitment, response=s.Commitment, status=201,
@@ -72,7 +72,7 @@ def make_commitment() -> Response:
     )
     catch_up(receipt.position)
     row = _commitment_row(receipt.id)
-    response = _json(row, 201, etag=row["version"])
+    response = json_answer(row, 201, etag=row["version"])
     response.headers["Location"] = url_for("api.get_commitment", commitment_id=receipt.id)
     return response
 
@@ -85,7 +85,7 @@ def get_commitment(commitment_id: UUID) -> Response:
     catch_up()
     row = _commitment_row(commitment_id)
     story = timeline_page(views(), commitment=commitment_id, limit=500).rows
-    return _json({"commitment": row, "story": story}, etag=row["version"])
+    return json_answer({"commitment": row, "story": story}, etag=row["version"])
 
 
 def _expected_version(body_version: int | None) -> tuple[int | None, bool]:
@@ -117,7 +117,7 @@ def report_progress(commitment_id: UUID) -> Response:
         raise
     catch_up(receipt.position)
     row = _commitment_row(commitment_id)
-    return _json(row, etag=row["version"])
+    return json_answer(row, etag=row["version"])
 
 
 @api.route("/commitments/<uuid:commitment_id>/notes", "POST", body=s.Note,
@@ -129,7 +129,7 @@ def add_note(commitment_id: UUID) -> Response:
     receipt = tracker().add_note(who.id, commitment_id, text=body.text)
     catch_up(receipt.position)
     row = _commitment_row(commitment_id)
-    return _json(row, 201, etag=row["version"])
+    return json_answer(row, 201, etag=row["version"])
 
 
 # Timeline and accountability (the overview's readers)
@@ -145,7 +145,7 @@ def timeline() -> Response:
         views(), department=q.department, journey=q.journey, commitment=q.commitment,
         kind=q.kind, since=q.since, until=q.until, before=q.before, limit=q.limit,
     )
-    return _json({"items": page.rows, "next_cursor": page.next_before})
+    return json_answer({"items": page.rows, "next_cursor": page.next_before})
 
 
 @api.route("/accountability", "GET", query=s.AccountabilityQuery, response=s.Accountability,
@@ -156,7 +156,7 @@ def accountability_figures() -> Response:
     q = parse_query(s.AccountabilityQuery)
     catch_up()
     today = clock.today()
-    return _json({"departments": accountability.by_department(views(), today),
+    return json_answer({"departments": accountability.by_department(views(), today),
                   "owners": accountability.by_owner(views(), today, q.department)})
 
 
@@ -168,7 +168,7 @@ def list_kpis() -> Response:
     """Every KPI with its latest measurement and whether it is on course."""
     require_reader()
     catch_up()
-    return _json({"items": kpis.kpi_overview(views())})
+    return json_answer({"items": kpis.kpi_overview(views())})
 
 
 @api.route("/kpis/<key>", "GET", response=s.KpiSeries, errors=(400, 401, 403, 404, 429),
@@ -180,7 +180,7 @@ def get_kpi(key: str) -> Response:
     series = kpis.kpi_series(views(), key)
     if series is None:
         raise NotFound("KPI", key)
-    return _json(series)
+    return json_answer(series)
 
 
 @api.route("/kpis/<key>/measurements", "POST", body=s.NewMeasurement, response=s.KpiSeries,
@@ -195,4 +195,4 @@ def record_measurement(key: str) -> Response:
     receipt = tracker().record_measurement(who.id, key=key, value=body.value,
                                            measured_on=body.measured_on, note=body.note)
     catch_up(receipt.position)
-    return _json(kpis.kpi_series(views(), key), 201)
+    return json_answer(kpis.kpi_series(views(), key), 201)

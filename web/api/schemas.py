@@ -201,3 +201,181 @@ class NewMeasurement(Body):
     value: float = Field(allow_inf_nan=False)
     measured_on: date | None = Field(None, description="default: today (UTC)")
     note: str = Field("", max_length=500)
+
+
+# Patterns
+
+
+PatternStatus = Literal["live", "retired"]
+
+
+class PatternFilters(Query):
+    q: str | None = Field(None, description="words in the title or text of the current version, "
+                          "case-insensitively (the first 200 characters count)")
+    journey: str | None = Field(None, max_length=60, description="a journey's key")
+    retired: bool = Field(False, description="retired patterns too (default: live ones only)")
+
+
+class Link(BaseModel):
+    label: str
+    url: str
+
+
+class PatternContent(BaseModel):
+    title: str
+    text: str = Field(description="the pattern's Markdown, as written (not rendered)")
+    journeys: list[str] = Field(description="journey keys")
+    departments: list[str] = Field(description="department slugs")
+    links: list[Link]
+
+
+class PatternSummary(PatternContent):
+    id: str
+    revision: int = Field(description="the current version's number (1: as published)")
+    status: PatternStatus
+    published_at: str
+    revised_at: str
+    retired_at: str | None
+    citations: int = Field(description="how many commitments cite it now")
+
+
+class PatternList(BaseModel):
+    items: list[PatternSummary]
+    count: int
+
+
+class PatternVersionSummary(BaseModel):
+    revision: int
+    at: str
+    actor_id: str | None
+    actor_name: str | None
+    title: str
+    reason: str = Field(description="why it was revised (empty for the first version)")
+
+
+class CitingCommitment(BaseModel):
+    id: str
+    department: str
+    title: str
+    owner_id: str
+    journey: str | None
+    due_date: str
+    progress: int
+    status: Literal["open", "completed", "withdrawn"]
+    health: Health
+
+
+class Pattern(PatternContent):
+    id: str
+    revision: int = Field(description="the current version's number (1: as published)")
+    version: int
+    status: PatternStatus
+    published_at: str
+    published_by: str | None
+    revised_at: str
+    retired_at: str | None
+    retired_reason: str | None
+    versions: list[PatternVersionSummary] = Field(description="every version, newest first")
+    citing: list[CitingCommitment] = Field(
+        description="the commitments citing it now, with their health today (attention first)")
+
+
+class PatternVersion(PatternContent):
+    pattern_id: str
+    revision: int
+    at: str
+    actor_id: str | None
+    actor_name: str | None
+    reason: str
+    current_revision: int = Field(description="the pattern's current version's number")
+    status: PatternStatus = Field(description="the pattern's status now")
+
+
+# Scorecards
+
+
+ScorecardStatus = Literal["proposed", "change_requested", "agreed", "approved"]
+
+
+class ScorecardQuery(Query):
+    period: str | None = Field(
+        None, pattern=r"^\d{4}(-Q[1-4])?$", description="a quarter (2026-Q3) or a year (2026); "
+        "default for the CCO, executives and auditors: the last period that has ended (else the "
+        "latest); a lead reads their own scorecards of every period unless one is given")
+
+
+class ScorecardItem(BaseModel):
+    kpi: str
+    weight: int = Field(description="whole percent; a scorecard's weights sum to 100")
+    target: float
+
+
+class CorrectedFigure(BaseModel):
+    start: float | None
+    end: float | None
+    end_on: str | None
+    attainment: float | None
+
+
+class AttainedItem(CorrectedFigure):
+    kpi: str
+    name: str
+    unit: str
+    direction: Literal["up", "down"]
+    weight: int
+    target: float
+    points: float = Field(description="weight x attainment / 100")
+    corrected: CorrectedFigure | None = Field(
+        None, description="the figures as recorded now, when a measurement was corrected after "
+        "the period's end (the attainment stays as recorded then)")
+
+
+class Attainment(BaseModel):
+    period: str
+    as_of: str = Field(description="the period's end: measurements as recorded then")
+    total: float = Field(description="the weighted total, 0-100")
+    corrected: bool = Field(description="a figure was corrected since the period's end")
+    items: list[AttainedItem]
+
+
+class Scorecard(BaseModel):
+    id: str
+    period: str
+    period_start: str
+    period_end: str
+    lead_id: str
+    lead_name: str | None
+    lead_email: str | None
+    department: str
+    department_name: str | None
+    status: ScorecardStatus
+    status_title: str
+    revision: int
+    version: int
+    items: list[ScorecardItem]
+    proposed_at: str
+    updated_at: str
+    attainment: Attainment | None = Field(description="null while the period has not ended")
+
+
+class ScorecardList(BaseModel):
+    period: str | None = Field(description="the period shown (null: every period of a lead's own)")
+    items: list[Scorecard]
+    count: int
+
+
+class ScorecardEvent(BaseModel):
+    position: int
+    at: str
+    actor_id: str | None
+    actor_name: str | None
+    kind: str
+    status: ScorecardStatus
+    revision: int
+    items: list[ScorecardItem]
+    text: str = Field(description="the note, comment or reason given")
+
+
+class ScorecardWithHistory(BaseModel):
+    scorecard: Scorecard
+    history: list[ScorecardEvent] = Field(description="every event, oldest first")

@@ -17,6 +17,9 @@ from web.api.problems import ApiProblem
 
 M = TypeVar("M", bound=BaseModel)
 REF = "#/components/schemas/{model}"
+PATH_SCHEMAS: dict[str, dict[str, Any]] = {  # Flask's converters
+    "uuid": {"type": "string", "format": "uuid"}, "int": {"type": "integer", "minimum": 0},
+}
 ERRORS = {
     400: "Malformed request (query, JSON body or header)", 401: "No valid token",
     403: "Not allowed for this member or token scope", 404: "Not found",
@@ -54,10 +57,8 @@ class Registry:
     def route(self, rule: str, method: str, **options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         def register(view: Callable[..., Any]) -> Callable[..., Any]:
             op = Operation(rule, method, (view.__doc__ or "").strip().split("\n")[0], **options)
-            op.path_params = {
-                name: ({"type": "string", "format": "uuid"} if kind == "uuid" else {"type": "string"})
-                for kind, name in re.findall(r"<(?:(\w+):)?(\w+)>", rule)
-            }
+            op.path_params = {name: PATH_SCHEMAS.get(kind, {"type": "string"})
+                              for kind, name in re.findall(r"<(?:(\w+):)?(\w+)>", rule)}
             self.operations.append(op)
             self.bp.add_url_rule(rule, view.__name__, view, methods=[method])
             return view

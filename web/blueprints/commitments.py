@@ -297,5 +297,6 @@ def add_note(commitment_id: UUID) -> Answer:
         actor, commitment_id, text=form_value("text")), "Note added.")
 
 
-# Shared with the cross-functional blueprint (contributors, milestones)
+# Shared with the cross-functional blueprint (contributors, milestones) and the patterns' forms
 act_on = _act
+commitment_page = _context

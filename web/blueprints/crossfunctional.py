@@ -76,7 +76,7 @@ def tick_milestone(commitment_id: UUID, milestone_id: str) -> Answer:
     return act_on(commitment_id, f"tick-{milestone_id}", lambda app, actor: app.tick_milestone(
         actor, commitment_id, milestone_id=milestone_id, ticked=ticked,
         expected_version=expected_version()),
-        f"Milestone {milestone_id} ticked." if ticked else f"Milestone {milestone_id} unticked.")
+        "Milestone ticked." if ticked else "Milestone unticked.")
 
 
 @bp.route("/commitments/<uuid:commitment_id>/milestones/<milestone_id>/removal", methods=["POST"])

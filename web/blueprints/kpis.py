@@ -9,7 +9,7 @@ from flask import Blueprint
 from flask_login import login_required
 from sqlite_utils import Database
 
-from projections.queries import kpis
+from projections.queries import directory, kpis
 from web import charts
 from web.access import require_reader
 from web.render import page_or_fragment
@@ -41,4 +41,6 @@ def kpi_panels(db: Database, width: int = 640, wide: int | None = None) -> list[
 def index() -> str:
     require_reader()
     catch_up()
-    return page_or_fragment("kpis/index.html", "kpis/_kpis.html", kpis=kpi_panels(views(), wide=WIDE_CHART))
+    db = views()
+    return page_or_fragment("kpis/index.html", "kpis/_kpis.html", kpis=kpi_panels(db, wide=WIDE_CHART),
+                            department_names=directory.department_names(db))

@@ -21,7 +21,8 @@ from tracker import authorization, clock
 from tracker.errors import Invalid, NotAllowed, NotFound
 from tracker.service.base import Receipt
 from web.access import require_reader
-from web.forms import expected_version, form_value, run_form
+from web.blueprints.commitments import commitment_page
+from web.forms import expected_version, form_value, refusal_status, run_form
 from web.markdown import render_markdown
 from web.redirects import same_site_path
 from web.render import page_or_fragment
@@ -253,10 +254,17 @@ def revoke_publisher() -> Answer:
 # Citing (a commitment's department): plain forms from the commitment's page
 
 
-def _cite(cite: bool) -> Response:
+def _cite(cite: bool) -> Response | tuple[str, int]:
     commitment_id = _uuid(form_value("commitment_id"))
     command = tracker().cite_pattern if cite else tracker().uncite_pattern
-    receipt = command(current_user.id, commitment_id, pattern_id=form_value("pattern_id"))
+    try:
+        receipt = command(current_user.id, commitment_id, pattern_id=form_value("pattern_id"))
+    except Invalid as refused:  # the commitment's page again, the reason beside the form
+        catch_up()
+        values = {k: v for k, v in request.form.items() if k != "csrf_token"}
+        return render_template(
+            "commitments/show.html", **commitment_page(commitment_id), errors=refused.errors,
+            values=values, failed_form="cite" if cite else "uncite"), refusal_status()
     catch_up(receipt.position)
     flash("The commitment now cites the pattern." if cite
           else "The commitment no longer cites the pattern.", "success")
@@ -278,13 +286,13 @@ def _uuid(value: str) -> UUID:
 
 @bp.route("/cite", methods=["POST"])
 @login_required
-def cite() -> Response:
+def cite() -> Response | tuple[str, int]:
     return _cite(True)
 
 
 @bp.route("/uncite", methods=["POST"])
 @login_required
-def uncite() -> Response:
+def uncite() -> Response | tuple[str, int]:
     return _cite(False)
 
 
