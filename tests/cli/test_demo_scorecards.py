@@ -95,6 +95,9 @@ def test_the_cli_lists_and_exports_the_demo_scorecards(tmp_path) -> None:  # typ
         mine = json.loads(cx("scorecards", "export", "--data", data, "--format", "json", "--lead",
                              "lead.it@example.com").output)
         assert [c["status"] for c in mine][0] == "proposed"  # next quarter's, latest first
+        assert mine[0]["version"] == 1  # (proposed only)
+        listed_mine = cx("scorecards", "list", "--data", data, "--lead", "lead.it@example.com").output
+        assert f"awaiting the lead's agreement, revision 1  id {mine[0]['id']} version 1\n" in listed_mine
         upcoming = list(csv.DictReader(io.StringIO(cx("scorecards", "export", "--data", data,
                                                       "--lead", "lead.it@example.com").output)))
         assert all(r["kpi_name"] for r in upcoming)  # named while its period runs too

@@ -128,6 +128,9 @@ TEXT_RUNS: dict[str, list[list[str]] | None] = {
     "cx-tracker scorecards list": [["scorecards", "list"], ["scorecards", "list", "--format", "json"]],
     # Its csv keeps the text exact like `history --format csv` (formula cells neutralised).
     "cx-tracker scorecards export": [["scorecards", "export", "--format", "json"]],
+    # They record: test_scorecard_commands_echo_safely (last in this module) runs them.
+    **{f"cx-tracker scorecards {path}": None for path in (
+        "propose", "revise", "request-change", "agree", "approve")},
     # Covered by tests of their own below (they need a fresh directory or a member to act on).
     "cx-tracker init": None, "cx-tracker user add": None, "cx-tracker user grant": None,
     "cx-tracker user revoke": None, "cx-tracker user deactivate": None, "cx-tracker backup": None,
@@ -304,3 +307,23 @@ def test_patterns_show_escapes_what_members_typed(data: Path) -> None:
         assert terminal_text(hostile("Revised")) in output
     assert terminal_text(hostile("Pattern text")) in text_of(
         "patterns", "show", listed[0]["id"], "--version", "1", "--data", data)
+
+
+def test_scorecard_commands_echo_safely(data: Path) -> None:
+    """(Last in the module: it moves the fixture's scorecard on, which the JSON test reads.)"""
+    card = json.loads(text_of("scorecards", "list", "--format", "json", "--data", data))[0]["id"]
+    runs = [
+        ["propose", "--lead", "lead@example.com", "--period", "2026-Q2", "--item", "nps=100@2",
+         "--note", hostile("Note"), "--as", CCO],
+        ["revise", card, "--item", "nps=100@1.8", "--reason", hostile("Why"), "--as", CCO],
+        ["request-change", card, "--comment", hostile("Change"), "--as", "lead@example.com"],
+        ["revise", card, "--item", "nps=100@1.9", "--reason", "r", "--as", CCO],
+        ["agree", card, "--comment", hostile("Agreed"), "--as", "lead@example.com"],
+        ["approve", card, "--as", CCO],  # refused (not an executive), its error made safe too
+    ]
+    for args in runs:
+        result = cx("scorecards", *args, "--data", data)
+        assert not UNSAFE.findall(result.output), result.output
+        assert result.exit_code == (1 if args[0] == "approve" else 0), result.output
+    agreed = text_of("scorecards", "list", "--period", "2026-Q1", "--data", data)
+    assert terminal_text(hostile("Lead")) in agreed and "Agreed, awaiting approval" in agreed

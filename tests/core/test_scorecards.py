@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 import pytest
 
 from tests.conftest import Org
 from tests.core.support import refused
+from tracker import clock
 from tracker.domain import Period, Scorecard, scorecard_id
 from tracker.errors import Invalid, NotAllowed
 
@@ -69,7 +71,7 @@ def test_the_cco_proposes_the_lead_agrees_an_executive_approves(org: Org) -> Non
     assert receipt.id == card_id
     card = org.app.repository.get(card_id)
     assert isinstance(card, Scorecard) and card.status == "proposed"
-    with refused(org.app, Invalid, "comment"):  # not agreed yet
+    with refused(org.app, Invalid, "status"):  # not agreed yet
         org.app.approve_scorecard(org.executive, card_id)
     org.app.request_scorecard_change(org.support_lead, card_id, comment="FCR target too steep")
     org.app.revise_scorecard(org.cco, card_id, items=items(("nps", 60, 20), ("fcr", 40, 78)),
@@ -78,7 +80,7 @@ def test_the_cco_proposes_the_lead_agrees_an_executive_approves(org: Org) -> Non
     org.app.approve_scorecard(org.executive, card_id, comment="Approved")
     card = org.app.repository.get(card_id)
     assert (card.status, card.revision) == ("approved", 2)
-    with refused(org.app, Invalid, "comment"):
+    with refused(org.app, Invalid, "status"):
         org.app.approve_scorecard(org.executive, card_id)
 
 
@@ -88,7 +90,7 @@ def test_a_revision_after_agreement_needs_agreement_again(org: Org) -> None:
     org.app.revise_scorecard(org.cco, card_id, items=items(("nps", 50, 20), ("fcr", 50, 80)),
                              reason="Balance")
     assert org.app.repository.get(card_id).status == "proposed"
-    with refused(org.app, Invalid, "comment"):
+    with refused(org.app, Invalid, "status"):
         org.app.approve_scorecard(org.executive, card_id)
 
 
@@ -147,3 +149,21 @@ def test_bad_period_lead_and_retired_kpis_are_refused(org: Org) -> None:
     with refused(org.app, Invalid, "period"):  # one per lead and period
         org.app.propose_scorecard(org.cco, lead=SUPPORT, period="2026-Q2",
                                   items=items(("nps", 100, 20)))
+
+
+def test_an_approved_scorecard_whose_period_has_ended_stands_as_approved(org: Org) -> None:
+    with clock.frozen_at(datetime(2026, 5, 10, 9, tzinfo=timezone.utc)):
+        card_id = propose(org, "2026-Q2").id
+        org.app.agree_scorecard(org.support_lead, card_id)
+        org.app.approve_scorecard(org.executive, card_id)
+        # Within the period a revision reopens it: the lead agrees again, an executive approves.
+        org.app.revise_scorecard(org.cco, card_id, items=items(("nps", 50, 20), ("fcr", 50, 80)),
+                                 reason="Balance")
+        org.app.agree_scorecard(org.support_lead, card_id)
+        org.app.approve_scorecard(org.executive, card_id)
+    with clock.frozen_at(datetime(2026, 7, 1, 8, tzinfo=timezone.utc)):
+        with refused(org.app, Invalid, "status") as caught:
+            org.app.revise_scorecard(org.cco, card_id, items=items(("nps", 70, 20), ("fcr", 30, 80)),
+                                     reason="After the fact")
+        assert "stands as approved" in caught.value.errors["status"]
+        assert org.app.repository.get(card_id).revision == 2

@@ -52,6 +52,14 @@ def test_propose_agree_approve_through_the_web(client_for, web_org: Org) -> None
     assert "Approve scorecard" in html and "Agree to this scorecard" not in html
     assert _form(ceo, f"/scorecards/{card}/approve", {"comment": ""}).status_code == 302
     assert web_org.app.repository.get(scorecard_id(web_org.support_lead, "2026-Q1")).status == "approved"
+    with clock.frozen_at(datetime.fromisoformat("2026-04-01T08:00:00+00:00")):  # Q1 is over
+        html = page(cco, f"/scorecards/{card}")
+        assert "stands as approved" in html and "Revise scorecard" not in html
+        refused = _form(cco, f"/scorecards/{card}/revise", {
+            "kpi_1": "nps", "weight_1": "50", "target_1": "20", "kpi_2": "fcr", "weight_2": "50",
+            "target_2": "80", "reason": "After the fact",
+            "expected_version": str(web_org.app.repository.get(scorecard_id(web_org.support_lead, "2026-Q1")).version)})
+        assert refused.status_code == 400 and "stands as approved" in refused.get_data(as_text=True)
     with clock.frozen_at(datetime.fromisoformat("2026-03-20T10:00:00+00:00")):
         web_org.app.record_measurement(web_org.cco, key="nps", value=16)
         web_org.app.record_measurement(web_org.cco, key="fcr", value=77.5)

@@ -58,6 +58,11 @@ class Period:
         return cls.parse(f"{index // 4}-Q{index % 4 + 1}")
 
 
+def is_settled(status: str, period: str, today: date) -> bool:
+    """Approved and its period over: a scorecard that stands as approved (no more revisions)."""
+    return status == APPROVED and Period.parse(period).end < today
+
+
 def scorecard_id(lead_id: UUID, period: str) -> UUID:
     """One scorecard per lead and period: its id is known from both."""
     return uuid5(ID_NAMESPACE, f"scorecard/{lead_id}/{period}")
@@ -86,7 +91,10 @@ class Scorecard(TrackerAggregate):
         self.status = PROPOSED
         self.revision = 1
 
-    def revise(self, items: list[dict[str, Any]], reason: str, actor: UUID) -> None:
+    def revise(self, items: list[dict[str, Any]], reason: str, actor: UUID, today: date) -> None:
+        if is_settled(self.status, self.period, today):
+            raise Invalid.field("status", f"the scorecard for {self.period} is approved and its period"
+                                " has ended: it stands as approved (propose the next period's instead)")
         if items == self.items:
             raise Invalid.field("items", "nothing to revise: every KPI, weight and target is as it is")
         self._revised(items=items, reason=reason, actor=actor)
@@ -99,7 +107,7 @@ class Scorecard(TrackerAggregate):
 
     def request_change(self, comment: str, actor: UUID) -> None:
         if self.status not in (PROPOSED,):
-            raise Invalid.field("comment", f"cannot ask for a change: the scorecard is {self.status.replace('_', ' ')}")
+            raise Invalid.field("status", f"cannot ask for a change: the scorecard is {self.status.replace('_', ' ')}")
         self._change_requested(comment=comment, revision=self.revision, actor=actor)
 
     @event("ScorecardChangeRequested", topic=topic("scorecard", "ScorecardChangeRequested"))
@@ -108,7 +116,7 @@ class Scorecard(TrackerAggregate):
 
     def agree(self, comment: str, actor: UUID) -> None:
         if self.status not in (PROPOSED, CHANGE_REQUESTED):
-            raise Invalid.field("comment", f"cannot agree: the scorecard is already {self.status}")
+            raise Invalid.field("status", f"cannot agree: the scorecard is already {self.status}")
         self._agreed(comment=comment, revision=self.revision, actor=actor)
 
     @event("ScorecardAgreed", topic=topic("scorecard", "ScorecardAgreed"))
@@ -117,9 +125,9 @@ class Scorecard(TrackerAggregate):
 
     def approve(self, comment: str, actor: UUID) -> None:
         if self.status == APPROVED:
-            raise Invalid.field("comment", "the scorecard is already approved")
+            raise Invalid.field("status", "the scorecard is already approved")
         if self.status != AGREED:
-            raise Invalid.field("comment", "the lead has not agreed to this scorecard yet")
+            raise Invalid.field("status", "the lead has not agreed to this scorecard yet")
         self._approved(comment=comment, revision=self.revision, actor=actor)
 
     @event("ScorecardApproved", topic=topic("scorecard", "ScorecardApproved"))

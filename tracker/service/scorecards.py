@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from uuid import UUID
 
+from tracker import clock
 from tracker.authorization import require_cco, require_executive
 from tracker.domain import Member, Period, Plan, Scorecard, scorecard_id
 from tracker.domain import rules
@@ -99,7 +100,8 @@ class ScorecardCommands(ServiceBase):
         card = self._scorecard(scorecard)
         self._expect(card, expected_version)
         why = rules.text("reason", reason, maximum=1000)
-        card.revise(check_items(self._plan(), card.department, items), why, actor=actor)
+        card.revise(check_items(self._plan(), card.department, items), why, actor=actor,
+                    today=clock.today())
         return self._store(card)
 
     def request_scorecard_change(

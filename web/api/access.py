@@ -29,16 +29,9 @@ class Caller:
     def id(self) -> UUID:
         return self.use.member_id
 
-    def has(self, role: str) -> bool:
-        return any(g["role"] == role for g in self.grants)
-
     @property
     def roles(self) -> Roles:
         return Roles.from_rows(self.grants)
-
-    @property
-    def is_overseer(self) -> bool:
-        return self.roles.is_overseer
 
 
 def bearer_secret() -> str | None:

@@ -17,6 +17,7 @@ from projections.queries import directory
 from projections.queries import scorecards as q
 from tracker import authorization, clock
 from tracker.domain import Period
+from tracker.domain.scorecard import is_settled
 from tracker.errors import Invalid, NotFound
 from tracker.service.base import Receipt
 from tracker.service.scorecards import MAX_KPIS
@@ -130,6 +131,7 @@ def _card_context(scorecard_id: str) -> dict[str, Any]:
         "card": card, "today": today, "kpis": kpis,
         "kpi_names": {k["key"]: k["name"] for k in directory.kpis(db)},
         "is_lead": str(current_user.id) == card["lead_id"],
+        "settled": is_settled(card["status"], card["period"], today),
         "form_rows": min(MAX_KPIS, max(FORM_ROWS, len(card["items"]) + 2)), "max_kpis": MAX_KPIS,
         "kpi_options": kpi_options(kpis, directory.department_names(db)),
     }
