@@ -150,10 +150,18 @@ def positions(db: Database) -> dict[str, tuple[int, int]]:
 
 
 def set_position(db: Database, view: str, version: int, position: int) -> None:
+    set_positions(db, [(view, version)], position)
+
+
+def set_positions(db: Database, views: Sequence[tuple[str, int]], position: int) -> None:
+    """Every (view name, version) of `views` at `position`, in one statement."""
+    if not views:
+        return
     db.execute(
-        f"INSERT INTO [{POSITIONS}] (view, version, position) VALUES (?, ?, ?)"
-        " ON CONFLICT(view) DO UPDATE SET version = excluded.version, position = excluded.position",
-        [view, version, position],
+        f"INSERT INTO [{POSITIONS}] (view, version, position) VALUES "
+        + ", ".join("(?, ?, ?)" for _ in views)
+        + " ON CONFLICT(view) DO UPDATE SET version = excluded.version, position = excluded.position",
+        [value for name, version in views for value in (name, version, position)],
     )
 
 

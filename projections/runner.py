@@ -14,28 +14,22 @@ file in this process are serialised by one lock.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
-import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from uuid import UUID
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - not POSIX
-    fcntl = None  # type: ignore[assignment]
 
 from eventsourcing.application import Application
 from sqlite_utils import Database
 
 from projections.database import (
     LastApplied, clear_positions, for_handlers, last_applied, positions, set_last_applied,
-    set_position, write_transaction,
+    set_position, set_positions, write_transaction,
 )
 from projections.facts import Fact, read_facts
 from projections.view import Handler, View
+from tracker.file_lock import FileLock
 
 Progress = Callable[[int, int], None]  # (position reached, target)
 Stop = Callable[[], bool]
@@ -85,6 +79,12 @@ class Runner:
         # without a handler for the key (most of them, for most facts) without a call each.
         self._dispatch: dict[str, list[tuple[View, Handler]]] = {}
         self._handlers_db = for_handlers(db)
+
+    @property
+    def prepared(self) -> bool:
+        """Whether `prepare()` ran (or was vouched for): false again after the stored views
+        turned out not to match this runner's."""
+        return self._prepared
 
     def head(self) -> int:
         """The position of the last event in the store."""
@@ -242,8 +242,7 @@ class Runner:
                     if not facts:
                         return start, start
                     last = facts[-1]
-                    for view in self.views:
-                        set_position(self.db, view.name, view.version, last.position)
+                    set_positions(self.db, [(v.name, v.version) for v in self.views], last.position)
                     set_last_applied(
                         self.db, LastApplied(last.position, last.aggregate_id, last.version)
                     )
@@ -310,38 +309,15 @@ def _file_lock(path: str) -> threading.RLock:
         return _FILE_LOCKS.setdefault(path, threading.RLock())
 
 
-class _BatchLock:
+class _BatchLock(FileLock):
     """Batches of runners in other processes on the same views file (the workers of `serve
     --workers`, a `projections run` beside a server) queue on an exclusive lock of a file beside
     it, `<views>.batches.lock`, and wake as soon as the one before commits, as threads do on
-    `_file_lock`, instead of in SQLite's busy-handler sleeps. Taken inside the thread lock; a
-    process that dies releases it. Opened on first use, closed with the runner."""
+    `_file_lock`, instead of in SQLite's busy-handler sleeps. Taken inside the thread lock.
+    Closed with the runner."""
 
     def __init__(self, path: str) -> None:
-        # In memory or not POSIX: SQLite's own lock only.
-        self._path = path + BATCH_LOCK_SUFFIX if path and fcntl is not None else None
-        self._fd: int | None = None
-        self._closer: weakref.finalize | None = None
-
-    def __enter__(self) -> None:
-        if self._fd is None and self._path is not None:
-            try:
-                self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-            except OSError:  # a directory we may not write to: SQLite's own lock only
-                self._path = None
-            else:  # closed by close(), or when the runner is dropped unclosed
-                self._closer = weakref.finalize(self, os.close, self._fd)
-        if self._fd is not None:
-            fcntl.flock(self._fd, fcntl.LOCK_EX)
-
-    def __exit__(self, *_: object) -> None:
-        if self._fd is not None:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-
-    def close(self) -> None:
-        if self._closer is not None:
-            self._closer()
-        self._fd = self._closer = None
+        super().__init__(path + BATCH_LOCK_SUFFIX if path else None)  # in memory: none
 
 
 def _wait(seconds: float, stop: Stop) -> None:

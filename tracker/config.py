@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from eventsourcing.persistence import PersistenceError
 
+from tracker import sqlite_events
 from tracker.accounts import Accounts
 from tracker.application import CxTracker
 from tracker.tokens import TokenStore
@@ -242,7 +243,8 @@ def open_tracker(data: DataDir, *, create: bool = False, checked: bool = True) -
             _check_event_store(data, read_only)
         _check_sqlite_file(data.events, "event store", read_only)
         events = sqlite_uri(data.events, read_only=True) if read_only else str(data.events)
-        env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": events}
+        env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": events,
+               "APPLICATION_RECORDER_TOPIC": sqlite_events.TOPIC}
         env = {k: v for k, v in env.items() if k not in os.environ}
     _check_sqlite_file(data.accounts, "accounts store", read_only)
     try:

@@ -41,8 +41,20 @@ def run_server(data_dir: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT
                                     max_request_body_size=body_limit)  # binds: OSError if taken
     echo(f"Serving the web UI for {data_dir} on http://{host}:{port}/ (Ctrl-C stops)")
     server.print_listen("Serving on http://{}:{}")
+    settle_heap()
     server.run()
     return 0
+
+
+def settle_heap() -> None:
+    """Before serving: what start-up built (modules, templates, the app) lives as long as the
+    process, so it moves out of the garbage collector's way (`gc.freeze`). Otherwise each full
+    collection walks all of it again, a pause of ~80-90 ms under which every request in flight
+    waits: about one in a thousand web writes, which with 8 clients is the 99th percentile."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def _run_workers(data_dir: str, host: str, port: int, threads: int, workers: int) -> int:

@@ -116,6 +116,7 @@ def serve_child(fd: int, data_dir: str, threads: int, parent: int) -> None:
     import waitress
 
     from web import create_app
+    from web.cli import settle_heap
 
     def interrupt(signum: int, _: FrameType | None) -> None:
         raise KeyboardInterrupt  # waitress shuts its threads down and returns
@@ -128,6 +129,7 @@ def serve_child(fd: int, data_dir: str, threads: int, parent: int) -> None:
     body_limit = int(app.config["MAX_CONTENT_LENGTH"]) + 1
     server = waitress.create_server(app, sockets=[sock], threads=threads, ident="cx-tracker",
                                     max_request_body_size=body_limit)
+    settle_heap()
     try:
         server.run()  # returns on KeyboardInterrupt (from SIGTERM), its threads stopped
     finally:

@@ -183,3 +183,32 @@ def test_the_kept_latest_timestamp_reads_only_the_events_written_since(
         assert latest_timestamp(app.recorder) == stamp(data, app.head())
     finally:
         app.close()
+
+
+def test_a_server_does_not_read_back_its_own_writes_but_reads_another_server_s(
+        live: tuple[Path, UUID]) -> None:
+    data, commitment = live
+    this, other = sqlite_app(data), sqlite_app(data)
+    read: list[int] = []
+    select = this.recorder.select_notifications
+
+    def counting(*args: object, **kwargs: object) -> object:
+        found = select(*args, **kwargs)  # type: ignore[arg-type]
+        read.append(len(found))
+        return found
+
+    try:
+        with clock.skewed(timedelta(0)):
+            this.report_progress(SUPPORT, commitment, percent=10)
+            this.recorder.select_notifications = counting  # type: ignore[method-assign]
+            for percent in range(11, 16):
+                this.report_progress(SUPPORT, commitment, percent=percent)
+            assert read == []
+        with clock.skewed(CLOCK_TOLERANCE + timedelta(minutes=5)):  # the other one runs ahead
+            other.report_progress(SUPPORT, commitment, percent=20)
+        with clock.skewed(timedelta(0)), pytest.raises(ClockBehind, match="behind the latest event"):
+            this.report_progress(SUPPORT, commitment, percent=30)
+        assert read == [1]
+    finally:
+        for app in (this, other):
+            app.close()

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -110,6 +110,19 @@ class LatestStamp:
             if self._known is None or head >= self._known[0]:
                 self._known = (head, latest)
         return latest
+
+    def saved(self, first: int, stamps: Sequence[datetime]) -> None:
+        """This application just wrote events stamped `stamps` at positions `first` onwards:
+        when they follow right after what is known, they are known too (the next write need not
+        read them back)."""
+        if not stamps:
+            return
+        with self._lock:
+            if self._known is not None and self._known[0] == first - 1:
+                latest = self._known[1]
+                newest = max(stamps)
+                self._known = (first + len(stamps) - 1,
+                               newest if latest is None or newest > latest else latest)
 
 
 def check_not_backdated(recorder: Any, stamps: Iterable[datetime],

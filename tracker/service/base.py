@@ -102,15 +102,17 @@ class ServiceBase(Application[UUID]):
     def _store(self, *aggregates: TrackerAggregate) -> Receipt:
         """Save all pending events in one atomic write; a version clash becomes `Conflict`.
         On the real clock, events stamped too far before the log's latest are refused."""
+        stamps = [e.timestamp for a in aggregates for e in a.pending_events]
         if not clock.is_frozen():
-            check_not_backdated(self.recorder, (e.timestamp for a in aggregates
-                                                for e in a.pending_events), self._latest_stamp)
+            check_not_backdated(self.recorder, stamps, self._latest_stamp)
         try:
             recordings = self.save(*aggregates)
         except IntegrityError:
             raise Conflict() from None
         first = aggregates[0]
         position = recordings[-1].notification.id if recordings else self.recorder.max_notification_id() or 0
+        if len(recordings) == len(stamps) and position - recordings[0].notification.id == len(stamps) - 1:
+            self._latest_stamp.saved(recordings[0].notification.id, stamps)
         return Receipt(first.id, first.version, position)
 
     def _retrying(self, write: Callable[[], Receipt], attempts: int = 5) -> Receipt:
