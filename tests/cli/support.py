@@ -32,8 +32,24 @@ def refused_cleanly(result: Result, status: int) -> bool:
     )
 
 
+def ok(*args: object) -> str:
+    """Run `cx-tracker ARGS...`, which must succeed; its output."""
+    result = cx(*args)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
 def open_data(path: Path) -> CxTracker:
     return open_tracker(resolve_data_dir(path))
+
+
+def topics(data: Path) -> list[str]:
+    """The topic of every event in the installation's log, in log order."""
+    app = open_data(data)
+    try:
+        return [entry.topic for entry in log(app)]
+    finally:
+        app.close()
 
 
 @dataclass(frozen=True)

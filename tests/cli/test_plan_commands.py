@@ -9,24 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.support import cx, log, open_data, refused_cleanly
+from tests.cli.support import cx, ok, open_data, refused_cleanly, topics
 from tracker import clock
 
 CCO = ("--as", "cco@example.com")
-
-
-def ok(*args: object) -> str:
-    result = cx(*args)
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
-def topics(data: Path) -> list[str]:
-    app = open_data(data)
-    try:
-        return [entry.topic for entry in log(app)]
-    finally:
-        app.close()
 
 
 @pytest.fixture

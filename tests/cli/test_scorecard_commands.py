@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.support import PASSWORD, cx, log, open_data, refused_cleanly
+from tests.cli.support import PASSWORD, cx, ok, open_data, refused_cleanly, topics
 from tracker.domain import member_id
 
 CCO = ("--as", "cco@example.com")
@@ -17,20 +17,6 @@ LEAD = ("--as", "lead@example.com")
 OTHER_LEAD = ("--as", "it-lead@example.com")
 CEO = ("--as", "ceo@example.com")
 ITEMS = ("--item", "nps=60@20", "--item", "fcr=40@80")
-
-
-def ok(*args: object) -> str:
-    result = cx(*args)
-    assert result.exit_code == 0, result.output
-    return result.output
-
-
-def topics(data: Path) -> list[str]:
-    app = open_data(data)
-    try:
-        return [entry.topic for entry in log(app)]
-    finally:
-        app.close()
 
 
 @pytest.fixture
