@@ -48,7 +48,7 @@ def connections_per_worker(server: int) -> list[int]:
     try:
         workers = [int(p) for p in open(f"/proc/{server}/task/{server}/children").read().split()]
         return [sum(1 for fd in os.listdir(f"/proc/{w}/fd")
-                    if os.readlink(f"/proc/{w}/fd/{fd}").startswith("socket:")) - 1  # listening
+                    if os.readlink(f"/proc/{w}/fd/{fd}").startswith("socket:")) - 1  # to the parent
                 for w in workers]
     except OSError:
         return []

@@ -70,10 +70,10 @@ def _run_workers(data_dir: str, host: str, port: int, threads: int, workers: int
         ready_views(data, tracker, logging.getLogger("web"))
     finally:
         tracker.close()
-    sockets = pool.listening_sockets(host, port, workers)  # OSError if taken
+    listener = pool.listening_socket(host, port)  # OSError if taken
     echo(f"Serving the web UI for {data_dir} on http://{host}:{port}/ with {workers} processes "
          f"of {threads} threads (Ctrl-C stops)")
-    return pool.supervise(data_dir, sockets, threads)
+    return pool.supervise(data_dir, listener, workers, threads)
 
 
 def _check_port_free(host: str, port: int) -> None:
@@ -103,8 +103,8 @@ def serve(data_dir: str | None, host: str, port: int, threads: int, workers: int
     """Serve the web UI with a production WSGI server (waitress)."""
     data = resolve_data_dir(data_dir)
     if workers > 1 and not sys.platform.startswith("linux"):
-        # SO_REUSEPORT spreads connections over the sockets on Linux only (elsewhere it is
-        # missing, or gives them all to one socket).
+        # The parent hands connections to the workers over Unix SOCK_SEQPACKET pairs
+        # (web.handed), which not every system has.
         raise ConfigError("--workers above 1 needs Linux; elsewhere run one process per port "
                           "behind a proxy (docs/deployment.md)")
     from tracker.config import open_tracker

@@ -9,8 +9,8 @@ write figures name the web variant as pending.
 Two variants: "web", the server as `cx-tracker serve` runs by default (one process), and
 "web, N processes", as `cx-tracker serve --workers N` with one process per CPU core (the
 recommended set-up; left out on a machine with one core). Each keep-alive client's connection
-goes to one process (the kernel spreads them by a hash of their addresses), so with 8 clients
-the split between processes varies from run to run: the run's log shows it.
+goes to one process (the server's parent hands each new one to the process holding the fewest):
+the run's log shows the split.
 """
 
 from __future__ import annotations

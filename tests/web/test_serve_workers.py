@@ -45,10 +45,18 @@ def alive(pid: int) -> bool:
     return "\nState:\tZ" not in status
 
 
-def sockets(pid: int) -> int:
-    """The sockets `pid` holds open (a worker: the listening one and its connections)."""
+def connections_of(pid: int) -> int:
+    """The connections a worker holds open: its sockets less the one to its parent."""
     fds = Path(f"/proc/{pid}/fd")
-    return sum(1 for fd in fds.iterdir() if os.readlink(fd).startswith("socket:"))
+    return sum(1 for fd in fds.iterdir() if os.readlink(fd).startswith("socket:")) - 1
+
+
+def opened(port: int) -> http.client.HTTPConnection:
+    """A keep-alive connection to the server, after one answered request."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request("GET", "/login")
+    assert conn.getresponse().read()
+    return conn
 
 
 @dataclass
@@ -99,17 +107,12 @@ def test_two_workers_are_one_product(served: Served) -> None:
     workers = children(served.process.pid)
     assert len(workers) == 2
     assert served.log.read_text().count("Building the read models") == 1
-    # Both accept connections: 16 kept open, each after one answered request.
-    connections = []
-    for _ in range(16):
-        conn = http.client.HTTPConnection("127.0.0.1", served.port, timeout=60)
-        conn.request("GET", "/login")
-        assert conn.getresponse().read()
-        connections.append(conn)
-    held = {pid: sockets(pid) - 1 for pid in workers}  # less the listening socket
+    # The connections are shared out evenly: 16 kept open, each after one answered request.
+    connections = [opened(served.port) for _ in range(16)]
+    held = {pid: connections_of(pid) for pid in workers}
     for conn in connections:
         conn.close()
-    assert sum(held.values()) == 16 and min(held.values()) > 0, held
+    assert sorted(held.values()) == [8, 8], held
 
     # Signed in once, stays signed in (each request on a new connection, to either worker).
     me = Browser(served.base)
@@ -130,6 +133,20 @@ def test_two_workers_are_one_product(served: Served) -> None:
     allowed = LIMIT - 1  # the sign-in above counted
     assert set(answered[:allowed]) <= {200, 401}  # refused for the password, not the limit
     assert answered[allowed:] == [429] * (LIMIT + 2 - allowed)
+
+
+def test_a_new_connection_goes_to_the_worker_holding_the_fewest(served: Served) -> None:
+    first, second = opened(served.port), opened(served.port)
+    workers = children(served.process.pid)
+    assert sorted(connections_of(pid) for pid in workers) == [1, 1]
+    first.close()  # its worker tells the parent before it lets go of the socket
+    wait_for(lambda: sum(connections_of(pid) for pid in workers) == 1, poll=0.05)
+    emptied = next(pid for pid in workers if connections_of(pid) == 0)
+    third = opened(served.port)
+    assert sorted(connections_of(pid) for pid in workers) == [1, 1]
+    assert connections_of(emptied) == 1
+    second.close()
+    third.close()
 
 
 def test_sigterm_stops_every_worker(served: Served) -> None:
