@@ -13,10 +13,10 @@ the medians of the days to resolve.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from operator import add, itemgetter
+from operator import add
 from typing import Any
 
 from sqlite_utils import Database
@@ -64,6 +64,20 @@ _FACTS = f"""
     WHERE r.raised_at <= :t"""
 _HANDOVERS = ("SELECT department, from_owner, to_owner FROM accountability_handovers"
               " WHERE position <= :p")
+_OF_DEPARTMENT = " AND department = :d"
+# Late in the log, most handovers are before the instant: the counts now (the accountability
+# view's figures rows per owner, department '', and per department, owner '') less the handovers
+# after it, in one statement so that they agree. `_LATER` says which way reads fewer rows.
+_LATER = ("SELECT count(*) FROM (SELECT 1 FROM accountability_handovers WHERE position > :p"
+          " LIMIT :cap)")
+_HANDOVERS_NOW_LESS_LATER = """
+    SELECT '', owner_id, handovers_in, handovers_out FROM accountability_figures
+    WHERE department = '' AND (handovers_in <> 0 OR handovers_out <> 0)
+    UNION ALL SELECT department, '', handovers_in, NULL FROM accountability_figures
+    WHERE owner_id = '' AND department <> '' AND handovers_in <> 0
+    UNION ALL SELECT department, from_owner, to_owner, -1 FROM accountability_handovers
+    WHERE position > :p"""
+_CAP = 2000
 
 
 _CONTRIBUTORS = ("SELECT contributors FROM commitment_history WHERE valid_from <= :t"
@@ -76,7 +90,7 @@ _SNAPSHOT = (f"SELECT department, owner_id, {', '.join(f'total({c})' for c in FI
              f" FROM {snapshots.SNAPSHOTS} WHERE boundary = :m AND (day = '' OR day <= :today)"
              " GROUP BY department, owner_id")
 _SNAPSHOT_CONTRIBUTED = f"SELECT department, n FROM {snapshots.CONTRIBUTED} WHERE boundary = :m"
-_CHANGED = snapshots.changes(":m", ":t") + """
+_CHANGED = snapshots.read_changes(":m", ":t") + """
     SELECT 'f', department, owner_id, sign * total(made), sign * total(open), sign * total(kept),
         sign * total(kept_on_original), sign * total(late), sign * total(missed_day <= :today),
         sign * total(withdrawn), sign * total(due_day <= :today), sign * total(due_date_moves),
@@ -194,7 +208,9 @@ class Facts:
         # (department, owner) -> the figures in the order of FIGURES
         self.pairs: dict[tuple[str, str], tuple[int, ...]] = {}
         self.roadblock_rows: list[Roadblock] = []
-        self.handovers: list[tuple[str, str, str]] = db.execute(_HANDOVERS, params).fetchall()
+        self._db, self._params = db, params
+        # handovers by then into each owner, out of each owner, in each department
+        self.handovers_in, self.handovers_out, self.department_handovers = _handovers(db, params)
         self.roadblocks: Roadblocks | SnapshotRoadblocks
         if not (fast and self._from_snapshot(db, params)):
             self._replayed(db, params)
@@ -240,6 +256,18 @@ class Facts:
         self.contributed = _count(d for (named,) in db.execute(_CONTRIBUTORS, params).fetchall()
                                   for d in named.split(","))
 
+    def handovers(self, department: str | None = None) -> tuple[dict[str, int], dict[str, int]]:
+        """The handovers by then into and out of each owner (`department`: in that one only)."""
+        if department is None:
+            return self.handovers_in, self.handovers_out
+        ins: dict[str, int] = defaultdict(int)
+        outs: dict[str, int] = defaultdict(int)
+        for _, from_owner, to_owner in self._db.execute(
+                _HANDOVERS + _OF_DEPARTMENT, dict(self._params, d=department)).fetchall():
+            ins[to_owner] += 1
+            outs[from_owner] += 1
+        return ins, outs
+
     def figures(self, key: str, department: str | None = None) -> dict[str, dict[str, int]]:
         """The commitment figures per `key` ("department" or "owner_id")."""
         return {k: dict(zip(FIGURES, v)) for k, v in self.sums(key, department).items()}
@@ -274,7 +302,7 @@ def by_department(facts: Facts, departments: list[dict[str, Any]]) -> list[dict[
     figures = facts.figures("department")
     raised, medians = facts.roadblock_figures("department")
     helped = facts.roadblocks.helped
-    handovers = Counter(map(itemgetter(0), facts.handovers))
+    handovers = facts.department_handovers
     found = []
     for d in departments:
         key = d["slug"]
@@ -290,9 +318,7 @@ def by_owner(facts: Facts, members: dict[str, tuple[str, str]],
              department: str | None = None) -> list[dict[str, Any]]:
     """One row per member who owned, handed over or helped with commitments at the instant."""
     sums = facts.sums("owner_id", department)
-    handovers = [h for h in facts.handovers if department is None or h[0] == department]
-    ins = Counter(map(itemgetter(2), handovers))
-    outs = Counter(map(itemgetter(1), handovers))
+    ins, outs = facts.handovers(department)
     raised, medians = facts.roadblock_figures("owner_id", department)
     helped = _sum((resolver, n) for (d, resolver), n in facts.roadblocks.helping.items()
                   if department is None or d == department)
@@ -321,6 +347,32 @@ def _add_roadblocks(row: dict[str, Any], raised: tuple[int, int] | None, helped:
     row["roadblocks_helped"] = helped
     row["median_days_to_resolve"] = median
     row["say_do"] = row["kept_on_original"] / row["due_so_far"] if row["due_so_far"] else None
+
+
+def _handovers(db: Database, params: dict[str, Any]
+               ) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    """The handovers by then into and out of each owner, and in each department."""
+    ins: dict[str, int] = defaultdict(int)
+    outs: dict[str, int] = defaultdict(int)
+    departments: dict[str, int] = defaultdict(int)
+    if db.execute(_LATER, dict(params, cap=_CAP)).fetchone()[0] < _CAP:
+        for department, owner, n_in, n_out in db.execute(_HANDOVERS_NOW_LESS_LATER,
+                                                         params).fetchall():
+            if n_out is None:
+                departments[department] = n_in
+            elif department == "":
+                ins[owner], outs[owner] = n_in, n_out
+            else:  # a handover after the instant (owner: from, n_in: to)
+                departments[department] -= 1
+                outs[owner] -= 1
+                ins[n_in] -= 1
+        return ({k: n for k, n in ins.items() if n}, {k: n for k, n in outs.items() if n},
+                {k: n for k, n in departments.items() if n})
+    for department, from_owner, to_owner in db.execute(_HANDOVERS, params).fetchall():
+        departments[department] += 1
+        outs[from_owner] += 1
+        ins[to_owner] += 1
+    return ins, outs, departments
 
 
 def _count(keys: Iterable[str]) -> dict[str, int]:

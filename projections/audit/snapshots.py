@@ -85,6 +85,27 @@ def changes(since: str, until: str) -> str:
                           before=STATE_AT.format(at=since), after=STATE_AT.format(at=until))
 
 
+# The same shares for a read (the validity indexes exist), found without a look-up per state:
+# a commitment's states start in log order, and only SHARE_CHANGES change its share, so its
+# share at `until` is its last such state's by then, and at `since` that of the state the first
+# such state after `since` ends (`valid_to_position`; none when that first one is its Made).
+READ_CHANGES = f"""WITH ids AS MATERIALIZED (
+        SELECT min(valid_from_position) AS first, max(valid_from_position) AS last
+        FROM commitment_history INDEXED BY history_share_changes
+        WHERE event_kind IN {SHARE_CHANGES} AND valid_from > {{since}} AND valid_from <= {{until}}
+        GROUP BY commitment_id),
+    d AS (SELECT -1 AS sign, {SHARE} FROM ids
+            JOIN commitment_history h INDEXED BY history_as_of_position
+            ON h.valid_to_position = ids.first
+        UNION ALL SELECT 1, {SHARE} FROM ids JOIN commitment_history h
+            ON h.valid_from_position = ids.last)"""
+
+
+def read_changes(since: str, until: str) -> str:
+    """`changes` for a read: the same `d`, through the validity indexes."""
+    return READ_CHANGES.format(since=since, until=until)
+
+
 _VALID_AT = "h.valid_from <= :b AND (h.valid_to IS NULL OR h.valid_to > :b)"
 _TAKE = f"""
     WITH c AS MATERIALIZED (SELECT {SHARE} FROM commitment_history h WHERE {_VALID_AT})
