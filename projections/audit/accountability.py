@@ -86,19 +86,25 @@ _CONTRIBUTORS = ("SELECT contributors FROM commitment_history WHERE valid_from <
 
 # The fast way (`audit.snapshots`): the snapshot at the first instant of the instant's period (half month) `:m`, then
 # the commitments whose share changed since: less their share at :m, plus their share at :t.
-_SNAPSHOT = (f"SELECT department, owner_id, {', '.join(f'total({c})' for c in FIGURES)}"
-             f" FROM {snapshots.SNAPSHOTS} WHERE boundary = :m AND (day = '' OR day <= :today)"
-             " GROUP BY department, owner_id")
-_SNAPSHOT_CONTRIBUTED = f"SELECT department, n FROM {snapshots.CONTRIBUTED} WHERE boundary = :m"
-_CHANGED = snapshots.read_changes(":m", ":t") + """
-    SELECT 'f', department, owner_id, sign * total(made), sign * total(open), sign * total(kept),
-        sign * total(kept_on_original), sign * total(late), sign * total(missed_day <= :today),
-        sign * total(withdrawn), sign * total(due_day <= :today), sign * total(due_date_moves),
-        sign * total(days_slipped)
-    FROM d GROUP BY department, owner_id, sign
+_SIGNED = ("made", "open", "kept", "kept_on_original", "late", "missed_day <= :today", "withdrawn",
+           "due_day <= :today", "due_date_moves", "days_slipped")
+# In one statement: the figures per (department, owner) with a commitment then (in the order of
+# FIGURES, tagged 'f'), the contributors of the changed ones then (sign, contributors: 'c'),
+# and whether there is a snapshot at :m ('n').
+_SNAPSHOT_AND_CHANGED = snapshots.read_changes(":m", ":t") + f""",
+    s AS (SELECT department, owner_id, {", ".join(FIGURES)} FROM {snapshots.SNAPSHOTS}
+            WHERE boundary = :m AND (day = '' OR day <= :today)
+        UNION ALL SELECT department, owner_id, {", ".join(f"sign * ({c})" for c in _SIGNED)}
+            FROM d)
+    SELECT 'f', department, owner_id, {", ".join(f"CAST(total({c}) AS INTEGER)" for c in FIGURES)}
+    FROM s GROUP BY department, owner_id HAVING total(made) <> 0
     UNION ALL
-    SELECT 'c', sign, contributors, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
-    FROM d WHERE contributors <> ''"""
+    SELECT 'c', sign, contributors, {", ".join(["NULL"] * len(FIGURES))}
+    FROM d WHERE contributors <> ''
+    UNION ALL
+    SELECT 'n', EXISTS (SELECT 1 FROM {snapshots.SNAPSHOTS} WHERE boundary = :m),
+        {", ".join(["NULL"] * (len(FIGURES) + 1))}"""
+_SNAPSHOT_CONTRIBUTED = f"SELECT department, n FROM {snapshots.CONTRIBUTED} WHERE boundary = :m"
 # Every roadblock raised by then, under its commitment's department and owner now (kept in step
 # by `accountability_roadblocks`), and the department and owner then of the commitments moved or
 # handed over since: the roadblocks follow them.
@@ -222,23 +228,26 @@ class Facts:
         if not m.date().isoformat() <= params["today"] < snapshots.next_boundary(m).date().isoformat():
             return False
         params = dict(params, m=snapshots.text(m))
-        sums: dict[tuple[str, str], list[float]] = {}
-        for department, owner, *values in db.execute(_SNAPSHOT, params).fetchall():
-            sums[(department, owner)] = values
-        if not sums:  # no snapshot there (the first commitment's period, or none taken yet)
+        pairs: dict[tuple[str, str], tuple[int, ...]] = {}
+        changed: list[tuple[int, str]] = []
+        taken = False
+        for tag, department, owner, *values in db.execute(_SNAPSHOT_AND_CHANGED,
+                                                          params).fetchall():
+            if tag == "f":
+                pairs[(department, owner)] = tuple(values)
+            elif tag == "c":
+                changed.append((department, owner))  # sign, contributors
+            else:
+                taken = bool(department)
+        if not taken:  # no snapshot there (the first commitment's period, or none taken yet)
             return False
         contributed: dict[str, int] = defaultdict(int)
         for department, n in db.execute(_SNAPSHOT_CONTRIBUTED, params).fetchall():
             contributed[department] = n
-        for tag, department, owner, *values in db.execute(_CHANGED, params).fetchall():
-            if tag == "c":
-                for named in owner.split(","):
-                    contributed[named] += department  # the sign
-                continue
-            found = sums.setdefault((department, owner), [0] * len(FIGURES))
-            for i, value in enumerate(values):
-                found[i] += value
-        self.pairs = {pair: tuple(map(int, values)) for pair, values in sums.items() if values[0]}
+        for sign, named in changed:
+            for department in named.split(","):
+                contributed[department] += sign
+        self.pairs = pairs
         self.contributed = {d: n for d, n in contributed.items() if n}
         self.roadblocks = SnapshotRoadblocks(
             SnapshotFigures(db, params, SHARE_CHANGES, PAIR_CHANGES),
