@@ -165,8 +165,13 @@ def changes(share: str, pair: str) -> str:
             f" UNION ALL SELECT 1, * FROM ({_OF_AT.format(ids='changed', at=':t')})")
 
 
-_SNAPSHOT_COUNTS = (f"SELECT department, owner_id, raised, resolved, helping, helped, median"
-                    f" FROM {COUNTS} WHERE boundary = :m")
+# The snapshot's rows of each kind, with only their own columns.
+_SNAPSHOT_PAIRS = (f"SELECT department, owner_id, raised, resolved, helping FROM {COUNTS}"
+                   " WHERE boundary = :m AND department <> '' AND owner_id <> ''")
+_SNAPSHOT_DEPARTMENTS = (f"SELECT department, helped, median FROM {COUNTS}"
+                         " WHERE boundary = :m AND owner_id = '' AND department <> ''")
+_SNAPSHOT_OWNERS = (f"SELECT owner_id, median FROM {COUNTS}"
+                    " WHERE boundary = :m AND department = '' AND median IS NOT NULL")
 # The durations of some departments' (`owner_id` '') or owners' (`department` '') medians (`:keys`,
 # a JSON list).
 _SNAPSHOT_DAYS = {
@@ -183,13 +188,14 @@ class SnapshotFigures:
     `raised`, `helping`, `helped`, and `medians` per "department" or "owner_id"."""
 
     def __init__(self, db: Database, params: dict[str, Any], share: str, pair: str) -> None:
-        rows = db.execute(_SNAPSHOT_COUNTS, params).fetchall()
-        self.raised = {(d, o): [n, r] for d, o, n, r, _, _, _ in rows if n}
-        self.helping = {(d, o): n for d, o, _, _, n, _, _ in rows if n}
-        self.helped = {d: n for d, _, _, _, _, n, _ in rows if n}
+        pairs = db.execute(_SNAPSHOT_PAIRS, params).fetchall()
+        self.raised = {(d, o): [n, r] for d, o, n, r, _ in pairs if n}
+        self.helping = {(d, o): n for d, o, _, _, n in pairs if n}
+        departments = db.execute(_SNAPSHOT_DEPARTMENTS, params).fetchall()
+        self.helped = {d: n for d, n, _ in departments if n}
         self.medians = {
-            "department": {d: m for d, o, *_, m in rows if m is not None and o == ""},
-            "owner_id": {o: m for d, o, *_, m in rows if m is not None and d == ""}}
+            "department": {d: m for d, _, m in departments if m is not None},
+            "owner_id": dict(db.execute(_SNAPSHOT_OWNERS, params).fetchall())}
         tally = Tally()
         for sign, *row in db.execute(changes(share, pair), params).fetchall():
             tally.add([row], sign)
