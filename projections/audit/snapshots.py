@@ -222,13 +222,29 @@ def text(b: datetime) -> str:
     return b.isoformat(timespec="microseconds")
 
 
-def take(db: Database, b: datetime) -> None:
-    """Take the snapshot at boundary `b` (none taken there yet)."""
+def take(db: Database, b: datetime, previous: datetime | None = None) -> None:
+    """Take the snapshot at boundary `b` (none taken there yet). `previous`: the boundary before
+    (its snapshots taken): the contributors', closed commitments' and roadblocks' are taken
+    from those and the changes since (the way a read counts them; the validity indexes must
+    exist), not from every commitment, span and roadblock."""
     params = {"b": text(b), "d0": b.date().isoformat(), "d1": next_boundary(b).date().isoformat()}
     db.execute(_TAKE, params)
-    db.execute(_TAKE_CONTRIBUTED, {"b": params["b"]})
-    closed_snapshots.take(db, params["b"])
-    roadblock_snapshots.take(db, params["b"])
+    if previous is None:
+        db.execute(_TAKE_CONTRIBUTED, {"b": params["b"]})
+        closed_snapshots.take(db, params["b"])
+        roadblock_snapshots.take(db, params["b"])
+        return
+    a = text(previous)
+    contributed = dict(db.execute(f"SELECT department, n FROM {CONTRIBUTED} WHERE boundary = ?",
+                                  [a]).fetchall())
+    for sign, named in db.execute(read_changes(":a", ":b") + " SELECT sign, contributors FROM d"
+                                  " WHERE contributors <> ''", {"a": a, "b": params["b"]}):
+        for department in named.split(","):
+            contributed[department] = contributed.get(department, 0) + sign
+    db.conn.executemany(f"INSERT INTO {CONTRIBUTED} (boundary, department, n) VALUES (?, ?, ?)",
+                        [(params["b"], d, n) for d, n in contributed.items() if n])
+    closed_snapshots.take_from(db, params["b"])
+    roadblock_snapshots.take_from(db, params["b"], a, SHARE_CHANGES, PAIR_CHANGES)
 
 
 def latest(db: Database) -> datetime | None:
@@ -256,6 +272,6 @@ def extend(db: Database, until: str, last: datetime | None) -> datetime | None:
     else:
         b = next_boundary(last)
     while text(b) < until:
-        take(db, b)
+        take(db, b, last)
         last, b = b, next_boundary(b)
     return last
