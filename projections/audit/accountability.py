@@ -2,8 +2,9 @@
 it stood at an instant: the commitments' states come from the temporal history (with the days
 each had slipped by then, `slipped`: each move's later date less its earlier, never below zero, as
 the state's own, so that a move stamped before an event earlier in the log counts with the
-state that holds it), handovers from the accountability view's handovers (by log position),
-roadblocks from its roadblocks with their raise and resolve instants.
+state that holds it), handovers from the accountability view's handovers (by log position:
+late in the log, its counts now less the handovers after the instant), roadblocks from its
+roadblocks with their raise and resolve instants.
 
 One statement reads the commitments' states at the instant once: SQLite counts the figures per
 (department, owner) pair (the pairs are few: a member owns in a department or two) and lists the

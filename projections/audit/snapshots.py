@@ -22,7 +22,11 @@ forgotten with these.
 
 A snapshot is a function of `commitment_history` (and `roadblock_history`) alone: the view takes one for each boundary
 between the first state and the latest (`extend`), and takes again those an out-of-order state
-(a clock that ran backwards) changed, so a live view's snapshots equal a rebuild's.
+(a clock that ran backwards) changed, so a live view's snapshots equal a rebuild's. Live, the
+contributors', closed commitments' and roadblocks' snapshots at a boundary are taken from the
+previous boundary's and the changes in between, as a read counts them (`take`'s `previous`);
+the commitment figures from every commitment's state (their per-day rows need each open
+commitment's due dates within the new period, which no earlier snapshot holds).
 """
 
 from __future__ import annotations
