@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from operator import add
+from operator import add, itemgetter
 from typing import Any
 
 from sqlite_utils import Database
@@ -232,14 +232,14 @@ class Facts:
         pairs: dict[tuple[str, str], tuple[int, ...]] = {}
         changed: list[tuple[int, str]] = []
         taken = False
-        for tag, department, owner, *values in db.execute(_SNAPSHOT_AND_CHANGED,
-                                                          params).fetchall():
+        for row in db.execute(_SNAPSHOT_AND_CHANGED, params).fetchall():
+            tag = row[0]
             if tag == "f":
-                pairs[(department, owner)] = tuple(values)
+                pairs[(row[1], row[2])] = row[3:]
             elif tag == "c":
-                changed.append((department, owner))  # sign, contributors
+                changed.append((row[1], row[2]))  # sign, contributors
             else:
-                taken = bool(department)
+                taken = bool(row[1])
         if not taken:  # no snapshot there (the first commitment's period, or none taken yet)
             return False
         contributed: dict[str, int] = defaultdict(int)
@@ -337,11 +337,18 @@ def by_owner(facts: Facts, members: dict[str, tuple[str, str]],
     for owner in sums.keys() | ins.keys() | outs.keys() | helped.keys():
         values = sums.get(owner, zero)
         due_so_far = values[_DUE_SO_FAR]
-        found.append(dict(zip(_OWNER_ROW, (
-            owner, *members.get(owner, unknown), *values, ins.get(owner, 0), outs.get(owner, 0),
-            *raised.get(owner, none), helped.get(owner, 0), medians.get(owner),
-            values[_KEPT_ON_ORIGINAL] / due_so_far if due_so_far else None))))
-    return sorted(found, key=lambda r: (r["owner_name"] or "", r["owner_id"]))
+        name, email = members.get(owner, unknown)
+        found.append((name or "", owner, email, values, ins.get(owner, 0), outs.get(owner, 0),
+                      raised.get(owner, none), helped.get(owner, 0), medians.get(owner),
+                      values[_KEPT_ON_ORIGINAL] / due_so_far if due_so_far else None, name))
+    found.sort(key=_BY_NAME)
+    return [dict(zip(_OWNER_ROW, (owner, name, email, *values, n_in, n_out, *counts, n_helped,
+                                  days, say_do)))
+            for _, owner, email, values, n_in, n_out, counts, n_helped, days, say_do, name
+            in found]
+
+
+_BY_NAME = itemgetter(0, 1)  # the owner's name ('' for none), then id
 
 
 # An owner's row, in the order `_add_roadblocks` adds the roadblock figures to a department's.
