@@ -2,8 +2,9 @@
 it stood at an instant: the commitments' states come from the temporal history (with the days
 each had slipped by then, `slipped`: each move's later date less its earlier, never below zero, as
 the state's own, so that a move stamped before an event earlier in the log counts with the
-state that holds it), handovers from the accountability view's handovers (by log position),
-roadblocks from its roadblocks with their raise and resolve instants.
+state that holds it), handovers from the accountability view's handovers (by log position:
+late in the log, its counts now less the handovers after the instant), roadblocks from its
+roadblocks with their raise and resolve instants.
 
 One statement reads the commitments' states at the instant once: SQLite counts the figures per
 (department, owner) pair (the pairs are few: a member owns in a department or two) and lists the
@@ -13,7 +14,7 @@ the medians of the days to resolve.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from operator import add, itemgetter
@@ -64,6 +65,20 @@ _FACTS = f"""
     WHERE r.raised_at <= :t"""
 _HANDOVERS = ("SELECT department, from_owner, to_owner FROM accountability_handovers"
               " WHERE position <= :p")
+_OF_DEPARTMENT = " AND department = :d"
+# Late in the log, most handovers are before the instant: the counts now (the accountability
+# view's figures rows per owner, department '', and per department, owner '') less the handovers
+# after it, in one statement so that they agree. `_LATER` says which way reads fewer rows.
+_LATER = ("SELECT count(*) FROM (SELECT 1 FROM accountability_handovers WHERE position > :p"
+          " LIMIT :cap)")
+_HANDOVERS_NOW_LESS_LATER = """
+    SELECT '', owner_id, handovers_in, handovers_out FROM accountability_figures
+    WHERE department = '' AND (handovers_in <> 0 OR handovers_out <> 0)
+    UNION ALL SELECT department, '', handovers_in, NULL FROM accountability_figures
+    WHERE owner_id = '' AND department <> '' AND handovers_in <> 0
+    UNION ALL SELECT department, from_owner, to_owner, -1 FROM accountability_handovers
+    WHERE position > :p"""
+_CAP = 2000
 
 
 _CONTRIBUTORS = ("SELECT contributors FROM commitment_history WHERE valid_from <= :t"
@@ -72,19 +87,25 @@ _CONTRIBUTORS = ("SELECT contributors FROM commitment_history WHERE valid_from <
 
 # The fast way (`audit.snapshots`): the snapshot at the first instant of the instant's period (half month) `:m`, then
 # the commitments whose share changed since: less their share at :m, plus their share at :t.
-_SNAPSHOT = (f"SELECT department, owner_id, {', '.join(f'total({c})' for c in FIGURES)}"
-             f" FROM {snapshots.SNAPSHOTS} WHERE boundary = :m AND (day = '' OR day <= :today)"
-             " GROUP BY department, owner_id")
-_SNAPSHOT_CONTRIBUTED = f"SELECT department, n FROM {snapshots.CONTRIBUTED} WHERE boundary = :m"
-_CHANGED = snapshots.changes(":m", ":t") + """
-    SELECT 'f', department, owner_id, sign * total(made), sign * total(open), sign * total(kept),
-        sign * total(kept_on_original), sign * total(late), sign * total(missed_day <= :today),
-        sign * total(withdrawn), sign * total(due_day <= :today), sign * total(due_date_moves),
-        sign * total(days_slipped)
-    FROM d GROUP BY department, owner_id, sign
+_SIGNED = ("made", "open", "kept", "kept_on_original", "late", "missed_day <= :today", "withdrawn",
+           "due_day <= :today", "due_date_moves", "days_slipped")
+# In one statement: the figures per (department, owner) with a commitment then (in the order of
+# FIGURES, tagged 'f'), the contributors of the changed ones then (sign, contributors: 'c'),
+# and whether there is a snapshot at :m ('n').
+_SNAPSHOT_AND_CHANGED = snapshots.read_changes(":m", ":t") + f""",
+    s AS (SELECT department, owner_id, {", ".join(FIGURES)} FROM {snapshots.SNAPSHOTS}
+            WHERE boundary = :m AND (day = '' OR day <= :today)
+        UNION ALL SELECT department, owner_id, {", ".join(f"sign * ({c})" for c in _SIGNED)}
+            FROM d)
+    SELECT 'f', department, owner_id, {", ".join(f"CAST(total({c}) AS INTEGER)" for c in FIGURES)}
+    FROM s GROUP BY department, owner_id HAVING total(made) <> 0
     UNION ALL
-    SELECT 'c', sign, contributors, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
-    FROM d WHERE contributors <> ''"""
+    SELECT 'c', sign, contributors, {", ".join(["NULL"] * len(FIGURES))}
+    FROM d WHERE contributors <> ''
+    UNION ALL
+    SELECT 'n', EXISTS (SELECT 1 FROM {snapshots.SNAPSHOTS} WHERE boundary = :m),
+        {", ".join(["NULL"] * (len(FIGURES) + 1))}"""
+_SNAPSHOT_CONTRIBUTED = f"SELECT department, n FROM {snapshots.CONTRIBUTED} WHERE boundary = :m"
 # Every roadblock raised by then, under its commitment's department and owner now (kept in step
 # by `accountability_roadblocks`), and the department and owner then of the commitments moved or
 # handed over since: the roadblocks follow them.
@@ -194,7 +215,9 @@ class Facts:
         # (department, owner) -> the figures in the order of FIGURES
         self.pairs: dict[tuple[str, str], tuple[int, ...]] = {}
         self.roadblock_rows: list[Roadblock] = []
-        self.handovers: list[tuple[str, str, str]] = db.execute(_HANDOVERS, params).fetchall()
+        self._db, self._params = db, params
+        # handovers by then into each owner, out of each owner, in each department
+        self.handovers_in, self.handovers_out, self.department_handovers = _handovers(db, params)
         self.roadblocks: Roadblocks | SnapshotRoadblocks
         if not (fast and self._from_snapshot(db, params)):
             self._replayed(db, params)
@@ -206,23 +229,26 @@ class Facts:
         if not m.date().isoformat() <= params["today"] < snapshots.next_boundary(m).date().isoformat():
             return False
         params = dict(params, m=snapshots.text(m))
-        sums: dict[tuple[str, str], list[float]] = {}
-        for department, owner, *values in db.execute(_SNAPSHOT, params).fetchall():
-            sums[(department, owner)] = values
-        if not sums:  # no snapshot there (the first commitment's period, or none taken yet)
+        pairs: dict[tuple[str, str], tuple[int, ...]] = {}
+        changed: list[tuple[int, str]] = []
+        taken = False
+        for row in db.execute(_SNAPSHOT_AND_CHANGED, params).fetchall():
+            tag = row[0]
+            if tag == "f":
+                pairs[(row[1], row[2])] = row[3:]
+            elif tag == "c":
+                changed.append((row[1], row[2]))  # sign, contributors
+            else:
+                taken = bool(row[1])
+        if not taken:  # no snapshot there (the first commitment's period, or none taken yet)
             return False
         contributed: dict[str, int] = defaultdict(int)
         for department, n in db.execute(_SNAPSHOT_CONTRIBUTED, params).fetchall():
             contributed[department] = n
-        for tag, department, owner, *values in db.execute(_CHANGED, params).fetchall():
-            if tag == "c":
-                for named in owner.split(","):
-                    contributed[named] += department  # the sign
-                continue
-            found = sums.setdefault((department, owner), [0] * len(FIGURES))
-            for i, value in enumerate(values):
-                found[i] += value
-        self.pairs = {pair: tuple(map(int, values)) for pair, values in sums.items() if values[0]}
+        for sign, named in changed:
+            for department in named.split(","):
+                contributed[department] += sign
+        self.pairs = pairs
         self.contributed = {d: n for d, n in contributed.items() if n}
         self.roadblocks = SnapshotRoadblocks(
             SnapshotFigures(db, params, SHARE_CHANGES, PAIR_CHANGES),
@@ -239,6 +265,18 @@ class Facts:
         # Departments contributing to each commitment as it stood then (its temporal state).
         self.contributed = _count(d for (named,) in db.execute(_CONTRIBUTORS, params).fetchall()
                                   for d in named.split(","))
+
+    def handovers(self, department: str | None = None) -> tuple[dict[str, int], dict[str, int]]:
+        """The handovers by then into and out of each owner (`department`: in that one only)."""
+        if department is None:
+            return self.handovers_in, self.handovers_out
+        ins: dict[str, int] = defaultdict(int)
+        outs: dict[str, int] = defaultdict(int)
+        for _, from_owner, to_owner in self._db.execute(
+                _HANDOVERS + _OF_DEPARTMENT, dict(self._params, d=department)).fetchall():
+            ins[to_owner] += 1
+            outs[from_owner] += 1
+        return ins, outs
 
     def figures(self, key: str, department: str | None = None) -> dict[str, dict[str, int]]:
         """The commitment figures per `key` ("department" or "owner_id")."""
@@ -274,7 +312,7 @@ def by_department(facts: Facts, departments: list[dict[str, Any]]) -> list[dict[
     figures = facts.figures("department")
     raised, medians = facts.roadblock_figures("department")
     helped = facts.roadblocks.helped
-    handovers = Counter(map(itemgetter(0), facts.handovers))
+    handovers = facts.department_handovers
     found = []
     for d in departments:
         key = d["slug"]
@@ -290,9 +328,7 @@ def by_owner(facts: Facts, members: dict[str, tuple[str, str]],
              department: str | None = None) -> list[dict[str, Any]]:
     """One row per member who owned, handed over or helped with commitments at the instant."""
     sums = facts.sums("owner_id", department)
-    handovers = [h for h in facts.handovers if department is None or h[0] == department]
-    ins = Counter(map(itemgetter(2), handovers))
-    outs = Counter(map(itemgetter(1), handovers))
+    ins, outs = facts.handovers(department)
     raised, medians = facts.roadblock_figures("owner_id", department)
     helped = _sum((resolver, n) for (d, resolver), n in facts.roadblocks.helping.items()
                   if department is None or d == department)
@@ -301,11 +337,18 @@ def by_owner(facts: Facts, members: dict[str, tuple[str, str]],
     for owner in sums.keys() | ins.keys() | outs.keys() | helped.keys():
         values = sums.get(owner, zero)
         due_so_far = values[_DUE_SO_FAR]
-        found.append(dict(zip(_OWNER_ROW, (
-            owner, *members.get(owner, unknown), *values, ins.get(owner, 0), outs.get(owner, 0),
-            *raised.get(owner, none), helped.get(owner, 0), medians.get(owner),
-            values[_KEPT_ON_ORIGINAL] / due_so_far if due_so_far else None))))
-    return sorted(found, key=lambda r: (r["owner_name"] or "", r["owner_id"]))
+        name, email = members.get(owner, unknown)
+        found.append((name or "", owner, email, values, ins.get(owner, 0), outs.get(owner, 0),
+                      raised.get(owner, none), helped.get(owner, 0), medians.get(owner),
+                      values[_KEPT_ON_ORIGINAL] / due_so_far if due_so_far else None, name))
+    found.sort(key=_BY_NAME)
+    return [dict(zip(_OWNER_ROW, (owner, name, email, *values, n_in, n_out, *counts, n_helped,
+                                  days, say_do)))
+            for _, owner, email, values, n_in, n_out, counts, n_helped, days, say_do, name
+            in found]
+
+
+_BY_NAME = itemgetter(0, 1)  # the owner's name ('' for none), then id
 
 
 # An owner's row, in the order `_add_roadblocks` adds the roadblock figures to a department's.
@@ -321,6 +364,32 @@ def _add_roadblocks(row: dict[str, Any], raised: tuple[int, int] | None, helped:
     row["roadblocks_helped"] = helped
     row["median_days_to_resolve"] = median
     row["say_do"] = row["kept_on_original"] / row["due_so_far"] if row["due_so_far"] else None
+
+
+def _handovers(db: Database, params: dict[str, Any]
+               ) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    """The handovers by then into and out of each owner, and in each department."""
+    ins: dict[str, int] = defaultdict(int)
+    outs: dict[str, int] = defaultdict(int)
+    departments: dict[str, int] = defaultdict(int)
+    if db.execute(_LATER, dict(params, cap=_CAP)).fetchone()[0] < _CAP:
+        for department, owner, n_in, n_out in db.execute(_HANDOVERS_NOW_LESS_LATER,
+                                                         params).fetchall():
+            if n_out is None:
+                departments[department] = n_in
+            elif department == "":
+                ins[owner], outs[owner] = n_in, n_out
+            else:  # a handover after the instant (owner: from, n_in: to)
+                departments[department] -= 1
+                outs[owner] -= 1
+                ins[n_in] -= 1
+        return ({k: n for k, n in ins.items() if n}, {k: n for k, n in outs.items() if n},
+                {k: n for k, n in departments.items() if n})
+    for department, from_owner, to_owner in db.execute(_HANDOVERS, params).fetchall():
+        departments[department] += 1
+        outs[from_owner] += 1
+        ins[to_owner] += 1
+    return ins, outs, departments
 
 
 def _count(keys: Iterable[str]) -> dict[str, int]:

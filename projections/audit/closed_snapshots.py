@@ -51,6 +51,14 @@ def take(db: Database, b: str) -> None:
     db.execute(_TAKE, {"b": b})
 
 
+def take_from(db: Database, b: str) -> None:
+    """`take`, from the latest snapshot before and the spans closed since (`counted_as_of`)."""
+    db.conn.executemany(f"INSERT INTO {CLOSED} (boundary, department, journey, health, n)"
+                        " VALUES (?, ?, ?, ?, ?)",
+                        [(b, d, journey or "", health, n)
+                         for d, journey, health, n in counted_as_of(db, b)])
+
+
 def forget_from(db: Database, valid_from: str) -> None:
     db.execute(f"DELETE FROM {CLOSED} WHERE boundary >= ?", [valid_from])
 

@@ -122,6 +122,37 @@ def take(db: Database, b: str) -> None:
     db.conn.executemany(f"INSERT INTO {DURATIONS} VALUES (?, ?, ?, ?)", durations)
 
 
+def take_from(db: Database, b: str, previous: str, share: str, pair: str) -> None:
+    """`take`, from the snapshot at `previous` (the boundary before `b`) and the roadblocks
+    changed in between, as a read at `b` counts them (`SnapshotFigures`): the same rows. The
+    durations of the medians nothing changed for are copied."""
+    figures = SnapshotFigures(db, {"m": previous, "t": b}, share, pair)
+    rows: dict[tuple[str, str], list[Any]] = defaultdict(lambda: [0, 0, 0, 0, None])
+    for pair_key, (raised, resolved) in figures.raised.items():
+        rows[pair_key][0:2] = [raised, resolved]
+    for pair_key, n in figures.helping.items():
+        rows[pair_key][2] = n
+    for department, n in figures.helped.items():
+        rows[(department, "")][3] = n
+    for department, m in figures.medians["department"].items():
+        rows[(department, "")][4] = m
+    for owner, m in figures.medians["owner_id"].items():
+        rows[("", owner)][4] = m
+    db.conn.executemany(f"INSERT INTO {COUNTS} VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        [(b, *key, *values) for key, values in rows.items()])
+    changed = figures.durations
+    db.execute(
+        f"INSERT INTO {DURATIONS} SELECT :b, department, owner_id, days FROM {DURATIONS}"
+        " WHERE boundary = :previous"
+        " AND NOT (owner_id = '' AND department IN (SELECT value FROM json_each(:departments)))"
+        " AND NOT (department = '' AND owner_id IN (SELECT value FROM json_each(:owners)))",
+        {"b": b, "previous": previous, "departments": json.dumps(list(changed["department"])),
+         "owners": json.dumps(list(changed["owner_id"]))})
+    db.conn.executemany(f"INSERT INTO {DURATIONS} VALUES (?, ?, ?, ?)", [
+        (b, *((key, "") if kind == "department" else ("", key)), array("d", days).tobytes())
+        for kind, keyed in changed.items() for key, days in keyed.items() if days])
+
+
 def forget_from(db: Database, valid_from: str) -> None:
     db.execute(f"DELETE FROM {COUNTS} WHERE boundary >= ?", [valid_from])
     db.execute(f"DELETE FROM {DURATIONS} WHERE boundary >= ?", [valid_from])
@@ -165,8 +196,13 @@ def changes(share: str, pair: str) -> str:
             f" UNION ALL SELECT 1, * FROM ({_OF_AT.format(ids='changed', at=':t')})")
 
 
-_SNAPSHOT_COUNTS = (f"SELECT department, owner_id, raised, resolved, helping, helped, median"
-                    f" FROM {COUNTS} WHERE boundary = :m")
+# The snapshot's rows of each kind, with only their own columns.
+_SNAPSHOT_PAIRS = (f"SELECT department, owner_id, raised, resolved, helping FROM {COUNTS}"
+                   " WHERE boundary = :m AND department <> '' AND owner_id <> ''")
+_SNAPSHOT_DEPARTMENTS = (f"SELECT department, helped, median FROM {COUNTS}"
+                         " WHERE boundary = :m AND owner_id = '' AND department <> ''")
+_SNAPSHOT_OWNERS = (f"SELECT owner_id, median FROM {COUNTS}"
+                    " WHERE boundary = :m AND department = '' AND median IS NOT NULL")
 # The durations of some departments' (`owner_id` '') or owners' (`department` '') medians (`:keys`,
 # a JSON list).
 _SNAPSHOT_DAYS = {
@@ -180,16 +216,18 @@ _SNAPSHOT_DAYS = {
 class SnapshotFigures:
     """The roadblock figures at :t from the snapshot at :m and the roadblocks changed since (the
     same figures `accountability.Roadblocks` counts from every roadblock raised by then):
-    `raised`, `helping`, `helped`, and `medians` per "department" or "owner_id"."""
+    `raised`, `helping`, `helped`, and `medians` per "department" or "owner_id" (`durations`:
+    the days to resolve of those that changed)."""
 
     def __init__(self, db: Database, params: dict[str, Any], share: str, pair: str) -> None:
-        rows = db.execute(_SNAPSHOT_COUNTS, params).fetchall()
-        self.raised = {(d, o): [n, r] for d, o, n, r, _, _, _ in rows if n}
-        self.helping = {(d, o): n for d, o, _, _, n, _, _ in rows if n}
-        self.helped = {d: n for d, _, _, _, _, n, _ in rows if n}
+        pairs = db.execute(_SNAPSHOT_PAIRS, params).fetchall()
+        self.raised = {(d, o): [n, r] for d, o, n, r, _ in pairs if n}
+        self.helping = {(d, o): n for d, o, _, _, n in pairs if n}
+        departments = db.execute(_SNAPSHOT_DEPARTMENTS, params).fetchall()
+        self.helped = {d: n for d, n, _ in departments if n}
         self.medians = {
-            "department": {d: m for d, o, *_, m in rows if m is not None and o == ""},
-            "owner_id": {o: m for d, o, *_, m in rows if m is not None and d == ""}}
+            "department": {d: m for d, _, m in departments if m is not None},
+            "owner_id": dict(db.execute(_SNAPSHOT_OWNERS, params).fetchall())}
         tally = Tally()
         for sign, *row in db.execute(changes(share, pair), params).fetchall():
             tally.add([row], sign)
@@ -205,6 +243,8 @@ class SnapshotFigures:
             _add(self.helped, department, n)
         changed: dict[str, dict[str, tuple[list[float], list[float]]]] = {
             kind: {} for kind in _SNAPSHOT_DAYS}
+        # the days to resolve in order of the medians that changed (per kind and key)
+        self.durations: dict[str, dict[str, list[float]]] = {kind: {} for kind in _SNAPSHOT_DAYS}
         for (kind, key), signed in tally.days.items():
             added = sorted(d for s, d in signed if s > 0)
             removed = sorted(d for s, d in signed if s < 0)
@@ -216,6 +256,7 @@ class SnapshotFigures:
             stored = dict(db.execute(_SNAPSHOT_DAYS[kind],
                                      dict(params, keys=json.dumps(list(keys)))).fetchall())
             medians = self.medians[kind]
+            durations = self.durations[kind]
             for key, (added, removed) in keys.items():
                 days = array("d")
                 days.frombytes(stored.get(key, b""))
@@ -224,6 +265,7 @@ class SnapshotFigures:
                     del ordered[bisect_left(ordered, value)]
                 for value in added:
                     insort(ordered, value)
+                durations[key] = ordered
                 if ordered:
                     medians[key] = median(ordered)
                 else:

@@ -22,7 +22,11 @@ forgotten with these.
 
 A snapshot is a function of `commitment_history` (and `roadblock_history`) alone: the view takes one for each boundary
 between the first state and the latest (`extend`), and takes again those an out-of-order state
-(a clock that ran backwards) changed, so a live view's snapshots equal a rebuild's.
+(a clock that ran backwards) changed, so a live view's snapshots equal a rebuild's. Live, the
+contributors', closed commitments' and roadblocks' snapshots at a boundary are taken from the
+previous boundary's and the changes in between, as a read counts them (`take`'s `previous`);
+the commitment figures from every commitment's state (their per-day rows need each open
+commitment's due dates within the new period, which no earlier snapshot holds).
 """
 
 from __future__ import annotations
@@ -83,6 +87,27 @@ CHANGES = ("WITH ids AS MATERIALIZED ({changed}),"
 def changes(since: str, until: str) -> str:
     return CHANGES.format(changed=SHARE_CHANGED.format(since=since, until=until), share=SHARE,
                           before=STATE_AT.format(at=since), after=STATE_AT.format(at=until))
+
+
+# The same shares for a read (the validity indexes exist), found without a look-up per state:
+# a commitment's states start in log order, and only SHARE_CHANGES change its share, so its
+# share at `until` is its last such state's by then, and at `since` that of the state the first
+# such state after `since` ends (`valid_to_position`; none when that first one is its Made).
+READ_CHANGES = f"""WITH ids AS MATERIALIZED (
+        SELECT min(valid_from_position) AS first, max(valid_from_position) AS last
+        FROM commitment_history INDEXED BY history_share_changes
+        WHERE event_kind IN {SHARE_CHANGES} AND valid_from > {{since}} AND valid_from <= {{until}}
+        GROUP BY commitment_id),
+    d AS (SELECT -1 AS sign, {SHARE} FROM ids
+            JOIN commitment_history h INDEXED BY history_as_of_position
+            ON h.valid_to_position = ids.first
+        UNION ALL SELECT 1, {SHARE} FROM ids JOIN commitment_history h
+            ON h.valid_from_position = ids.last)"""
+
+
+def read_changes(since: str, until: str) -> str:
+    """`changes` for a read: the same `d`, through the validity indexes."""
+    return READ_CHANGES.format(since=since, until=until)
 
 
 _VALID_AT = "h.valid_from <= :b AND (h.valid_to IS NULL OR h.valid_to > :b)"
@@ -201,13 +226,29 @@ def text(b: datetime) -> str:
     return b.isoformat(timespec="microseconds")
 
 
-def take(db: Database, b: datetime) -> None:
-    """Take the snapshot at boundary `b` (none taken there yet)."""
+def take(db: Database, b: datetime, previous: datetime | None = None) -> None:
+    """Take the snapshot at boundary `b` (none taken there yet). `previous`: the boundary before
+    (its snapshots taken): the contributors', closed commitments' and roadblocks' are taken
+    from those and the changes since (the way a read counts them; the validity indexes must
+    exist), not from every commitment, span and roadblock."""
     params = {"b": text(b), "d0": b.date().isoformat(), "d1": next_boundary(b).date().isoformat()}
     db.execute(_TAKE, params)
-    db.execute(_TAKE_CONTRIBUTED, {"b": params["b"]})
-    closed_snapshots.take(db, params["b"])
-    roadblock_snapshots.take(db, params["b"])
+    if previous is None:
+        db.execute(_TAKE_CONTRIBUTED, {"b": params["b"]})
+        closed_snapshots.take(db, params["b"])
+        roadblock_snapshots.take(db, params["b"])
+        return
+    a = text(previous)
+    contributed = dict(db.execute(f"SELECT department, n FROM {CONTRIBUTED} WHERE boundary = ?",
+                                  [a]).fetchall())
+    for sign, named in db.execute(read_changes(":a", ":b") + " SELECT sign, contributors FROM d"
+                                  " WHERE contributors <> ''", {"a": a, "b": params["b"]}):
+        for department in named.split(","):
+            contributed[department] = contributed.get(department, 0) + sign
+    db.conn.executemany(f"INSERT INTO {CONTRIBUTED} (boundary, department, n) VALUES (?, ?, ?)",
+                        [(params["b"], d, n) for d, n in contributed.items() if n])
+    closed_snapshots.take_from(db, params["b"])
+    roadblock_snapshots.take_from(db, params["b"], a, SHARE_CHANGES, PAIR_CHANGES)
 
 
 def latest(db: Database) -> datetime | None:
@@ -235,6 +276,6 @@ def extend(db: Database, until: str, last: datetime | None) -> datetime | None:
     else:
         b = next_boundary(last)
     while text(b) < until:
-        take(db, b)
+        take(db, b, last)
         last, b = b, next_boundary(b)
     return last

@@ -21,7 +21,9 @@ look). The semantics of each figure are documented in `projections.queries.accou
   resolved, or moved to another owner by a handover, moves the cursor by at most one place (one
   indexed look-up of the next or previous duration), so each costs O(log n) whatever the
   history. The page reads these rows and adds only the open and withdrawn commitments' share of
-  the figures that depend on the day (missed, due so far) from partial indexes.
+  the figures that depend on the day (missed, due so far) from partial indexes. The as-of page
+  (`projections.audit.accountability`) reads their handovers in and out per owner and per
+  department, less the handovers after its instant, late in the log.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ snapshot. A live view's snapshots equal a rebuild's."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -196,6 +197,21 @@ def test_a_story_of_moves_and_handovers_after_a_snapshot(small: Org, how: str,
     db.close()
 
 
+def test_a_storys_live_snapshots_equal_a_rebuilds(small: Org, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Live, each snapshot after the first takes the contributors', closed commitments' and
+    roadblocks' from the one before and the changes since; a rebuild from every commitment,
+    span and roadblock: the same rows (handovers, moves, roadblocks raised and resolved on
+    boundaries and across them)."""
+    story(small)
+    live = caught_up(small.app)
+    rebuild(small.app, tmp_path / "views.sqlite3", all_views())
+    rebuilt = open_views(tmp_path / "views.sqlite3")
+    assert all(snapshot_rows(live))
+    assert snapshot_rows(live) == snapshot_rows(rebuilt)
+    live.close()
+    rebuilt.close()
+
+
 def test_a_late_state_before_a_snapshot_takes_it_again(small: Org) -> None:
     """A clock that ran backwards: a state starting before the latest snapshot's boundary (and
     the one it ends) changes the snapshots from there, which are taken again."""
@@ -305,3 +321,39 @@ def test_the_demo_roadblock_figures_are_as_listed(demo: Demo) -> None:
 def test_a_storys_roadblock_figures_are_as_listed(small: Org) -> None:
     story(small)
     assert assert_roadblocks_as_listed(caught_up(small.app)) > 10
+
+
+def assert_handovers_as_listed(db: Database, monkeypatch: pytest.MonkeyPatch) -> int:
+    """The handovers by each instant per owner (in and out) and per department, counted either
+    way (the counts now less those after the instant, or every one by then), equal those counted
+    from the list of handovers by then."""
+    checked = 0
+    for moment in moments(db):
+        t, p = instant_text(moment), log_position(db, moment)
+        listed = db.execute("SELECT department, from_owner, to_owner FROM"
+                            " accountability_handovers WHERE position <= ?", [p]).fetchall()
+        expected = (Counter(h[2] for h in listed), Counter(h[1] for h in listed),
+                    Counter(h[0] for h in listed))
+        for cap in (0, 10**9):  # 0: every one by then; else the counts now less the later ones
+            monkeypatch.setattr(accountability, "_CAP", cap)
+            facts = accountability.Facts(db, t, p, moment.date())
+            assert (facts.handovers_in, facts.handovers_out, facts.department_handovers) == \
+                expected, (moment, cap)
+            for department in expected[2]:
+                ins, outs = facts.handovers(department)
+                assert (ins, outs) == (Counter(h[2] for h in listed if h[0] == department),
+                                       Counter(h[1] for h in listed if h[0] == department))
+        checked += bool(listed)
+    return checked
+
+
+def test_the_demo_handovers_as_of_are_as_listed(demo: Demo, monkeypatch: pytest.MonkeyPatch
+                                                ) -> None:
+    assert assert_handovers_as_listed(demo.db, monkeypatch) > 10
+
+
+def test_a_storys_handovers_as_of_are_as_listed(small: Org, monkeypatch: pytest.MonkeyPatch
+                                                ) -> None:
+    """Handovers on a boundary, across one, and after the last snapshot."""
+    story(small)
+    assert assert_handovers_as_listed(caught_up(small.app), monkeypatch) > 10

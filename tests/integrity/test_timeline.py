@@ -16,6 +16,7 @@ from tests.cli.support import cx, refused_cleanly
 from tests.conftest import build_org
 from tests.integrity.support import seal, sqlite_app
 from tracker import clock
+from tracker.application import CxTracker
 from tracker.domain import member_id
 from tracker.integrity.timeline import CLOCK_TOLERANCE, ClockBehind, latest_timestamp
 
@@ -161,11 +162,8 @@ def test_a_server_keeps_the_latest_timestamp_and_sees_what_another_server_wrote_
             app.close()
 
 
-def test_the_kept_latest_timestamp_reads_only_the_events_written_since(
-        live: tuple[Path, UUID]) -> None:
-    data, commitment = live
-    app = sqlite_app(data)
-    read: list[int] = []
+def count_notifications_read(app: CxTracker, read: list[int]) -> None:
+    """From now on, append to `read` how many notifications each of `app`'s log reads returns."""
     select = app.recorder.select_notifications
 
     def counting(*args: object, **kwargs: object) -> object:
@@ -173,10 +171,18 @@ def test_the_kept_latest_timestamp_reads_only_the_events_written_since(
         read.append(len(found))
         return found
 
+    app.recorder.select_notifications = counting  # type: ignore[method-assign]
+
+
+def test_the_kept_latest_timestamp_reads_only_the_events_written_since(
+        live: tuple[Path, UUID]) -> None:
+    data, commitment = live
+    app = sqlite_app(data)
+    read: list[int] = []
     try:
         with clock.skewed(timedelta(0)):
             app.report_progress(SUPPORT, commitment, percent=10)
-            app.recorder.select_notifications = counting  # type: ignore[method-assign]
+            count_notifications_read(app, read)
             for percent in range(11, 31):  # a burst: every event within the tolerance of the others
                 app.report_progress(SUPPORT, commitment, percent=percent)
         assert sum(read) <= 20  # one new event each (looking back from the head read far more)
@@ -190,17 +196,10 @@ def test_a_server_does_not_read_back_its_own_writes_but_reads_another_server_s(
     data, commitment = live
     this, other = sqlite_app(data), sqlite_app(data)
     read: list[int] = []
-    select = this.recorder.select_notifications
-
-    def counting(*args: object, **kwargs: object) -> object:
-        found = select(*args, **kwargs)  # type: ignore[arg-type]
-        read.append(len(found))
-        return found
-
     try:
         with clock.skewed(timedelta(0)):
             this.report_progress(SUPPORT, commitment, percent=10)
-            this.recorder.select_notifications = counting  # type: ignore[method-assign]
+            count_notifications_read(this, read)
             for percent in range(11, 16):
                 this.report_progress(SUPPORT, commitment, percent=percent)
             assert read == []
