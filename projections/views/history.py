@@ -187,13 +187,8 @@ class History(View):
                     " WHERE valid_from_position = ?",
                     [valid_from, fact.position, current[0]],
                 )
-        columns = ", ".join(STATE)
         cursor = db.execute(
-            f"INSERT INTO commitment_history (valid_from_position, valid_from, commitment_id,"
-            f" event_kind, version, slipped, made_position, {columns})"
-            f" SELECT ?, ?, id, ?, ?, ?, ?, {columns} FROM commitments WHERE id = ?",
-            [fact.position, valid_from, fact.kind, fact.version, slipped, made, cid],
-        )
+            _ADD_STATE, [fact.position, valid_from, fact.kind, fact.version, slipped, made, cid])
         if cursor.rowcount != 1:
             raise LookupError(f"history: no board row for commitment {cid} at {fact.key}")
         if fact.kind == "DetailsCorrected" and "journey" in fact.data["changes"]:
@@ -241,6 +236,11 @@ class History(View):
 
 
 CLOSING = {"Completed": "completed", "Withdrawn": "withdrawn"}
+# The commitment's state after an event: its board row as the board view (applied before) left it.
+_ADD_STATE = (
+    f"INSERT INTO commitment_history (valid_from_position, valid_from, commitment_id,"
+    f" event_kind, version, slipped, made_position, {', '.join(STATE)})"
+    f" SELECT ?, ?, id, ?, ?, ?, ?, {', '.join(STATE)} FROM commitments WHERE id = ?")
 # `spans_shown`: the board's candidates by when they were made and closed, with what the board
 # reads of them (no table row: the candidate's state is then found through `history_made`).
 SHOWN = "made_at, closed_day, closed_at, made_position, commitment_id, made_by"
