@@ -134,6 +134,28 @@ def test_a_view_cannot_commit_the_batch_early(store_app: CxTracker, tmp_path: Pa
     assert applied_positions(db) == []
 
 
+class ExecutesCommit(ApplyLog):
+    def apply(self, db: Database, fact: Fact) -> None:
+        super().apply(db, fact)
+        if fact.position == 15:
+            db.execute("COMMIT")
+
+
+def test_a_view_cannot_commit_a_later_batch_early_either(store_app: CxTracker, tmp_path: Path) -> None:
+    """The guard stays installed between batches (see `write_transaction`): a batch after the
+    first, on the same connection, refuses a COMMIT statement as the first did."""
+    db = open_views(tmp_path / "views.sqlite3")
+    runner = Runner(store_app, db, [ExecutesCommit()], batch_size=10)
+
+    with pytest.raises(sqlite3.DatabaseError, match="not authorized"):
+        runner.catch_up()
+
+    assert runner.position() == 10
+    assert applied_positions(db) == list(range(1, 11))
+    db.execute("BEGIN")  # outside a batch, transaction control is the caller's
+    db.execute("COMMIT")
+
+
 class SwallowsARollback(ApplyLog):
     """A trigger's RAISE(ROLLBACK) ends the transaction; the handler swallows the error and goes
     on writing, now outside any transaction."""

@@ -5,6 +5,7 @@ closed group counts the older ones and links to all of them (`?closed=all`)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 from itertools import groupby
 from typing import Any
@@ -33,7 +34,7 @@ CLOSED = board.CLOSED
 RECENT_DAYS = board.RECENTLY_CLOSED_DAYS  # older closed ones are counted, shown on asking
 
 
-def _filters(names: dict[str, str], journeys: dict[str, str], first: str | None = None
+def _filters(names: Mapping[str, str], journeys: Mapping[str, str], first: str | None = None
              ) -> dict[str, str | None]:
     """The department, health and journey asked for (404 for unknown ones). No `department`
     parameter means the member's own department (a lead), or for an overseer `first` (the first
@@ -57,7 +58,7 @@ def _filters(names: dict[str, str], journeys: dict[str, str], first: str | None 
     return {"department": department, "health": health, "journey": journey, "show_closed": closed}
 
 
-def _switchable(names: dict[str, str]) -> list[tuple[str, str]]:
+def _switchable(names: Mapping[str, str]) -> list[tuple[str, str]]:
     """The departments the switcher offers: every one, to everyone who reads the plan (shared
     understanding); a lead's own come first."""
     own = [(s, names[s]) for s in current_user.lead_departments if s in names]
@@ -69,7 +70,7 @@ def _context() -> dict[str, Any]:
     db = views()
     today = clock.today()
     options = card_options(db)
-    names: dict[str, str] = options["department_names"]
+    names: Mapping[str, str] = options["department_names"]
     in_use = directory.in_use(directory.departments(db))  # by name
     chosen = _filters(names, options["journey_names"], in_use[0]["slug"] if in_use else None)
     since = None if chosen["show_closed"] else today - timedelta(days=RECENT_DAYS)

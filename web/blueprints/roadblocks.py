@@ -4,6 +4,7 @@ resolve one do it inline."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -37,7 +38,7 @@ class Section:
     items: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _sections(names: dict[str, str]) -> list[Section]:
+def _sections(names: Mapping[str, str]) -> list[Section]:
     db, today = views(), clock.today()
     sections = []
     if is_overseer():
