@@ -65,11 +65,26 @@ def to_fact(app: Application[UUID], notification: Notification) -> Fact:
         actor=actor,
         data={k: v for k, v in state.items() if k not in _ENVELOPE},
         key=f"{aggregate}.{kind}",
-        aggregate_text=str(event.originator_id),
-        actor_text=None if actor is None else str(actor),
+        aggregate_text=_text(event.originator_id),
+        actor_text=None if actor is None else _text(actor),
         instant=instant_text(state["timestamp"]),
     )
     return fact
+
+
+# UUID (as its integer) -> str(UUID): an aggregate's events and an actor's share the text, which
+# costs a microsecond to make. Emptied when full, so that it stays small however long the log.
+_TEXTS: dict[int, str] = {}
+_TEXTS_LIMIT = 20_000
+
+
+def _text(uuid: UUID) -> str:
+    found = _TEXTS.get(uuid.int)
+    if found is None:
+        if len(_TEXTS) >= _TEXTS_LIMIT:
+            _TEXTS.clear()
+        found = _TEXTS[uuid.int] = str(uuid)
+    return found
 
 
 def read_facts(

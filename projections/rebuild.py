@@ -30,8 +30,9 @@ SCRATCH_SUFFIX = ".rebuild"
 # Nobody reads the new file before the swap and a failed rebuild discards it (a failed batch
 # included), so it needs no journal and no fsync; a bigger page cache, bounded, so peak memory
 # stays flat however long the log.
+SCRATCH_CACHE_SIZE = -32768  # KiB
 SCRATCH_PRAGMAS = (
-    "PRAGMA journal_mode=OFF", "PRAGMA synchronous=OFF", "PRAGMA cache_size=-32768",  # 32 MiB
+    "PRAGMA journal_mode=OFF", "PRAGMA synchronous=OFF", f"PRAGMA cache_size={SCRATCH_CACHE_SIZE}",
 )
 INDEXING_CACHE_SIZE = -2000  # KiB, SQLite's default, while the deferred indexes are created
 
@@ -116,23 +117,30 @@ def _build(runner: Runner, progress: Progress | None, report_every: float) -> Re
         for view in runner.views:  # the view objects serve the live catch-up after a rebuild
             view.finish_bulk_load(None)
         raise
+    # Each CREATE INDEX sorts in memory up to the cache size: the default cache meanwhile, so
+    # that the peak does not grow with the tables.
+    for_finish = frozenset().union(*(view.finish_indexes for view in runner.views))
     with write_transaction(runner.db):
+        runner.db.execute(f"PRAGMA cache_size = {INDEXING_CACHE_SIZE}")
+        for name, sql in deferred:
+            if name in for_finish:
+                runner.db.execute(sql)
+        runner.db.execute(f"PRAGMA cache_size = {SCRATCH_CACHE_SIZE}")
         for view in runner.views:
             view.finish_bulk_load(runner.db)
     reached = runner.catch_up()  # and whatever was appended meanwhile
-    # Each CREATE INDEX sorts in memory up to the cache size: back to the default cache, so
-    # that the peak does not grow with the tables.
     runner.db.execute(f"PRAGMA cache_size = {INDEXING_CACHE_SIZE}")
     with write_transaction(runner.db):
-        for sql in deferred:
-            runner.db.execute(sql)
+        for name, sql in deferred:
+            if name not in for_finish:
+                runner.db.execute(sql)
     return RebuildReport(reached, target, time.monotonic() - started)
 
 
-def _drop_deferred_indexes(db: Database, views: Sequence[View]) -> list[str]:
+def _drop_deferred_indexes(db: Database, views: Sequence[View]) -> list[tuple[str, str]]:
     """Drop the explicit indexes no handler needs during the load (every one but the views'
     `lookup_indexes`: one sort each after the load instead of an insert into every index for
-    every row); return their definitions."""
+    every row); return their names and definitions."""
     keep = frozenset().union(*(view.lookup_indexes for view in views))
     found = db.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
@@ -142,7 +150,7 @@ def _drop_deferred_indexes(db: Database, views: Sequence[View]) -> list[str]:
     with write_transaction(db):
         for name, _ in deferred:
             db.execute(f"DROP INDEX [{name}]")
-    return [sql for _, sql in deferred]
+    return deferred
 
 
 def _swap(new: Database, live: Database) -> None:

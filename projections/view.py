@@ -32,6 +32,9 @@ class View:
     # Indexes the handlers look up through while they apply events: a rebuild keeps them during
     # its load and creates this view's other indexes after it.
     lookup_indexes: ClassVar[frozenset[str]] = frozenset()
+    # Indexes only `finish_bulk_load` reads through: a rebuild drops them too during its load and
+    # creates them just before the views finish it.
+    finish_indexes: ClassVar[frozenset[str]] = frozenset()
     # fact key -> handler method name, checked when the subclass is defined
     handler_names: ClassVar[dict[str, str]] = {}
 
