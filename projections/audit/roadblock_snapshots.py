@@ -29,7 +29,7 @@ import json
 from array import array
 from bisect import bisect_left, insort
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -100,17 +100,26 @@ class Tally:
                 self.helped[helper] += sign
 
 
+def _count_rows(raised: Mapping[tuple[str, str], Sequence[int]],
+                helping: Mapping[tuple[str, str], int],
+                helped: Mapping[str, int]) -> dict[tuple[str, str], list[Any]]:
+    """The snapshot's rows by (department, owner), without their medians: roadblocks raised and
+    resolved, help given (per pair) and received (per department, owner '')."""
+    rows: dict[tuple[str, str], list[Any]] = defaultdict(lambda: [0, 0, 0, 0, None])
+    for pair, (raised_n, resolved_n) in raised.items():
+        rows[pair][0:2] = [raised_n, resolved_n]
+    for pair, n in helping.items():
+        rows[pair][2] = n
+    for department, n in helped.items():
+        rows[(department, "")][3] = n
+    return rows
+
+
 def take(db: Database, b: str) -> None:
     """Take the roadblock snapshot at boundary `b` (stored instant text; none taken there yet)."""
     tally = Tally()
     tally.add(db.execute(_RAISED_BY, {"b": b}).fetchall())
-    rows: dict[tuple[str, str], list[Any]] = defaultdict(lambda: [0, 0, 0, 0, None])
-    for pair, (raised, resolved) in tally.raised.items():
-        rows[pair][0:2] = [raised, resolved]
-    for pair, n in tally.helping.items():
-        rows[pair][2] = n
-    for department, n in tally.helped.items():
-        rows[(department, "")][3] = n
+    rows = _count_rows(tally.raised, tally.helping, tally.helped)
     durations = []
     for (kind, key), signed in tally.days.items():
         days = sorted(d for _, d in signed)
@@ -127,13 +136,7 @@ def take_from(db: Database, b: str, previous: str, share: str, pair: str) -> Non
     changed in between, as a read at `b` counts them (`SnapshotFigures`): the same rows. The
     durations of the medians nothing changed for are copied."""
     figures = SnapshotFigures(db, {"m": previous, "t": b}, share, pair)
-    rows: dict[tuple[str, str], list[Any]] = defaultdict(lambda: [0, 0, 0, 0, None])
-    for pair_key, (raised, resolved) in figures.raised.items():
-        rows[pair_key][0:2] = [raised, resolved]
-    for pair_key, n in figures.helping.items():
-        rows[pair_key][2] = n
-    for department, n in figures.helped.items():
-        rows[(department, "")][3] = n
+    rows = _count_rows(figures.raised, figures.helping, figures.helped)
     for department, m in figures.medians["department"].items():
         rows[(department, "")][4] = m
     for owner, m in figures.medians["owner_id"].items():
