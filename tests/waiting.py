@@ -7,6 +7,7 @@ on a loaded 2-core machine)."""
 from __future__ import annotations
 
 import subprocess
+import threading
 import time
 from collections.abc import Callable
 
@@ -41,3 +42,25 @@ def start_together(processes: list[subprocess.Popen[str]], *, after: float = 0.0
         assert p.stdin is not None
         p.stdin.write(start)
         p.stdin.flush()
+
+
+def run_in_threads(*targets: Callable[[], object]) -> None:
+    """Run each target in a thread of its own, all started together (a barrier); fail with the
+    first error any of them raised."""
+    start, errors = threading.Barrier(len(targets)), []
+
+    def run(target: Callable[[], object]) -> None:
+        start.wait()
+        try:
+            target()
+        except BaseException as e:  # reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=run, args=(t,)) for t in targets]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(HANG)
+    assert not any(t.is_alive() for t in threads), "a thread hung"
+    if errors:
+        raise errors[0]

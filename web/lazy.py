@@ -3,29 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Generic, TypeVar, overload
+from functools import cache
+from typing import TypeVar, overload
 
 K = TypeVar("K")
 V = TypeVar("V")
 T = TypeVar("T")
 
 
-class Once(Generic[T]):
-    """`load()`, called on first use only."""
-
-    def __init__(self, load: Callable[[], T]) -> None:
-        self._load: Callable[[], T] | None = load
-        self._value: T | None = None
-
-    def __call__(self) -> T:
-        if self._load is not None:
-            self._value, self._load = self._load(), None
-        return self._value  # type: ignore[return-value]
-
-
 class LazyMapping(Mapping[K, V]):
     def __init__(self, load: Callable[[], Mapping[K, V]]) -> None:
-        self._data = Once(load)
+        self._data = cache(load)  # called on first use only
 
     def __getitem__(self, key: K) -> V:
         return self._data()[key]
@@ -39,7 +27,7 @@ class LazyMapping(Mapping[K, V]):
 
 class LazySequence(Sequence[T]):
     def __init__(self, load: Callable[[], Sequence[T]]) -> None:
-        self._data = Once(load)
+        self._data = cache(load)  # called on first use only
 
     @overload
     def __getitem__(self, index: int) -> T: ...

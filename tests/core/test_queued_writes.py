@@ -6,10 +6,11 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
+from functools import partial
 from pathlib import Path
 
 from tests.conftest import build_org
-from tests.waiting import HANG
+from tests.waiting import HANG, run_in_threads
 from tracker.config import DataDir, open_tracker
 from tracker.sqlite_events import WRITES_LOCK_SUFFIX, QueuedWritesRecorder, writes_lock_path
 
@@ -54,23 +55,12 @@ def test_threads_saving_at_once_all_land_once(tmp_path: Path) -> None:
         org = build_org(app)
         commitments = [org.commitment(title=f"Commitment number {i}") for i in range(6)]
         head = app.head()
-        start = threading.Barrier(len(commitments))
-        errors: list[BaseException] = []
 
         def report(c: object) -> None:
-            start.wait()
-            try:
-                for percent in (10, 20, 30):
-                    app.report_progress(org.support_lead, c, percent=percent)  # type: ignore[arg-type]
-            except BaseException as e:  # pragma: no cover - reported below
-                errors.append(e)
+            for percent in (10, 20, 30):
+                app.report_progress(org.support_lead, c, percent=percent)  # type: ignore[arg-type]
 
-        threads = [threading.Thread(target=report, args=(c,)) for c in commitments]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(HANG)
-        assert not errors
+        run_in_threads(*(partial(report, c) for c in commitments))
         found = app.recorder.select_notifications(start=head + 1, limit=100)
         assert [n.id for n in found] == list(range(head + 1, head + 1 + 3 * len(commitments)))
         assert all(app.commitment(c)["progress"] == 30 for c in commitments)

@@ -19,7 +19,7 @@ from tests.projections_runner.helpers import (
     ApplyLog, add_activity, add_activity_to, applied_positions, build_store, clean_dump,
     copy_sqlite, dump, mechanics_views, product_views, sqlite_app,
 )
-from tests.waiting import HANG
+from tests.waiting import HANG, run_in_threads
 from tracker.application import CxTracker
 
 
@@ -371,24 +371,6 @@ def test_a_batch_waits_for_another_process_holding_the_batch_lock(
     assert done.wait(HANG)
     assert applied_positions(runner.db) == list(range(1, store_app.head() + 1))
     runner.close()
-
-
-def run_in_threads(*targets: object) -> None:
-    start, errors = threading.Barrier(len(targets)), []
-
-    def run(target) -> None:  # type: ignore[no-untyped-def]
-        start.wait()
-        try:
-            target()
-        except BaseException as e:  # pragma: no cover - reported below
-            errors.append(e)
-
-    threads = [threading.Thread(target=run, args=(t,)) for t in targets]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    assert not errors
 
 
 @pytest.mark.slow  # spawns processes

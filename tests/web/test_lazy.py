@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from web.lazy import LazyMapping, LazySequence, Once
+from functools import cache
+
+from web.lazy import LazyMapping, LazySequence
 
 
 def test_nothing_is_read_until_used_and_then_once() -> None:
@@ -28,7 +30,7 @@ def test_a_sequence_and_a_shared_load() -> None:
         reads.append(1)
         return [("ops", "Operations"), ("it", "IT")]
 
-    rows = Once(load)
+    rows = cache(load)
     options = LazySequence(lambda: [r for r in rows() if r[0] != "it"])
     assert reads == []
     assert list(options) == [("ops", "Operations")]

@@ -8,6 +8,7 @@ re-renders the card (or, without htmx, the commitment's page) with the user's in
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 from uuid import UUID
 
@@ -26,7 +27,7 @@ from tracker.service.base import Receipt
 from web.access import require_reader
 from web.forms import expected_version, form_value, optional, run_form
 from web.kinds import kind_labels
-from web.lazy import LazyMapping, LazySequence, Once
+from web.lazy import LazyMapping, LazySequence
 from web.redirects import same_site_path
 from web.render import wants_fragment
 from web.services import catch_up, tracker, views
@@ -46,7 +47,7 @@ def card_options(db: Database) -> dict[str, Any]:
     hand over to are a page-wide list (`hand_over_choices`), so an htmx card answer stays small.
     Each list is read when a template first uses it: an action's answer, a card without its
     forms, mostly uses none (their three queries were ~5% of a web write's CPU)."""
-    departments = Once(lambda: directory.departments(db))
+    departments = cache(lambda: directory.departments(db))
     return {
         "today": clock.today(),
         "department_names": LazyMapping(lambda: {d["slug"]: d["name"] for d in departments()}),
