@@ -35,28 +35,40 @@ class Timeline(View):
     def __init__(self) -> None:
         super().__init__()
         self._memo = Memo()  # names by kind and key, subjects by commitment id
-        # During a rebuild's load: the timeline's rows and the subjects' changes, written in
-        # bulk (flushed before `timeline_commitments` is read); None: written event by event.
+        self._look: _Lookup | None = None  # set up for each event (one object for all)
+        # During a rebuild's load: the timeline's rows, written in bulk (nothing reads them
+        # back); None: written event by event.
         self._deferred: Deferred | None = None
+        # During a rebuild's load: commitment id -> its subject (the memo's dict, kept here
+        # should the memo forget it) that `timeline_commitments` does not hold yet (`_new`) or
+        # not as it is now (`_changed`): written with its latest values when the table is read
+        # as a whole (`_write_subjects`), when `SUBJECTS_HELD` are held, and at the end of the
+        # load; most commitments report progress many times in between: one row each instead of
+        # an UPDATE per change.
+        self._new: dict[str, dict[str, Any]] = {}
+        self._changed: dict[str, dict[str, Any]] = {}
 
     def start_bulk_load(self) -> None:
         self._deferred = Deferred()
+        self._new, self._changed = {}, {}
 
     def finish_bulk_load(self, db: Database | None) -> None:
         if self._deferred is not None and db is not None:
             self._deferred.flush(db)
+            self._write_subjects(db)
         self._deferred = None
+        self._new, self._changed = {}, {}
 
-    def _write(self, db: Database, sql: str, row: list[object]) -> None:
-        if self._deferred is None:
-            db.execute(sql, row)
-        else:
-            self._deferred.add(db, sql, row)
-
-    def _read_subjects(self, db: Database) -> Database:
-        """`db`, once the deferred changes of `timeline_commitments` are written."""
-        if self._deferred:
-            self._deferred.flush(db)
+    def _write_subjects(self, db: Database) -> Database:
+        """`db`, once `timeline_commitments` holds every subject as it is now."""
+        if self._new:
+            new, self._new = self._new, {}
+            db.conn.executemany(_ADD_SUBJECT, [[cid, *map(subject.get, _SUBJECT)]
+                                               for cid, subject in new.items()])
+        if self._changed:
+            changed, self._changed = self._changed, {}
+            db.conn.executemany(_REWRITE, [[*map(subject.get, _SUBJECT), cid]
+                                           for cid, subject in changed.items()])
         return db
 
     def create(self, db: Database) -> None:
@@ -89,43 +101,60 @@ class Timeline(View):
 
     def apply(self, db: Database, fact: Fact) -> None:
         memo = self._memo.follow(db, fact.position)
-        renamed = RENAMES.get(fact.key)
+        key, aggregate, d = fact.key, fact.aggregate, fact.data
+        renamed = RENAMES.get(key)
         if renamed is not None:  # the directory (applied first) holds the new name now
-            memo.pop((renamed[0], fact.data[renamed[1]]), None)
-        look = _Lookup(db, memo, fact.aggregate_text if fact.aggregate == "commitment" else None)
-        d = fact.data
+            memo.pop((renamed[0], d[renamed[1]]), None)
+        look = self._look
+        if look is None:
+            look = self._look = _Lookup(db, memo, None)
+        look.db, look.memo = db, memo
         department = journey = commitment_id = title = None
-        if fact.aggregate == "commitment":
-            subject = self._subject(db, fact, memo)
-            commitment_id = fact.aggregate_text
+        if aggregate == "commitment":
+            commitment_id = look.commitment_id = fact.aggregate_text
+            subject = memo.get(commitment_id) if fact.kind != "Made" else None
+            if subject is None:
+                subject = self._subject(db, fact, memo)
             department, journey, title = subject["department"], subject["journey"], subject["title"]
-        elif fact.aggregate == "plan":
-            subject = {}
-            department = d.get("slug") or d.get("department") or d.get("lead_department")
-            if fact.key == "plan.DepartmentRenamed":
-                subject = {"name": d["from_name"]}  # the row is filed under the old name
-            journey = d.get("key") if fact.kind.startswith("Journey") else None
-        elif fact.aggregate == "scorecard":  # filed under the lead's department
-            subject = _scorecard_subject(db, fact, look)
-            department = subject["department"]
-        elif fact.aggregate == "notice":  # told about a commitment: part of its story
-            subject = _notice_subject(self._read_subjects(db), fact, look)
-            commitment_id = subject.get("commitment_id")
-            department, title = subject.get("department"), subject.get("title")
-        elif fact.aggregate in ("pattern", "library"):  # the pattern library (patterns view first)
-            subject = {"name": look.pattern(fact.aggregate_id)} if fact.aggregate == "pattern" else {}
         else:
-            subject = {"name": look.member(fact.aggregate_id)}
-        describe = SUMMARIES.get(fact.key)
+            look.commitment_id = None
+            if aggregate == "plan":
+                subject = {}
+                department = d.get("slug") or d.get("department") or d.get("lead_department")
+                if key == "plan.DepartmentRenamed":
+                    subject = {"name": d["from_name"]}  # the row is filed under the old name
+                journey = d.get("key") if fact.kind.startswith("Journey") else None
+            elif aggregate == "scorecard":  # filed under the lead's department
+                subject = _scorecard_subject(db, fact, look)
+                department = subject["department"]
+            elif aggregate == "notice":  # told about a commitment: part of its story
+                subject = _notice_subject(self._write_subjects(db), fact, look)
+                commitment_id = subject.get("commitment_id")
+                department, title = subject.get("department"), subject.get("title")
+            elif aggregate in ("pattern", "library"):  # the pattern library (patterns view first)
+                subject = {"name": look.pattern(fact.aggregate_id)} if aggregate == "pattern" else {}
+            else:
+                subject = {"name": look.member(fact.aggregate_id)}
+        describe = SUMMARIES.get(key)
         summary = describe(look, d, subject) if describe is not None else fact.kind
-        self._write(
-            db, _INSERT,
-            [fact.position, fact.instant, fact.actor_text,
-             look.member(fact.actor) if fact.actor is not None else None, department,
-             subject.get("name") if fact.key == "plan.DepartmentRenamed"
-             else look.department(department) if department else None, commitment_id, title, journey, fact.kind, fact.aggregate, _one_line(summary),
-             _details(d)],
-        )
+        actor = fact.actor_text
+        if actor is not None:  # by its text: the same name as by its UUID, a cheaper memo key
+            actor_name = memo.get((MEMBER_NAME, actor)) or look.member(actor)
+        else:
+            actor_name = None
+        if key == "plan.DepartmentRenamed":
+            department_name = subject.get("name")
+        elif department:
+            department_name = memo.get((DEPARTMENT_NAME, department)) or look.department(department)
+        else:
+            department_name = None
+        row = [fact.position, fact.instant, actor, actor_name, department, department_name,
+               commitment_id, title, journey, fact.kind, aggregate, " ".join(summary.split()),
+               _details(d)]
+        if self._deferred is None:
+            db.execute(_INSERT, row)
+        else:
+            self._deferred.add(db, _INSERT, row)
         if fact.key == "commitment.ProgressReported":
             self._remember(db, fact, subject, "progress", d["percent"])
         elif fact.key == "commitment.DueDateMoved":
@@ -143,30 +172,50 @@ class Timeline(View):
         if fact.kind == "Made":
             d = fact.data
             row = [cid, d["title"], d["department"], d["journey"], 0, d["due_date"].isoformat()]
-            db.execute("INSERT INTO timeline_commitments VALUES (?, ?, ?, ?, ?, ?)", row)
-            memo[cid] = dict(zip(_SUBJECT, row[1:]))
-        found = memo.get(cid)
-        if found is not None:
-            return found
-        row = self._read_subjects(db).execute(
-            f"SELECT {', '.join(_SUBJECT)} FROM timeline_commitments WHERE id = ?", [cid]
-        ).fetchone()
-        if row is None:
-            raise LookupError(f"timeline: no commitment {fact.aggregate_id} for {fact.key}")
-        memo[cid] = found = dict(zip(_SUBJECT, row))
+            made: dict[str, Any] = dict(zip(_SUBJECT, row[1:]))
+            memo[cid] = made
+            if self._deferred is None:
+                db.execute(_ADD_SUBJECT, row)
+            else:
+                self._hold(db, self._new, cid, made)
+            return made
+        # Remembered, held back (not written yet), or as written.
+        found: dict[str, Any] | None = (
+            memo.get(cid) or self._new.get(cid) or self._changed.get(cid))
+        if found is None:
+            row = db.execute(
+                f"SELECT {', '.join(_SUBJECT)} FROM timeline_commitments WHERE id = ?", [cid]
+            ).fetchone()
+            if row is None:
+                raise LookupError(f"timeline: no commitment {fact.aggregate_id} for {fact.key}")
+            found = dict(zip(_SUBJECT, row))
+        memo[cid] = found
         return found
 
     def _remember(
         self, db: Database, fact: Fact, subject: dict[str, Any], column: str, value: object
     ) -> None:
-        self._write(db, _REMEMBER[column], [value, fact.aggregate_text])
-        subject[column] = value  # the memo's copy
+        subject[column] = value  # the memo's copy (and the held one's)
+        if self._deferred is None:
+            db.execute(_REMEMBER[column], [value, fact.aggregate_text])
+        elif fact.aggregate_text not in self._new:
+            self._hold(db, self._changed, fact.aggregate_text, subject)
+
+    def _hold(self, db: Database, held: dict[str, dict[str, Any]], cid: str,
+              subject: dict[str, Any]) -> None:
+        held[cid] = subject
+        if len(held) >= SUBJECTS_HELD:
+            self._write_subjects(db)
 
 
 _SUBJECT = ("title", "department", "journey", "progress", "due_date")
+_ADD_SUBJECT = "INSERT INTO timeline_commitments VALUES (?, ?, ?, ?, ?, ?)"
 _INSERT = "INSERT INTO timeline VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 _REMEMBER = {column: f"UPDATE timeline_commitments SET {column} = ? WHERE id = ?"
              for column in _SUBJECT}
+_REWRITE = (f"UPDATE timeline_commitments SET ({', '.join(_SUBJECT)}) = (?, ?, ?, ?, ?)"
+            " WHERE id = ?")
+SUBJECTS_HELD = 5000  # subjects held back during a load are written at the latest then
 
 
 def _notice_subject(db: Database, fact: Fact, look: _Lookup) -> dict[str, Any]:
@@ -218,7 +267,7 @@ class _Lookup:
         return str(key)
 
     def member(self, member_id: object) -> str:
-        return self._name("SELECT name FROM members WHERE id = ?", member_id)
+        return self._name(MEMBER_NAME, member_id)
 
     def department(self, slug: object) -> str:
         return self._name(DEPARTMENT_NAME, slug)
@@ -243,6 +292,7 @@ class _Lookup:
         return row[0] if row is not None else str(pattern_id)
 
 
+MEMBER_NAME = "SELECT name FROM members WHERE id = ?"
 DEPARTMENT_NAME = "SELECT name FROM departments WHERE slug = ?"
 JOURNEY_NAME = "SELECT name FROM journeys WHERE key = ?"
 KPI_NAME = "SELECT name FROM kpis WHERE key = ?"
@@ -433,10 +483,6 @@ def _days(n: int) -> str:
 def _cut(text: str) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 1] + "…"
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 def _json(value: object) -> str:
