@@ -254,11 +254,14 @@ _CLOSE_SPAN = f"""UPDATE commitment_spans SET (closed_at, health, closed_day) = 
         max(substr(h.valid_from, 1, 10), COALESCE(h.completed_on, ''))
     FROM commitment_history h WHERE h.valid_from_position = ?) WHERE commitment_id = ?"""
 # What the per-event UPDATE above does, for every state at once (a rebuild's load leaves it out):
-# a state is valid until its commitment's next state starts.
+# a state is valid until its commitment's next state starts. The ends are found in the order of
+# the commitments (`history_commitment`) and written in the order of the states (the table's
+# order), which touches each page once: ~20 % less than writing them in the commitments' order.
 _END_STATES = """UPDATE commitment_history SET (valid_to, valid_to_position) = (n.next_from, n.next_position)
-    FROM (SELECT valid_from_position AS position,
-            lead(valid_from) OVER w AS next_from, lead(valid_from_position) OVER w AS next_position
-        FROM commitment_history
-        WINDOW w AS (PARTITION BY commitment_id ORDER BY valid_from_position)) AS n
-    WHERE commitment_history.valid_from_position = n.position AND n.next_position IS NOT NULL
+    FROM (SELECT * FROM (SELECT valid_from_position AS position,
+                lead(valid_from) OVER w AS next_from, lead(valid_from_position) OVER w AS next_position
+            FROM commitment_history
+            WINDOW w AS (PARTITION BY commitment_id ORDER BY valid_from_position))
+        WHERE next_position IS NOT NULL ORDER BY position) AS n
+    WHERE commitment_history.valid_from_position = n.position
         AND commitment_history.valid_to_position IS NULL"""
