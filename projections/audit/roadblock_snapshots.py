@@ -192,9 +192,20 @@ _CHANGED = f"""
         WHERE h.event_kind IN {{share}} AND h.event_kind IN {{pair}}
         AND h.valid_from > :m AND h.valid_from <= :t AND EXISTS (SELECT 1 FROM {ROADBLOCKS} r
             WHERE r.commitment_id = h.commitment_id AND r.raised_at <= :t)"""
-def changes(share: str, pair: str) -> str:
-    """Per changed commitment its roadblocks at :m (sign -1) and at :t (sign 1)."""
-    return (f"WITH changed AS MATERIALIZED ({_CHANGED.format(share=share, pair=pair)})"
+# And those made in between (a roadblock's timestamp may be before its commitment's first state
+# when a clock ran backwards): what `Running` adds, so that it counts every roadblock as `take`.
+_MADE = f"""
+    UNION SELECT h.commitment_id FROM commitment_history h INDEXED BY history_share_changes
+        WHERE h.event_kind IN {{share}} AND h.event_kind = 'Made'
+        AND h.valid_from > :m AND h.valid_from <= :t AND EXISTS (SELECT 1 FROM {ROADBLOCKS} r
+            WHERE r.commitment_id = h.commitment_id AND r.raised_at <= :t)"""
+
+
+def changes(share: str, pair: str, made: bool = False) -> str:
+    """Per changed commitment its roadblocks at :m (sign -1) and at :t (sign 1); `made`: the
+    commitments made in between too."""
+    changed = _CHANGED + _MADE if made else _CHANGED
+    return (f"WITH changed AS MATERIALIZED ({changed.format(share=share, pair=pair)})"
             f" SELECT -1, * FROM ({_OF_AT.format(ids='changed', at=':m')})"
             f" UNION ALL SELECT 1, * FROM ({_OF_AT.format(ids='changed', at=':t')})")
 
@@ -273,6 +284,57 @@ class SnapshotFigures:
                     medians[key] = median(ordered)
                 else:
                     medians.pop(key, None)
+
+
+class Running:
+    """The roadblock figures at one boundary after another, for a rebuild's snapshots
+    (`snapshots.take_all`): each boundary's from the one before and the commitments whose
+    roadblocks changed in between (`changes`), instead of every roadblock raised by then
+    (`take`, whose rows these are). Needs `roadblock_history`'s indexes and
+    `history_share_changes`."""
+
+    def __init__(self, share: str, pair: str) -> None:
+        self.sql = changes(share, pair, made=True)
+        self.raised: dict[tuple[str, str], list[int]] = {}
+        self.helping: dict[tuple[str, str], int] = {}
+        self.helped: dict[str, int] = {}
+        # ("department" | "owner_id", key) -> the days to resolve counted, in order
+        self.days: dict[tuple[str, str], list[float]] = {}
+
+    def advance(self, db: Database, since: str, until: str) -> None:
+        """From the figures at `since` (stored instant text; '': before the first roadblock)
+        to those at `until`."""
+        for sign, d, owner, days, resolver, helper in db.execute(
+                self.sql, {"m": since, "t": until}).fetchall():
+            counts = self.raised.setdefault((d, owner), [0, 0])
+            counts[0] += sign
+            if days is not None:
+                counts[1] += sign
+                for key in (("department", d), ("owner_id", owner)):
+                    ordered = self.days.setdefault(key, [])
+                    if sign > 0:
+                        insort(ordered, days)
+                    else:
+                        del ordered[bisect_left(ordered, days)]
+            if not counts[0]:
+                del self.raised[(d, owner)]
+            if resolver is not None and resolver != owner:
+                _add(self.helping, (d, resolver), sign)
+            if helper:
+                _add(self.helped, helper, sign)
+
+    def take(self, db: Database, b: str) -> None:
+        """Store the figures as the snapshot at boundary `b` (as `take` would)."""
+        rows = _count_rows(self.raised, self.helping, self.helped)
+        durations = []
+        for (kind, key), days in self.days.items():
+            if days:
+                pair = (key, "") if kind == "department" else ("", key)
+                rows[pair][4] = median(days)
+                durations.append((b, *pair, array("d", days).tobytes()))
+        db.conn.executemany(f"INSERT INTO {COUNTS} VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                            [(b, *pair, *values) for pair, values in rows.items()])
+        db.conn.executemany(f"INSERT INTO {DURATIONS} VALUES (?, ?, ?, ?)", durations)
 
 
 def _add(found: dict[Any, int], key: Any, n: int) -> None:

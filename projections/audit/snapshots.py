@@ -178,6 +178,7 @@ def take_all(db: Database, until: str, last: datetime | None) -> None:
     db.execute("DROP TABLE IF EXISTS temp.snapshot_running")
     db.execute(_RUNNING)
     contributed: dict[str, int] = {}
+    roadblocks = roadblock_snapshots.Running(SHARE_CHANGES, PAIR_CHANGES)
     since, b = "", next_boundary(boundary(datetime.fromisoformat(first)))
     while text(b) < until:
         params = {"a": since, "b": text(b), "d0": b.date().isoformat(),
@@ -189,6 +190,7 @@ def take_all(db: Database, until: str, last: datetime | None) -> None:
         for sign, named in db.execute(_CONTRIBUTORS_CHANGED).fetchall():
             for department in named.split(","):
                 contributed[department] = contributed.get(department, 0) + sign
+        roadblocks.advance(db, since, params["b"])
         if last is None or b > last:
             db.execute(_EMIT, params)
             closed_snapshots.take(db, params["b"])
@@ -196,7 +198,7 @@ def take_all(db: Database, until: str, last: datetime | None) -> None:
                 if n:
                     db.execute(f"INSERT INTO {CONTRIBUTED} (boundary, department, n)"
                                " VALUES (?, ?, ?)", [params["b"], department, n])
-            roadblock_snapshots.take(db, params["b"])
+            roadblocks.take(db, params["b"])
         db.execute(_FOLD, {"d0": params["d0"]})
         db.execute(_FOLDED, {"d0": params["d0"]})
         since, b = text(b), next_boundary(b)

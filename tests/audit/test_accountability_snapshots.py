@@ -260,6 +260,50 @@ def test_a_late_roadblock_before_a_snapshot_takes_it_again(small: Org) -> None:
     assert row["median_days_to_resolve"] == 2
 
 
+def recounted_roadblock_rows(db: Database) -> tuple[list[Any], list[Any]]:
+    """The roadblock snapshots taken again at each of their boundaries from every roadblock raised
+    by then (`roadblock_snapshots.take`), in the tables' order."""
+    boundaries = [r[0] for r in db.execute(
+        f"SELECT DISTINCT boundary FROM {snapshots.SNAPSHOTS} ORDER BY 1")]
+    db.execute("BEGIN")
+    try:
+        db.execute(f"DELETE FROM {roadblock_snapshots.COUNTS}")
+        db.execute(f"DELETE FROM {roadblock_snapshots.DURATIONS}")
+        for b in boundaries:
+            roadblock_snapshots.take(db, b)
+        return snapshot_rows(db)[3:]
+    finally:
+        db.execute("ROLLBACK")
+
+
+def test_a_rebuilds_roadblock_snapshots_count_a_roadblock_stamped_before_its_commitment(
+        small: Org, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A clock that ran backwards: a roadblock stamped before a boundary its commitment was made
+    after counts only from the commitment's first state on (the first boundary after it). A
+    rebuild takes each snapshot from the one before and the commitments changed in between,
+    made ones included: the rows `take` counts from every roadblock."""
+    app, lead = small.app, small.support_lead
+    with at("2026-04-05"):  # the first snapshot is then 16 April's
+        small.commitment(title="Zero", due_date="2026-08-01")
+    with at("2026-04-20"):
+        c1 = small.commitment(title="One", due_date="2026-08-10")
+    with at("2026-04-10"):  # before the boundary of 16 April, which c1 was made after
+        app.raise_roadblock(lead, c1, description="Stamped early")
+    with at("2026-06-05"):
+        small.commitment(title="Two", due_date="2026-06-10")
+    rebuild(app, tmp_path / "views.sqlite3", all_views())
+    db = open_views(tmp_path / "views.sqlite3")
+    counts, durations = snapshot_rows(db)[3:]
+    assert [r[:4] for r in counts if r[3]] == [
+        (b, d, o, 1) for b in ("2026-05-01T00:00:00.000000+00:00",
+                               "2026-05-16T00:00:00.000000+00:00",
+                               "2026-06-01T00:00:00.000000+00:00")
+        for d, o in (("", ""), ("customer-service", str(small.support_lead)))
+        if (d, o) != ("", "")]
+    assert (counts, durations) == recounted_roadblock_rows(db)
+    db.close()
+
+
 def listed_roadblock_figures(rows: list[Any], key: str, department: str | None
                              ) -> tuple[dict[str, Any], dict[str, Any], dict[str, int]]:
     """The roadblock figures per key straight from the list of roadblocks raised by then (the
