@@ -171,7 +171,9 @@ _FOLDED = "DELETE FROM snapshot_running WHERE day <> '' AND day <= :d0"
 
 
 def take_all(db: Database, until: str, last: datetime | None) -> None:
-    """What `extend` takes, for a rebuild after its load (see `_RUNNING`)."""
+    """What `extend` takes, for a rebuild after its load (see `_RUNNING`): each boundary's
+    closed commitments' and roadblocks' from the one before and the changes in between too (as
+    live), which needs the History view's `finish_indexes`."""
     first = db.execute("SELECT min(made_at) FROM commitment_spans").fetchone()[0]
     if first is None:
         return
@@ -193,7 +195,7 @@ def take_all(db: Database, until: str, last: datetime | None) -> None:
         roadblocks.advance(db, since, params["b"])
         if last is None or b > last:
             db.execute(_EMIT, params)
-            closed_snapshots.take(db, params["b"])
+            closed_snapshots.take_from(db, params["b"])
             for department, n in contributed.items():
                 if n:
                     db.execute(f"INSERT INTO {CONTRIBUTED} (boundary, department, n)"

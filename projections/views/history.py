@@ -87,10 +87,11 @@ class History(View):
               closed_snapshots.CLOSED, roadblock_snapshots.ROADBLOCKS, roadblock_snapshots.COUNTS,
               roadblock_snapshots.DURATIONS)
     lookup_indexes = frozenset({"history_commitment"})
-    # For the accountability and roadblock snapshots a rebuild takes after its load (kept
-    # during the load, the first cost ~2 µs of each state's INSERT).
-    finish_indexes = frozenset({"history_share_changes", f"{roadblock_snapshots.ROADBLOCKS}_raised",
-                                f"{roadblock_snapshots.ROADBLOCKS}_resolved"})
+    # For the accountability, closed commitments' and roadblock snapshots a rebuild takes
+    # after its load (kept during the load, the first cost ~2 µs of each state's INSERT).
+    finish_indexes = frozenset({
+        "history_share_changes", "spans_closed_at", "spans_journey_changed",
+        f"{roadblock_snapshots.ROADBLOCKS}_raised", f"{roadblock_snapshots.ROADBLOCKS}_resolved"})
 
     def __init__(self) -> None:
         super().__init__()
