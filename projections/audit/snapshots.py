@@ -32,6 +32,7 @@ commitment's due dates within the new period, which no earlier snapshot holds).
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -138,74 +139,106 @@ _TAKE_CONTRIBUTED = f"""
 
 # A rebuild takes every snapshot after its load, without the validity indexes (built after it):
 # a running sum per department, owner and day (missed and due counted on their first day, the
-# other figures on ''), each boundary's from the one before plus the shares changed in between.
-_RUNNING = f"""CREATE TEMP TABLE snapshot_running (
-    department TEXT NOT NULL, owner_id TEXT NOT NULL, day TEXT NOT NULL,
-    {", ".join(f"{c} REAL NOT NULL" for c in COLUMNS)}, PRIMARY KEY (department, owner_id, day))"""
-_ADD = """WITH d AS (SELECT * FROM temp.snapshot_delta), e AS (
-        SELECT sign, department, owner_id, '' AS day, made, open, kept, kept_on_original, late,
-            0 AS missed, withdrawn, 0 AS due, due_date_moves, days_slipped FROM d
-        UNION ALL SELECT sign, department, owner_id, missed_day, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0
-        FROM d WHERE missed_day IS NOT NULL
-        UNION ALL SELECT sign, department, owner_id, due_day, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0
-        FROM d WHERE due_day IS NOT NULL)
-    INSERT INTO snapshot_running SELECT department, owner_id, day, """ + ", ".join(
-    f"total(sign * {c})" for c in ("made", "open", "kept", "kept_on_original", "late", "missed",
-                                   "withdrawn", "due", "due_date_moves", "days_slipped")) + """
-    FROM e WHERE true GROUP BY department, owner_id, day
-    ON CONFLICT (department, owner_id, day) DO UPDATE SET """ + ", ".join(
-    f"{c} = {c} + excluded.{c}" for c in COLUMNS)
-_EMIT = f"""INSERT INTO {SNAPSHOTS} (boundary, department, owner_id, day, {", ".join(COLUMNS)})
-    SELECT :b, department, owner_id, CASE WHEN day <= :d0 THEN '' ELSE day END AS k,
-        {", ".join(f"total({c})" for c in COLUMNS)}
-    FROM snapshot_running WHERE day < :d1 GROUP BY department, owner_id, k
-    HAVING total(made) <> 0 OR total(missed) <> 0 OR total(due_so_far) <> 0"""
-_CONTRIBUTORS_CHANGED = "SELECT sign, contributors FROM temp.snapshot_delta WHERE contributors <> ''"
-# After a snapshot, the days up to its first are counted on '' in every later one: fold them.
-_FOLD = ("INSERT INTO snapshot_running SELECT department, owner_id, '', "
-         + ", ".join(f"total({c})" for c in COLUMNS)
-         + " FROM snapshot_running WHERE day <> '' AND day <= :d0 GROUP BY department, owner_id"
-         " ON CONFLICT (department, owner_id, day) DO UPDATE SET "
-         + ", ".join(f"{c} = {c} + excluded.{c}" for c in COLUMNS))
-_FOLDED = "DELETE FROM snapshot_running WHERE day <> '' AND day <= :d0"
+# other figures on ''), each boundary's from the one before plus the shares changed in between
+# (`Running`). The shares changed (`changes`), as `Running.add` reads them:
+_DELTA = (" SELECT sign, department, owner_id, contributors, made, open, kept, kept_on_original,"
+          " late, missed_day, withdrawn, due_day, due_date_moves, days_slipped FROM d")
+# Where each share's figures go in a row of COLUMNS (missed and due go on their own days).
+_MISSED, _DUE = COLUMNS.index("missed"), COLUMNS.index("due_so_far")
+_ON_ITS_DAY = (0, 1, 2, 3, 4, 6, 8, 9)  # the positions of made ... late, withdrawn, the last two
+_INSERT_SNAPSHOT = (f"INSERT INTO {SNAPSHOTS} (boundary, department, owner_id, day,"
+                    f" {', '.join(COLUMNS)}) VALUES ({', '.join('?' * (len(COLUMNS) + 4))})")
+
+
+class Running:
+    """The commitment figures summed per day (`''`: counted from any day on), department and
+    owner: day -> (department, owner) -> the sums in the order of COLUMNS."""
+
+    def __init__(self) -> None:
+        self.days: dict[str, dict[tuple[str, str], list[int]]] = {}
+
+    def _sums(self, day: str, pair: tuple[str, str]) -> list[int]:
+        pairs = self.days.get(day)
+        if pairs is None:
+            pairs = self.days[day] = {}
+        sums = pairs.get(pair)
+        if sums is None:
+            sums = pairs[pair] = [0] * len(COLUMNS)
+        return sums
+
+    def add(self, rows: list[Any]) -> None:
+        """Add the shares of `_DELTA`'s rows (with their signs; NULL figures count nothing)."""
+        for sign, department, owner, _, *share in rows:
+            pair = (department, owner)
+            sums = self._sums("", pair)
+            figures = (share[0], share[1], share[2], share[3], share[4], share[6], share[8],
+                       share[9])
+            for i, value in zip(_ON_ITS_DAY, figures):
+                if value:
+                    sums[i] += sign * value
+            if share[5] is not None:  # missed from that day on
+                self._sums(share[5], pair)[_MISSED] += sign
+            if share[7] is not None:  # due so far from that day on
+                self._sums(share[7], pair)[_DUE] += sign
+
+    def rows(self, b: str, d0: str, d1: str) -> list[tuple[Any, ...]]:
+        """The snapshot at boundary `b` (from day `d0` until `d1`): the figures counted from
+        before or on `d0` on '', and one row per later day of the period; only the rows that
+        count something made, missed or due."""
+        found: dict[tuple[str, str, str], list[int]] = {}
+        for day, pairs in self.days.items():
+            if day >= d1:
+                continue
+            key_day = "" if day <= d0 else day
+            for (department, owner), sums in pairs.items():
+                total = found.get((department, owner, key_day))
+                if total is None:
+                    found[(department, owner, key_day)] = list(sums)
+                else:
+                    for i, value in enumerate(sums):
+                        total[i] += value
+        return [(b, *key, *sums) for key, sums in found.items()
+                if sums[0] or sums[_MISSED] or sums[_DUE]]
+
+    def fold(self, d0: str) -> None:
+        """After a snapshot, the days up to its first are counted on '' in every later one."""
+        for day in [day for day in self.days if day and day <= d0]:
+            for pair, sums in self.days.pop(day).items():
+                total = self._sums("", pair)
+                for i, value in enumerate(sums):
+                    total[i] += value
 
 
 def take_all(db: Database, until: str, last: datetime | None) -> None:
-    """What `extend` takes, for a rebuild after its load (see `_RUNNING`): each boundary's
+    """What `extend` takes, for a rebuild after its load (see `Running`): each boundary's
     closed commitments' and roadblocks' from the one before and the changes in between too (as
     live), which needs the History view's `finish_indexes`."""
     first = db.execute("SELECT min(made_at) FROM commitment_spans").fetchone()[0]
     if first is None:
         return
-    db.execute("DROP TABLE IF EXISTS temp.snapshot_running")
-    db.execute(_RUNNING)
+    running = Running()
     contributed: dict[str, int] = {}
     roadblocks = roadblock_snapshots.Running(SHARE_CHANGES, PAIR_CHANGES)
     since, b = "", next_boundary(boundary(datetime.fromisoformat(first)))
     while text(b) < until:
-        params = {"a": since, "b": text(b), "d0": b.date().isoformat(),
-                  "d1": next_boundary(b).date().isoformat()}
-        db.execute("DROP TABLE IF EXISTS temp.snapshot_delta")
-        db.execute("CREATE TEMP TABLE snapshot_delta AS " + changes(":a", ":b")
-                   + " SELECT * FROM d", params)
-        db.execute(_ADD, params)
-        for sign, named in db.execute(_CONTRIBUTORS_CHANGED).fetchall():
-            for department in named.split(","):
-                contributed[department] = contributed.get(department, 0) + sign
+        params = {"a": since, "b": text(b)}
+        d0, d1 = b.date().isoformat(), next_boundary(b).date().isoformat()
+        delta = db.execute(changes(":a", ":b") + _DELTA, params).fetchall()
+        running.add(delta)
+        for sign, _, _, named, *_ in delta:
+            if named:
+                for department in named.split(","):
+                    contributed[department] = contributed.get(department, 0) + sign
         roadblocks.advance(db, since, params["b"])
         if last is None or b > last:
-            db.execute(_EMIT, params)
+            db.conn.executemany(_INSERT_SNAPSHOT, running.rows(params["b"], d0, d1))
             closed_snapshots.take_from(db, params["b"])
-            for department, n in contributed.items():
-                if n:
-                    db.execute(f"INSERT INTO {CONTRIBUTED} (boundary, department, n)"
-                               " VALUES (?, ?, ?)", [params["b"], department, n])
+            db.conn.executemany(f"INSERT INTO {CONTRIBUTED} (boundary, department, n)"
+                                " VALUES (?, ?, ?)",
+                                [(params["b"], d, n) for d, n in contributed.items() if n])
             roadblocks.take(db, params["b"])
-        db.execute(_FOLD, {"d0": params["d0"]})
-        db.execute(_FOLDED, {"d0": params["d0"]})
+        running.fold(d0)
         since, b = text(b), next_boundary(b)
-    db.execute("DROP TABLE temp.snapshot_running")
-    db.execute("DROP TABLE IF EXISTS temp.snapshot_delta")
 
 
 # The days of the month a period starts on.
