@@ -132,6 +132,8 @@ def _writes(pattern: str, commitment: str) -> list[tuple[str, dict[str, Any]]]:
         (f"/api/v1/patterns/{pattern}/retire", {"reason": "Old"}),
         (f"/api/v1/commitments/{commitment}/patterns", {"pattern": pattern}),
         (f"/api/v1/commitments/{commitment}/patterns/{pattern}/uncite", {}),
+        ("/api/v1/patterns/publishers", {"member": "lead.it@example.com"}),
+        ("/api/v1/patterns/publishers/revoke", {"member": "lead.customer-service@example.com"}),
     ]
 
 
@@ -140,6 +142,7 @@ def test_executives_and_auditors_write_nothing_even_with_a_read_write_token(
     api: FlaskClient, token_for: Token, web_org: Org, pattern: str, commitment: str, role: str
 ) -> None:
     web_org.app.cite_pattern(web_org.support_lead, UUID(commitment), pattern_id=pattern)
+    web_org.app.grant_pattern_publisher(web_org.cco, "lead.customer-service@example.com")
     headers = token_for(role)
     events = _events(web_org)
     for path, body in _writes(pattern, commitment):
@@ -164,6 +167,59 @@ def test_writes_without_a_token_are_401(api: FlaskClient, web_org: Org, pattern:
     events = _events(web_org)
     for path, body in _writes(pattern, commitment):
         _refused(api.post(path, json=body), 401)
+    assert _events(web_org) == events
+
+
+# Who may publish: the CCO allows leads
+
+
+def test_the_cco_allows_a_lead_to_publish_and_takes_it_back(
+    api: FlaskClient, token_for: Token, web_org: Org
+) -> None:
+    cco, lead = token_for("cco"), token_for("support_lead")
+    granted = api.post("/api/v1/patterns/publishers",
+                       json={"member": "lead.customer-service@example.com"}, headers=cco)
+    assert granted.status_code == 201, granted.json
+    s.PatternPublishers.model_validate(granted.json)
+    assert [(p["member_id"], p["email"]) for p in granted.json["items"]] == [
+        (str(web_org.support_lead), "lead.customer-service@example.com")]
+    assert api.post("/api/v1/patterns", json=NEW, headers=lead).status_code == 201
+    revoked = api.post("/api/v1/patterns/publishers/revoke",
+                       json={"member": "lead.customer-service@example.com"}, headers=cco)
+    assert revoked.status_code == 200 and revoked.json == {"items": [], "count": 0}
+    events = _events(web_org)
+    _refused(api.post("/api/v1/patterns", json=NEW, headers=lead), 403)
+    assert _events(web_org) == events
+
+
+def test_only_the_cco_allows_leads_to_publish(api: FlaskClient, token_for: Token,
+                                              web_org: Org) -> None:
+    web_org.app.grant_pattern_publisher(web_org.cco, "lead.customer-service@example.com")
+    events = _events(web_org)
+    for path in ("/api/v1/patterns/publishers", "/api/v1/patterns/publishers/revoke"):
+        refused = api.post(path, json={"member": "lead.it@example.com"},
+                           headers=token_for("support_lead"))  # a publisher, not the CCO
+        assert "Chief Customer Officer" in _refused(refused, 403)["detail"]
+    assert _events(web_org) == events
+
+
+@pytest.mark.parametrize("path, member, message", [
+    ("publishers", "nobody@example.com", "no member"),
+    ("publishers", "not an address", ""),
+    ("publishers", "ceo@example.com", "leads no department"),
+    ("publishers", "lead.customer-service@example.com", "already"),
+    ("publishers/revoke", "lead.it@example.com", "may not publish"),
+    ("publishers/revoke", "nobody@example.com", "no member"),
+])
+def test_allowing_or_revoking_a_member_that_cannot_be_is_a_422_naming_member(
+    api: FlaskClient, token_for: Token, web_org: Org, path: str, member: str, message: str
+) -> None:
+    web_org.app.grant_pattern_publisher(web_org.cco, "lead.customer-service@example.com")
+    events = _events(web_org)
+    refused = api.post(f"/api/v1/patterns/{path}", json={"member": member},
+                       headers=token_for("cco"))
+    errors = _refused(refused, 422)["errors"]
+    assert set(errors) == {"member"} and message in errors["member"]
     assert _events(web_org) == events
 
 

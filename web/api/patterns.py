@@ -6,6 +6,7 @@ decides who may (`tracker/service/patterns.py`), as it does for the web."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -14,6 +15,7 @@ from flask import Response, url_for
 from projections.queries import patterns as library
 from tracker import clock
 from tracker.errors import Invalid, NotFound
+from tracker.service.base import Receipt
 from web.api import schemas as s
 from web.api.access import require_reader, require_write_scope
 from web.api.routes import WRITE_ERRORS, api, at_version, commitment_row, json_answer
@@ -134,6 +136,37 @@ def retire_pattern(pattern_id: UUID) -> Response:
         who.id, pattern_id, reason=body.reason, expected_version=version))
     catch_up(receipt.position)
     return _pattern_answer(_whole_pattern(pattern_id))
+
+
+# Who may publish (the CCO allows leads)
+
+
+def _publishers_change(command: Callable[[UUID, str], Receipt], status: int) -> Response:
+    who = require_write_scope()
+    body = parse_body(s.Publisher)
+    try:
+        receipt = command(who.id, body.member)
+    except NotFound as e:  # an address in the body: a field to correct, not a path to a resource
+        if e.what != "member":
+            raise
+        raise Invalid.field("member", "no member has this e-mail address") from None
+    catch_up(receipt.position)
+    items = library.publishers(views())
+    return json_answer({"items": items, "count": len(items)}, status)
+
+
+@api.route("/patterns/publishers", "POST", body=s.Publisher, response=s.PatternPublishers,
+           status=201, errors=WRITE_ERRORS, tag="patterns")
+def grant_publisher() -> Response:
+    """Allow a department lead to publish and revise patterns (the CCO)."""
+    return _publishers_change(tracker().grant_pattern_publisher, 201)
+
+
+@api.route("/patterns/publishers/revoke", "POST", body=s.Publisher,
+           response=s.PatternPublishers, errors=WRITE_ERRORS, tag="patterns")
+def revoke_publisher() -> Response:
+    """Take back a lead's right to publish and revise patterns (the CCO)."""
+    return _publishers_change(tracker().revoke_pattern_publisher, 200)
 
 
 # Citing (the commitment's department: its lead or the CCO)

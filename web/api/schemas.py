@@ -348,6 +348,23 @@ class CitedPatterns(BaseModel):
     count: int
 
 
+class Publisher(Body):
+    member: str = Field(max_length=254, description="the lead's e-mail address")
+
+
+class PatternPublisher(BaseModel):
+    member_id: str
+    name: str | None
+    email: str | None
+    granted_at: str
+
+
+class PatternPublishers(BaseModel):
+    items: list[PatternPublisher] = Field(description="the leads the CCO allows to publish and "
+                                          "revise patterns, by name")
+    count: int
+
+
 # Scorecards
 
 
