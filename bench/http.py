@@ -47,11 +47,17 @@ def connections_per_worker(server: int) -> list[int]:
     """The connections each worker process of the server `server` holds (Linux /proc), or []."""
     try:
         workers = [int(p) for p in open(f"/proc/{server}/task/{server}/children").read().split()]
-        return [sum(1 for fd in os.listdir(f"/proc/{w}/fd")
-                    if os.readlink(f"/proc/{w}/fd/{fd}").startswith("socket:")) - 1  # to the parent
-                for w in workers]
+        return [sum(1 for fd in os.listdir(f"/proc/{w}/fd") if _is_socket(f"/proc/{w}/fd/{fd}"))
+                - 1 for w in workers]  # less the socket to the parent
     except OSError:
         return []
+
+
+def _is_socket(fd: str) -> bool:
+    try:
+        return os.readlink(fd).startswith("socket:")
+    except FileNotFoundError:  # closed between listing the directory and reading the link
+        return False
 
 
 @contextmanager

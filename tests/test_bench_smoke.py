@@ -19,7 +19,7 @@ from tests.waiting import HANG
 
 ROOT = Path(__file__).resolve().parent.parent
 
-REBUILD = ["rebuild: events/s", "rebuild: peak memory"]
+REBUILD = ["rebuild: events/s", "rebuild: peak memory", "rebuild: ceiling on one core"]
 WORKERS = recommended_workers()  # the web variant against `serve --workers N` too, when N > 1
 WRITE = [
     f"write ({variant}), {clients}: {what}"
@@ -95,6 +95,10 @@ def test_every_measurement_produced_its_figures(smoke: tuple[subprocess.Complete
     for name in (n for n in WRITE if n.endswith("requests/s")):  # no failed request, product or raw
         detail = figures[name]["detail"]
         assert detail["errors"] == 0 and detail["product"]["requests"] > 0 and detail["raw"]["requests"] > 0
+    copied = figures["rebuild: ceiling on one core"]["detail"]["copy_views"]
+    assert copied["events"] == 2000 and copied["tables"] > 10 and copied["indexes"] > 10, copied
+    # Writing the views again computes nothing: a bound the product's rebuild stays under.
+    assert figures["rebuild: ceiling on one core"]["value"] > figures["rebuild: events/s"]["value"]
     for name in READS:  # every read has a target and a verdict, with its sample summary
         assert figures[name]["met"] in (True, False) and figures[name]["target"]
         assert figures[name]["detail"]["read"]["n"] >= 5

@@ -39,11 +39,16 @@ def run_server(data_dir: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT
     body_limit = int(app.config["MAX_CONTENT_LENGTH"]) + 1
     server = waitress.create_server(app, host=host, port=port, threads=threads, ident="cx-tracker",
                                     max_request_body_size=body_limit)  # binds: OSError if taken
-    echo(f"Serving the web UI for {data_dir} on http://{host}:{port}/ (Ctrl-C stops)")
+    echo(f"Serving the web UI for {data_dir} on {base_url(host, port)} (Ctrl-C stops)")
     server.print_listen("Serving on http://{}:{}")
     settle_heap()
     server.run()
     return 0
+
+
+def base_url(host: str, port: int) -> str:
+    """The address to open in a browser: an IPv6 address goes in brackets (`http://[::1]:5000/`)."""
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
 def settle_heap() -> None:
@@ -71,7 +76,7 @@ def _run_workers(data_dir: str, host: str, port: int, threads: int, workers: int
     finally:
         tracker.close()
     listener = pool.listening_socket(host, port)  # OSError if taken
-    echo(f"Serving the web UI for {data_dir} on http://{host}:{port}/ with {workers} processes "
+    echo(f"Serving the web UI for {data_dir} on {base_url(host, port)} with {workers} processes "
          f"of {threads} threads (Ctrl-C stops)")
     return pool.supervise(data_dir, listener, workers, threads)
 

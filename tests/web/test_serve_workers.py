@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import ExitStack, closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,8 +48,14 @@ def alive(pid: int) -> bool:
 
 def connections_of(pid: int) -> int:
     """The connections a worker holds open: its sockets less the one to its parent."""
-    fds = Path(f"/proc/{pid}/fd")
-    return sum(1 for fd in fds.iterdir() if os.readlink(fd).startswith("socket:")) - 1
+    return sum(1 for fd in Path(f"/proc/{pid}/fd").iterdir() if _is_socket(fd)) - 1
+
+
+def _is_socket(fd: Path) -> bool:
+    try:
+        return os.readlink(fd).startswith("socket:")
+    except FileNotFoundError:  # closed between listing the directory and reading the link
+        return False
 
 
 def opened(port: int) -> http.client.HTTPConnection:
@@ -108,10 +115,10 @@ def test_two_workers_are_one_product(served: Served) -> None:
     assert len(workers) == 2
     assert served.log.read_text().count("Building the read models") == 1
     # The connections are shared out evenly: 16 kept open, each after one answered request.
-    connections = [opened(served.port) for _ in range(16)]
-    held = {pid: connections_of(pid) for pid in workers}
-    for conn in connections:
-        conn.close()
+    with ExitStack() as stack:
+        for _ in range(16):
+            stack.enter_context(closing(opened(served.port)))
+        held = {pid: connections_of(pid) for pid in workers}
     assert sorted(held.values()) == [8, 8], held
 
     # Signed in once, stays signed in (each request on a new connection, to either worker).
@@ -136,17 +143,15 @@ def test_two_workers_are_one_product(served: Served) -> None:
 
 
 def test_a_new_connection_goes_to_the_worker_holding_the_fewest(served: Served) -> None:
-    first, second = opened(served.port), opened(served.port)
-    workers = children(served.process.pid)
-    assert sorted(connections_of(pid) for pid in workers) == [1, 1]
-    first.close()  # its worker tells the parent before it lets go of the socket
-    wait_for(lambda: sum(connections_of(pid) for pid in workers) == 1, poll=0.05)
-    emptied = next(pid for pid in workers if connections_of(pid) == 0)
-    third = opened(served.port)
-    assert sorted(connections_of(pid) for pid in workers) == [1, 1]
-    assert connections_of(emptied) == 1
-    second.close()
-    third.close()
+    with closing(opened(served.port)) as first, closing(opened(served.port)):
+        workers = children(served.process.pid)
+        assert sorted(connections_of(pid) for pid in workers) == [1, 1]
+        first.close()  # its worker tells the parent before it lets go of the socket
+        wait_for(lambda: sum(connections_of(pid) for pid in workers) == 1, poll=0.05)
+        emptied = next(pid for pid in workers if connections_of(pid) == 0)
+        with closing(opened(served.port)):
+            assert sorted(connections_of(pid) for pid in workers) == [1, 1]
+            assert connections_of(emptied) == 1
 
 
 def test_sigterm_stops_every_worker(served: Served) -> None:
