@@ -1,5 +1,7 @@
-"""`cx-tracker patterns list` and `patterns show`: the CX pattern library from the command line
-(read only; publishing and citing happen in the web UI)."""
+"""`cx-tracker patterns ...`: the CX pattern library from the command line. `list` and `show` read
+it from the read models (caught up first); `publish`, `revise`, `retire`, `cite`, `uncite`,
+`allow` and `revoke` act `--as` a member through the application service, which decides who may,
+as on `/patterns/`."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from uuid import UUID
 
 import click
 
+from projections import patterns_write_cli as write
 from projections.audit_cli import caught_up_views
 from tracker import clock
 from tracker.cli.common import EXIT_BAD_INPUT, data_option, fail, reports_errors
@@ -37,9 +40,8 @@ def list_patterns(data_dir: str | None, q: str, journey: str | None, retired: bo
         echo_json(dumps(found))
         return
     for p in found:
-        state = " [retired]" if p["status"] == "retired" else ""
-        echo(f"{p['id']}  v{p['revision']}  cited by {p['citations']}  {p['title']}{state}"
-             + (f"  ({', '.join(p['journeys'])})" if p["journeys"] else ""))
+        write.echo_entry(p)
+
 
 
 @patterns_group.command("show")
@@ -82,3 +84,24 @@ def show_pattern(data_dir: str | None, pattern_id: str, revision: int | None) ->
     echo(f"Cited by {len(citing)} commitment{'' if len(citing) == 1 else 's'}:")
     for c in citing:
         echo(f"  {c['health']:<9}  {c['title']} [{c['department']}] {c['id']}")
+
+
+@patterns_group.command("publishers")
+@data_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@reports_errors
+def list_publishers(data_dir: str | None, fmt: str) -> None:
+    """The leads the CCO allows to publish and revise patterns (`allow`, `revoke`)."""
+    with caught_up_views(data_dir) as db:
+        found = write.publishers_now(db)
+    if fmt == "json":
+        from projections.audit.report import dumps
+
+        echo_json(dumps(found))
+        return
+    write.echo_publishers(found)
+
+
+for _command in (write.publish, write.revise, write.retire, write.cite, write.uncite, write.allow,
+                 write.revoke):
+    patterns_group.add_command(_command)

@@ -121,8 +121,9 @@ class HandedServer(TcpWSGIServer):
     def __init__(self, application: Any, channel: socket.socket, address: tuple[str, str],
                  **adjustments: Any) -> None:
         self._address = address
+        family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET  # the listener's
         super().__init__(application, map={}, _sock=channel, adj=Adjustments(**adjustments),
-                         bind_socket=False, sockinfo=(socket.AF_INET, socket.SOCK_STREAM, None, None))
+                         bind_socket=False, sockinfo=(family, socket.SOCK_STREAM, None, None))
 
     def set_reuse_addr(self) -> None:
         pass  # nothing is bound here

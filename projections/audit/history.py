@@ -127,6 +127,12 @@ def history_stream(db: Database, filters: Filters, *, batch: int = 500) -> Itera
         after = found[-1]["position"]
 
 
+def recorded_kind(db: Database, position: int) -> str | None:
+    """The kind of the event at this log position, as `history --kind` names it."""
+    found = db.execute("SELECT kind FROM timeline WHERE position = ?", [position]).fetchone()
+    return None if found is None else str(found[0])
+
+
 def with_changes(db: Database, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Decode each event's details and add its `changes`."""
     after, before = states_around(

@@ -50,12 +50,20 @@ def library(
         where.append("EXISTS (SELECT 1 FROM json_each(p.departments) WHERE value = :department)")
         params["department"] = department
     return _decoded(rows(db, (
-        "SELECT p.id, p.title, p.text, p.journeys, p.departments, p.links, p.revision,"
-        " p.version, p.status, p.published_at, p.revised_at, p.retired_at,"
-        " (SELECT count(*) FROM pattern_citations c WHERE c.pattern_id = p.id"
-        "  AND c.uncited_at IS NULL) AS citations"
-        f" FROM patterns p WHERE {' AND '.join(where)} ORDER BY p.title COLLATE NOCASE, p.id"
-    ), params))
+        f"{_ENTRY} WHERE {' AND '.join(where)} ORDER BY p.title COLLATE NOCASE, p.id"), params))
+
+
+_ENTRY = (
+    "SELECT p.id, p.title, p.text, p.journeys, p.departments, p.links, p.revision,"
+    " p.version, p.status, p.published_at, p.revised_at, p.retired_at,"
+    " (SELECT count(*) FROM pattern_citations c WHERE c.pattern_id = p.id"
+    "  AND c.uncited_at IS NULL) AS citations FROM patterns p")
+
+
+def entry(db: Database, pattern_id: UUID | str) -> dict[str, Any] | None:
+    """One pattern as `library` lists it (retired or not), or None."""
+    found = _decoded(rows(db, f"{_ENTRY} WHERE p.id = :id", {"id": str(pattern_id)}))
+    return found[0] if found else None
 
 
 def pattern(db: Database, pattern_id: UUID | str) -> dict[str, Any] | None:

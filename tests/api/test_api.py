@@ -54,7 +54,15 @@ def test_the_openapi_document_lists_every_operation_and_is_valid_openapi_3_1(api
         ("/api/v1/patterns/{pattern_id}/versions/{revision}", "get"),
         ("/api/v1/scorecards", "get"), ("/api/v1/scorecards/{scorecard_id}", "get"),
         ("/api/v1/commitments", "get"), ("/api/v1/kpis/{key}/measurements", "post"),
+        ("/api/v1/patterns", "post"), ("/api/v1/patterns/{pattern_id}/versions", "post"),
+        ("/api/v1/patterns/{pattern_id}/retire", "post"),
+        ("/api/v1/commitments/{commitment_id}/patterns", "get"),
+        ("/api/v1/commitments/{commitment_id}/patterns", "post"),
+        ("/api/v1/commitments/{commitment_id}/patterns/{pattern_id}/uncite", "post"),
     } <= operations
+    revise = document["paths"]["/api/v1/patterns/{pattern_id}/versions"]["post"]
+    assert {"201", "409", "412", "422"} <= set(revise["responses"])
+    assert "If-Match" in {p["name"] for p in revise["parameters"]}
     ids = [op["operationId"] for item in document["paths"].values() for op in item.values()]
     assert len(ids) == len(set(ids))
     schemas = document["components"]["schemas"]

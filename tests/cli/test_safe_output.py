@@ -125,6 +125,10 @@ TEXT_RUNS: dict[str, list[list[str]] | None] = {
     "cx-tracker plan show": [["plan", "show"]],
     "cx-tracker patterns list": [["patterns", "list", "--retired"]],
     "cx-tracker patterns show": None,  # test_patterns_show_escapes_what_members_typed (its id varies)
+    "cx-tracker patterns publishers": [["patterns", "publishers"]],
+    # They record: test_pattern_commands_echo_safely runs them.
+    **{f"cx-tracker patterns {path}": None for path in (
+        "publish", "revise", "retire", "cite", "uncite", "allow", "revoke")},
     "cx-tracker scorecards list": [["scorecards", "list"], ["scorecards", "list", "--format", "json"]],
     # Its csv keeps the text exact like `history --format csv` (formula cells neutralised).
     "cx-tracker scorecards export": [["scorecards", "export", "--format", "json"]],
@@ -307,6 +311,36 @@ def test_patterns_show_escapes_what_members_typed(data: Path) -> None:
         assert terminal_text(hostile("Revised")) in output
     assert terminal_text(hostile("Pattern text")) in text_of(
         "patterns", "show", listed[0]["id"], "--version", "1", "--data", data)
+
+
+def test_pattern_commands_echo_safely(data: Path, tmp_path: Path) -> None:
+    """(After the patterns show test, which expects the fixture's one pattern.)"""
+    text = tmp_path / "text.md"
+    text.write_text(hostile("Typed text"))
+    commitment = json.loads(text_of("as-of", "2026-12-31", "--format", "json", "--data", data))
+    first = next(c["id"] for d in commitment["departments"] for c in d["commitments"]
+                 if c["title"] == hostile("Title"))
+    runs = [
+        ["allow", "lead@example.com", "--as", CCO],
+        ["publish", "--title", hostile("Published"), "--text-file", text, "--link",
+         f"{hostile('Label')} | https://example.com", "--as", "lead@example.com"],
+        ["revise", "{new}", "--title", hostile("Revised title"), "--reason", hostile("Why"),
+         "--as", CCO],
+        ["cite", first, "{new}", "--as", CCO],
+        ["uncite", first, "{new}", "--as", CCO],
+        ["retire", "{new}", "--reason", hostile("Retired"), "--as", CCO],
+        ["revoke", "lead@example.com", "--as", CCO],
+        ["revoke", "lead@example.com", "--as", CCO],  # refused (not allowed any more), safely too
+    ]
+    new = ""
+    for n, args in enumerate(runs, start=1):
+        result = cx("patterns", *[new if a == "{new}" else a for a in args], "--data", data)
+        assert not UNSAFE.findall(result.output), result.output
+        assert result.exit_code == (2 if n == len(runs) else 0), result.output
+        if args[0] == "publish":
+            new = result.output.splitlines()[1].split()[0]
+    assert terminal_text(hostile("Revised title")) in text_of(
+        "patterns", "list", "--retired", "--data", data)
 
 
 def test_scorecard_commands_echo_safely(data: Path) -> None:

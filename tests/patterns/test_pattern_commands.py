@@ -59,6 +59,14 @@ def test_a_revision_needs_a_reason_and_a_change(org: Org) -> None:
     assert "nothing to revise" in str(no_change.value)
 
 
+def test_a_refused_revision_names_every_bad_field_the_reason_too(org: Org) -> None:
+    pid = publish(org)
+    with pytest.raises(Invalid) as refused:
+        org.app.revise_pattern(org.cco, pid, title="x", text="Reply.", journeys=["nowhere"],
+                               reason=" ")
+    assert set(refused.value.errors) == {"title", "journeys", "reason"}
+
+
 def test_a_lead_publishes_only_while_the_cco_allows_it_and_never_retires(org: Org) -> None:
     with pytest.raises(NotAllowed):
         publish(org, org.support_lead)

@@ -64,9 +64,11 @@ class PatternCommands(ServiceBase):
         require_pattern_publisher(member, self._publishers())
         pattern = self._pattern(pattern_id)
         self._expect(pattern, expected_version)
-        content = self._content(self._plan(), title, text, journeys, departments, links,
-                                kept=pattern.current)
-        pattern.revise(content, rules.text("reason", reason, maximum=1000), actor=actor)
+        checked = rules.collect(  # every refused field at once, the reason's too
+            content=lambda: self._content(self._plan(), title, text, journeys, departments, links,
+                                          kept=pattern.current),
+            reason=lambda: rules.text("reason", reason, maximum=1000))
+        pattern.revise(checked["content"], checked["reason"], actor=actor)
         return self._store(pattern)
 
     def retire_pattern(

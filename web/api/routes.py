@@ -4,6 +4,7 @@ to the write before answering (read-your-writes)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
@@ -15,6 +16,7 @@ from projections.queries.timeline import timeline_page
 from tracker import clock
 from tracker.domain import member_id
 from tracker.errors import Conflict, NotFound
+from tracker.service.base import Receipt
 from web.api import schemas as s
 from web.api.access import require_overview_reader, require_reader, require_write_scope
 from web.api.problems import ApiProblem
@@ -35,7 +37,7 @@ def json_answer(data: Any, status: int = 200, etag: int | None = None) -> Respon
     return response
 
 
-def _commitment_row(commitment_id: UUID) -> dict[str, Any]:
+def commitment_row(commitment_id: UUID) -> dict[str, Any]:
     row = board.commitment(views(), commitment_id, today=clock.today())
     if row is None:
         raise NotFound("commitment", commitment_id)
@@ -71,7 +73,7 @@ def make_commitment() -> Response:
         owner=body.owner, description=body.description, journey=body.journey, kpi=body.kpi,
     )
     catch_up(receipt.position)
-    row = _commitment_row(receipt.id)
+    row = commitment_row(receipt.id)
     response = json_answer(row, 201, etag=row["version"])
     response.headers["Location"] = url_for("api.get_commitment", commitment_id=receipt.id)
     return response
@@ -83,7 +85,7 @@ def get_commitment(commitment_id: UUID) -> Response:
     """One commitment with its story (every event, newest first). The ETag is its version."""
     require_reader()
     catch_up()
-    row = _commitment_row(commitment_id)
+    row = commitment_row(commitment_id)
     story = timeline_page(views(), commitment=commitment_id, limit=500).rows
     return json_answer({"commitment": row, "story": story}, etag=row["version"])
 
@@ -99,6 +101,20 @@ def _expected_version(body_version: int | None) -> tuple[int | None, bool]:
     return int(tag), True
 
 
+def at_version(what: str, body_version: int | None,
+               write: Callable[[int | None], Receipt]) -> Receipt:
+    """`write(expected_version)` at the version the client read: If-Match's (a conflict is 412)
+    or the body's `version` (409); with neither, at whatever version is current."""
+    version, precondition = _expected_version(body_version)
+    try:
+        return write(version)
+    except Conflict:
+        if precondition:
+            raise ApiProblem(412, f"The {what} changed since the version in If-Match; "
+                                  "nothing was recorded. Read it again.") from None
+        raise
+
+
 @api.route("/commitments/<uuid:commitment_id>/progress", "POST", body=s.ProgressReport,
            response=s.Commitment, errors=(*WRITE_ERRORS, 409, 412), if_match=True,
            tag="commitments")
@@ -106,17 +122,10 @@ def report_progress(commitment_id: UUID) -> Response:
     """Report progress (percent and an optional note), optionally only at the version you read."""
     who = require_write_scope()
     body = parse_body(s.ProgressReport)
-    version, precondition = _expected_version(body.version)
-    try:
-        receipt = tracker().report_progress(who.id, commitment_id, percent=body.percent,
-                                            note=body.note, expected_version=version)
-    except Conflict:
-        if precondition:
-            raise ApiProblem(412, "The commitment changed since the version in If-Match; "
-                                  "nothing was recorded. Read it again.") from None
-        raise
+    receipt = at_version("commitment", body.version, lambda version: tracker().report_progress(
+        who.id, commitment_id, percent=body.percent, note=body.note, expected_version=version))
     catch_up(receipt.position)
-    row = _commitment_row(commitment_id)
+    row = commitment_row(commitment_id)
     return json_answer(row, etag=row["version"])
 
 
@@ -128,7 +137,7 @@ def add_note(commitment_id: UUID) -> Response:
     body = parse_body(s.Note)
     receipt = tracker().add_note(who.id, commitment_id, text=body.text)
     catch_up(receipt.position)
-    row = _commitment_row(commitment_id)
+    row = commitment_row(commitment_id)
     return json_answer(row, 201, etag=row["version"])
 
 

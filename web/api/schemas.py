@@ -5,7 +5,8 @@ Answers are declared with the fields a client may rely on; rows may carry more."
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -207,6 +208,7 @@ class NewMeasurement(Body):
 
 
 PatternStatus = Literal["live", "retired"]
+Key = Annotated[str, Field(max_length=60)]
 
 
 class PatternFilters(Query):
@@ -289,6 +291,78 @@ class PatternVersion(PatternContent):
     reason: str
     current_revision: int = Field(description="the pattern's current version's number")
     status: PatternStatus = Field(description="the pattern's status now")
+
+
+class NewLink(Body):
+    label: str = Field("", max_length=200, description="default: the address")
+    url: str = Field(max_length=2000, description="an absolute http(s) or a mailto address")
+
+
+class PatternFields(Body):
+    title: str = Field(max_length=200)
+    text: str = Field(max_length=8000, description="Markdown")
+    journeys: list[Key] = Field(description="journey keys (live ones)")
+    departments: list[Key] = Field(description="department slugs (live ones)")
+    links: list[NewLink] = Field(description="at most 10")
+
+
+class NewPattern(PatternFields):
+    journeys: list[Key] = Field([], description="journey keys (live ones)")
+    departments: list[Key] = Field([], description="department slugs (live ones)")
+    links: list[NewLink] = Field([], description="at most 10")
+    idempotency_key: str | None = Field(
+        None, max_length=100, description="any text of yours: publishing again with the same "
+        "key answers the pattern the first request published (nothing new is recorded)")
+
+
+class PatternRevision(PatternFields):
+    """A whole new version: every field, as the version should read (a list left empty is
+    empty in the new version)."""
+
+    reason: str = Field(max_length=1000, description="why it is revised")
+    version: int | None = Field(None, ge=1, le=2**63 - 1,
+                                description="the pattern's version you read (or send If-Match)")
+
+
+class PatternRetirement(Body):
+    reason: str = Field(max_length=1000)
+    version: int | None = Field(None, ge=1, le=2**63 - 1,
+                                description="the pattern's version you read (or send If-Match)")
+
+
+class Citation(Body):
+    pattern: UUID = Field(description="the id of a live pattern")
+
+
+class CitedPattern(BaseModel):
+    id: str
+    title: str
+    status: PatternStatus
+    revision: int = Field(description="the pattern's current version's number")
+
+
+class CitedPatterns(BaseModel):
+    commitment_id: str
+    items: list[CitedPattern] = Field(description="the patterns the commitment cites now (retired "
+                                      "ones too), in the order they were cited")
+    count: int
+
+
+class Publisher(Body):
+    member: str = Field(max_length=254, description="the lead's e-mail address")
+
+
+class PatternPublisher(BaseModel):
+    member_id: str
+    name: str | None
+    email: str | None
+    granted_at: str
+
+
+class PatternPublishers(BaseModel):
+    items: list[PatternPublisher] = Field(description="the leads the CCO allows to publish and "
+                                          "revise patterns, by name")
+    count: int
 
 
 # Scorecards
