@@ -123,9 +123,13 @@ def notice_exists(db: Database, key: str) -> bool:
 
 def awaiting_digest(db: Database, delivery: str) -> dict[str, list[dict[str, Any]]]:
     """Per recipient: notices bundled into their next `delivery` (daily or weekly) digest."""
+    # Through the partial index of the notices awaiting a digest: its WHERE spelled out (a bound
+    # `delivery` alone does not let SQLite use it), and named, or the inbox's index wins for its
+    # order and every notice ever issued is read.
     grouped: dict[str, list[dict[str, Any]]] = {}
-    for row in rows(db, "SELECT * FROM notices WHERE delivery = :d AND digest_id IS NULL"
-                        " ORDER BY recipient_id, position", {"d": delivery}):
+    for row in rows(db, "SELECT * FROM notices INDEXED BY notices_awaiting_digest"
+                        " WHERE delivery IN ('daily', 'weekly') AND delivery = :d"
+                        " AND digest_id IS NULL ORDER BY recipient_id, position", {"d": delivery}):
         grouped.setdefault(row["recipient_id"], []).append(row)
     return grouped
 

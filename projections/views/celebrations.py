@@ -16,7 +16,8 @@ from projections.view import View
 
 class Celebrations(View):
     name = "celebrations"
-    version = 2  # 2: corrections and moves
+    # 2: corrections and moves; 3: no index by department (the wall's plan never used them)
+    version = 3
     tables = ("celebrations", "wins", "celebration_commitments")
 
     def create(self, db: Database) -> None:
@@ -28,13 +29,11 @@ class Celebrations(View):
                 position INTEGER PRIMARY KEY, commitment_id TEXT NOT NULL,
                 department TEXT NOT NULL, title TEXT NOT NULL, message TEXT NOT NULL,
                 celebrated_by TEXT, celebrated_at TEXT NOT NULL);
-            CREATE INDEX celebrations_by_department ON celebrations (department, position);
             CREATE TABLE wins (
                 position INTEGER PRIMARY KEY, commitment_id TEXT NOT NULL UNIQUE,
                 department TEXT NOT NULL, title TEXT NOT NULL, evidence TEXT NOT NULL,
                 completed_on TEXT NOT NULL, due_date TEXT NOT NULL, on_time INTEGER NOT NULL,
                 completed_by TEXT, completed_at TEXT NOT NULL);
-            CREATE INDEX wins_by_department ON wins (department, position);
             """
         )
 

@@ -70,3 +70,32 @@ def test_a_commitment_moved_to_another_department_is_counted_there(installation:
                             new_owner="lead.it@example.com")
     inst.catch_up()
     assert q.check_in_due_counts(inst.db, date(2026, 3, 17)) == {"customer-service": 1, "it": 1}
+
+
+def test_notices_awaiting_a_digest_are_those_of_its_delivery_not_yet_bundled_found_by_their_index(
+) -> None:
+    from projections.database import open_views
+    from projections.views.nudges import Nudges
+
+    db = open_views(":memory:")
+    Nudges().create(db)
+    rows = [  # id, recipient, delivery, position, digest_id
+        ("n1", "bob", "daily", 5, None), ("n2", "amy", "daily", 7, None),
+        ("n3", "amy", "daily", 3, None), ("n4", "amy", "weekly", 4, None),
+        ("n5", "amy", "daily", 1, "d1"), ("n6", "bob", "immediately", 2, None),
+    ]
+    for notice, recipient, delivery, position, digest in rows:
+        db.execute(
+            "INSERT INTO notices (id, key, kind, recipient_id, subject, text, delivery, issued_at,"
+            " position, digest_id) VALUES (?, ?, 'mention', ?, 's', 't', ?, '2026-03-02', ?, ?)",
+            [notice, notice, recipient, delivery, position, digest])
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    daily = q.awaiting_digest(db, "daily")
+    db.conn.set_trace_callback(None)
+    assert {k: [n["id"] for n in v] for k, v in daily.items()} == {"amy": ["n3", "n2"], "bob": ["n1"]}
+    assert {k: [n["id"] for n in v] for k, v in q.awaiting_digest(db, "weekly").items()} == {
+        "amy": ["n4"]}
+    plan = " / ".join(r[-1] for r in db.execute("EXPLAIN QUERY PLAN " + statements[-1]))
+    assert "USING INDEX notices_awaiting_digest" in plan  # not a walk through every notice
+    db.close()
