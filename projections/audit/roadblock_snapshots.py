@@ -192,8 +192,8 @@ _CHANGED = f"""
         WHERE h.event_kind IN {{share}} AND h.event_kind IN {{pair}}
         AND h.valid_from > :m AND h.valid_from <= :t AND EXISTS (SELECT 1 FROM {ROADBLOCKS} r
             WHERE r.commitment_id = h.commitment_id AND r.raised_at <= :t)"""
-# And those made in between (a roadblock's timestamp may be before its commitment's first state
-# when a clock ran backwards): what `Running` adds, so that it counts every roadblock as `take`.
+# And those made in between: a roadblock's timestamp may be before its commitment's first state
+# when a clock ran backwards, and it counts from that state on (as `take` counts it).
 _MADE = f"""
     UNION SELECT h.commitment_id FROM commitment_history h INDEXED BY history_share_changes
         WHERE h.event_kind IN {{share}} AND h.event_kind = 'Made'
@@ -201,10 +201,10 @@ _MADE = f"""
             WHERE r.commitment_id = h.commitment_id AND r.raised_at <= :t)"""
 
 
-def changes(share: str, pair: str, made: bool = False) -> str:
-    """Per changed commitment its roadblocks at :m (sign -1) and at :t (sign 1); `made`: the
-    commitments made in between too."""
-    changed = _CHANGED + _MADE if made else _CHANGED
+def changes(share: str, pair: str) -> str:
+    """Per commitment changed or made between :m and :t its roadblocks at :m (sign -1) and at :t
+    (sign 1)."""
+    changed = _CHANGED + _MADE
     return (f"WITH changed AS MATERIALIZED ({changed.format(share=share, pair=pair)})"
             f" SELECT -1, * FROM ({_OF_AT.format(ids='changed', at=':m')})"
             f" UNION ALL SELECT 1, * FROM ({_OF_AT.format(ids='changed', at=':t')})")
@@ -294,7 +294,7 @@ class Running:
     `history_share_changes`."""
 
     def __init__(self, share: str, pair: str) -> None:
-        self.sql = changes(share, pair, made=True)
+        self.sql = changes(share, pair)
         self.raised: dict[tuple[str, str], list[int]] = {}
         self.helping: dict[tuple[str, str], int] = {}
         self.helped: dict[str, int] = {}

@@ -81,8 +81,9 @@ class History(View):
     # each state's days slipped so far (`slipped`); 7: `made_position` (states found by a
     # time-ordered integer key), spans keep `made_by` and `spans_shown` covers the board's reads;
     # the closed commitments' counts (`audit.closed_snapshots`) and the roadblock figures
-    # (`audit.roadblock_snapshots`) at each snapshot boundary; snapshots twice a month
-    version = 7
+    # (`audit.roadblock_snapshots`) at each snapshot boundary; snapshots twice a month; 8: live
+    # roadblock snapshots count a roadblock stamped before its commitment was made, as a rebuild
+    version = 8
     tables = ("commitment_history", "commitment_spans", snapshots.SNAPSHOTS, snapshots.CONTRIBUTED,
               closed_snapshots.CLOSED, roadblock_snapshots.ROADBLOCKS, roadblock_snapshots.COUNTS,
               roadblock_snapshots.DURATIONS)

@@ -304,6 +304,38 @@ def test_a_rebuilds_roadblock_snapshots_count_a_roadblock_stamped_before_its_com
     db.close()
 
 
+def test_live_snapshots_and_reads_count_a_roadblock_stamped_before_its_commitment(
+        small: Org, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The same clock that ran backwards, the views kept live event by event: their snapshots
+    equal a rebuild's, and a read between boundaries (snapshot plus changes) counts the
+    roadblock from its commitment's first state on, as counting every roadblock does."""
+    app, lead = small.app, small.support_lead
+    db = open_views(tmp_path / "live.sqlite3")
+    live = Runner(app, db, all_views())
+    with at("2026-04-05"):
+        small.commitment(title="Zero", due_date="2026-08-01")
+    live.catch_up()
+    with at("2026-04-20"):
+        c1 = small.commitment(title="One", due_date="2026-08-10")
+    live.catch_up()  # takes the snapshot of 16 April, before c1
+    with at("2026-04-10"):
+        app.raise_roadblock(lead, c1, description="Stamped early")
+    live.catch_up()
+    with at("2026-06-05"):
+        small.commitment(title="Two", due_date="2026-06-10")
+    live.catch_up()
+    rebuild(app, tmp_path / "views.sqlite3", all_views())
+    built = open_views(tmp_path / "views.sqlite3")
+    assert snapshot_rows(db) == snapshot_rows(built)
+    for moment in (datetime(2026, 4, 25, tzinfo=UTC), datetime(2026, 5, 20, tzinfo=UTC)):
+        fast = figures(db, moment, fast=True)
+        assert fast == figures(db, moment, fast=False)
+        assert [r["roadblocks_raised"] for r in fast[0] if r["roadblocks_raised"]] == [1], moment
+    assert assert_fast_is_exact(db) > 10
+    built.close()
+    db.close()
+
+
 def listed_roadblock_figures(rows: list[Any], key: str, department: str | None
                              ) -> tuple[dict[str, Any], dict[str, Any], dict[str, int]]:
     """The roadblock figures per key straight from the list of roadblocks raised by then (the
