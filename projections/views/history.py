@@ -82,8 +82,10 @@ class History(View):
     # time-ordered integer key), spans keep `made_by` and `spans_shown` covers the board's reads;
     # the closed commitments' counts (`audit.closed_snapshots`) and the roadblock figures
     # (`audit.roadblock_snapshots`) at each snapshot boundary; snapshots twice a month; 8: live
-    # roadblock snapshots count a roadblock stamped before its commitment was made, as a rebuild
-    version = 8
+    # roadblock snapshots count a roadblock stamped before its commitment was made, as a rebuild;
+    # 9: live snapshots are taken when a commitment made earlier (a clock ran backwards) before
+    # any was taken moves the first period back, as a rebuild takes them
+    version = 9
     tables = ("commitment_history", "commitment_spans", snapshots.SNAPSHOTS, snapshots.CONTRIBUTED,
               closed_snapshots.CLOSED, roadblock_snapshots.ROADBLOCKS, roadblock_snapshots.COUNTS,
               roadblock_snapshots.DURATIONS)
@@ -234,9 +236,13 @@ class History(View):
         if "last" not in memo:
             memo["last"] = snapshots.latest(db)
         last = memo["last"]
-        if last is not None and earliest <= snapshots.text(last):  # a clock ran backwards
-            snapshots.forget_from(db, earliest)
-            last = snapshots.latest(db)
+        # A clock ran backwards: snapshots from `earliest` on are taken again up to the latest
+        # state. With none taken yet, a commitment made that early may move the first period
+        # back, so that boundaries before the latest state are due.
+        if last is None or earliest <= snapshots.text(last):
+            if last is not None:
+                snapshots.forget_from(db, earliest)
+                last = snapshots.latest(db)
             latest = max(latest, db.execute(
                 "SELECT max(valid_from) FROM commitment_history").fetchone()[0])
         if last is None or snapshots.text(snapshots.next_boundary(last)) < latest:

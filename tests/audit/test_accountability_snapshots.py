@@ -336,6 +336,34 @@ def test_live_snapshots_and_reads_count_a_roadblock_stamped_before_its_commitmen
     db.close()
 
 
+def test_live_snapshots_are_taken_when_a_backdated_commitment_is_the_first_made(
+        small: Org, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Before any snapshot was taken (the states span no boundary after the first commitment's
+    period), a commitment made earlier by a clock that ran backwards moves the first period back:
+    the boundary between it and the latest state is taken live, as a rebuild takes it."""
+    app = small.app
+    db = open_views(tmp_path / "live.sqlite3")
+    live = Runner(app, db, all_views())
+    with at("2026-03-05"):
+        small.commitment(title="Zero", due_date="2026-05-01")
+    live.catch_up()
+    with at("2026-03-10"):
+        small.commitment(title="One", due_date="2026-05-10")
+    live.catch_up()  # no snapshot yet: the next boundary (16 March) is after every state
+    with at("2026-02-25"):
+        small.commitment(title="Early", due_date="2026-05-20")
+    live.catch_up()  # 1 March now lies between the first commitment's period and the latest state
+    rebuild(app, tmp_path / "views.sqlite3", all_views())
+    built = open_views(tmp_path / "views.sqlite3")
+    assert [r[0] for r in built.execute(f"SELECT DISTINCT boundary FROM {snapshots.SNAPSHOTS}")
+            ] == ["2026-03-01T00:00:00.000000+00:00"]
+    assert snapshot_rows(db) == snapshot_rows(built)
+    moment = datetime(2026, 3, 6, tzinfo=UTC)
+    assert figures(db, moment, fast=True) == figures(db, moment, fast=False)
+    built.close()
+    db.close()
+
+
 def listed_roadblock_figures(rows: list[Any], key: str, department: str | None
                              ) -> tuple[dict[str, Any], dict[str, Any], dict[str, int]]:
     """The roadblock figures per key straight from the list of roadblocks raised by then (the
