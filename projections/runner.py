@@ -14,6 +14,7 @@ file in this process are serialised by one lock.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -72,7 +73,9 @@ class Runner:
         self.views = list(views)
         self.batch_size = batch_size
         self._prepared = prepared
-        path = db.execute("PRAGMA database_list").fetchone()[2]  # "" in memory
+        path = db.execute("PRAGMA database_list").fetchone()[2]
+        if not os.path.isabs(path):  # in memory: "", or "x" once deserialized (SQLite's memdb)
+            path = ""
         self._lock = _file_lock(path)
         self._batches = _BatchLock(path)
         # fact key -> the views that do something with it, and what to call: skips the views

@@ -6,6 +6,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
+
 from projections.database import open_views
 from projections.runner import Runner
 from tests.projections_runner.helpers import mechanics_views
@@ -38,3 +40,22 @@ def test_runners_on_other_files_or_in_memory_do_not_share_a_lock(store_app: CxTr
     assert a._lock is not b._lock and m1._lock is not m2._lock
     for runner in (a, b, m1, m2, again):
         runner.close()
+
+
+def test_views_deserialized_in_memory_share_no_lock_and_leave_no_file(
+        store_app: CxTracker, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite names a deserialized in-memory database "x": still in memory, not a file here."""
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    image = open_views(":memory:").conn.serialize()
+    runners = []
+    for _ in range(2):
+        db = open_views(":memory:")
+        db.conn.deserialize(image)
+        runners.append(Runner(store_app, db, mechanics_views()))
+    assert runners[0]._lock is not runners[1]._lock
+    runners[0].catch_up()
+    for runner in runners:
+        runner.close()
+    assert list(here.iterdir()) == []

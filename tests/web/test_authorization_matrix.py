@@ -322,6 +322,9 @@ NOT_IN_MATRIX = {"auth.login": "test_security.py", "auth.logout": "test_security
                  "api.report_progress": "tests/api/test_api.py",
                  "api.add_note": "tests/api/test_api.py",
                  "api.record_measurement": "tests/api/test_api.py",
+                 **{f"api.{name}": "tests/api/test_pattern_writes.py" for name in (
+                     "publish_pattern", "revise_pattern", "retire_pattern", "cite_pattern",
+                     "uncite_pattern", "grant_publisher", "revoke_publisher")},
                  # Passwords change the accounts store, never the log: tests/web/test_passwords.py.
                  "passwords.change": "test_passwords.py", "passwords.set_with_link": "test_passwords.py",
                  "members.reset_password": "test_passwords.py",
@@ -515,6 +518,8 @@ PAGES: dict[str, Page] = {
     "api.get_pattern": Page(lambda w: f"/api/v1/patterns/{_pattern(w)}", {r: 401 for r in ROLES}),
     "api.get_pattern_version": Page(lambda w: f"/api/v1/patterns/{_pattern(w)}/versions/1",
                                     {r: 401 for r in ROLES}),
+    "api.cited_patterns": Page(lambda w: f"/api/v1/commitments/{_commitment(w)}/patterns",
+                               {r: 401 for r in ROLES}),
     "api.list_scorecards": Page(_fixed("/api/v1/scorecards"), {r: 401 for r in ROLES}),
     "api.get_scorecard": Page(lambda w: f"/api/v1/scorecards/{_scorecard(w)}",
                               {r: 401 for r in ROLES}),
