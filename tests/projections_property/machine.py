@@ -6,7 +6,7 @@ leads, an executive, an auditor) plus two extra members, then applies a random s
 commands (`commitment_rules.py`, `organisation_rules.py`): valid ones and refused ones (wrong
 actor, deactivated actor, unknown targets, past dates, empty reasons, percent 150, stale
 `expected_version`, ...), with the clock moving forward between them, now and then to just
-either side of a half-monthly snapshot boundary (`clock`), and now and then running
+either side of a half-monthly snapshot boundary (`to_boundary`), and now and then running
 backwards for a while (`set_back`, seconds to weeks, until `set_right`). After every step:
 
 1. a refused command left the log exactly as it was (checked by `CommandHarness.attempt`);
@@ -48,7 +48,7 @@ from tests.projections_property.commitment_rules import CommitmentRules
 from tests.projections_property.compare import board_differences, dump, table_differences
 from tests.projections_property.organisation_rules import OrganisationRules
 from tests.projections_property.replay import read_log, replay_board, replay_board_at_position
-from tests.projections_property.strategies import CLOCK_MOVES, ZONES
+from tests.projections_property.strategies import BACKS, NEAR_BOUNDARY, TICKS, ZONES
 
 
 def recently_closed_or_open(c: dict[str, object], since: str) -> bool:
@@ -72,25 +72,24 @@ class ViewsUnderCommands(CommitmentRules, OrganisationRules):
         self.runner = Runner(self.app, self.views, self.make_views(self.app), batch_size=batch_size)
         self.rng = random.Random(seed)
 
-    @rule(move=CLOCK_MOVES)
-    def clock(self, move: tuple[str, timedelta | None]) -> None:
-        """The clock moves on ("tick"), on to just before, at or just after the next snapshot
-        boundary ("to boundary", if that is ahead), runs behind ("back", `set_back`) or is set
-        right ("right", `set_right`). One rule, so that the commands keep their share of steps."""
-        how, by = move
-        if how == "tick":
-            assert by is not None
-            self.wait(by)
-        elif how == "to boundary":
-            assert by is not None
-            target = snapshots.next_boundary(snapshots.boundary(self.now)) + by
-            if target > self.now:
-                self.wait(target - self.now)
-        elif how == "back":
-            assert by is not None
-            self.set_back(by)
-        else:
-            self.set_right()
+    @rule(step=TICKS)
+    def tick(self, step: timedelta) -> None:
+        self.wait(step)
+
+    @rule(offset=NEAR_BOUNDARY)
+    def to_boundary(self, offset: timedelta) -> None:
+        """On to just before, at or just after the next snapshot boundary (if that is ahead)."""
+        target = snapshots.next_boundary(snapshots.boundary(self.now)) + offset
+        if target > self.now:
+            self.wait(target - self.now)
+
+    @rule(by=BACKS)
+    def set_back(self, by: timedelta) -> None:
+        super().set_back(by)
+
+    @rule()
+    def set_right(self) -> None:
+        super().set_right()
 
     @invariant()
     def read_side_agrees_with_a_rebuild_and_a_replay(self) -> None:

@@ -140,17 +140,10 @@ BACKS = st.one_of(
     st.integers(1, 23).map(lambda n: timedelta(hours=n)),
     st.integers(1, 25).map(lambda n: timedelta(days=n)),
 )
-# Where the clock may be put: this far from the next snapshot boundary (either side).
+# Where `to_boundary` puts the clock: this far from the next snapshot boundary (either side).
 NEAR_BOUNDARY = st.one_of(
     st.integers(-90, 90).map(lambda n: timedelta(seconds=n)),
     st.integers(-3, 3).map(lambda n: timedelta(microseconds=n)),
-)
-# How the machine's `clock` rule moves the clock: (how, by how much).
-CLOCK_MOVES = st.one_of(
-    TICKS.map(lambda by: ("tick", by)),
-    NEAR_BOUNDARY.map(lambda by: ("to boundary", by)),
-    BACKS.map(lambda by: ("back", by)),
-    st.just(("right", None)),
 )
 
 # The zones the earlier instants are given in (the board's health uses the UTC date).
