@@ -1,7 +1,5 @@
-"""The state machine's foundation: a small organisation on a chosen backend, a clock that moves
-forward between commands and now and then runs backwards for a while (another server's clock, or
-one set right; `set_back`, `set_right`), and `attempt`, which runs one command and tallies how it
-fared.
+"""The state machine's foundation: a small organisation on a chosen backend, a clock that only
+moves forward, and `attempt`, which runs one command and tallies how it fared.
 
 The rules live in `commitment_rules.py` and `organisation_rules.py`, the checks in `machine.py`.
 """
@@ -58,7 +56,6 @@ class CommandHarness(RuleBasedStateMachine):
         self.tmp: Path | None = None
         try:
             self.now = NOW
-            self.latest = NOW  # the latest instant the clock showed: `set_right` returns to it
             self._freeze()
             self._set_up()
         except BaseException:
@@ -109,25 +106,9 @@ class CommandHarness(RuleBasedStateMachine):
         self._clock.enter_context(clock.frozen_at(self.now))
 
     def wait(self, wait: timedelta) -> None:
-        assert wait >= timedelta(0), "a wait never goes backwards (see `set_back`)"
+        assert wait >= timedelta(0), "the clock never goes backwards"
         if wait:
             self.now += wait
-            self.latest = max(self.latest, self.now)
-            self._freeze()
-
-    def set_back(self, by: timedelta) -> None:
-        """The clock runs `by` behind from here on (the commands that follow are stamped before
-        earlier ones in the log), until `set_right`. The application refuses such stamps on the
-        real clock beyond `CLOCK_TOLERANCE` (`ClockBehind`); a frozen clock, as here, the demo
-        and imported histories use, is exempt, and the views must cope either way."""
-        assert by > timedelta(0)
-        self.now -= by
-        self._freeze()
-
-    def set_right(self) -> None:
-        """The clock shows the latest instant it ever showed again (at least)."""
-        if self.now < self.latest:
-            self.now = self.latest
             self._freeze()
 
     @property

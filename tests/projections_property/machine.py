@@ -5,9 +5,7 @@ Each run builds the small organisation of `tests.conftest.build_org` (CCO, three
 leads, an executive, an auditor) plus two extra members, then applies a random sequence of
 commands (`commitment_rules.py`, `organisation_rules.py`): valid ones and refused ones (wrong
 actor, deactivated actor, unknown targets, past dates, empty reasons, percent 150, stale
-`expected_version`, ...), with the clock moving forward between them, now and then to just
-either side of a half-monthly snapshot boundary (`to_boundary`), and now and then running
-backwards for a while (`set_back`, seconds to weeks, until `set_right`). After every step:
+`expected_version`, ...), with the clock moving forward between them. After every step:
 
 1. a refused command left the log exactly as it was (checked by `CommandHarness.attempt`);
 2. the views caught up incrementally (a `Runner` with a batch size of 1-7, drawn per run) equal,
@@ -16,30 +14,20 @@ backwards for a while (`set_back`, seconds to weeks, until `set_right`). After e
    replay of the log up to that instant in plain Python (`replay.py`); so does the board page's
    board then (`closed_since` a few days before: open ones and the recently closed, from
    `commitment_spans`) and the closed ones counted then (`closed_counts_as_of`); likewise the
-   board as of some log positions (`board_as_of_position`) and the current board (`board`);
-4. accountability as of a few instants (by department and by owner, `audit.accountability`)
-   read from the snapshots plus the changes since (fast) equals it counted from every
-   commitment's state then (slow): at a snapshot boundary, either side of it, within its
-   period, and at one of the instants of 3.
-(The snapshot tables themselves are among the tables compared in 2.)
+   board as of some log positions (`board_as_of_position`) and the current board (`board`).
 """
 
 from __future__ import annotations
 
 import random
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from hypothesis import strategies as st
 from hypothesis.stateful import initialize, invariant, rule
 from sqlite_utils import Database
 
-from projections.audit import accountability, snapshots
-from projections.audit.as_of import departments_as_of
-from projections.audit.instants import log_position
 from projections.database import open_views, positions, write_transaction
-from projections.instants import instant_text
-from projections.queries.board import rows
 from projections.queries.board import board
 from projections.queries.history import board_as_of, board_as_of_position, closed_counts_as_of
 from projections.runner import Runner
@@ -48,7 +36,7 @@ from tests.projections_property.commitment_rules import CommitmentRules
 from tests.projections_property.compare import board_differences, dump, table_differences
 from tests.projections_property.organisation_rules import OrganisationRules
 from tests.projections_property.replay import read_log, replay_board, replay_board_at_position
-from tests.projections_property.strategies import BACKS, NEAR_BOUNDARY, TICKS, ZONES
+from tests.projections_property.strategies import TICKS, ZONES
 
 
 def recently_closed_or_open(c: dict[str, object], since: str) -> bool:
@@ -75,21 +63,6 @@ class ViewsUnderCommands(CommitmentRules, OrganisationRules):
     @rule(step=TICKS)
     def tick(self, step: timedelta) -> None:
         self.wait(step)
-
-    @rule(offset=NEAR_BOUNDARY)
-    def to_boundary(self, offset: timedelta) -> None:
-        """On to just before, at or just after the next snapshot boundary (if that is ahead)."""
-        target = snapshots.next_boundary(snapshots.boundary(self.now)) + offset
-        if target > self.now:
-            self.wait(target - self.now)
-
-    @rule(by=BACKS)
-    def set_back(self, by: timedelta) -> None:
-        super().set_back(by)
-
-    @rule()
-    def set_right(self) -> None:
-        super().set_right()
 
     @invariant()
     def read_side_agrees_with_a_rebuild_and_a_replay(self) -> None:
@@ -152,39 +125,10 @@ class ViewsUnderCommands(CommitmentRules, OrganisationRules):
                 f"board_as_of_position({position}, today={today}) differs from the replay:\n"
                 + board_differences(actual, expected))
 
-        # 3. The current board is the replay of the whole log (the clock may be behind some of it).
-        actual = board(self.views, today=self.today)
-        expected = replay_board_at_position(self.entries, head, self.today, current=True)
+        # 3. The current board is the replay of the whole log.
+        actual, expected = board(self.views, today=self.today), replay_board(self.entries, self.now)
         assert actual == expected, "the board differs from the replay:\n" + board_differences(
             actual, expected)
-
-        # 4. Accountability as of some instants: from the snapshots as from every state.
-        for moment in self._accountability_instants():
-            fast, slow = self._accountability(moment, fast=True), self._accountability(moment,
-                                                                                       fast=False)
-            assert fast == slow, (
-                f"accountability as of {moment.isoformat()} from the snapshots differs from the"
-                f" full count:\nfast: {fast}\nslow: {slow}")
-
-    def _accountability(self, moment: datetime, *, fast: bool) -> tuple[Any, Any]:
-        """Accountability by department and by owner as of `moment`, the fast or the slow way."""
-        t, p = instant_text(moment), log_position(self.views, moment)
-        facts = accountability.Facts(self.views, t, p, moment.date(), fast=fast)
-        members = {r["id"]: (r["name"], r["email"]) for r in rows(
-            self.views, "SELECT id, name, email FROM members", {})}
-        return (accountability.by_department(facts, departments_as_of(self.views, t, p)),
-                accountability.by_owner(facts, members))
-
-    def _accountability_instants(self) -> list[datetime]:
-        """A snapshot boundary taken (or the next one), at, just before or just after it or
-        within its period, and one of the instants the board is checked at."""
-        rng = self.rng
-        taken = [datetime.fromisoformat(r[0]) for r in self.views.execute(
-            f"SELECT DISTINCT boundary FROM {snapshots.SNAPSHOTS}")]
-        b = rng.choice(taken) if taken else snapshots.next_boundary(snapshots.boundary(self.now))
-        offset = rng.choice([timedelta(0), timedelta(microseconds=-1), timedelta(microseconds=1),
-                             timedelta(days=rng.randint(0, 14), hours=rng.randint(0, 23))])
-        return [(b + offset).astimezone(rng.choice(ZONES)), rng.choice(self._instants())]
 
     def _empty_views(self) -> Database:
         """A new in-memory database with this machine's views created and at position 0.

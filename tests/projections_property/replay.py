@@ -79,12 +79,9 @@ def health(c: dict[str, Any], today: date) -> str:
     return "on track"
 
 
-def fold(entries: Iterable[Entry], keep: Callable[[Entry], bool],
-         started: dict[int, datetime] | None = None) -> dict[str, dict[str, Any]]:
+def fold(entries: Iterable[Entry], keep: Callable[[Entry], bool]) -> dict[str, dict[str, Any]]:
     """Each commitment's state after the commitment events that `keep` accepts, in log order.
-    Member names are taken as they were when each event happened (they never change).
-    `last_event_at` is the event's timestamp, or (`started`, by position) when its state started:
-    what the as-of reads show."""
+    Member names are taken as they were when each event happened (they never change)."""
     names: dict[UUID, str] = {}
     state: dict[str, dict[str, Any]] = {}
     for entry in entries:
@@ -107,8 +104,7 @@ def fold(entries: Iterable[Entry], keep: Callable[[Entry], bool],
             }
         c = state[cid]
         c["version"] = entry.version
-        c["last_event_at"] = instant_text(
-            entry.timestamp if started is None else started[entry.position])
+        c["last_event_at"] = instant_text(entry.timestamp)
         if kind == "ProgressReported":
             c["progress"] = e["percent"]
         elif kind == "DueDateMoved":
@@ -171,38 +167,19 @@ def board_rows(state: dict[str, dict[str, Any]], today: date) -> list[dict[str, 
     return rows
 
 
-def started_at(entries: Iterable[Entry]) -> dict[int, datetime]:
-    """When each commitment event's state started (by position): at its timestamp, or at the
-    commitment's previous state's start if that is later (a clock that ran backwards: a state
-    starts no earlier than the one before it, `projections.views.history`)."""
-    started: dict[int, datetime] = {}
-    latest: dict[UUID, datetime] = {}
-    for e in entries:
-        if e.aggregate == "commitment":
-            at = latest.get(e.aggregate_id)
-            at = latest[e.aggregate_id] = e.timestamp if at is None or e.timestamp > at else at
-            started[e.position] = at
-    return started
-
-
 def replay_board(entries: Iterable[Entry], instant: datetime) -> list[dict[str, Any]]:
-    """The board at `instant`: every state started by then; health on its UTC date."""
-    entries = list(entries)
-    started = started_at(entries)
+    """The board at `instant`: every event stamped at or before it; health on its UTC date."""
     return board_rows(
-        fold(entries, lambda e: started.get(e.position, e.timestamp) <= instant, started),
+        fold(entries, lambda e: e.timestamp <= instant),
         instant.astimezone(timezone.utc).date(),
     )
 
 
 def replay_board_at_position(
-    entries: Iterable[Entry], position: int, today: date, *, current: bool = False
+    entries: Iterable[Entry], position: int, today: date
 ) -> list[dict[str, Any]]:
-    """The board right after event #`position`, health judged on `today`; as the as-of reads
-    show it, or (`current`) as the board does (each commitment's last event's own timestamp)."""
-    entries = list(entries)
-    return board_rows(fold(entries, lambda e: e.position <= position,
-                           None if current else started_at(entries)), today)
+    """The board right after event #`position`, health judged on `today`."""
+    return board_rows(fold(entries, lambda e: e.position <= position), today)
 
 
 def _str(value: object) -> str | None:

@@ -131,21 +131,6 @@ TICKS = st.one_of(
     st.integers(1, 3).map(lambda n: timedelta(microseconds=n)),
     st.integers(1, 23).map(lambda n: timedelta(hours=n)),
 )
-# How far the clock runs backwards (`set_back`): within the tolerance the application allows on
-# the real clock (`tracker.integrity.timeline.CLOCK_TOLERANCE`), or minutes to weeks, across the
-# half-monthly snapshot boundaries (`projections.audit.snapshots`).
-BACKS = st.one_of(
-    st.integers(1, 60).map(lambda n: timedelta(seconds=n)),
-    st.integers(1, 59).map(lambda n: timedelta(minutes=n)),
-    st.integers(1, 23).map(lambda n: timedelta(hours=n)),
-    st.integers(1, 25).map(lambda n: timedelta(days=n)),
-)
-# Where `to_boundary` puts the clock: this far from the next snapshot boundary (either side).
-NEAR_BOUNDARY = st.one_of(
-    st.integers(-90, 90).map(lambda n: timedelta(seconds=n)),
-    st.integers(-3, 3).map(lambda n: timedelta(microseconds=n)),
-)
-
 # The zones the earlier instants are given in (the board's health uses the UTC date).
 ZONES = (timezone.utc, timezone(timedelta(hours=-8)), timezone(timedelta(hours=5, minutes=30)),
          timezone(timedelta(hours=14)))
