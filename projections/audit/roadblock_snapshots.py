@@ -119,13 +119,22 @@ def take(db: Database, b: str) -> None:
     """Take the roadblock snapshot at boundary `b` (stored instant text; none taken there yet)."""
     tally = Tally()
     tally.add(db.execute(_RAISED_BY, {"b": b}).fetchall())
-    rows = _count_rows(tally.raised, tally.helping, tally.helped)
+    _store(db, b, tally.raised, tally.helping, tally.helped,
+           {k: sorted(d for _, d in signed) for k, signed in tally.days.items()})
+
+
+def _store(db: Database, b: str, raised: Mapping[tuple[str, str], Sequence[int]],
+           helping: Mapping[tuple[str, str], int], helped: Mapping[str, int],
+           days: Mapping[tuple[str, str], list[float]]) -> None:
+    """Store the snapshot at boundary `b`: the counts, and the median and sorted days to resolve
+    per ("department" or "owner_id", key) that has any."""
+    rows = _count_rows(raised, helping, helped)
     durations = []
-    for (kind, key), signed in tally.days.items():
-        days = sorted(d for _, d in signed)
-        pair = (key, "") if kind == "department" else ("", key)
-        rows[pair][4] = median(days)
-        durations.append((b, *pair, array("d", days).tobytes()))
+    for (kind, key), ordered in days.items():
+        if ordered:
+            pair = (key, "") if kind == "department" else ("", key)
+            rows[pair][4] = median(ordered)
+            durations.append((b, *pair, array("d", ordered).tobytes()))
     db.conn.executemany(f"INSERT INTO {COUNTS} VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                         [(b, *pair, *values) for pair, values in rows.items()])
     db.conn.executemany(f"INSERT INTO {DURATIONS} VALUES (?, ?, ?, ?)", durations)
@@ -325,16 +334,7 @@ class Running:
 
     def take(self, db: Database, b: str) -> None:
         """Store the figures as the snapshot at boundary `b` (as `take` would)."""
-        rows = _count_rows(self.raised, self.helping, self.helped)
-        durations = []
-        for (kind, key), days in self.days.items():
-            if days:
-                pair = (key, "") if kind == "department" else ("", key)
-                rows[pair][4] = median(days)
-                durations.append((b, *pair, array("d", days).tobytes()))
-        db.conn.executemany(f"INSERT INTO {COUNTS} VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                            [(b, *pair, *values) for pair, values in rows.items()])
-        db.conn.executemany(f"INSERT INTO {DURATIONS} VALUES (?, ?, ?, ?)", durations)
+        _store(db, b, self.raised, self.helping, self.helped, self.days)
 
 
 def _add(found: dict[Any, int], key: Any, n: int) -> None:
